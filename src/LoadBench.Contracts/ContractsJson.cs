@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LoadBench.Contracts;
+
+/// <summary>Source-generated serializers for the wire types: no reflection on the hot path, trimming-safe.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(FeedEvent))]
+[JsonSerializable(typeof(FeedEvent[]))]
+[JsonSerializable(typeof(List<FeedEvent>))]
+[JsonSerializable(typeof(FeedInfo))]
+[JsonSerializable(typeof(FeedSettings))]
+[JsonSerializable(typeof(StatsSnapshot))]
+public sealed partial class ContractsJson : JsonSerializerContext;

@@ -1,0 +1,22 @@
+namespace LoadBench.Contracts;
+
+/// <summary>The target's routes: a contract other clients and tools rely on (see src/LoadBench.Target/README.md).</summary>
+public static class FeedRoutes
+{
+    public const string Poll = "/feed/poll";
+    public const string LongPoll = "/feed/long-poll";
+    public const string Sse = "/feed/sse";
+    public const string WebSocket = "/feed/ws";
+    public const string Info = "/feed/info";
+    public const string Settings = "/feed/settings";
+    public const string DropConnections = "/feed/drop-connections";
+    public const string Stats = "/stats";
+
+    /// <summary>Default and largest <c>max</c> of a poll.</summary>
+    public const int DefaultPollMax = 1000;
+    public const int MaxPollMax = 10_000;
+
+    /// <summary>Default and largest long-poll <c>timeout</c> in milliseconds.</summary>
+    public const int DefaultLongPollTimeoutMs = 30_000;
+    public const int MaxLongPollTimeoutMs = 120_000;
+}

@@ -1,0 +1,113 @@
+namespace LoadBench.Engine.Transports;
+
+/// <summary>
+/// Counters of one client. The client is the only writer (plain increments on its own fields — no shared
+/// cache line, no interlocked cost per event); the scheduler takes <see cref="Snapshot"/>s while the phase
+/// runs (each field read is atomic on 64-bit; the set is not a consistent cut, which live progress does
+/// not need) and sums the final snapshots after every client stopped.
+/// </summary>
+public sealed class ClientCounters
+{
+    private long _eventsDelivered;
+    private long _requests;
+    private long _emptyResponses;
+    private long _lost;
+    private long _duplicates;
+    private long _reorders;
+    private long _reconnects;
+    private long _goneSignals;
+    private long _payloadBytes;
+    private long _framingBytes;
+    private long _headerBytes;
+    private long _socketBytesRead;
+    private long _socketBytesWritten;
+    private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
+
+    public void EventDelivered(int payloadBytes) { _eventsDelivered++; _payloadBytes += payloadBytes; }
+    public void Request(bool empty = false) { _requests++; if (empty) _emptyResponses++; }
+    public void Lost(long count) => _lost += count;
+    public void Duplicate() => _duplicates++;
+    public void Reorder() => _reorders++;
+    public void Reconnect() => _reconnects++;
+    public void Gone() => _goneSignals++;
+    public void Framing(long bytes) => _framingBytes += bytes;
+    public void Headers(long bytes) => _headerBytes += bytes;
+    public void SocketRead(long bytes) => Interlocked.Add(ref _socketBytesRead, bytes);
+    public void SocketWritten(long bytes) => Interlocked.Add(ref _socketBytesWritten, bytes);
+
+    /// <summary>Counts an error by kind (<c>http_503</c>, <c>connect_refused</c>, <c>fd_limit</c>, …).</summary>
+    public void Error(string kind)
+    {
+        lock (_errors)
+        {
+            _errors[kind] = _errors.GetValueOrDefault(kind) + 1;
+        }
+    }
+
+    public ClientCountersSnapshot Snapshot()
+    {
+        Dictionary<string, long> errors;
+        lock (_errors)
+        {
+            errors = new Dictionary<string, long>(_errors, StringComparer.Ordinal);
+        }
+
+        return new ClientCountersSnapshot(
+            Volatile.Read(ref _eventsDelivered), Volatile.Read(ref _requests), Volatile.Read(ref _emptyResponses),
+            Volatile.Read(ref _lost), Volatile.Read(ref _duplicates), Volatile.Read(ref _reorders),
+            Volatile.Read(ref _reconnects), Volatile.Read(ref _goneSignals),
+            Volatile.Read(ref _payloadBytes), Volatile.Read(ref _framingBytes), Volatile.Read(ref _headerBytes),
+            Volatile.Read(ref _socketBytesRead), Volatile.Read(ref _socketBytesWritten), errors);
+    }
+}
+
+/// <summary>A copy of <see cref="ClientCounters"/>; snapshots add up with <see cref="Add"/>.</summary>
+public sealed record ClientCountersSnapshot(
+    long EventsDelivered, long Requests, long EmptyResponses,
+    long Lost, long Duplicates, long Reorders, long Reconnects, long GoneSignals,
+    long PayloadBytes, long FramingBytes, long HeaderBytes,
+    long SocketBytesRead, long SocketBytesWritten,
+    IReadOnlyDictionary<string, long> Errors)
+{
+    public static ClientCountersSnapshot Empty { get; } =
+        new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, long>());
+
+    public long ErrorCount => Errors.Values.Sum();
+
+    public ClientCountersSnapshot Add(ClientCountersSnapshot other)
+    {
+        var errors = new Dictionary<string, long>(Errors, StringComparer.Ordinal);
+        foreach (var (kind, count) in other.Errors)
+        {
+            errors[kind] = errors.GetValueOrDefault(kind) + count;
+        }
+
+        return new(
+            EventsDelivered + other.EventsDelivered, Requests + other.Requests, EmptyResponses + other.EmptyResponses,
+            Lost + other.Lost, Duplicates + other.Duplicates, Reorders + other.Reorders,
+            Reconnects + other.Reconnects, GoneSignals + other.GoneSignals,
+            PayloadBytes + other.PayloadBytes, FramingBytes + other.FramingBytes, HeaderBytes + other.HeaderBytes,
+            SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, errors);
+    }
+
+    /// <summary>Difference from an earlier snapshot of the same clients (for the measured phase only).</summary>
+    public ClientCountersSnapshot Since(ClientCountersSnapshot earlier)
+    {
+        var errors = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (kind, count) in Errors)
+        {
+            var delta = count - earlier.Errors.GetValueOrDefault(kind);
+            if (delta != 0)
+            {
+                errors[kind] = delta;
+            }
+        }
+
+        return new(
+            EventsDelivered - earlier.EventsDelivered, Requests - earlier.Requests, EmptyResponses - earlier.EmptyResponses,
+            Lost - earlier.Lost, Duplicates - earlier.Duplicates, Reorders - earlier.Reorders,
+            Reconnects - earlier.Reconnects, GoneSignals - earlier.GoneSignals,
+            PayloadBytes - earlier.PayloadBytes, FramingBytes - earlier.FramingBytes, HeaderBytes - earlier.HeaderBytes,
+            SocketBytesRead - earlier.SocketBytesRead, SocketBytesWritten - earlier.SocketBytesWritten, errors);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json.Serialization;
+
+namespace LoadBench.Results;
+
+/// <summary>
+/// Root of <c>results.json</c>. Versioned: a reader refuses a <see cref="SchemaVersion"/> it does not know
+/// instead of guessing. The schema is documented in docs/results-schema.md.
+/// </summary>
+public sealed record ResultsDocument
+{
+    public const int CurrentSchemaVersion = 1;
+
+    [JsonPropertyName("schemaVersion")] public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    [JsonPropertyName("environment")] public required RunEnvironment Environment { get; init; }
+    /// <summary>One entry per scenario run (a scenario names one transport).</summary>
+    [JsonPropertyName("scenarios")] public required IReadOnlyList<ScenarioResult> Scenarios { get; init; }
+}
+
+/// <summary>Where and what was run, so two results can be judged comparable (or not).</summary>
+public sealed record RunEnvironment
+{
+    [JsonPropertyName("scenarioName")] public required string ScenarioName { get; init; }
+    /// <summary>SHA-256 of the scenario file's bytes, hex: the same hash means the same plan.</summary>
+    [JsonPropertyName("scenarioHash")] public required string ScenarioHash { get; init; }
+    [JsonPropertyName("startedAt")] public required DateTimeOffset StartedAt { get; init; }
+    [JsonPropertyName("finishedAt")] public required DateTimeOffset FinishedAt { get; init; }
+    [JsonPropertyName("processorCount")] public required int ProcessorCount { get; init; }
+    [JsonPropertyName("os")] public required string Os { get; init; }
+    [JsonPropertyName("dotnetVersion")] public required string DotnetVersion { get; init; }
+    [JsonPropertyName("loadBenchVersion")] public required string LoadBenchVersion { get; init; }
+    /// <summary>Commit of the working tree the run came from, when known.</summary>
+    [JsonPropertyName("gitCommit")] public string? GitCommit { get; init; }
+    /// <summary>The target's base URL, and whether the engine started it itself.</summary>
+    [JsonPropertyName("targetUrl")] public required string TargetUrl { get; init; }
+    [JsonPropertyName("targetStartedByEngine")] public required bool TargetStartedByEngine { get; init; }
+}
+
+/// <summary>What one scenario, driving one transport, measured in its measured phase (warm-up excluded).</summary>
+public sealed record ScenarioResult
+{
+    /// <summary>snake_case scenario name, unique in the document, e.g. <c>sse_100_clients</c>.</summary>
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    /// <summary>One of <c>poll</c>, <c>longpoll</c>, <c>sse</c>, <c>ws</c>.</summary>
+    [JsonPropertyName("transport")] public required string Transport { get; init; }
+    /// <summary>The load simulation as written in the scenario, e.g. <c>KeepConstant(copies: 100, during: 00:00:10)</c>.</summary>
+    [JsonPropertyName("loadSimulation")] public required string LoadSimulation { get; init; }
+    /// <summary>Most concurrent clients (copies) during the measured phase.</summary>
+    [JsonPropertyName("clients")] public required int Clients { get; init; }
+    [JsonPropertyName("publishRatePerSecond")] public required double PublishRatePerSecond { get; init; }
+    [JsonPropertyName("payloadBytes")] public required int PayloadBytes { get; init; }
+    /// <summary>Poll interval in ms for the polling transport, null otherwise.</summary>
+    [JsonPropertyName("pollIntervalMs")] public double? PollIntervalMs { get; init; }
+    [JsonPropertyName("warmUpSeconds")] public required double WarmUpSeconds { get; init; }
+    /// <summary>Length of the measured phase actually run.</summary>
+    [JsonPropertyName("durationSeconds")] public required double DurationSeconds { get; init; }
+
+    [JsonPropertyName("latency")] public required LatencyResult Latency { get; init; }
+    [JsonPropertyName("throughput")] public required ThroughputResult Throughput { get; init; }
+    [JsonPropertyName("bytes")] public required BytesResult Bytes { get; init; }
+    [JsonPropertyName("integrity")] public required IntegrityResult Integrity { get; init; }
+    [JsonPropertyName("errors")] public required ErrorsResult Errors { get; init; }
+    [JsonPropertyName("server")] public required ServerCostResult Server { get; init; }
+    /// <summary>One point per second of the measured phase.</summary>
+    [JsonPropertyName("timeSeries")] public required IReadOnlyList<TimeSeriesPoint> TimeSeries { get; init; }
+}
+
+/// <summary>Percentiles in milliseconds, computed from <see cref="Histogram"/> (never averaged across runs).</summary>
+public sealed record LatencySummary
+{
+    [JsonPropertyName("count")] public required long Count { get; init; }
+    [JsonPropertyName("p50Ms")] public required double P50Ms { get; init; }
+    [JsonPropertyName("p90Ms")] public required double P90Ms { get; init; }
+    [JsonPropertyName("p99Ms")] public required double P99Ms { get; init; }
+    [JsonPropertyName("p999Ms")] public required double P999Ms { get; init; }
+    [JsonPropertyName("maxMs")] public required double MaxMs { get; init; }
+    [JsonPropertyName("meanMs")] public required double MeanMs { get; init; }
+    /// <summary>The HdrHistogram itself (values in microseconds, 1 µs..1 h, 3 significant digits) in its
+    /// compressed V2 encoding, base64. Histograms of several runs are added to merge them exactly.</summary>
+    [JsonPropertyName("histogram")] public required string Histogram { get; init; }
+}
+
+public sealed record LatencyResult
+{
+    /// <summary>Publish → receive per delivered event.</summary>
+    [JsonPropertyName("event")] public required LatencySummary Event { get; init; }
+    /// <summary>Request → response for polling and long polling (open models: from the intended start); null otherwise.</summary>
+    [JsonPropertyName("request")] public LatencySummary? Request { get; init; }
+}
+
+public sealed record ThroughputResult
+{
+    [JsonPropertyName("eventsDelivered")] public required long EventsDelivered { get; init; }
+    [JsonPropertyName("eventsPerSecond")] public required double EventsPerSecond { get; init; }
+    /// <summary>HTTP requests sent (a WebSocket or SSE connection, including each reconnect, counts one).</summary>
+    [JsonPropertyName("requests")] public required long Requests { get; init; }
+    [JsonPropertyName("requestsPerSecond")] public required double RequestsPerSecond { get; init; }
+    /// <summary>Polls that came back with no event (0..1); null for streaming transports.</summary>
+    [JsonPropertyName("emptyResponseShare")] public double? EmptyResponseShare { get; init; }
+}
+
+/// <summary>Bytes counted on the client's sockets in both directions, split into parts that add up to the total.</summary>
+public sealed record BytesResult
+{
+    [JsonPropertyName("payload")] public required long Payload { get; init; }
+    [JsonPropertyName("framing")] public required long Framing { get; init; }
+    [JsonPropertyName("headers")] public required long Headers { get; init; }
+    [JsonPropertyName("total")] public required long Total { get; init; }
+    [JsonPropertyName("perEvent")] public required BytesPerEvent PerEvent { get; init; }
+}
+
+public sealed record BytesPerEvent
+{
+    [JsonPropertyName("payload")] public required double Payload { get; init; }
+    [JsonPropertyName("framing")] public required double Framing { get; init; }
+    [JsonPropertyName("headers")] public required double Headers { get; init; }
+    [JsonPropertyName("total")] public required double Total { get; init; }
+}
+
+public sealed record IntegrityResult
+{
+    /// <summary>Events never received: seqs skipped over by a client's cursor.</summary>
+    [JsonPropertyName("lost")] public required long Lost { get; init; }
+    [JsonPropertyName("duplicates")] public required long Duplicates { get; init; }
+    [JsonPropertyName("reorders")] public required long Reorders { get; init; }
+    [JsonPropertyName("reconnects")] public required long Reconnects { get; init; }
+    /// <summary>Times the target said the client's cursor was older than retention (410, SSE "gone", WS 4410).</summary>
+    [JsonPropertyName("goneSignals")] public required long GoneSignals { get; init; }
+}
+
+public sealed record ErrorsResult
+{
+    [JsonPropertyName("count")] public required long Count { get; init; }
+    /// <summary>Errors divided by requests (0..1).</summary>
+    [JsonPropertyName("rate")] public required double Rate { get; init; }
+    /// <summary>Count per kind, e.g. <c>"http_503": 2</c>, <c>"connect_refused": 1</c>.</summary>
+    [JsonPropertyName("byKind")] public required IReadOnlyDictionary<string, long> ByKind { get; init; }
+}
+
+/// <summary>The target process's cost during the measured phase.</summary>
+public sealed record ServerCostResult
+{
+    [JsonPropertyName("cpuMs")] public required double CpuMs { get; init; }
+    /// <summary>Target CPU time per 1,000 delivered events (null when nothing was delivered).</summary>
+    [JsonPropertyName("cpuMsPer1000Events")] public double? CpuMsPer1000Events { get; init; }
+    /// <summary>Average share of one core used by the target (0..processorCount).</summary>
+    [JsonPropertyName("cpuCores")] public required double CpuCores { get; init; }
+    [JsonPropertyName("workingSetBytesBefore")] public required long WorkingSetBytesBefore { get; init; }
+    [JsonPropertyName("workingSetBytesPeak")] public required long WorkingSetBytesPeak { get; init; }
+    /// <summary>(peak − before) / clients, in KiB: what each open connection costs the target.</summary>
+    [JsonPropertyName("kibPerConnection")] public double? KibPerConnection { get; init; }
+}
+
+/// <summary>One second of the measured phase.</summary>
+public sealed record TimeSeriesPoint
+{
+    /// <summary>Seconds since the measured phase began (end of the interval).</summary>
+    [JsonPropertyName("t")] public required double T { get; init; }
+    [JsonPropertyName("eventsPerSecond")] public required double EventsPerSecond { get; init; }
+    [JsonPropertyName("p50Ms")] public required double P50Ms { get; init; }
+    [JsonPropertyName("p99Ms")] public required double P99Ms { get; init; }
+    [JsonPropertyName("clients")] public required int Clients { get; init; }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run). Works on a fresh machine: installs what the tests need, builds,
+# runs every test project, and ends with one plain line "N passed, N failed" summed from the TRX files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages the tests use: chromium (the demo page's browser test), fonts and fontconfig (ScottPlot
+# draws text through Skia). Installed only when missing; apt-get needs its lists fetched first.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+ldconfig -p 2>/dev/null | grep -q libfontconfig.so.1 || missing+=(libfontconfig1)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "tests/run.sh: installing ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+results_dir="$(pwd)/TestResults"
+rm -rf "$results_dir"
+dotnet build LoadBench.sln -c Release -nologo -v quiet
+status=0
+dotnet test LoadBench.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results_dir" \
+  --blame-hang-timeout 8m || status=$?
+
+# dotnet test prints one summary per project; CI reads one line, so sum the TRX counters ourselves.
+passed=0; failed=0; files=0
+for trx in "$results_dir"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters"); t=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$counters")
+  a=$(sed -n 's/.* aborted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+done
+if [ "$files" = 0 ] || { [ "$status" != 0 ] && [ "$failed" = 0 ]; }; then
+  # The run broke before or beside the tests (build, crash, hang): never report that as green.
+  failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
