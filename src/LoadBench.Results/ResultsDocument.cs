@@ -159,4 +159,7 @@ public sealed record TimeSeriesPoint
     [JsonPropertyName("p50Ms")] public required double P50Ms { get; init; }
     [JsonPropertyName("p99Ms")] public required double P99Ms { get; init; }
     [JsonPropertyName("clients")] public required int Clients { get; init; }
+    /// <summary>This second's publish → receive histogram (same encoding as <see cref="LatencySummary.Histogram"/>),
+    /// so that merged time series get exact per-second percentiles too. Added in schema 1 (optional).</summary>
+    [JsonPropertyName("histogram")] public string? Histogram { get; init; }
 }

@@ -1,0 +1,42 @@
+namespace LoadBench.Results;
+
+/// <summary>
+/// Derived figures computed from counted totals, in one place, so the engine (building a result) and the
+/// merge (recombining two) can never compute them differently.
+/// </summary>
+public static class ResultFigures
+{
+    /// <summary>Builds the byte figures from totals: the parts add up to the total, per event divides by events.</summary>
+    public static BytesResult Bytes(long payload, long framing, long headers, long events)
+    {
+        var total = payload + framing + headers;
+        return new BytesResult
+        {
+            Payload = payload,
+            Framing = framing,
+            Headers = headers,
+            Total = total,
+            PerEvent = new BytesPerEvent
+            {
+                Payload = Ratio(payload, events),
+                Framing = Ratio(framing, events),
+                Headers = Ratio(headers, events),
+                Total = Ratio(total, events),
+            },
+        };
+    }
+
+    /// <summary>Builds the server figures from measured totals (shared by the engine and the merge).</summary>
+    public static ServerCostResult ServerCost(double cpuMs, double cpuCores, long workingSetBefore, long workingSetPeak, long events, int clients) => new()
+    {
+        CpuMs = cpuMs,
+        CpuMsPer1000Events = events > 0 ? cpuMs * 1000.0 / events : null,
+        CpuCores = cpuCores,
+        WorkingSetBytesBefore = workingSetBefore,
+        WorkingSetBytesPeak = workingSetPeak,
+        KibPerConnection = clients > 0 ? Math.Max(0, workingSetPeak - workingSetBefore) / 1024.0 / clients : null,
+    };
+
+    /// <summary><paramref name="part"/> / <paramref name="whole"/>, 0 when there is no whole.</summary>
+    public static double Ratio(long part, long whole) => whole > 0 ? (double)part / whole : 0;
+}
