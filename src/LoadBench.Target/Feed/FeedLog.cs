@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text.Json;
+using LoadBench.Contracts;
+
+namespace LoadBench.Target.Feed;
+
+/// <summary>
+/// The feed: an ordered log with one publisher and any number of readers, kept in a ring of
+/// <see cref="Retention"/> events.
+/// <para>
+/// Readers never lock. The publisher writes the slot, then publishes the new latest seq; a reader reads the
+/// latest seq, then the slot, and checks the slot's seq (a slot overwritten meanwhile means the reader fell
+/// behind retention: "gone"). Waiting readers share one <see cref="TaskCompletionSource"/> per publish, swapped
+/// by the publisher, so waking any number of long-poll, SSE or WebSocket waiters costs one completion and no
+/// thread per waiter.
+/// </para>
+/// </summary>
+public sealed class FeedLog
+{
+    private readonly TimeProvider _time;
+    private readonly PublishedEvent?[] _ring;
+    private readonly Lock _publishLock = new();
+    private long _latestSeq;
+    private TaskCompletionSource _nextPublish = NewSignal();
+    private TaskCompletionSource _settingsChanged = NewSignal();
+    private FeedSettingsState _settings;
+
+    public FeedLog(TimeProvider time, TargetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Retention, 1);
+        _time = time;
+        _ring = new PublishedEvent?[options.Retention];
+        _settings = FeedSettingsState.Create(options.RatePerSecond, options.PayloadBytes, TimeSpan.FromMilliseconds(options.DeliveryDelayMs));
+    }
+
+    public int Retention => _ring.Length;
+
+    /// <summary>Latest published seq; 0 before the first publish.</summary>
+    public long LatestSeq => Volatile.Read(ref _latestSeq);
+
+    /// <summary>Oldest retained seq; 0 before the first publish.</summary>
+    public long OldestSeq => OldestFor(LatestSeq);
+
+    internal FeedSettingsState Settings => Volatile.Read(ref _settings);
+
+    /// <summary>Completes the next time the settings change (the publisher waits on it while paused).</summary>
+    internal Task SettingsChanged => Volatile.Read(ref _settingsChanged).Task;
+
+    public FeedInfo Info()
+    {
+        var settings = Settings;
+        var latest = LatestSeq;
+        return new FeedInfo(OldestFor(latest), latest, settings.RatePerSecond, settings.PayloadBytes,
+            (int)settings.DeliveryDelay.TotalMilliseconds);
+    }
+
+    /// <summary>Publishes one event now, with the current payload size, and wakes every waiting reader.</summary>
+    public PublishedEvent Publish()
+    {
+        TaskCompletionSource readersSignal;
+        PublishedEvent feedEvent;
+        lock (_publishLock)
+        {
+            var seq = _latestSeq + 1;
+            var json = JsonSerializer.SerializeToUtf8Bytes(
+                new FeedEvent(seq, UnixMicros(_time.GetUtcNow()), Settings.Payload), ContractsJson.Default.FeedEvent);
+            feedEvent = new PublishedEvent(seq, json, seq.ToString(CultureInfo.InvariantCulture), _time.GetTimestamp());
+            Volatile.Write(ref _ring[seq % _ring.Length], feedEvent);
+            Volatile.Write(ref _latestSeq, seq);
+            readersSignal = SwapReadersSignal();
+        }
+
+        // Completed outside the lock: continuations run asynchronously anyway, but no reason to hold it.
+        readersSignal.TrySetResult();
+        return feedEvent;
+    }
+
+    internal void UpdateSettings(double? ratePerSecond, int? payloadBytes, int? deliveryDelayMs)
+    {
+        TaskCompletionSource changed;
+        TaskCompletionSource readersSignal;
+        lock (_publishLock)
+        {
+            var current = Settings;
+            var next = FeedSettingsState.Create(
+                ratePerSecond ?? current.RatePerSecond,
+                payloadBytes ?? current.PayloadBytes,
+                deliveryDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : current.DeliveryDelay);
+            Volatile.Write(ref _settings, next);
+            changed = _settingsChanged;
+            Volatile.Write(ref _settingsChanged, NewSignal());
+            // A shorter delivery delay can make held-back events visible now: let waiting readers look again.
+            readersSignal = SwapReadersSignal();
+        }
+
+        changed.TrySetResult();
+        readersSignal.TrySetResult();
+    }
+
+    /// <summary>Under the publish lock: installs a fresh signal and returns the one waiting readers hold.</summary>
+    private TaskCompletionSource SwapReadersSignal()
+    {
+        var current = _nextPublish;
+        Volatile.Write(ref _nextPublish, NewSignal());
+        return current;
+    }
+
+    /// <summary>
+    /// The event with seq <paramref name="seq"/> if it is published and visible (past the delivery delay).
+    /// </summary>
+    public EventLookup TryGet(long seq, out PublishedEvent? feedEvent)
+    {
+        feedEvent = null;
+        var latest = LatestSeq;
+        if (seq > latest)
+        {
+            return EventLookup.NotYet;
+        }
+
+        if (seq < OldestFor(latest))
+        {
+            return EventLookup.Gone;
+        }
+
+        var candidate = Volatile.Read(ref _ring[seq % _ring.Length]);
+        if (candidate is null || candidate.Seq != seq)
+        {
+            // Overwritten between reading latest and the slot: the reader fell behind retention.
+            return EventLookup.Gone;
+        }
+
+        if (!IsVisible(candidate))
+        {
+            return EventLookup.NotYet;
+        }
+
+        feedEvent = candidate;
+        return EventLookup.Found;
+    }
+
+    /// <summary>The visible events after <paramref name="after"/>, oldest first, at most <paramref name="max"/>.</summary>
+    public FeedRead Read(long after, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var latest = LatestSeq;
+        var oldest = OldestFor(latest);
+        if (after + 1 < oldest)
+        {
+            return FeedRead.GoneFrom(oldest);
+        }
+
+        var count = (int)Math.Min(max, latest - after);
+        if (count <= 0)
+        {
+            return new FeedRead([], false, oldest);
+        }
+
+        var events = new List<PublishedEvent>(count);
+        for (var seq = after + 1; seq <= after + count; seq++)
+        {
+            switch (TryGet(seq, out var feedEvent))
+            {
+                case EventLookup.Found:
+                    events.Add(feedEvent!);
+                    break;
+                case EventLookup.Gone:
+                    return FeedRead.GoneFrom(OldestSeq);
+                default:
+                    return new FeedRead(events, false, oldest);
+            }
+        }
+
+        return new FeedRead(events, false, oldest);
+    }
+
+    /// <summary>
+    /// Completes when an event after <paramref name="after"/> can be read (published and past the delivery
+    /// delay), or when it is gone. Never spins: it awaits the shared publish signal or, under a delivery
+    /// delay, a timer until the next event becomes visible.
+    /// </summary>
+    public async Task WaitForEventAfterAsync(long after, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Take the signal before looking, so a publish between the look and the wait is not missed.
+            var signal = Volatile.Read(ref _nextPublish).Task;
+            switch (TryGet(after + 1, out _))
+            {
+                case EventLookup.Found:
+                case EventLookup.Gone:
+                    return;
+            }
+
+            var next = Volatile.Read(ref _ring[(after + 1) % _ring.Length]);
+            if (next is not null && next.Seq == after + 1)
+            {
+                // Published but held back by the delivery delay: wait exactly until it is due.
+                var remaining = Settings.DeliveryDelay - _time.GetElapsedTime(next.PublishedTimestamp);
+                if (remaining > TimeSpan.Zero)
+                {
+                    await Task.WhenAny(Task.Delay(remaining, _time, cancellationToken), signal);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                continue;
+            }
+
+            await signal.WaitAsync(cancellationToken);
+        }
+    }
+
+    private bool IsVisible(PublishedEvent feedEvent)
+    {
+        var delay = Settings.DeliveryDelay;
+        return delay <= TimeSpan.Zero || _time.GetElapsedTime(feedEvent.PublishedTimestamp) >= delay;
+    }
+
+    private long OldestFor(long latest) => latest == 0 ? 0 : Math.Max(1, latest - _ring.Length + 1);
+
+    private static long UnixMicros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+public enum EventLookup
+{
+    Found,
+    NotYet,
+    Gone,
+}

@@ -1,0 +1,30 @@
+using LoadBench.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LoadBench.Target.Feed;
+
+/// <summary>The problem+json answers every route shares, so each mistake is described the same way everywhere.</summary>
+internal static class FeedProblems
+{
+    public static ProblemHttpResult BadParameter(string parameter, string detail) => TypedResults.Problem(
+        title: $"Invalid '{parameter}'",
+        detail: detail,
+        statusCode: StatusCodes.Status400BadRequest,
+        extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+
+    public static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>410: the cursor is older than retention. Never a silent gap: the client learns where the feed now starts.</summary>
+    public static ProblemHttpResult Gone(long after, long oldestSeq) => TypedResults.Problem(
+        title: "Events no longer retained",
+        detail: $"Events after seq {after} are gone: the oldest retained seq is {oldestSeq}. Resume with after=0 to read from the oldest retained event; events in between are lost.",
+        statusCode: StatusCodes.Status410Gone,
+        extensions: new Dictionary<string, object?> { ["oldestSeq"] = oldestSeq, ["after"] = after });
+
+    /// <summary>The data of SSE's in-band <c>event: gone</c>.</summary>
+    public static string GoneJson(long after, long oldestSeq) =>
+        $$"""{"oldestSeq":{{oldestSeq}},"after":{{after}}}""";
+
+    public static string GoneWebSocketDescription(long oldestSeq) => FeedGone.WebSocketDescriptionPrefix + oldestSeq;
+}

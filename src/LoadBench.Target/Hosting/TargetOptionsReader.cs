@@ -1,0 +1,55 @@
+using System.Globalization;
+using LoadBench.Contracts;
+
+namespace LoadBench.Target.Hosting;
+
+/// <summary>Reads <see cref="TargetOptions"/> from configuration (command line <c>--rate 10</c>, environment, …).</summary>
+internal static class TargetOptionsReader
+{
+    public static TargetOptions Read(IConfiguration configuration)
+    {
+        var options = new TargetOptions();
+        options.RatePerSecond = ReadDouble(configuration, "rate", options.RatePerSecond, 0, FeedSettings.MaxRatePerSecond);
+        options.PayloadBytes = ReadInt(configuration, "payload-bytes", options.PayloadBytes, 0, FeedSettings.MaxPayloadBytes);
+        options.Retention = ReadInt(configuration, "retention", options.Retention, 1, 10_000_000);
+        options.DeliveryDelayMs = ReadInt(configuration, "delivery-delay-ms", options.DeliveryDelayMs, 0, FeedSettings.MaxDeliveryDelayMs);
+        if (configuration["max-connections"] is not null)
+        {
+            options.MaxConnections = ReadInt(configuration, "max-connections", 0, 1, 1_000_000);
+        }
+
+        return options;
+    }
+
+    private static double ReadDouble(IConfiguration configuration, string key, double fallback, double min, double max)
+    {
+        var raw = configuration[key];
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < min || value > max)
+        {
+            throw new TargetConfigurationException($"--{key} must be a number from {min} to {max}, got '{raw}'.");
+        }
+
+        return value;
+    }
+
+    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max)
+    {
+        var raw = configuration[key];
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new TargetConfigurationException($"--{key} must be a whole number from {min} to {max}, got '{raw}'.");
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Buffers;
+using LoadBench.Target.Feed;
+using LoadBench.Target.Stats;
+
+namespace LoadBench.Target.Polling;
+
+/// <summary>
+/// Writes events as one JSON array — <c>[</c>, each event's stored JSON, commas, <c>]</c> — straight into
+/// Kestrel's output buffer, with Content-Length (no chunked encoding). The events' bytes are the ones made at
+/// publish: nothing is serialized again per request.
+/// </summary>
+internal sealed class EventArrayResult(IReadOnlyList<PublishedEvent> events, TransportCounters counters) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    /// <summary>Flush to the socket every this many bytes, so a large answer is not held whole in memory.</summary>
+    private const int FlushThreshold = 64 * 1024;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        long payload = 0;
+        foreach (var feedEvent in events)
+        {
+            payload += feedEvent.Json.Length;
+        }
+
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = payload + 2 + Math.Max(0, events.Count - 1);
+
+        var writer = response.BodyWriter;
+        long unflushed = 1;
+        writer.Write("["u8);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i > 0)
+            {
+                writer.Write(","u8);
+            }
+
+            writer.Write(events[i].Json.Span);
+            unflushed += events[i].Json.Length + 1;
+            if (unflushed >= FlushThreshold)
+            {
+                await writer.FlushAsync(httpContext.RequestAborted);
+                unflushed = 0;
+            }
+        }
+
+        writer.Write("]"u8);
+        counters.EventsSent(events.Count, payload);
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}

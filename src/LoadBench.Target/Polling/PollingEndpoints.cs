@@ -1,0 +1,38 @@
+using LoadBench.Contracts;
+using LoadBench.Target.Feed;
+using LoadBench.Target.Stats;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LoadBench.Target.Polling;
+
+/// <summary><c>GET /feed/poll?after={seq}&amp;max={n}</c>: whatever is new, at once; <c>[]</c> when nothing is.</summary>
+public static class PollingEndpoints
+{
+    public static RouteHandlerBuilder MapPolling(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        return routes.MapGet(FeedRoutes.Poll, Poll);
+    }
+
+    private static Results<EventArrayResult, ProblemHttpResult> Poll(string? after, string? max, FeedLog log, FeedStats stats)
+    {
+        if (!FeedQuery.TryParseAfter(after, "after", log, out var cursor, out var problem)
+            || !FeedQuery.TryParseMax(max, out var limit, out problem))
+        {
+            return problem!;
+        }
+
+        if (FeedQuery.IsGone(cursor, log, out var oldest))
+        {
+            return FeedProblems.Gone(cursor, oldest);
+        }
+
+        var read = log.Read(FeedQuery.Effective(cursor, log), limit);
+        if (read.Gone)
+        {
+            return FeedProblems.Gone(cursor, read.OldestSeq);
+        }
+
+        return new EventArrayResult(read.Events, stats.Polling);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Buffers;
+
+namespace LoadBench.Target.Stats;
+
+/// <summary>
+/// Counts one connection's socket bytes and attributes them to the transport of the request in progress.
+/// <para>
+/// A request's head is read before the app knows which transport it is for, so bytes read between requests
+/// are held as pending and handed to the next request's transport when it begins. Bytes written are
+/// attributed to the transport of the latest request (a response's tail can be written after its
+/// middleware returned). Heads (request line or status line, headers, blank line) are found by
+/// <see cref="HeadScanner"/>: reading scans from the start of each request, writing from the start of each
+/// response. Our clients do not pipeline requests; with pipelining the next request's head could be
+/// attributed to the previous request's transport.
+/// </para>
+/// </summary>
+internal sealed class ConnectionByteCounter(FeedStats stats)
+{
+    public static readonly object ItemKey = new();
+
+    private readonly Lock _lock = new();
+    private TransportCounters? _current;
+    private TransportCounters? _latest;
+    private long _pendingRead;
+    private long _pendingReadHead;
+    private HeadScanner _readHead = StartedScanner();
+    private HeadScanner _writeHead;
+
+    public void OnRead(ReadOnlySequence<byte> consumed)
+    {
+        if (consumed.IsEmpty)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            long head = 0;
+            if (_readHead.Active)
+            {
+                foreach (var segment in consumed)
+                {
+                    head += _readHead.Scan(segment.Span);
+                    if (!_readHead.Active)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (_current is { } transport)
+            {
+                transport.Read(consumed.Length, head);
+            }
+            else
+            {
+                _pendingRead += consumed.Length;
+                _pendingReadHead += head;
+            }
+        }
+    }
+
+    public void OnWrite(ReadOnlySpan<byte> written)
+    {
+        if (written.IsEmpty)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            var head = _writeHead.Scan(written);
+            (_latest ?? stats.Other).Written(written.Length, head);
+        }
+    }
+
+    public void BeginRequest(TransportCounters transport)
+    {
+        lock (_lock)
+        {
+            _current = transport;
+            _latest = transport;
+            transport.Read(_pendingRead, _pendingReadHead);
+            _pendingRead = 0;
+            _pendingReadHead = 0;
+            _writeHead.Start();
+        }
+    }
+
+    public void EndRequest()
+    {
+        lock (_lock)
+        {
+            _current = null;
+            _readHead.Start();
+        }
+    }
+
+    /// <summary>The connection closed: bytes read after the last request (a partial or refused request) still count.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            (_latest ?? stats.Other).Read(_pendingRead, _pendingReadHead);
+            _pendingRead = 0;
+            _pendingReadHead = 0;
+        }
+    }
+
+    private static HeadScanner StartedScanner()
+    {
+        var scanner = new HeadScanner();
+        scanner.Start();
+        return scanner;
+    }
+}

@@ -1,0 +1,49 @@
+using LoadBench.Contracts;
+
+namespace LoadBench.Target.Stats;
+
+/// <summary>What the target counts for one transport. Written by many connections at once, hence Interlocked.</summary>
+public sealed class TransportCounters(string transportId)
+{
+    private long _openConnections;
+    private long _requests;
+    private long _eventsSent;
+    private long _payloadBytes;
+    private long _headerBytes;
+    private long _bytesRead;
+    private long _bytesWritten;
+
+    public string TransportId { get; } = transportId;
+
+    public void RequestStarted()
+    {
+        Interlocked.Increment(ref _requests);
+        Interlocked.Increment(ref _openConnections);
+    }
+
+    public void RequestEnded() => Interlocked.Decrement(ref _openConnections);
+
+    /// <summary>Counts events written to a client and their JSON bytes (the payload part of the socket bytes).</summary>
+    public void EventsSent(int events, long payloadBytes)
+    {
+        Interlocked.Add(ref _eventsSent, events);
+        Interlocked.Add(ref _payloadBytes, payloadBytes);
+    }
+
+    public void Read(long bytes, long headBytes)
+    {
+        Interlocked.Add(ref _bytesRead, bytes);
+        Interlocked.Add(ref _headerBytes, headBytes);
+    }
+
+    public void Written(long bytes, long headBytes)
+    {
+        Interlocked.Add(ref _bytesWritten, bytes);
+        Interlocked.Add(ref _headerBytes, headBytes);
+    }
+
+    public TransportStats Snapshot() => new(
+        Volatile.Read(ref _openConnections), Volatile.Read(ref _requests), Volatile.Read(ref _eventsSent),
+        Volatile.Read(ref _payloadBytes), Volatile.Read(ref _headerBytes),
+        Volatile.Read(ref _bytesRead), Volatile.Read(ref _bytesWritten));
+}

@@ -1,0 +1,31 @@
+namespace LoadBench.Target;
+
+/// <summary>How the target starts. Command line: <c>--rate</c>, <c>--payload-bytes</c>, <c>--retention</c>,
+/// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--urls</c>.</summary>
+public sealed class TargetOptions
+{
+    /// <summary>Where the target listens when <c>--urls</c> is not given: loopback only, never all interfaces.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Events published per second at start; 0 means paused.</summary>
+    public double RatePerSecond { get; set; } = 10;
+
+    /// <summary>Size of each event's <c>data</c> string, in bytes.</summary>
+    public int PayloadBytes { get; set; } = 64;
+
+    /// <summary>How many events the feed keeps; a cursor older than that is told it is gone (410).</summary>
+    public int Retention { get; set; } = 100_000;
+
+    /// <summary>Artificial latency added to every delivery (demonstrations, gate tests).</summary>
+    public int DeliveryDelayMs { get; set; }
+
+    /// <summary>
+    /// Most connections served at once; null = derived from the process's open-file limit with room left for
+    /// everything else the process opens. Past it, a new connection gets a 503 and is closed, and the ones
+    /// already open keep being served — instead of the accept loop failing at the file limit.
+    /// </summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>How long graceful shutdown waits for streams to end.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,127 @@
+using System.Net.WebSockets;
+using LoadBench.Contracts;
+using LoadBench.Target.Feed;
+using LoadBench.Target.Stats;
+
+namespace LoadBench.Target.WebSockets;
+
+/// <summary>
+/// <c>GET /feed/ws?after={seq}</c> (WebSocket upgrade): one text message per event, exactly the event JSON.
+/// A cursor older than retention is told in-band with close status 4410 (<see cref="FeedGone"/>); shutdown
+/// closes with 1001 (going away).
+/// </summary>
+public static class WebSocketEndpoints
+{
+    public static RouteHandlerBuilder MapWebSockets(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        return routes.MapGet(FeedRoutes.WebSocket, StreamAsync);
+    }
+
+    private static async Task<IResult> StreamAsync(
+        string? after, FeedLog log, FeedStats stats, IHostApplicationLifetime lifetime, HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return FeedProblems.BadRequest("WebSocket upgrade required",
+                $"{FeedRoutes.WebSocket} speaks WebSocket only: send a GET with 'Connection: Upgrade' and 'Upgrade: websocket'. For plain HTTP use {FeedRoutes.Poll}, {FeedRoutes.LongPoll} or {FeedRoutes.Sse}.");
+        }
+
+        if (!FeedQuery.TryParseAfter(after, "after", log, out var cursor, out var problem))
+        {
+            return problem!;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var sessionSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var receiving = ReceiveUntilCloseAsync(socket, sessionSource);
+        try
+        {
+            var (status, description) = await SendEventsAsync(socket, cursor, log, stats.WebSocket,
+                lifetime.ApplicationStopping, sessionSource.Token);
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                // Not the session token: it is already cancelled when the client closed first, and the
+                // close handshake must still be answered.
+                await socket.CloseOutputAsync(status, description, context.RequestAborted);
+            }
+
+            await receiving.WaitAsync(TimeSpan.FromSeconds(2), context.RequestAborted);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or TimeoutException)
+        {
+            // The client left or stopped answering; the connection is going away either way.
+        }
+        finally
+        {
+            await sessionSource.CancelAsync();
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task<(WebSocketCloseStatus Status, string Description)> SendEventsAsync(
+        WebSocket socket, long after, FeedLog log, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
+    {
+        if (FeedQuery.IsGone(after, log, out var oldest))
+        {
+            return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(oldest));
+        }
+
+        using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+        var cursor = FeedQuery.Effective(after, log);
+        try
+        {
+            while (true)
+            {
+                switch (log.TryGet(cursor + 1, out var next))
+                {
+                    case EventLookup.Found:
+                        await socket.SendAsync(next!.Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                        counters.EventsSent(1, next.Json.Length);
+                        cursor = next.Seq;
+                        break;
+                    case EventLookup.Gone:
+                        return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(log.OldestSeq));
+                    default:
+                        await log.WaitForEventAfterAsync(cursor, waitSource.Token);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (WebSocketCloseStatus.EndpointUnavailable, "target shutting down");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && socket.State == WebSocketState.CloseReceived)
+        {
+            return (WebSocketCloseStatus.NormalClosure, "closed by client");
+        }
+    }
+
+    /// <summary>
+    /// The feed is one-way, but a WebSocket must still read: to see the client's close frame (and answer it)
+    /// and its pings. Anything else the client sends is read and ignored.
+    /// </summary>
+    private static async Task ReceiveUntilCloseAsync(WebSocket socket, CancellationTokenSource session)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), session.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+
+        // Stop sending: the client closed or the connection failed.
+        await session.CancelAsync();
+    }
+}
