@@ -25,6 +25,8 @@ public sealed class ClientCounters
 
     public void EventDelivered(int payloadBytes) { _eventsDelivered++; _payloadBytes += payloadBytes; }
     public void Request(bool empty = false) { _requests++; if (empty) _emptyResponses++; }
+    /// <summary>Payload bytes of an event received again: on the wire, but not delivered a second time.</summary>
+    public void DuplicatePayload(int payloadBytes) => _payloadBytes += payloadBytes;
     public void Lost(long count) => _lost += count;
     public void Duplicate() => _duplicates++;
     public void Reorder() => _reorders++;

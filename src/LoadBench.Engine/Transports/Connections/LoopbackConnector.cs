@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using LoadBench.Engine.Metrics;
+
+namespace LoadBench.Engine.Transports.Connections;
+
+/// <summary>
+/// The one place where client connections are opened. Every connection goes to a loopback address — any other
+/// host is refused before a socket exists — and is wrapped in a <see cref="CountingStream"/> that reports to the
+/// client's <see cref="WireMeter"/>.
+/// </summary>
+/// <remarks>
+/// Each client gets its own handler (one connection at a time) rather than one pool shared by a scenario: a
+/// pooled connection serves whichever request comes next, and ClientWebSocket builds its own upgrade request,
+/// so with a shared pool the bytes of a connection could not be tied to the client that used them. A handler
+/// holds no timers when its idle timeout and lifetime are infinite, so thousands of them are cheap.
+/// </remarks>
+public static class LoopbackConnector
+{
+    /// <summary>Creates the handler of one client: loopback only, counted, one keep-alive connection, no proxy,
+    /// cookies, redirects or decompression (each would change what crosses the wire).</summary>
+    public static SocketsHttpHandler CreateHandler(WireMeter meter)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        return new SocketsHttpHandler
+        {
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, meter, cancellationToken),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            MaxConnectionsPerServer = 1,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+    }
+
+    /// <summary>True for 127.0.0.0/8, ::1 and the name <c>localhost</c>.</summary>
+    public static bool IsLoopback(string host) => TryGetLoopbackAddress(host, out _);
+
+    internal static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, WireMeter meter, CancellationToken cancellationToken)
+    {
+        if (!TryGetLoopbackAddress(endPoint.Host, out var address))
+        {
+            throw new NonLoopbackTargetException(endPoint.Host);
+        }
+
+        // new Socket throws SocketException(TooManyOpenSockets) at the process's open-file limit (EMFILE);
+        // the client reports that as fd_limit and backs off instead of dying.
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), cancellationToken);
+            return new CountingStream(new NetworkStream(socket, ownsSocket: true), meter);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static bool TryGetLoopbackAddress(string host, out IPAddress address)
+    {
+        // Never ask DNS: a name that resolves elsewhere must not turn a benchmark into traffic off this host.
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+            return true;
+        }
+
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var parsed) && IPAddress.IsLoopback(parsed))
+        {
+            address = parsed;
+            return true;
+        }
+
+        address = IPAddress.None;
+        return false;
+    }
+}
+
+/// <summary>Thrown when a client is asked to connect anywhere but loopback.</summary>
+public sealed class NonLoopbackTargetException : InvalidOperationException
+{
+    public NonLoopbackTargetException(string host)
+        : base($"LoadBench clients connect only to loopback (127.0.0.0/8, ::1, localhost); refused host '{host}'.")
+    {
+        Host = host;
+    }
+
+    public NonLoopbackTargetException()
+    {
+        Host = string.Empty;
+    }
+
+    public NonLoopbackTargetException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Host = string.Empty;
+    }
+
+    public string Host { get; }
+}

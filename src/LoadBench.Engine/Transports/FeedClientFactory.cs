@@ -1,0 +1,76 @@
+using LoadBench.Contracts;
+using LoadBench.Engine.Transports.Connections;
+using LoadBench.Engine.Transports.LongPolling;
+using LoadBench.Engine.Transports.Polling;
+using LoadBench.Engine.Transports.Sse;
+using LoadBench.Engine.Transports.WebSockets;
+
+namespace LoadBench.Engine.Transports;
+
+/// <summary>
+/// Makes transport clients for the scheduler. Usage:
+/// <code>
+/// var recorders = new LatencyRecorders();
+/// await using var client = FeedClientFactory.Create(new FeedClientOptions(target, TransportIds.Sse, recorders) { StartAfter = info.LatestSeq });
+/// await client.RunAsync(phaseToken);             // returns when phaseToken fires
+/// var totals = client.Counters.Snapshot();
+/// </code>
+/// Polling and long-polling clients also implement <see cref="IRequestDrivenClient"/> for open load models.
+/// Each client owns one connection (its own handler) so that the bytes it counts are its own; dispose it.
+/// </summary>
+public static class FeedClientFactory
+{
+    /// <summary>Creates a client for <see cref="FeedClientOptions.Transport"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown transport, a base address that is not absolute http, or
+    /// not loopback, or out-of-range numbers.</exception>
+    public static IFeedClient Create(FeedClientOptions options)
+    {
+        Validate(options);
+        return options.Transport switch
+        {
+            TransportIds.Polling => new PollingClient(options),
+            TransportIds.LongPolling => new LongPollingClient(options),
+            TransportIds.Sse => new SseClient(options),
+            TransportIds.WebSocket => new WebSocketClient(options),
+            _ => throw new ArgumentException(
+                $"Unknown transport '{options.Transport}'; expected one of {string.Join(", ", TransportIds.All)}.", nameof(options)),
+        };
+    }
+
+    private static void Validate(FeedClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.BaseUri);
+        ArgumentNullException.ThrowIfNull(options.Recorders);
+        ArgumentNullException.ThrowIfNull(options.TimeProvider);
+        if (!options.BaseUri.IsAbsoluteUri || options.BaseUri.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new ArgumentException($"The target must be an absolute http:// address; got '{options.BaseUri}'.", nameof(options));
+        }
+
+        if (!LoopbackConnector.IsLoopback(options.BaseUri.Host))
+        {
+            throw new ArgumentException($"The target must be on loopback (127.0.0.1, ::1, localhost); got '{options.BaseUri.Host}'.", nameof(options));
+        }
+
+        if (options.StartAfter < 0)
+        {
+            throw new ArgumentException($"StartAfter must be 0 or more; got {options.StartAfter}.", nameof(options));
+        }
+
+        if (options.PollInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"PollInterval must not be negative; got {options.PollInterval}.", nameof(options));
+        }
+
+        if (options.PollMax is < 1 or > FeedRoutes.MaxPollMax)
+        {
+            throw new ArgumentException($"PollMax must be 1..{FeedRoutes.MaxPollMax}; got {options.PollMax}.", nameof(options));
+        }
+
+        if (options.LongPollTimeout < TimeSpan.FromMilliseconds(1) || options.LongPollTimeout > TimeSpan.FromMilliseconds(FeedRoutes.MaxLongPollTimeoutMs))
+        {
+            throw new ArgumentException($"LongPollTimeout must be 1 ms..{FeedRoutes.MaxLongPollTimeoutMs} ms; got {options.LongPollTimeout}.", nameof(options));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
+
+namespace LoadBench.Engine.Transports;
+
+/// <summary>What <see cref="FeedClientFactory.Create"/> needs to make one client.</summary>
+/// <param name="BaseUri">The target, e.g. <c>http://127.0.0.1:5000/</c>. Loopback only.</param>
+/// <param name="Transport">One of <see cref="TransportIds"/>: <c>poll</c>, <c>longpoll</c>, <c>sse</c>, <c>ws</c>.</param>
+/// <param name="Recorders">The scenario's latency recorders (publish → receive into <c>Event</c>; polls into <c>Request</c>).</param>
+public sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyRecorders Recorders)
+{
+    /// <summary>The seq the client starts after (the runner passes <c>/feed/info</c>'s latestSeq so every client
+    /// starts at the same place); <c>0</c> means from the oldest retained event.</summary>
+    public long StartAfter { get; init; }
+
+    /// <summary>Short polling: pause after each response before the next poll; zero polls back to back.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Long polling: how long the target holds a request open before answering 204.</summary>
+    public TimeSpan LongPollTimeout { get; init; } = TimeSpan.FromMilliseconds(FeedRoutes.DefaultLongPollTimeoutMs);
+
+    /// <summary>Polling and long polling: the most events one response may carry.</summary>
+    public int PollMax { get; init; } = FeedRoutes.DefaultPollMax;
+
+    /// <summary>The clock that stamps receive times (and paces intervals and back-off).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

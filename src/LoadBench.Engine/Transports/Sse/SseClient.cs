@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using LoadBench.Contracts;
+using LoadBench.Engine.Transports.Connections;
+
+namespace LoadBench.Engine.Transports.Sse;
+
+/// <summary>
+/// Server-Sent Events: one long <c>GET /feed/sse?after={start}</c> whose body is parsed by
+/// <see cref="SseParser"/>. Like a browser's EventSource it reconnects to the same address with
+/// <c>Last-Event-ID: {cursor}</c> (which the target prefers over <c>after</c>). An <c>event: gone</c> says the
+/// cursor fell out of retention: the client counts the signal and resumes from the oldest retained event.
+/// </summary>
+public sealed class SseClient : IFeedClient
+{
+    private enum Item { Event, Duplicate, Gone, Bad }
+
+    private readonly ClientCore _core;
+    private readonly HttpClient _http;
+    private readonly Uri _baseUri;
+    private readonly SseItemParser<Item> _itemParser;
+    private bool _attempted;
+
+    public SseClient(FeedClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _core = new ClientCore(options);
+        // A stream lives as long as the phase: no overall timeout; the connect timeout still applies.
+        _http = new HttpClient(LoopbackConnector.CreateHandler(_core.Meter), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
+        _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
+    }
+
+    public ClientCounters Counters => _core.Counters;
+
+    public long Cursor => _core.Checker.Cursor;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                _core.BeginAttempt();
+                var failed = false;
+                try
+                {
+                    await ReceiveStreamAsync(cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsConnectionFailure(e))
+                {
+                    _core.Fail(ErrorKinds.Classify(e));
+                    failed = true;
+                }
+                finally
+                {
+                    _core.Meter.Settle();
+                }
+
+                if (failed)
+                {
+                    await _core.Backoff.DelayAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The phase ended: a clean stop.
+        }
+    }
+
+    private async Task ReceiveStreamAsync(CancellationToken cancellationToken)
+    {
+        // Reconnects keep the first address, as EventSource does, and carry the cursor in Last-Event-ID. After a
+        // gone signal there must be no Last-Event-ID (it would win over after=0): ask from the oldest instead.
+        var after = _core.ResumeFromOldest ? 0 : _core.Options.StartAfter;
+        using var request = new HttpRequestMessage(HttpMethod.Get, string.Concat(_baseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture)));
+        if (_attempted && !_core.ResumeFromOldest)
+        {
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", _core.Checker.Cursor.ToString(CultureInfo.InvariantCulture));
+        }
+
+        _attempted = true;
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        _core.Counters.Request();
+        if (!response.IsSuccessStatusCode)
+        {
+            // Read the (small) error body so its bytes are on the meter before the connection is reused.
+            await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            _core.Fail(ErrorKinds.Http(response.StatusCode));
+            await _core.Backoff.DelayAsync(cancellationToken);
+            return;
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        _core.Backoff.Reset();
+        await foreach (var item in SseParser.Create(stream, _itemParser).EnumerateAsync(cancellationToken))
+        {
+            switch (item.Data)
+            {
+                case Item.Gone:
+                    _core.Gone();
+                    _core.StreamClosed();
+                    return; // the target ends the stream after the signal; reconnect from the oldest
+                case Item.Bad:
+                    _core.Fail(ErrorKinds.BadEvent);
+                    break;
+            }
+
+            _core.Meter.Settle();
+        }
+
+        // The target ended the stream (shutdown, or a proxy): not expected during a run, so say so.
+        _core.Fail(ErrorKinds.StreamEnded);
+    }
+
+    // Called by SseParser for each event with its data bytes (no string made for the data).
+    private Item ParseItem(string eventType, ReadOnlySpan<byte> data)
+    {
+        var receivedMicros = _core.NowMicros();
+        if (eventType == FeedGone.SseEventType)
+        {
+            return Item.Gone;
+        }
+
+        if (!FeedEventReader.TryRead(data, out var seq, out var ts))
+        {
+            return Item.Bad;
+        }
+
+        return _core.Deliver(seq, ts, data.Length, receivedMicros) ? Item.Event : Item.Duplicate;
+    }
+
+    private static bool IsConnectionFailure(Exception e) =>
+        e is HttpRequestException or IOException or OperationCanceledException or TimeoutException;
+
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

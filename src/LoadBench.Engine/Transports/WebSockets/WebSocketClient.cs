@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using LoadBench.Contracts;
+using LoadBench.Engine.Transports.Connections;
+
+namespace LoadBench.Engine.Transports.WebSockets;
+
+/// <summary>
+/// WebSocket: <c>ws://…/feed/ws?after={cursor}</c>, one text message per event. The upgrade goes through the
+/// client's own counted handler (<see cref="ClientWebSocket.ConnectAsync(Uri, HttpMessageInvoker, CancellationToken)"/>),
+/// so the handshake heads and every frame — masked client frames and close frames included — are on the
+/// client's meter. A close with status 4410 is the gone signal: counted, then resumed from the oldest event.
+/// </summary>
+public sealed class WebSocketClient : IFeedClient
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly ClientCore _core;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly string _prefix;
+    private byte[] _buffer = new byte[2048];
+
+    public WebSocketClient(FeedClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _core = new ClientCore(options);
+        _invoker = new HttpMessageInvoker(LoopbackConnector.CreateHandler(_core.Meter), disposeHandler: true);
+        var builder = new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = "ws" };
+        _prefix = builder.Uri.AbsoluteUri + "?after=";
+    }
+
+    public ClientCounters Counters => _core.Counters;
+
+    public long Cursor => _core.Checker.Cursor;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                _core.BeginAttempt();
+                var failed = false;
+                try
+                {
+                    failed = !await ReceiveSessionAsync(cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsConnectionFailure(e))
+                {
+                    _core.Fail(ErrorKinds.Classify(e));
+                    failed = true;
+                }
+                finally
+                {
+                    _core.Meter.Settle();
+                }
+
+                if (failed)
+                {
+                    await _core.Backoff.DelayAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The phase ended: a clean stop.
+        }
+    }
+
+    /// <summary>One session: returns true when it ended cleanly (a close frame), false on a failed upgrade.</summary>
+    private async Task<bool> ReceiveSessionAsync(CancellationToken cancellationToken)
+    {
+        using var socket = new ClientWebSocket();
+        // No keep-alive pings: on loopback they guard nothing, and they would add frames to the byte split.
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        socket.Options.CollectHttpResponseDetails = true; // to name a refused upgrade by its status (http_503)
+        var uri = new Uri(string.Concat(_prefix, _core.After.ToString(CultureInfo.InvariantCulture)));
+        try
+        {
+            await socket.ConnectAsync(uri, _invoker, cancellationToken);
+        }
+        catch (WebSocketException) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols)
+        {
+            _core.Fail(ErrorKinds.Http(socket.HttpStatusCode));
+            return false;
+        }
+
+        _core.Counters.Request();
+        _core.Backoff.Reset();
+        var filled = 0;
+        while (true)
+        {
+            if (filled == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            var result = await socket.ReceiveAsync(_buffer.AsMemory(filled), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await OnCloseAsync(socket, cancellationToken);
+                return true;
+            }
+
+            filled += result.Count;
+            if (!result.EndOfMessage)
+            {
+                continue;
+            }
+
+            var receivedMicros = _core.NowMicros();
+            var message = _buffer.AsSpan(0, filled);
+            filled = 0;
+            if (result.MessageType == WebSocketMessageType.Text && FeedEventReader.TryRead(message, out var seq, out var ts))
+            {
+                _core.Deliver(seq, ts, message.Length, receivedMicros);
+            }
+            else
+            {
+                _core.Fail(ErrorKinds.BadEvent);
+            }
+
+            _core.Meter.Settle();
+        }
+    }
+
+    private async Task OnCloseAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var status = (int?)socket.CloseStatus ?? 0;
+        if (status == FeedGone.WebSocketCloseStatus)
+        {
+            _core.Gone();
+            _core.StreamClosed();
+        }
+        else
+        {
+            // 1001 when the target shuts down; anything else is unexpected during a run.
+            _core.Fail(status == 0 ? ErrorKinds.StreamEnded : "ws_close_" + status.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+
+        // Complete the close handshake (our close frame is part of the wire cost), but never wait long for it.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CloseHandshakeTimeout);
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsConnectionFailure(e))
+        {
+            // The target may drop the connection right after its close frame; nothing is lost by that.
+        }
+    }
+
+    private static bool IsConnectionFailure(Exception e) =>
+        e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or TimeoutException;
+
+    public ValueTask DisposeAsync()
+    {
+        _invoker.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
