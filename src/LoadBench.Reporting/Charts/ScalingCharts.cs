@@ -1,0 +1,79 @@
+using LoadBench.Reporting.Model;
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace LoadBench.Reporting.Charts;
+
+/// <summary>Chart (c): events/s and p99 latency against client count, one line per transport.</summary>
+internal static class ScalingCharts
+{
+    public static ChartImage Throughput(string runName, ScalingFamily family, ReportOptions options)
+    {
+        var title = $"{runName} · Events delivered per second by client count\n{family.Describe()}";
+        using var plot = ChartCanvas.Create(title, "Clients (log scale)", "Events delivered per second (events/s)");
+
+        // Every client should receive every event: clients × publish rate is the most a transport can deliver.
+        var counts = family.ClientCounts;
+        var ideal = plot.Add.Scatter(counts.Select(c => Math.Log10(c)).ToArray(), counts.Select(c => c * family.RatePerSecond).ToArray(), Color.FromHex("#999999"));
+        ideal.LegendText = "every event to every client (clients × publish rate)";
+        ideal.LinePattern = LinePattern.Dashed;
+        ideal.LineWidth = 1.5f;
+        ideal.MarkerSize = 0;
+
+        AddSeries(plot, family, s => s.Throughput.EventsPerSecond);
+        var max = Math.Max(family.Series.SelectMany(s => s.Points).Max(p => p.Throughput.EventsPerSecond), counts.Max() * family.RatePerSecond);
+        Finish(plot, counts, max);
+        var alt = "Events delivered per second against client count: " + Describe(family, s => Format.Rate(s.Throughput.EventsPerSecond)) + ".";
+        return ChartCanvas.Render(plot, $"events-per-second-vs-clients-{family.Slug()}", $"Events/s by client count — {family.Describe()}", alt, options);
+    }
+
+    public static ChartImage P99(string runName, ScalingFamily family, ReportOptions options)
+    {
+        var title = $"{runName} · p99 latency (publish → receive) by client count\n{family.Describe()}";
+        using var plot = ChartCanvas.Create(title, "Clients (log scale)", "p99 latency (ms)");
+        AddSeries(plot, family, s => s.Latency.Event.Count > 0 ? s.Latency.Event.P99Ms : double.NaN);
+        Finish(plot, family.ClientCounts, family.Series.SelectMany(s => s.Points).Max(p => p.Latency.Event.P99Ms));
+        var alt = "p99 latency in milliseconds against client count: " + Describe(family, s => Format.Ms(s.Latency.Event.P99Ms) + " ms") + ".";
+        return ChartCanvas.Render(plot, $"p99-vs-clients-{family.Slug()}", $"p99 latency by client count — {family.Describe()}", alt, options);
+    }
+
+    private static void AddSeries(Plot plot, ScalingFamily family, Func<Results.ScenarioResult, double> value)
+    {
+        var perTransport = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var series in family.Series)
+        {
+            // A scenario with no delivered event has no latency: leave it out rather than draw a zero.
+            var points = series.Points.Select(p => (X: Math.Log10(p.Clients), Y: value(p))).Where(p => !double.IsNaN(p.Y)).ToList();
+            if (points.Count == 0)
+            {
+                continue;
+            }
+
+            var index = perTransport[series.Transport] = perTransport.GetValueOrDefault(series.Transport, -1) + 1;
+            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), TransportColors.Color(series.Transport));
+            line.LegendText = series.Label;
+            line.LineWidth = 2.5f;
+            line.MarkerSize = 8;
+            line.MarkerShape = ChartCanvas.Marker(index);
+            line.LinePattern = ChartCanvas.Pattern(index);
+        }
+    }
+
+    private static void Finish(Plot plot, IReadOnlyList<int> clientCounts, double maxY)
+    {
+        var ticks = new NumericManual();
+        foreach (var count in clientCounts)
+        {
+            ticks.AddMajor(Math.Log10(count), Format.Count(count));
+        }
+
+        plot.Axes.Bottom.TickGenerator = ticks;
+        var span = Math.Max(Math.Log10(clientCounts[^1]) - Math.Log10(clientCounts[0]), 0.1);
+        plot.Axes.SetLimitsX(Math.Log10(clientCounts[0]) - span * 0.05, Math.Log10(clientCounts[^1]) + span * 0.05);
+        plot.Axes.SetLimitsY(0, ChartCanvas.Headroom(maxY));
+        plot.ShowLegend(Alignment.UpperLeft);
+    }
+
+    private static string Describe(ScalingFamily family, Func<Results.ScenarioResult, string> value) =>
+        string.Join("; ", family.Series.Select(s => s.Label + " " + string.Join(", ", s.Points.Select(p => $"{Format.Count(p.Clients)} clients {value(p)}"))));
+}

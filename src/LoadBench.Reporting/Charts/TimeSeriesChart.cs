@@ -1,0 +1,48 @@
+using LoadBench.Reporting.Model;
+using ScottPlot;
+
+namespace LoadBench.Reporting.Charts;
+
+/// <summary>Chart (d): p50 and p99 of each second of the measured phase, from the results' time series.</summary>
+internal static class TimeSeriesChart
+{
+    public static ChartImage? Build(string runName, SetupGroup group, ReportOptions options)
+    {
+        var withSeries = group.Scenarios.Where(s => s.TimeSeries.Count > 0).ToList();
+        if (withSeries.Count == 0)
+        {
+            return null;
+        }
+
+        var title = $"{runName} · p50 and p99 latency over time (per second)\n{group.Setup.Describe()}";
+        using var plot = ChartCanvas.Create(title, "Time since the measured phase began (s)", "Latency (ms)");
+        var perTransport = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var scenario in withSeries)
+        {
+            var index = perTransport[scenario.Transport] = perTransport.GetValueOrDefault(scenario.Transport, -1) + 1;
+            var colour = TransportColors.Color(scenario.Transport);
+            var t = scenario.TimeSeries.Select(p => p.T).ToArray();
+
+            var p99 = plot.Add.Scatter(t, scenario.TimeSeries.Select(p => p.P99Ms).ToArray(), colour);
+            p99.LegendText = $"{group.Label(scenario)} p99";
+            p99.LineWidth = 2.5f;
+            p99.MarkerSize = 5;
+            p99.MarkerShape = ChartCanvas.Marker(index);
+
+            // p50 in the same colour, thinner and dashed: the pair reads as one transport.
+            var p50 = plot.Add.Scatter(t, scenario.TimeSeries.Select(p => p.P50Ms).ToArray(), colour.WithAlpha(0.8));
+            p50.LegendText = $"{group.Label(scenario)} p50";
+            p50.LineWidth = 1.5f;
+            p50.MarkerSize = 0;
+            p50.LinePattern = LinePattern.Dashed;
+        }
+
+        var maxT = withSeries.Max(s => s.TimeSeries[^1].T);
+        plot.Axes.SetLimitsX(0, Math.Max(maxT, 1) * 1.02);
+        plot.Axes.SetLimitsY(0, ChartCanvas.Headroom(withSeries.SelectMany(s => s.TimeSeries).Max(p => p.P99Ms)));
+        plot.ShowLegend(Edge.Right);
+
+        var alt = $"p50 (dashed) and p99 (solid) latency in milliseconds for each second of the measured phase, for {string.Join(", ", withSeries.Select(group.Label))}.";
+        return ChartCanvas.Render(plot, $"latency-over-time-{group.Setup.Slug()}", $"p50 and p99 over time — {group.Setup.Describe()}", alt, options);
+    }
+}

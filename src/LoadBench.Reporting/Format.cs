@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace LoadBench.Reporting;
+
+/// <summary>
+/// Numbers for people (Markdown, HTML, chart labels): invariant culture, so a report reads the same on every
+/// machine, and as many digits as the measurement deserves — not more.
+/// </summary>
+internal static class Format
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Milliseconds: three decimals below 1 ms, two below 100 ms, one below 10 s, none above.</summary>
+    public static string Ms(double ms) => Math.Abs(ms) switch
+    {
+        < 1 => ms.ToString("0.###", Invariant),
+        < 100 => ms.ToString("0.##", Invariant),
+        < 10_000 => ms.ToString("#,0.#", Invariant),
+        _ => ms.ToString("#,0", Invariant),
+    };
+
+    public static string Count(long value) => value.ToString("#,0", Invariant);
+
+    /// <summary>Rates (events/s, requests/s): decimals only where they matter.</summary>
+    public static string Rate(double value) => Math.Abs(value) switch
+    {
+        < 10 => value.ToString("0.##", Invariant),
+        < 1_000 => value.ToString("#,0.#", Invariant),
+        _ => value.ToString("#,0", Invariant),
+    };
+
+    /// <summary>Bytes per event and KiB: one decimal, since headers shared over many events are fractional.</summary>
+    public static string Bytes(double value) => value.ToString("#,0.#", Invariant);
+
+    /// <summary>A share 0..1 as a percentage: "12.5%".</summary>
+    public static string Percent(double share) => (share * 100).ToString("0.##", Invariant) + "%";
+
+    /// <summary>A signed change: "+1.5", "−0.25".</summary>
+    public static string Signed(string formattedMagnitude, double value) =>
+        value > 0 ? "+" + formattedMagnitude : value < 0 ? "−" + formattedMagnitude : formattedMagnitude;
+
+    /// <summary>A ratio as "×2.4".</summary>
+    public static string Times(double ratio) => "×" + ratio.ToString(ratio < 10 ? "0.##" : "#,0", Invariant);
+
+    /// <summary>The round-trip form for machine-read files (CSV): no separators, every digit kept.</summary>
+    public static string Exact(double value) => value.ToString("R", Invariant);
+
+    public static string Exact(long value) => value.ToString(Invariant);
+}
