@@ -60,7 +60,7 @@ public static class WebSocketEndpoints
         return Results.Empty;
     }
 
-    private static async Task<(WebSocketCloseStatus Status, string Description)> SendEventsAsync(
+    private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
         WebSocket socket, long after, FeedLog log, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
     {
         if (FeedQuery.IsGone(after, log, out var oldest))
@@ -95,7 +95,8 @@ public static class WebSocketEndpoints
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && socket.State == WebSocketState.CloseReceived)
         {
-            return (WebSocketCloseStatus.NormalClosure, "closed by client");
+            // Echo the client's close without a description: nothing to add, no bytes to spend.
+            return (WebSocketCloseStatus.NormalClosure, null);
         }
     }
 
