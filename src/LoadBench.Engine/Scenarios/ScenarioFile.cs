@@ -1,0 +1,52 @@
+namespace LoadBench.Engine.Scenarios;
+
+/// <summary>
+/// Loads a scenario file (format: scenarios/README.md). Every problem becomes a
+/// <see cref="ScenarioFileException"/> naming the file, line, column and field; unknown fields are errors,
+/// so a typo cannot silently fall back to a default.
+/// </summary>
+public static class ScenarioFile
+{
+    public static ScenarioPlan Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioFileException([new ScenarioFileError(path, 1, 1, "", $"cannot read the scenario file: {ex.Message}")]);
+        }
+
+        return Parse(bytes, path);
+    }
+
+    /// <summary>Parses a scenario file's bytes; <paramref name="displayPath"/> names it in errors and gives the
+    /// plan its default name.</summary>
+    public static ScenarioPlan Parse(byte[] bytes, string displayPath)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(displayPath);
+
+        JsonSourceNode root;
+        try
+        {
+            root = JsonSourceTree.Parse(bytes);
+        }
+        catch (JsonSourceSyntaxException ex)
+        {
+            throw new ScenarioFileException([new ScenarioFileError(displayPath, ex.Line, ex.Column, "", ex.Message)]);
+        }
+
+        var binder = new ScenarioFileBinder(displayPath);
+        var (name, scenarios) = binder.Bind(root);
+        if (binder.Errors.Count > 0)
+        {
+            throw new ScenarioFileException(binder.Errors);
+        }
+
+        return new ScenarioPlan(name, ScenarioPlan.HashBytes(bytes), scenarios, displayPath);
+    }
+}

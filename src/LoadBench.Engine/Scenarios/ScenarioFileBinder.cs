@@ -1,0 +1,536 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LoadBench.Contracts;
+
+namespace LoadBench.Engine.Scenarios;
+
+/// <summary>
+/// Turns the parsed file into scenarios: applies file-level <c>defaults</c>, expands list-valued axes
+/// (<c>transport</c>, <c>copies</c>, <c>feed.ratePerSecond</c>, <c>pollInterval</c>) into one scenario per
+/// combination, and reports each problem at the node it came from.
+/// </summary>
+internal sealed partial class ScenarioFileBinder(string file)
+{
+    private static readonly string[] RootFields = ["name", "description", "defaults", "scenarios"];
+    private static readonly string[] EntryFields =
+        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll"];
+    private static readonly string[] DefaultFields = EntryFields.Where(f => f is not ("name" or "description")).ToArray();
+    private static readonly string[] FeedFields = ["ratePerSecond", "payloadBytes"];
+    private static readonly string[] ClosedStepFields = ["model", "copies", "during"];
+    private static readonly string[] OpenStepFields = ["model", "rate", "interval", "during"];
+    private static readonly string[] Models = [nameof(KeepConstant), nameof(RampingConstant), nameof(Inject), nameof(RampingInject)];
+
+    private readonly List<ScenarioFileError> _errors = [];
+    private readonly HashSet<ScenarioFileError> _seen = [];
+
+    public IReadOnlyList<ScenarioFileError> Errors => _errors;
+
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex Placeholder();
+
+    public (string Name, IReadOnlyList<Scenario> Scenarios) Bind(JsonSourceNode root)
+    {
+        var scenarios = new List<Scenario>();
+        var planName = DefaultPlanName();
+        if (root is not JsonSourceObject rootObject)
+        {
+            Error(root, "", $"a scenario file is a JSON object with 'scenarios' (see scenarios/README.md), got {root.Describe()}");
+            return (planName, scenarios);
+        }
+
+        CheckFields(rootObject, RootFields);
+        if (rootObject["name"] is { } nameNode && String(nameNode) is { } name)
+        {
+            if (ScenarioValidator.IsSnakeCase(name))
+            {
+                planName = name;
+            }
+            else
+            {
+                Error(nameNode, nameNode.Path, $"must be snake_case, got \"{name}\"");
+            }
+        }
+
+        if (rootObject["description"] is { } description)
+        {
+            String(description);
+        }
+
+        var defaults = rootObject["defaults"] switch
+        {
+            null => null,
+            JsonSourceObject o => o,
+            var other => ErrorAnd<JsonSourceObject>(other, other.Path, $"must be an object of default scenario fields, got {other.Describe()}"),
+        };
+        if (defaults is not null)
+        {
+            CheckFields(defaults, DefaultFields);
+            if (defaults["feed"] is JsonSourceObject feedDefaults)
+            {
+                CheckFields(feedDefaults, FeedFields);
+            }
+        }
+
+        switch (rootObject["scenarios"])
+        {
+            case null:
+                Error(rootObject, "scenarios", "is required: a list of scenarios, e.g. [{ \"name\": \"sse_10\", \"transport\": \"sse\", ... }]");
+                break;
+            case JsonSourceArray { Items.Count: 0 } empty:
+                Error(empty, empty.Path, "must hold at least one scenario");
+                break;
+            case JsonSourceArray entries:
+                var names = new Dictionary<string, JsonSourceNode>(StringComparer.Ordinal);
+                foreach (var entry in entries.Items)
+                {
+                    foreach (var (scenario, nameAt) in BindEntry(entry, defaults))
+                    {
+                        if (names.TryGetValue(scenario.Name, out var first))
+                        {
+                            Error(nameAt, nameAt.Path,
+                                $"scenario name \"{scenario.Name}\" is used twice (first at line {first.Line}); names must be unique — add placeholders such as {{transport}}, {{copies}}, {{rate}} or {{pollInterval}} to a name that expands over lists");
+                        }
+                        else
+                        {
+                            names[scenario.Name] = nameAt;
+                            scenarios.Add(scenario);
+                        }
+                    }
+                }
+
+                break;
+            case var other:
+                Error(other, other.Path, $"must be a list of scenarios, got {other.Describe()}");
+                break;
+        }
+
+        return (planName, scenarios);
+    }
+
+    private IEnumerable<(Scenario Scenario, JsonSourceNode NameAt)> BindEntry(JsonSourceNode entryNode, JsonSourceObject? defaults)
+    {
+        if (entryNode is not JsonSourceObject entry)
+        {
+            Error(entryNode, entryNode.Path, $"must be a scenario object, got {entryNode.Describe()}");
+            yield break;
+        }
+
+        CheckFields(entry, EntryFields);
+        if (entry["feed"] is JsonSourceObject feedOverride)
+        {
+            CheckFields(feedOverride, FeedFields);
+        }
+
+        JsonSourceNode? Find(string field) => entry[field] ?? defaults?[field];
+        JsonSourceNode? FindFeed(string field) =>
+            (entry["feed"] as JsonSourceObject)?[field] ?? (defaults?["feed"] as JsonSourceObject)?[field];
+        foreach (var feedNode in new[] { entry["feed"], defaults?["feed"] })
+        {
+            if (feedNode is not null and not JsonSourceObject)
+            {
+                Error(feedNode, feedNode.Path, $"must be an object {{ \"ratePerSecond\": 10, \"payloadBytes\": 256 }}, got {feedNode.Describe()}");
+            }
+        }
+
+        var errorsBefore = _errors.Count;
+        var nameNode = entry["name"];
+        var nameTemplate = nameNode is null ? null : String(nameNode);
+        if (nameNode is null)
+        {
+            Error(entry, $"{entry.Path}.name", "is required: a snake_case name such as \"sse_100_clients\"");
+        }
+
+        var transports = Axis(Find("transport"), entry, $"{entry.Path}.transport", "one of poll, longpoll, sse, ws (or a list of them)", String);
+        var copies = Axis<int>(Find("copies"), entry, null, "", Int);
+        var rates = Axis<double>(FindFeed("ratePerSecond"), entry, $"{entry.Path}.feed.ratePerSecond", "the feed's events per second (or a list)", Number);
+        var pollIntervals = Axis<TimeSpan>(Find("pollInterval"), entry, null, "", Duration);
+
+        var payloadNode = FindFeed("payloadBytes");
+        var payload = payloadNode is null ? null : Int(payloadNode);
+        if (payloadNode is null)
+        {
+            Error(entry, $"{entry.Path}.feed.payloadBytes", "is required (here or in defaults.feed): the size of each event's data in bytes");
+        }
+
+        var warmUpNode = Find("warmUp");
+        var warmUp = warmUpNode is null ? TimeSpan.Zero : Duration(warmUpNode);
+        var longPollNode = Find("longPollTimeout");
+        var longPoll = longPollNode is null ? TimeSpan.FromMilliseconds(FeedRoutes.DefaultLongPollTimeoutMs) : Duration(longPollNode);
+        var maxPerPollNode = Find("maxPerPoll");
+        var maxPerPoll = maxPerPollNode is null ? FeedRoutes.DefaultPollMax : Int(maxPerPollNode);
+        var clientsNode = Find("clients");
+        var clients = clientsNode is null ? null : Int(clientsNode);
+
+        var loadNode = Find("load");
+        if (loadNode is null)
+        {
+            Error(entry, $"{entry.Path}.load", "is required: a list of load steps, e.g. [{ \"model\": \"KeepConstant\", \"copies\": 10, \"during\": \"10s\" }]");
+        }
+        else if (loadNode is not JsonSourceArray)
+        {
+            Error(loadNode, loadNode.Path, $"must be a list of load steps, got {loadNode.Describe()}");
+        }
+
+        if (_errors.Count > errorsBefore || transports is null || rates is null || copies is null || pollIntervals is null
+            || nameTemplate is null || payload is null || warmUp is null || longPoll is null || maxPerPoll is null
+            || (clientsNode is not null && clients is null))
+        {
+            yield break;
+        }
+
+        foreach (var transport in transports)
+        foreach (var copy in copies)
+        foreach (var rate in rates)
+        foreach (var pollInterval in pollIntervals)
+        {
+            var origins = new Dictionary<string, JsonSourceNode>(StringComparer.Ordinal)
+            {
+                ["name"] = nameNode!,
+                ["transport"] = transport.Node ?? entry,
+                ["feed.ratePerSecond"] = rate.Node ?? entry,
+                ["feed.payloadBytes"] = payloadNode!,
+                ["load"] = loadNode!,
+            };
+            AddOrigin(origins, "warmUp", warmUpNode);
+            AddOrigin(origins, "longPollTimeout", longPollNode);
+            AddOrigin(origins, "maxPerPoll", maxPerPollNode);
+            AddOrigin(origins, "clients", clientsNode);
+            AddOrigin(origins, "pollInterval", pollInterval.Node);
+
+            var steps = BindSteps((JsonSourceArray)loadNode!, copy, origins);
+            if (steps is null)
+            {
+                continue;
+            }
+
+            var name = ExpandName(nameTemplate, nameNode!, transport.Value, copy.Value, rate.Value, pollInterval.Value, copy.Node is not null);
+            if (name is null)
+            {
+                continue;
+            }
+
+            var scenario = new Scenario
+            {
+                Name = name,
+                Transport = transport.Value,
+                Load = steps,
+                Feed = new FeedSpec(rate.Value, payload.Value),
+                WarmUp = warmUp.Value,
+                Client = new ClientSpec
+                {
+                    PollInterval = pollInterval.Node is null ? new ClientSpec().PollInterval : pollInterval.Value,
+                    LongPollTimeout = longPoll.Value,
+                    MaxPerPoll = maxPerPoll.Value,
+                },
+                OpenModelClients = clients,
+            };
+
+            var issues = ScenarioValidator.Validate(scenario);
+            foreach (var issue in issues)
+            {
+                var (node, field) = Locate(origins, issue.Field, entry);
+                Error(node, field, issue.Message);
+            }
+
+            if (issues.Count == 0)
+            {
+                yield return (scenario, nameNode!);
+            }
+        }
+    }
+
+    private List<LoadSimulation>? BindSteps(JsonSourceArray load, AxisValue<int> copies, Dictionary<string, JsonSourceNode> origins)
+    {
+        var steps = new List<LoadSimulation>();
+        var ok = true;
+        for (var i = 0; i < load.Items.Count; i++)
+        {
+            var at = $"load[{i}]";
+            if (load.Items[i] is not JsonSourceObject step)
+            {
+                Error(load.Items[i], load.Items[i].Path, $"must be a load step object such as {{ \"model\": \"KeepConstant\", \"copies\": 10, \"during\": \"10s\" }}, got {load.Items[i].Describe()}");
+                ok = false;
+                continue;
+            }
+
+            origins[at] = step;
+            var modelNode = step["model"];
+            var model = modelNode is null ? null : String(modelNode);
+            if (modelNode is null)
+            {
+                Error(step, $"{step.Path}.model", $"is required: one of {string.Join(", ", Models)}");
+                ok = false;
+                continue;
+            }
+
+            if (model is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            if (!Models.Contains(model))
+            {
+                var hint = Models.FirstOrDefault(m => m.Equals(model, StringComparison.OrdinalIgnoreCase));
+                Error(modelNode, modelNode.Path, $"unknown model \"{model}\"; expected one of {string.Join(", ", Models)}{(hint is null ? "" : $" (did you mean \"{hint}\"?)")}");
+                ok = false;
+                continue;
+            }
+
+            var open = model is nameof(Inject) or nameof(RampingInject);
+            CheckFields(step, open ? OpenStepFields : ClosedStepFields);
+            var during = Required(step, "during", "how long the step lasts, e.g. \"10s\"", Duration, origins, at);
+            if (open)
+            {
+                var rate = Required(step, "rate", "requests per interval", Int, origins, at);
+                var intervalNode = step["interval"];
+                var interval = intervalNode is null ? TimeSpan.FromSeconds(1) : Duration(intervalNode);
+                AddOrigin(origins, $"{at}.interval", intervalNode);
+                if (rate is null || during is null || interval is null)
+                {
+                    ok = false;
+                    continue;
+                }
+
+                steps.Add(model == nameof(Inject)
+                    ? new Inject(rate.Value, interval.Value, during.Value)
+                    : new RampingInject(rate.Value, interval.Value, during.Value));
+            }
+            else
+            {
+                int? copyCount;
+                if (step["copies"] is { } copiesNode)
+                {
+                    copyCount = Int(copiesNode);
+                    origins[$"{at}.copies"] = copiesNode;
+                }
+                else if (copies.Node is not null)
+                {
+                    copyCount = copies.Value;
+                    origins[$"{at}.copies"] = copies.Node;
+                }
+                else
+                {
+                    Error(step, $"{step.Path}.copies", "is required: how many clients (set it in the step, or give the scenario a 'copies' value or list)");
+                    copyCount = null;
+                }
+
+                if (copyCount is null || during is null)
+                {
+                    ok = false;
+                    continue;
+                }
+
+                steps.Add(model == nameof(KeepConstant)
+                    ? new KeepConstant(copyCount.Value, during.Value)
+                    : new RampingConstant(copyCount.Value, during.Value));
+            }
+        }
+
+        return ok ? steps : null;
+    }
+
+    private T? Required<T>(JsonSourceObject obj, string field, string what, Func<JsonSourceNode, T?> read, Dictionary<string, JsonSourceNode> origins, string at)
+        where T : struct
+    {
+        if (obj[field] is not { } node)
+        {
+            Error(obj, $"{obj.Path}.{field}", $"is required: {what}");
+            return null;
+        }
+
+        origins[$"{at}.{field}"] = node;
+        return read(node);
+    }
+
+    /// <summary>A field that may be one value or a list of values (one scenario per value). Absent → one
+    /// value with no node (the built-in default), unless <paramref name="requiredField"/> says it must exist.</summary>
+    private List<AxisValue<T>>? Axis<T>(JsonSourceNode? node, JsonSourceObject entry, string? requiredField, string what, Func<JsonSourceNode, T?> read)
+        where T : struct =>
+        AxisCore(node, entry, requiredField, what, n => read(n) is { } v ? new AxisValue<T>(v, n) : (AxisValue<T>?)null, default!);
+
+    private List<AxisValue<string>>? Axis(JsonSourceNode? node, JsonSourceObject entry, string requiredField, string what, Func<JsonSourceNode, string?> read) =>
+        AxisCore(node, entry, requiredField, what, n => read(n) is { } v ? new AxisValue<string>(v, n) : (AxisValue<string>?)null, "");
+
+    private List<AxisValue<T>>? AxisCore<T>(
+        JsonSourceNode? node, JsonSourceObject entry, string? requiredField, string what, Func<JsonSourceNode, AxisValue<T>?> read, T fallback)
+    {
+        if (node is null)
+        {
+            if (requiredField is not null)
+            {
+                Error(entry, requiredField, $"is required (here or in defaults): {what}");
+                return null;
+            }
+
+            return [new AxisValue<T>(fallback, null)];
+        }
+
+        var items = node is JsonSourceArray array ? array.Items : [node];
+        if (items.Count == 0)
+        {
+            Error(node, node.Path, "an empty list expands to no scenario; give at least one value");
+            return null;
+        }
+
+        var values = items.Select(read).ToList();
+        return values.All(v => v is not null) ? values.Select(v => v!.Value).ToList() : null;
+    }
+
+    private string? ExpandName(string template, JsonSourceNode at, string? transport, int copies, double rate, TimeSpan pollInterval, bool hasCopies)
+    {
+        var failed = false;
+        var name = Placeholder().Replace(template, match =>
+        {
+            switch (match.Value)
+            {
+                case "{transport}":
+                    return transport ?? "";
+                case "{copies}" when hasCopies:
+                    return copies.ToString(CultureInfo.InvariantCulture);
+                case "{rate}":
+                    return rate.ToString(CultureInfo.InvariantCulture).Replace('.', '_');
+                case "{pollInterval}":
+                    return $"{(long)pollInterval.TotalMilliseconds}ms";
+                default:
+                    failed = true;
+                    Error(at, at.Path, $"unknown placeholder {match.Value}; use {{transport}}, {{copies}} (when the scenario has 'copies'), {{rate}} or {{pollInterval}}");
+                    return match.Value;
+            }
+        });
+        return failed ? null : name;
+    }
+
+    private static void AddOrigin(Dictionary<string, JsonSourceNode> origins, string field, JsonSourceNode? node)
+    {
+        if (node is not null)
+        {
+            origins[field] = node;
+        }
+    }
+
+    /// <summary>Finds the node a validator issue is about: the longest recorded prefix of its field.</summary>
+    private static (JsonSourceNode Node, string Field) Locate(Dictionary<string, JsonSourceNode> origins, string field, JsonSourceObject entry)
+    {
+        for (var probe = field; probe.Length > 0;)
+        {
+            if (origins.TryGetValue(probe, out var node))
+            {
+                return (node, node.Path + field[probe.Length..]);
+            }
+
+            var cut = Math.Max(probe.LastIndexOf('.'), probe.LastIndexOf('['));
+            probe = cut > 0 ? probe[..cut] : "";
+        }
+
+        return (entry, JsonSourceTree.Join(entry.Path, field));
+    }
+
+    private void CheckFields(JsonSourceObject obj, string[] allowed)
+    {
+        foreach (var property in obj.Properties.Where(p => !allowed.Contains(p.Name)))
+        {
+            var hint = allowed.FirstOrDefault(a => a.Equals(property.Name, StringComparison.OrdinalIgnoreCase))
+                ?? allowed.FirstOrDefault(a => Distance(a.ToUpperInvariant(), property.Name.ToUpperInvariant()) <= 2);
+            var field = JsonSourceTree.Join(obj.Path, property.Name);
+            AddError(new ScenarioFileError(file, property.Line, property.Column, field,
+                $"unknown field{(hint is null ? "" : $" (did you mean '{hint}'?)")}; expected one of {string.Join(", ", allowed)}"));
+        }
+    }
+
+    private string? String(JsonSourceNode node)
+    {
+        if (node is JsonSourceValue { Kind: JsonTokenType.String } value)
+        {
+            return value.Text;
+        }
+
+        Error(node, node.Path, $"must be a string, got {node.Describe()}");
+        return null;
+    }
+
+    private int? Int(JsonSourceNode node)
+    {
+        if (node is JsonSourceValue { Kind: JsonTokenType.Number } value
+            && int.TryParse(value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var result))
+        {
+            return result;
+        }
+
+        Error(node, node.Path, $"must be an integer, got {node.Describe()}");
+        return null;
+    }
+
+    private double? Number(JsonSourceNode node)
+    {
+        if (node is JsonSourceValue { Kind: JsonTokenType.Number } value
+            && double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var result))
+        {
+            return result;
+        }
+
+        Error(node, node.Path, $"must be a number, got {node.Describe()}");
+        return null;
+    }
+
+    private TimeSpan? Duration(JsonSourceNode node)
+    {
+        if (node is JsonSourceValue { Kind: JsonTokenType.String } value && DurationText.TryParse(value.Text, out var result))
+        {
+            return result;
+        }
+
+        Error(node, node.Path, $"must be a duration like {DurationText.Examples}, got {node.Describe()}");
+        return null;
+    }
+
+    private string DefaultPlanName()
+    {
+        var stem = Path.GetFileNameWithoutExtension(file).ToLowerInvariant();
+        var cleaned = string.Join('_', NonWord().Split(stem).Where(part => part.Length > 0));
+        return ScenarioValidator.IsSnakeCase(cleaned) ? cleaned : "scenarios";
+    }
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NonWord();
+
+    private void Error(JsonSourceNode at, string field, string message) =>
+        AddError(new ScenarioFileError(file, at.Line, at.Column, field, message));
+
+    private T? ErrorAnd<T>(JsonSourceNode at, string field, string message)
+        where T : class
+    {
+        Error(at, field, message);
+        return null;
+    }
+
+    private void AddError(ScenarioFileError error)
+    {
+        // Defaults are shared by every scenario and lists expand one entry into many: report each problem once.
+        if (_seen.Add(error))
+        {
+            _errors.Add(error);
+        }
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    private readonly record struct AxisValue<T>(T Value, JsonSourceNode? Node);
+}

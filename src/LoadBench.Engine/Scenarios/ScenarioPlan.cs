@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LoadBench.Engine.Scenarios;
+
+/// <summary>What a scenario file (or code) asks to run: its scenarios in order, and a hash that says whether
+/// two results ran the same plan.</summary>
+/// <param name="Name">snake_case plan name (the file's <c>name</c>, or its file name).</param>
+/// <param name="Hash">SHA-256 of the scenario file's bytes, lower-case hex.</param>
+/// <param name="Scenarios">Expanded, validated scenarios, in file order.</param>
+/// <param name="SourcePath">The file it came from, if any.</param>
+public sealed record ScenarioPlan(string Name, string Hash, IReadOnlyList<Scenario> Scenarios, string? SourcePath = null)
+{
+    /// <summary>A plan built in code; its hash covers each scenario's description so equal plans hash equal.</summary>
+    public static ScenarioPlan FromScenarios(string name, IReadOnlyList<Scenario> scenarios)
+    {
+        ArgumentNullException.ThrowIfNull(scenarios);
+        foreach (var scenario in scenarios)
+        {
+            ScenarioValidator.EnsureValid(scenario);
+        }
+
+        var text = string.Join('\n', scenarios.Select(s => s.ToString() + " " + s.DescribeLoad()));
+        return new ScenarioPlan(name, HashBytes(Encoding.UTF8.GetBytes(text)), scenarios);
+    }
+
+    public static string HashBytes(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

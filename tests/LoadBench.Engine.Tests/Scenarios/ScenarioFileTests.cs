@@ -1,0 +1,260 @@
+using System.Text;
+using LoadBench.Engine.Scenarios;
+
+namespace LoadBench.Engine.Tests.Scenarios;
+
+public sealed class ScenarioFileTests
+{
+    private const string File = "scenarios/test.json";
+
+    private static ScenarioPlan Parse(string json) => ScenarioFile.Parse(Encoding.UTF8.GetBytes(json), File);
+
+    private static ScenarioFileError SingleError(string json)
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => Parse(json));
+        return Assert.Single(ex.Errors);
+    }
+
+    [Fact]
+    public void Parse_ValidFile_GivesTheScenarioWithDefaultsApplied()
+    {
+        var plan = Parse("""
+            {
+              "name": "demo",
+              "defaults": { "warmUp": "2s", "feed": { "ratePerSecond": 10, "payloadBytes": 256 }, "pollInterval": "250ms" },
+              "scenarios": [
+                { "name": "poll_10", "transport": "poll",
+                  "load": [ { "model": "KeepConstant", "copies": 10, "during": "00:00:05" },
+                            { "model": "RampingConstant", "copies": 0, "during": "1.5s" } ] },
+                { "name": "sse_fast", "transport": "sse", "feed": { "ratePerSecond": 100 }, "warmUp": "0s",
+                  "load": [ { "model": "KeepConstant", "copies": 3, "during": "1m" } ] }
+              ]
+            }
+            """);
+
+        Assert.Equal("demo", plan.Name);
+        Assert.Equal(64, plan.Hash.Length);
+        Assert.Equal(2, plan.Scenarios.Count);
+        var poll = plan.Scenarios[0];
+        Assert.Equal("poll", poll.Transport);
+        Assert.Equal(TimeSpan.FromSeconds(2), poll.WarmUp);
+        Assert.Equal(new FeedSpec(10, 256), poll.Feed);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), poll.Client.PollInterval);
+        Assert.Equal([new KeepConstant(10, TimeSpan.FromSeconds(5)), new RampingConstant(0, TimeSpan.FromSeconds(1.5))], poll.Load);
+        var sse = plan.Scenarios[1];
+        Assert.Equal(new FeedSpec(100, 256), sse.Feed); // rate overridden, payload from defaults
+        Assert.Equal(TimeSpan.Zero, sse.WarmUp);
+        Assert.Equal(TimeSpan.FromMinutes(1), sse.Duration);
+    }
+
+    [Fact]
+    public void Parse_ListValuedFields_ExpandIntoOneScenarioPerCombination()
+    {
+        var plan = Parse("""
+            {
+              "defaults": { "feed": { "payloadBytes": 64 } },
+              "scenarios": [
+                { "name": "{transport}_{copies}_at_{rate}",
+                  "transport": ["poll", "sse"], "copies": [1, 20], "feed": { "ratePerSecond": [2, 0.5] },
+                  "load": [ { "model": "KeepConstant", "during": "3s" } ] }
+              ]
+            }
+            """);
+
+        Assert.Equal(8, plan.Scenarios.Count);
+        Assert.Equal("test", plan.Name); // from the file name
+        Assert.Equal("poll_1_at_2", plan.Scenarios[0].Name);
+        Assert.Contains(plan.Scenarios, s => s.Name == "sse_20_at_0_5" && s.Feed.RatePerSecond == 0.5 && s.Load[0] == new KeepConstant(20, TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
+    public void Parse_MalformedJson_NamesFileLineAndColumn()
+    {
+        var error = SingleError("{\n  \"scenarios\": [\n    { \"name\": \"x\" \n      \"transport\": \"sse\" }\n  ]\n}");
+
+        Assert.Equal(File, error.File);
+        Assert.Equal(4, error.Line);
+        Assert.StartsWith($"{File}:4:", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("malformed JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NegativeCopies_NamesLineAndFieldPath()
+    {
+        var error = SingleError("""
+            {
+              "defaults": { "feed": { "ratePerSecond": 1, "payloadBytes": 10 } },
+              "scenarios": [
+                { "name": "a", "transport": "sse", "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] },
+                { "name": "b", "transport": "ws",
+                  "load": [
+                    { "model": "KeepConstant", "copies": -3, "during": "1s" }
+                  ] }
+              ]
+            }
+            """);
+
+        Assert.Equal(7, error.Line);
+        Assert.Equal("scenarios[1].load[0].copies", error.Field);
+        Assert.Equal($"{File}:7:{error.Column}: field 'scenarios[1].load[0].copies': must be a positive integer up to 100000, got -3", error.ToString());
+    }
+
+    [Fact]
+    public void Parse_WrongType_SaysWhatWasExpectedAndFound()
+    {
+        var error = SingleError("""
+            { "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": "big" },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """);
+
+        Assert.Equal("scenarios[0].feed.payloadBytes", error.Field);
+        Assert.Equal(1, error.Line);
+        Assert.Equal("must be an integer, got the string \"big\"", error.Message);
+    }
+
+    [Fact]
+    public void Parse_MissingField_NamesIt()
+    {
+        var error = SingleError("""
+            { "scenarios": [ { "name": "a", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """);
+
+        Assert.Equal("scenarios[0].transport", error.Field);
+        Assert.StartsWith("is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownField_IsAnErrorWithASuggestion()
+    {
+        var error = SingleError("""
+            {
+              "scenarios": [
+                { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                  "warmup": "5s",
+                  "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] }
+              ]
+            }
+            """);
+
+        Assert.Equal("scenarios[0].warmup", error.Field);
+        Assert.Equal(4, error.Line);
+        Assert.Contains("unknown field (did you mean 'warmUp'?)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownTransport_ListsTheKnownOnes()
+    {
+        var error = SingleError("""
+            { "scenarios": [ { "name": "a", "transport": "grpc", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """);
+
+        Assert.Equal("scenarios[0].transport", error.Field);
+        Assert.Equal("must be one of poll, longpoll, sse, ws, got \"grpc\"", error.Message);
+    }
+
+    [Fact]
+    public void Parse_OpenModelOnSse_IsRefusedWithTheReason()
+    {
+        var error = SingleError("""
+            { "scenarios": [
+                { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                  "load": [ { "model": "Inject", "rate": 10, "interval": "1s", "during": "5s" } ] } ] }
+            """);
+
+        Assert.Equal("scenarios[0].load[0]", error.Field);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("Inject is an open model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'sse'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_OpenModelOnSseFromAnExpandedList_PointsAtTheListItem()
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => Parse("""
+            { "scenarios": [
+                { "name": "{transport}_inject", "transport": ["poll", "ws"], "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                  "load": [ { "model": "Inject", "rate": 10, "during": "5s" } ] } ] }
+            """));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("scenarios[0].load[0]", error.Field);
+        Assert.Contains("'ws'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_DuplicateNamesAfterExpansion_AreRefused()
+    {
+        var error = SingleError("""
+            { "scenarios": [
+                { "name": "same", "transport": ["poll", "sse"], "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                  "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """);
+
+        Assert.Equal("scenarios[0].name", error.Field);
+        Assert.Contains("used twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"10\"")]
+    [InlineData("10")]
+    [InlineData("\"ten seconds\"")]
+    public void Parse_BadDuration_ShowsExamples(string during)
+    {
+        var error = SingleError($$"""
+            { "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": {{during}} } ] } ] }
+            """);
+
+        Assert.Equal("scenarios[0].load[0].during", error.Field);
+        Assert.Contains("\"10s\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownModel_SuggestsTheRightCase()
+    {
+        var error = SingleError("""
+            { "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "keepconstant", "copies": 1, "during": "1s" } ] } ] }
+            """);
+
+        Assert.Equal("scenarios[0].load[0].model", error.Field);
+        Assert.Contains("did you mean \"KeepConstant\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ErrorInDefaults_PointsAtTheDefaults()
+    {
+        var error = SingleError("""
+            { "defaults": { "feed": { "ratePerSecond": -1, "payloadBytes": 1 } },
+              "scenarios": [ { "name": "{transport}", "transport": ["poll", "sse"],
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """);
+
+        Assert.Equal("defaults.feed.ratePerSecond", error.Field);
+        Assert.Equal(1, error.Line);
+    }
+
+    [Fact]
+    public void Load_MissingFile_IsAScenarioFileException()
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => ScenarioFile.Load("/nonexistent/loadbench.json"));
+
+        Assert.StartsWith("/nonexistent/loadbench.json:1:1: cannot read", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10s", 10_000)]
+    [InlineData("250ms", 250)]
+    [InlineData("1.5s", 1_500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1h", 3_600_000)]
+    [InlineData("00:00:10", 10_000)]
+    [InlineData("00:01:00.5", 60_500)]
+    public void DurationText_KnownForms_Parse(string text, double expectedMs)
+    {
+        Assert.True(DurationText.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), value);
+    }
+}
