@@ -1,4 +1,5 @@
 using LoadBench.Contracts;
+using LoadBench.Target.Demo;
 using LoadBench.Target.Feed;
 using LoadBench.Target.Hosting;
 using LoadBench.Target.LongPolling;
@@ -74,6 +75,7 @@ public static class TargetApp
         app.MapWebSockets();
         app.MapFeedControl();
         app.MapStats();
+        app.MapDemo();
         mapExtraRoutes?.Invoke(app);
         return app;
     }
