@@ -5,10 +5,16 @@ namespace LoadBench.Reporting.Charts;
 /// <summary>The look every chart shares, and rendering to PNG and SVG.</summary>
 internal static class ChartCanvas
 {
+    // ScottPlot's default face is not on a minimal Linux; DejaVu Sans is (fonts-dejavu-core, installed by
+    // tests/run.sh) and covers the arrows and middle dots in titles.
+    private static readonly Lazy<string> FontName = new(() =>
+        new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica" }.FirstOrDefault(f => string.Equals(Fonts.GetTypeface(f, bold: false, italic: false)?.FamilyName, f, StringComparison.OrdinalIgnoreCase)) ?? Fonts.Sans);
+
     /// <summary>A new plot with a title, axis labels (units included) and a legend outside the data area.</summary>
     public static Plot Create(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
+        plot.Font.Set(FontName.Value);
         plot.Title(title, size: 16);
         plot.XLabel(xLabel, size: 14);
         plot.YLabel(yLabel, size: 14);

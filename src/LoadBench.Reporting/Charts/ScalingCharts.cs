@@ -12,17 +12,19 @@ internal static class ScalingCharts
         var title = $"{runName} · Events delivered per second by client count\n{family.Describe()}";
         using var plot = ChartCanvas.Create(title, "Clients (log scale)", "Events delivered per second (events/s)");
 
+        AddSeries(plot, family, s => s.Throughput.EventsPerSecond);
+
         // Every client should receive every event: clients × publish rate is the most a transport can deliver.
+        // Drawn last, dashed, so it stays visible where transports that kept up lie on it.
         var counts = family.ClientCounts;
-        var ideal = plot.Add.Scatter(counts.Select(c => Math.Log10(c)).ToArray(), counts.Select(c => c * family.RatePerSecond).ToArray(), Color.FromHex("#999999"));
+        var ideal = plot.Add.Scatter(counts.Select(c => Math.Log10(c)).ToArray(), counts.Select(c => c * family.RatePerSecond).ToArray(), Colors.Black);
         ideal.LegendText = "every event to every client (clients × publish rate)";
         ideal.LinePattern = LinePattern.Dashed;
         ideal.LineWidth = 1.5f;
         ideal.MarkerSize = 0;
-
-        AddSeries(plot, family, s => s.Throughput.EventsPerSecond);
         var max = Math.Max(family.Series.SelectMany(s => s.Points).Max(p => p.Throughput.EventsPerSecond), counts.Max() * family.RatePerSecond);
-        Finish(plot, counts, max);
+        Finish(plot, counts);
+        plot.Axes.SetLimitsY(0, ChartCanvas.Headroom(max));
         var alt = "Events delivered per second against client count: " + Describe(family, s => Format.Rate(s.Throughput.EventsPerSecond)) + ".";
         return ChartCanvas.Render(plot, $"events-per-second-vs-clients-{family.Slug()}", $"Events/s by client count — {family.Describe()}", alt, options);
     }
@@ -30,9 +32,11 @@ internal static class ScalingCharts
     public static ChartImage P99(string runName, ScalingFamily family, ReportOptions options)
     {
         var title = $"{runName} · p99 latency (publish → receive) by client count\n{family.Describe()}";
-        using var plot = ChartCanvas.Create(title, "Clients (log scale)", "p99 latency (ms)");
-        AddSeries(plot, family, s => s.Latency.Event.Count > 0 ? s.Latency.Event.P99Ms : double.NaN);
-        Finish(plot, family.ClientCounts, family.Series.SelectMany(s => s.Points).Max(p => p.Latency.Event.P99Ms));
+        var y = YScale.For(family.Series.SelectMany(s => s.Points).Where(p => p.Latency.Event.Count > 0).Select(p => p.Latency.Event.P99Ms));
+        using var plot = ChartCanvas.Create(title, "Clients (log scale)", y.Label("p99 latency (ms)"));
+        AddSeries(plot, family, s => s.Latency.Event.Count > 0 ? y.Map(s.Latency.Event.P99Ms) : double.NaN);
+        Finish(plot, family.ClientCounts);
+        y.Apply(plot);
         var alt = "p99 latency in milliseconds against client count: " + Describe(family, s => Format.Ms(s.Latency.Event.P99Ms) + " ms") + ".";
         return ChartCanvas.Render(plot, $"p99-vs-clients-{family.Slug()}", $"p99 latency by client count — {family.Describe()}", alt, options);
     }
@@ -53,13 +57,15 @@ internal static class ScalingCharts
             var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), TransportColors.Color(series.Transport));
             line.LegendText = series.Label;
             line.LineWidth = 2.5f;
-            line.MarkerSize = 8;
-            line.MarkerShape = ChartCanvas.Marker(index);
+            // Transports that measured the same value overlap: a shape and size per transport keeps each visible.
+            var rank = ScenarioOrder.TransportRank(series.Transport);
+            line.MarkerShape = ChartCanvas.Marker(rank);
+            line.MarkerSize = 13 - 2 * Math.Min(rank, 4);
             line.LinePattern = ChartCanvas.Pattern(index);
         }
     }
 
-    private static void Finish(Plot plot, IReadOnlyList<int> clientCounts, double maxY)
+    private static void Finish(Plot plot, IReadOnlyList<int> clientCounts)
     {
         var ticks = new NumericManual();
         foreach (var count in clientCounts)
@@ -70,7 +76,6 @@ internal static class ScalingCharts
         plot.Axes.Bottom.TickGenerator = ticks;
         var span = Math.Max(Math.Log10(clientCounts[^1]) - Math.Log10(clientCounts[0]), 0.1);
         plot.Axes.SetLimitsX(Math.Log10(clientCounts[0]) - span * 0.05, Math.Log10(clientCounts[^1]) + span * 0.05);
-        plot.Axes.SetLimitsY(0, ChartCanvas.Headroom(maxY));
         plot.ShowLegend(Alignment.UpperLeft);
     }
 

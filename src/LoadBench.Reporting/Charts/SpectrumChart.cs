@@ -1,4 +1,5 @@
 using LoadBench.Reporting.Model;
+using LoadBench.Results;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
@@ -7,36 +8,52 @@ namespace LoadBench.Reporting.Charts;
 /// <summary>Chart (a): publish → receive latency at every percentile, one line per scenario of a setup.</summary>
 internal static class SpectrumChart
 {
-    public static ChartImage? Build(string runName, SetupGroup group, ReportOptions options)
+    /// <summary>One plotted line: a scenario's spectrum, decoded from its stored histogram.</summary>
+    internal sealed record Line(ScenarioResult Scenario, string Label, IReadOnlyList<SpectrumPoint> Points);
+
+    /// <summary>The lines the chart draws, all over the same range of nines (empty scenarios left out).</summary>
+    internal static (IReadOnlyList<Line> Lines, int Nines) Lines(SetupGroup group)
     {
         var measured = group.Scenarios.Where(s => s.Latency.Event.Count > 0).ToList();
         if (measured.Count == 0)
         {
-            return null;
+            return ([], PercentileSpectrum.Nines(0));
         }
 
         var nines = measured.Max(s => PercentileSpectrum.Nines(s.Latency.Event.Count));
+        return ([.. measured.Select(s => new Line(s, group.Label(s), PercentileSpectrum.FromEncoded(s.Latency.Event.Histogram, nines)))], nines);
+    }
+
+    public static ChartImage? Build(string runName, SetupGroup group, ReportOptions options)
+    {
+        var (lines, nines) = Lines(group);
+        if (lines.Count == 0)
+        {
+            return null;
+        }
+
         var title = $"{runName} · Latency percentile spectrum (publish → receive)\n{group.Setup.Describe()}";
-        using var plot = ChartCanvas.Create(title, "Percentile (log scale of 1 / (1 − p))", "Latency (ms)");
+        var y = YScale.For(lines.SelectMany(l => l.Points).Select(p => p.LatencyMs));
+        using var plot = ChartCanvas.Create(title, "Percentile (log scale of 1 / (1 − p))", y.Label("Latency (ms)"));
 
         var perTransport = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var scenario in measured)
+        foreach (var line in lines)
         {
-            var points = PercentileSpectrum.FromEncoded(scenario.Latency.Event.Histogram, nines);
-            var index = perTransport[scenario.Transport] = perTransport.GetValueOrDefault(scenario.Transport, -1) + 1;
-            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.LatencyMs).ToArray(), TransportColors.Color(scenario.Transport));
-            line.LegendText = $"{group.Label(scenario)} (n = {Format.Count(scenario.Latency.Event.Count)})";
-            line.LineWidth = 2.5f;
-            line.MarkerSize = 0;
-            line.LinePattern = ChartCanvas.Pattern(index);
+            var transport = line.Scenario.Transport;
+            var index = perTransport[transport] = perTransport.GetValueOrDefault(transport, -1) + 1;
+            var scatter = plot.Add.Scatter(line.Points.Select(p => p.X).ToArray(), y.Map(line.Points.Select(p => p.LatencyMs)), TransportColors.Color(transport));
+            scatter.LegendText = $"{line.Label} (n = {Format.Count(line.Scenario.Latency.Event.Count)})";
+            scatter.LineWidth = 2.5f;
+            scatter.MarkerSize = 0;
+            scatter.LinePattern = ChartCanvas.Pattern(index);
         }
 
         plot.Axes.Bottom.TickGenerator = PercentileTicks(nines);
         plot.Axes.SetLimitsX(0, nines + 0.05);
-        plot.Axes.SetLimitsY(0, ChartCanvas.Headroom(measured.Max(s => s.Latency.Event.MaxMs)));
+        y.Apply(plot);
         plot.ShowLegend(Alignment.UpperLeft);
 
-        var alt = $"Latency in milliseconds against percentile, up to {NinesLabel(nines)}, for {string.Join(", ", measured.Select(group.Label))}.";
+        var alt = $"Latency in milliseconds against percentile, up to {NinesLabel(nines)}, for {string.Join(", ", lines.Select(l => l.Label))}.";
         return ChartCanvas.Render(plot, $"latency-spectrum-{group.Setup.Slug()}", $"Latency percentile spectrum — {group.Setup.Describe()}", alt, options);
     }
 
@@ -56,5 +73,10 @@ internal static class SpectrumChart
 
     /// <summary>1 → "90%", 2 → "99%", 3 → "99.9%".</summary>
     public static string NinesLabel(int nines) =>
-        nines <= 2 ? new string('9', nines) + "%" : "99." + new string('9', nines - 2) + "%";
+        nines switch
+        {
+            1 => "90%",
+            2 => "99%",
+            _ => "99." + new string('9', nines - 2) + "%",
+        };
 }

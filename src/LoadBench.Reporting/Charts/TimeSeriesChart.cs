@@ -15,7 +15,8 @@ internal static class TimeSeriesChart
         }
 
         var title = $"{runName} · p50 and p99 latency over time (per second)\n{group.Setup.Describe()}";
-        using var plot = ChartCanvas.Create(title, "Time since the measured phase began (s)", "Latency (ms)");
+        var y = YScale.For(withSeries.SelectMany(s => s.TimeSeries).SelectMany(p => new[] { p.P50Ms, p.P99Ms }));
+        using var plot = ChartCanvas.Create(title, "Time since the measured phase began (s)", y.Label("Latency (ms)"));
         var perTransport = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var scenario in withSeries)
         {
@@ -23,14 +24,14 @@ internal static class TimeSeriesChart
             var colour = TransportColors.Color(scenario.Transport);
             var t = scenario.TimeSeries.Select(p => p.T).ToArray();
 
-            var p99 = plot.Add.Scatter(t, scenario.TimeSeries.Select(p => p.P99Ms).ToArray(), colour);
+            var p99 = plot.Add.Scatter(t, y.Map(scenario.TimeSeries.Select(p => p.P99Ms)), colour);
             p99.LegendText = $"{group.Label(scenario)} p99";
             p99.LineWidth = 2.5f;
             p99.MarkerSize = 5;
             p99.MarkerShape = ChartCanvas.Marker(index);
 
             // p50 in the same colour, thinner and dashed: the pair reads as one transport.
-            var p50 = plot.Add.Scatter(t, scenario.TimeSeries.Select(p => p.P50Ms).ToArray(), colour.WithAlpha(0.8));
+            var p50 = plot.Add.Scatter(t, y.Map(scenario.TimeSeries.Select(p => p.P50Ms)), colour.WithAlpha(0.8));
             p50.LegendText = $"{group.Label(scenario)} p50";
             p50.LineWidth = 1.5f;
             p50.MarkerSize = 0;
@@ -39,7 +40,7 @@ internal static class TimeSeriesChart
 
         var maxT = withSeries.Max(s => s.TimeSeries[^1].T);
         plot.Axes.SetLimitsX(0, Math.Max(maxT, 1) * 1.02);
-        plot.Axes.SetLimitsY(0, ChartCanvas.Headroom(withSeries.SelectMany(s => s.TimeSeries).Max(p => p.P99Ms)));
+        y.Apply(plot);
         plot.ShowLegend(Edge.Right);
 
         var alt = $"p50 (dashed) and p99 (solid) latency in milliseconds for each second of the measured phase, for {string.Join(", ", withSeries.Select(group.Label))}.";

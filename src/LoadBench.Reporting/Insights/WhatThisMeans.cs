@@ -1,0 +1,260 @@
+using LoadBench.Contracts;
+using LoadBench.Reporting.Model;
+using LoadBench.Results;
+
+namespace LoadBench.Reporting.Insights;
+
+/// <summary>
+/// The "what this means" paragraph, written from the numbers alone. Every sentence states something the
+/// results show; a comparison is made only between values that both exist, and a missing measurement is
+/// left out rather than guessed.
+/// </summary>
+internal static class WhatThisMeans
+{
+    /// <summary>Events/s must grow by at least this share of the client growth to count as "in step".</summary>
+    public const double ScalingEfficiencyThreshold = 0.8;
+
+    private const int MaxIntegritySentences = 6;
+
+    public static IReadOnlyList<string> Sentences(ResultsDocument results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var sentences = new List<string>();
+        var headline = HeadlineGroup(SetupGroup.All(results));
+        if (headline is not null)
+        {
+            sentences.Add(LowestP99(headline));
+            sentences.AddRange(ServerCost(headline));
+        }
+
+        sentences.AddRange(HeaderBytes(results));
+        sentences.AddRange(Saturation(results));
+        sentences.AddRange(Integrity(results));
+        if (results.Scenarios.All(s => s.Throughput.EventsDelivered == 0))
+        {
+            sentences.Insert(0, "No scenario delivered an event, so there is nothing to compare.");
+        }
+
+        return sentences;
+    }
+
+    /// <summary>
+    /// The setup the paragraph leads with: the most clients (then the highest rate and payload) at which at
+    /// least two transports delivered events, since that is where transports differ most.
+    /// </summary>
+    internal static SetupGroup? HeadlineGroup(IReadOnlyList<SetupGroup> groups) =>
+        groups
+            .Where(g => g.Scenarios.Where(s => s.Latency.Event.Count > 0).Select(s => s.Transport).Distinct(StringComparer.Ordinal).Count() >= 2)
+            .OrderByDescending(g => g.Setup.Clients)
+            .ThenByDescending(g => g.Setup.RatePerSecond)
+            .ThenByDescending(g => g.Setup.PayloadBytes)
+            .FirstOrDefault();
+
+    private static string LowestP99(SetupGroup group)
+    {
+        var measured = group.Scenarios.Where(s => s.Latency.Event.Count > 0).OrderBy(s => s.Latency.Event.P99Ms).ToList();
+        var best = measured[0].Latency.Event.P99Ms;
+        var winners = measured.Where(s => s.Latency.Event.P99Ms == best).ToList();
+        var others = measured.Where(s => s.Latency.Event.P99Ms != best).ToList();
+        var subject = winners.Count == 1
+            ? $"{Name(group, winners[0], capital: true)} had the lowest p99 latency (publish → receive): {Format.Ms(best)} ms"
+            : $"{JoinAnd(winners.Select(w => Name(group, w, capital: true)))} shared the lowest p99 latency (publish → receive): {Format.Ms(best)} ms";
+        var sentence = $"With {group.Setup.Describe()} — the most clients at which more than one transport was measured — {subject}";
+        if (others.Count > 0)
+        {
+            sentence += ", against " + JoinAnd(others.Select(o => $"{Format.Ms(o.Latency.Event.P99Ms)} ms for {Name(group, o)}"));
+        }
+
+        var silent = group.Scenarios.Where(s => s.Latency.Event.Count == 0).ToList();
+        if (silent.Count > 0)
+        {
+            sentence += $"; {JoinAnd(silent.Select(s => Name(group, s)))} delivered no events";
+        }
+
+        return sentence + ".";
+    }
+
+    private static IEnumerable<string> ServerCost(SetupGroup group)
+    {
+        var cpu = group.Scenarios.Where(s => s.Server.CpuMsPer1000Events is not null).OrderBy(s => s.Server.CpuMsPer1000Events).ToList();
+        if (cpu.Count >= 2 && cpu[0].Server.CpuMsPer1000Events < cpu[^1].Server.CpuMsPer1000Events)
+        {
+            yield return $"At that setup the target spent the least CPU time per 1,000 delivered events on {Name(group, cpu[0])} " +
+                $"({Format.Ms(cpu[0].Server.CpuMsPer1000Events!.Value)} ms) and the most on {Name(group, cpu[^1])} ({Format.Ms(cpu[^1].Server.CpuMsPer1000Events!.Value)} ms).";
+        }
+
+        var memory = group.Scenarios.Where(s => s.Server.KibPerConnection is not null).OrderBy(s => s.Server.KibPerConnection).ToList();
+        if (memory.Count >= 2 && memory[0].Server.KibPerConnection < memory[^1].Server.KibPerConnection)
+        {
+            yield return $"Its working set grew least per open connection with {Name(group, memory[0])} ({Format.Bytes(memory[0].Server.KibPerConnection!.Value)} KiB) " +
+                $"and most with {Name(group, memory[^1])} ({Format.Bytes(memory[^1].Server.KibPerConnection!.Value)} KiB).";
+        }
+    }
+
+    /// <summary>
+    /// Header bytes per delivered event for each transport over all scenarios: total header bytes over total
+    /// events (a weighted figure; per-scenario averages are never averaged).
+    /// </summary>
+    private static IEnumerable<string> HeaderBytes(ResultsDocument results)
+    {
+        var perTransport = results.Scenarios
+            .Where(s => s.Throughput.EventsDelivered > 0)
+            .GroupBy(s => s.Transport, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (Headers: g.Sum(s => (double)s.Bytes.Headers), Events: g.Sum(s => (double)s.Throughput.EventsDelivered), Scenarios: g.ToList()), StringComparer.Ordinal);
+        if (!perTransport.TryGetValue(TransportIds.Polling, out var polling) ||
+            !(perTransport.ContainsKey(TransportIds.Sse) || perTransport.ContainsKey(TransportIds.WebSocket)))
+        {
+            yield break;
+        }
+
+        var pollingPerEvent = polling.Headers / polling.Events;
+        var others = TransportIds.All.Where(t => t != TransportIds.Polling && perTransport.ContainsKey(t))
+            .Select(t => (Transport: t, PerEvent: perTransport[t].Headers / perTransport[t].Events))
+            .ToList();
+        var sentence = $"Across all scenarios, short polling spent {Format.Bytes(pollingPerEvent)} bytes of HTTP headers per delivered event, against " +
+            JoinAnd(others.Select(o => $"{Format.Bytes(o.PerEvent)} for {Lower(o.Transport)}"));
+        var streaming = others.Where(o => o.Transport is TransportIds.Sse or TransportIds.WebSocket).OrderBy(o => o.PerEvent).First();
+        if (streaming.PerEvent > 0 && pollingPerEvent > streaming.PerEvent)
+        {
+            sentence += $" ({Format.Times(pollingPerEvent / streaming.PerEvent).TrimStart('×')} times {Lower(streaming.Transport)}'s)";
+        }
+
+        if (polling.Scenarios.All(s => s.Throughput.EmptyResponseShare is not null) && polling.Scenarios.Sum(s => s.Throughput.Requests) > 0)
+        {
+            var requests = polling.Scenarios.Sum(s => (double)s.Throughput.Requests);
+            var empty = polling.Scenarios.Sum(s => s.Throughput.EmptyResponseShare!.Value * s.Throughput.Requests);
+            sentence += $"; {Format.Percent(empty / requests)} of its polls came back empty";
+        }
+
+        yield return sentence + ".";
+    }
+
+    private static List<string> Saturation(ResultsDocument results)
+    {
+        var families = ScalingFamily.All(results);
+        var examined = 0;
+        var found = new List<string>();
+        foreach (var family in families)
+        {
+            foreach (var series in family.Series)
+            {
+                var points = series.Points.Where(p => p.Throughput.EventsDelivered > 0).DistinctBy(p => p.Clients).ToList();
+                if (points.Count < 2)
+                {
+                    continue;
+                }
+
+                examined++;
+                for (var i = 1; i < points.Count; i++)
+                {
+                    var (before, after) = (points[i - 1], points[i]);
+                    var clientGrowth = (double)after.Clients / before.Clients;
+                    var throughputGrowth = after.Throughput.EventsPerSecond / before.Throughput.EventsPerSecond;
+                    if (throughputGrowth / clientGrowth >= ScalingEfficiencyThreshold)
+                    {
+                        continue;
+                    }
+
+                    var verb = throughputGrowth < 1 ? "fell" : "stopped growing in step with clients";
+                    found.Add($"{Capitalize(series.Label)}'s delivered events/s {verb} between {Format.Count(before.Clients)} and {Format.Count(after.Clients)} clients " +
+                        $"({family.Describe()}): clients {Format.Times(clientGrowth)}, events/s {Format.Times(throughputGrowth)} " +
+                        $"({Format.Rate(before.Throughput.EventsPerSecond)} → {Format.Rate(after.Throughput.EventsPerSecond)}) — a sign of saturation.");
+                    break;
+                }
+            }
+        }
+
+        if (found.Count > 0)
+        {
+            return found;
+        }
+
+        if (examined == 0)
+        {
+            return found;
+        }
+
+        var most = families.SelectMany(f => f.ClientCounts).Max();
+        return [$"Delivered events/s grew in step with the number of clients (at least {Format.Percent(ScalingEfficiencyThreshold)} of proportional growth) for every transport measured at several client counts, up to {Format.Count(most)} clients: no saturation was reached."];
+    }
+
+    private static List<string> Integrity(ResultsDocument results)
+    {
+        var sentences = new List<string>();
+        var reconnectedCleanly = new List<string>();
+        var problems = 0;
+        foreach (var scenario in results.Scenarios)
+        {
+            var parts = new List<string>();
+            var integrity = scenario.Integrity;
+            if (integrity.Lost > 0) parts.Add($"lost {Format.Count(integrity.Lost)} {Plural(integrity.Lost, "event")}");
+            if (integrity.Duplicates > 0) parts.Add($"received {Format.Count(integrity.Duplicates)} {Plural(integrity.Duplicates, "duplicate")}");
+            if (integrity.Reorders > 0) parts.Add($"received {Format.Count(integrity.Reorders)} {Plural(integrity.Reorders, "event")} out of order");
+            if (integrity.GoneSignals > 0) parts.Add($"was told {Format.Count(integrity.GoneSignals)} {Plural(integrity.GoneSignals, "time")} that its cursor had fallen out of retention");
+            if (scenario.Errors.Count > 0)
+            {
+                var kinds = scenario.Errors.ByKind.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} ×{Format.Count(k.Value)}");
+                parts.Add($"had {Format.Count(scenario.Errors.Count)} {Plural(scenario.Errors.Count, "error")} ({Format.Percent(scenario.Errors.Rate)} of requests{(scenario.Errors.ByKind.Count > 0 ? ": " + string.Join(", ", kinds) : string.Empty)})");
+            }
+
+            var who = $"{Capitalize(ScenarioOrder.Label(scenario, results.Scenarios))} ({scenario.Name}, {Setup.Of(scenario).Describe()})";
+            if (parts.Count > 0)
+            {
+                problems++;
+                if (sentences.Count < MaxIntegritySentences)
+                {
+                    if (integrity.Reconnects > 0) parts.Add($"reconnected {Format.Count(integrity.Reconnects)} {Plural(integrity.Reconnects, "time")}");
+                    sentences.Add($"{who} {JoinAnd(parts)}.");
+                }
+            }
+            else if (integrity.Reconnects > 0)
+            {
+                reconnectedCleanly.Add($"{who} reconnected {Format.Count(integrity.Reconnects)} {Plural(integrity.Reconnects, "time")} without losing, repeating or reordering an event.");
+            }
+        }
+
+        if (problems > sentences.Count)
+        {
+            sentences.Add($"{problems - sentences.Count} more {Plural(problems - sentences.Count, "scenario")} had integrity problems or errors: see the tables.");
+        }
+
+        if (problems == 0 && results.Scenarios.Count > 0)
+        {
+            sentences.Add("No transport lost, duplicated or reordered an event, and no request failed.");
+        }
+
+        sentences.AddRange(reconnectedCleanly.Take(MaxIntegritySentences));
+        return sentences;
+    }
+
+    /// <summary>The scenario's label inside a sentence: "short polling", "Server-Sent Events".</summary>
+    private static string Name(SetupGroup group, ScenarioResult scenario, bool capital = false)
+    {
+        var label = group.Label(scenario);
+        return capital ? Capitalize(label) : LowerTransportWord(label, scenario.Transport);
+    }
+
+    private static string Lower(string transport) => LowerTransportWord(TransportIds.DisplayName(transport), transport);
+
+    // "Short polling" and "Long polling" are common nouns; "Server-Sent Events" and "WebSocket" are names.
+    private static string LowerTransportWord(string label, string transport) =>
+        transport is TransportIds.Polling or TransportIds.LongPolling && label.Length > 0
+            ? char.ToLowerInvariant(label[0]) + label[1..]
+            : label;
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static string Plural(long count, string noun) => count == 1 ? noun : noun + "s";
+
+    private static string JoinAnd(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count switch
+        {
+            0 => string.Empty,
+            1 => list[0],
+            2 => $"{list[0]} and {list[1]}",
+            _ => string.Join(", ", list.Take(list.Count - 1)) + " and " + list[^1],
+        };
+    }
+}
