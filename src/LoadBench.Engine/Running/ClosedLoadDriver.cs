@@ -1,0 +1,279 @@
+using LoadBench.Engine.LoadModels;
+using LoadBench.Engine.Transports;
+
+namespace LoadBench.Engine.Running;
+
+/// <summary>
+/// The closed-model scheduler: keeps as many client copies running as <see cref="ClosedLoadPlan.CopiesAt"/>
+/// asks, checking every tick. Each copy is one <see cref="IFeedClient.RunAsync"/> with its own
+/// <see cref="CancellationTokenSource"/>; copies stop newest first. A stopped copy's final counters are kept,
+/// so nothing it counted is lost from the totals.
+/// </summary>
+internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
+{
+    private readonly ClosedLoadPlan _plan = new(clients.Scenario.Load);
+    private readonly List<Copy> _live = [];
+    private readonly object _lock = new();
+    private ClientCountersSnapshot _retired = ClientCountersSnapshot.Empty;
+    private int _peak;
+    private int _refusedAtOnce;
+    private bool _cursorFresh = true;
+
+    public int Clients
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _live.Count;
+            }
+        }
+    }
+
+    public int PeakClients => Volatile.Read(ref _peak);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task PlayAsync(TimeSpan length, CancellationToken cancellationToken)
+    {
+        var time = clients.Options.TimeProvider;
+        var start = time.GetTimestamp();
+        while (true)
+        {
+            var elapsed = time.GetElapsedTime(start);
+            if (elapsed >= length)
+            {
+                return;
+            }
+
+            await AdjustAsync(_plan.CopiesAt(elapsed), cancellationToken);
+            var wait = Min(clients.Options.TickInterval, length - time.GetElapsedTime(start));
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+        }
+    }
+
+    public Task SettleAtStartAsync(CancellationToken cancellationToken) => AdjustAsync(_plan.CopiesAt(TimeSpan.Zero), cancellationToken);
+
+    public void ResetPeak() => Volatile.Write(ref _peak, Clients);
+
+    public ClientCountersSnapshot Snapshot()
+    {
+        lock (_lock)
+        {
+            var sum = _retired.Add(clients.SchedulerCounters.Snapshot());
+            foreach (var copy in _live)
+            {
+                sum = sum.Add(copy.Client.Counters.Snapshot());
+            }
+
+            return sum;
+        }
+    }
+
+    public async Task DrainAsync(long lastSeq, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var time = clients.Options.TimeProvider;
+        var start = time.GetTimestamp();
+        while (time.GetElapsedTime(start) < timeout)
+        {
+            bool behind;
+            lock (_lock)
+            {
+                behind = _live.Any(c => c.Client.Cursor < lastSeq);
+            }
+
+            if (!behind)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        List<Copy> all;
+        lock (_lock)
+        {
+            all = [.. _live];
+        }
+
+        await StopCopiesAsync(all);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task AdjustAsync(int wanted, CancellationToken cancellationToken)
+    {
+        await RetireExitedAsync();
+        var running = Clients;
+        if (wanted > running)
+        {
+            await StartCopiesAsync(wanted - running, cancellationToken);
+        }
+        else if (wanted < running)
+        {
+            List<Copy> newest;
+            lock (_lock)
+            {
+                newest = _live.Skip(wanted).ToList();
+            }
+
+            await StopCopiesAsync(newest);
+        }
+
+        var now = Clients;
+        if (now > Volatile.Read(ref _peak))
+        {
+            Volatile.Write(ref _peak, now);
+        }
+    }
+
+    private async Task StartCopiesAsync(int missing, CancellationToken cancellationToken)
+    {
+        var perTick = Math.Max(1, (int)(clients.Options.MaxCopyStartsPerSecond * clients.Options.TickInterval.TotalSeconds));
+        var budget = clients.Options.FdBudget.Available();
+        var starting = Math.Min(missing, Math.Min(perTick, budget));
+
+        // Copies the fd budget cannot hold are refused, not attempted: count the most refused at once, so a
+        // plan that keeps asking every tick is counted once per copy, not once per tick.
+        var refused = Math.Max(0, missing - budget);
+        if (refused > _refusedAtOnce)
+        {
+            for (var i = _refusedAtOnce; i < refused; i++)
+            {
+                clients.SchedulerCounters.Error(SchedulerErrors.FdLimit);
+            }
+
+            _refusedAtOnce = refused;
+        }
+
+        if (starting <= 0)
+        {
+            return;
+        }
+
+        if (!_cursorFresh)
+        {
+            await clients.RefreshCursorAsync(cancellationToken);
+        }
+
+        _cursorFresh = false;
+        for (var i = 0; i < starting; i++)
+        {
+            IFeedClient client;
+            try
+            {
+                client = clients.Create();
+            }
+#pragma warning disable CA1031 // A client that cannot be created is an error to count, not a reason to abort the scenario.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                clients.SchedulerCounters.Error(SchedulerErrors.ClientCreateFailed);
+                continue;
+            }
+
+            var cts = new CancellationTokenSource();
+            var run = Task.Run(() => client.RunAsync(cts.Token), CancellationToken.None);
+            lock (_lock)
+            {
+                _live.Add(new Copy(client, cts, run));
+            }
+        }
+    }
+
+    /// <summary>A copy whose RunAsync returned before it was asked to stop gave up: count it, keep its
+    /// counters, and let the next tick start a replacement.</summary>
+    private async Task RetireExitedAsync()
+    {
+        List<Copy> exited;
+        lock (_lock)
+        {
+            exited = _live.Where(c => c.Run.IsCompleted).ToList();
+        }
+
+        foreach (var copy in exited)
+        {
+            clients.SchedulerCounters.Error(copy.Run.IsFaulted ? SchedulerErrors.ClientFailed : SchedulerErrors.ClientExited);
+            Retire(copy);
+            await copy.DisposeAsync();
+        }
+    }
+
+    private async Task StopCopiesAsync(List<Copy> copies)
+    {
+        if (copies.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var copy in copies)
+        {
+            await copy.Cancellation.CancelAsync();
+        }
+
+        var all = Task.WhenAll(copies.Select(c => c.Run));
+        try
+        {
+            await all.WaitAsync(clients.Options.StopTimeout, clients.Options.TimeProvider);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var copy in copies.Where(c => !c.Run.IsCompleted))
+            {
+                clients.SchedulerCounters.Error(SchedulerErrors.ClientStopTimeout);
+            }
+        }
+#pragma warning disable CA1031 // RunAsync should not throw; if one does, it is counted below, per copy.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        foreach (var copy in copies)
+        {
+            if (copy.Run.IsFaulted)
+            {
+                clients.SchedulerCounters.Error(SchedulerErrors.ClientFailed);
+            }
+
+            Retire(copy);
+            await copy.DisposeAsync();
+        }
+    }
+
+    private void Retire(Copy copy)
+    {
+        lock (_lock)
+        {
+            if (_live.Remove(copy))
+            {
+                _retired = _retired.Add(copy.Client.Counters.Snapshot());
+            }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private sealed record Copy(IFeedClient Client, CancellationTokenSource Cancellation, Task Run) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Cancellation.Dispose();
+            try
+            {
+                await Client.DisposeAsync();
+            }
+#pragma warning disable CA1031 // Disposing a finished client must not fail the run.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using LoadBench.Engine.Transports;
+
+namespace LoadBench.Engine.Running;
+
+/// <summary>How <see cref="ScenarioRunner"/> runs a plan. Give either <see cref="TargetUrl"/> (a running
+/// target) or <see cref="TargetProcess"/> (the engine starts one).</summary>
+public sealed record RunOptions
+{
+    /// <summary>Use this running target (<c>--target URL</c>). Must be loopback unless <see cref="AllowNonLoopback"/>.</summary>
+    public Uri? TargetUrl { get; init; }
+
+    /// <summary>Start the target as a child process on a free loopback port and stop it afterwards.</summary>
+    public TargetProcessOptions? TargetProcess { get; init; }
+
+    /// <summary>Lets <see cref="TargetUrl"/> name a host that is not loopback. Off unless a person asked for it.</summary>
+    public bool AllowNonLoopback { get; init; }
+
+    /// <summary>Makes one transport client. The default is the engine's own; tests pass fakes.</summary>
+    public Func<FeedClientOptions, IFeedClient> ClientFactory { get; init; } = FeedClientFactory.Create;
+
+    /// <summary>Time-series resolution: one point (and one progress report) per interval.</summary>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a closed model re-checks its target number of copies.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest wait, after the measured phase, for clients to receive the events published in it.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait for a cancelled client to return before it is counted as <c>client_stop_timeout</c>.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Most copies started per second. Thousands of simultaneous connects overflow the target's accept
+    /// backlog and turn into SYN retries a second later; spreading them keeps the start honest. Copies the
+    /// plan wants beyond this start on the following ticks (a warm-up absorbs it).
+    /// </summary>
+    public int MaxCopyStartsPerSecond { get; init; } = 2000;
+
+    /// <summary>Open-file budget checked before copies start (see <see cref="Running.FdBudget"/>).</summary>
+    public FdBudget FdBudget { get; init; } = new();
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,49 @@
+using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Scenarios;
+using LoadBench.Engine.Transports;
+
+namespace LoadBench.Engine.Running;
+
+/// <summary>What every client of one scenario shares: how to make one, and the scheduler's own error counters.</summary>
+internal sealed class ScenarioClients(
+    Scenario scenario, ITargetApi target, LatencyRecorders recorders, RunOptions options, long startCursor)
+{
+    public Scenario Scenario { get; } = scenario;
+    public ITargetApi Target { get; } = target;
+    public RunOptions Options { get; } = options;
+
+    /// <summary>Errors of the scheduler itself: <c>fd_limit</c>, <c>open_model_backlog</c>, <c>client_exited</c>, …</summary>
+    public ClientCounters SchedulerCounters { get; } = new();
+
+    /// <summary>The cursor clients start after; new copies of a ramp refresh it (see <see cref="RefreshCursorAsync"/>).</summary>
+    public long Cursor { get; private set; } = startCursor;
+
+    public IFeedClient Create() => Options.ClientFactory(new FeedClientOptions(Target.BaseUri, Scenario.Transport, recorders)
+    {
+        StartAfter = Cursor,
+        PollInterval = Scenario.Client.PollInterval,
+        LongPollTimeout = Scenario.Client.LongPollTimeout,
+        PollMax = Scenario.Client.MaxPerPoll,
+        TimeProvider = Options.TimeProvider,
+    });
+
+    /// <summary>
+    /// Copies started after the scenario began start from the feed's latest seq at their start, not the
+    /// scenario's: a copy joining 10 s in would otherwise first replay 10 s of backlog and report it as latency.
+    /// </summary>
+    public async Task RefreshCursorAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Cursor = (await Target.GetInfoAsync(cancellationToken)).LatestSeq;
+        }
+        catch (HttpRequestException)
+        {
+            SchedulerCounters.Error(SchedulerErrors.TargetInfoFailed);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            SchedulerCounters.Error(SchedulerErrors.TargetInfoFailed);
+        }
+    }
+}

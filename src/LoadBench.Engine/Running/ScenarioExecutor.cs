@@ -1,0 +1,160 @@
+using HdrHistogram;
+using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Scenarios;
+using LoadBench.Engine.Transports;
+using LoadBench.Results;
+
+namespace LoadBench.Engine.Running;
+
+/// <summary>
+/// Runs one scenario against a target: settings → warm-up → measured phase → drain → stop, and returns its
+/// <see cref="ScenarioResult"/>. Only the measured phase counts: its counters are the clients' snapshots
+/// minus a baseline taken at its start, its histograms start empty at its start.
+/// </summary>
+public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
+{
+    private readonly ITargetApi _target = target ?? throw new ArgumentNullException(nameof(target));
+    private readonly RunOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    public async Task<ScenarioResult> RunAsync(
+        Scenario scenario, int index, int count, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ScenarioValidator.EnsureValid(scenario);
+        return await RunCoreAsync(scenario, new Reporter(scenario.Name, index, count, progress), cancellationToken);
+    }
+
+    private async Task<ScenarioResult> RunCoreAsync(Scenario scenario, Reporter report, CancellationToken cancellationToken)
+    {
+        var time = _options.TimeProvider;
+        var recorders = new LatencyRecorders();
+
+        // Working set before any client of this scenario exists: the base of "KiB per connection".
+        var before = await _target.GetStatsAsync(cancellationToken);
+        await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
+        var info = await _target.GetInfoAsync(cancellationToken);
+
+        var clients = new ScenarioClients(scenario, _target, recorders, _options, info.LatestSeq);
+        await using ILoadDriver driver = scenario.IsOpenModel ? new OpenLoadDriver(clients) : new ClosedLoadDriver(clients);
+        report.Phase(RunPhase.Starting, scenario.WarmUp + scenario.Duration);
+        await driver.StartAsync(cancellationToken);
+
+        if (scenario.WarmUp > TimeSpan.Zero)
+        {
+            report.Phase(RunPhase.WarmUp, scenario.WarmUp);
+            await PlayAsync(driver, recorders, scenario.WarmUp, RunPhase.WarmUp, report, measured: null, cancellationToken);
+        }
+
+        // Measured phase: settle the load at its t = 0 level, then take the baseline and empty the recorders.
+        report.Phase(RunPhase.Measured, scenario.Duration);
+        await driver.SettleAtStartAsync(cancellationToken);
+        var baseline = driver.Snapshot();
+        recorders.Event.GetIntervalHistogram();
+        recorders.Request.GetIntervalHistogram();
+        driver.ResetPeak();
+        var statsStart = await _target.GetStatsAsync(cancellationToken);
+        var measuredStart = time.GetTimestamp();
+
+        await using var sampler = new ServerCostSampler(_target, _options.SampleInterval, time);
+        sampler.Observe(before.Process);
+        sampler.Observe(statsStart.Process);
+        sampler.Start();
+
+        var measured = new MeasuredAccumulator(baseline.EventsDelivered);
+        await PlayAsync(driver, recorders, scenario.Duration, RunPhase.Measured, report, measured, cancellationToken);
+        var duration = time.GetElapsedTime(measuredStart);
+
+        // Drain: pause the publisher, so "the events of the measured phase" is a closed set, and give the
+        // clients a moment to receive the ones still in flight — they are late, not lost.
+        report.Phase(RunPhase.Draining, _options.DrainTimeout);
+        var paused = await _target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0), cancellationToken);
+        await driver.DrainAsync(paused.LatestSeq, _options.DrainTimeout, cancellationToken);
+        var statsEnd = await _target.GetStatsAsync(cancellationToken);
+        var wall = time.GetElapsedTime(measuredStart);
+        sampler.Observe(statsEnd.Process);
+        await driver.StopAsync();
+
+        var counters = driver.Snapshot().Since(baseline);
+        measured.Events.Add(recorders.Event.GetIntervalHistogram());
+        measured.Requests.Add(recorders.Request.GetIntervalHistogram());
+
+        var result = ScenarioResultBuilder.Build(new MeasuredPhase(
+            scenario, counters, measured.Events, measured.Requests, duration, driver.PeakClients,
+            new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs, statsEnd.Process.CpuTimeMs, wall),
+            measured.Series));
+        report.Phase(RunPhase.Done, TimeSpan.Zero, result.Throughput.EventsPerSecond, result.Latency.Event.P99Ms);
+        return result;
+    }
+
+    /// <summary>Plays one phase and samples once per interval: live progress always; for the measured phase
+    /// also the time series and the phase histograms.</summary>
+    private async Task PlayAsync(
+        ILoadDriver driver, LatencyRecorders recorders, TimeSpan length, RunPhase phase, Reporter report,
+        MeasuredAccumulator? measured, CancellationToken cancellationToken)
+    {
+        var time = _options.TimeProvider;
+        var start = time.GetTimestamp();
+        var play = driver.PlayAsync(length, cancellationToken);
+        var next = _options.SampleInterval;
+        var lastEvents = driver.Snapshot().EventsDelivered;
+        var lastAt = TimeSpan.Zero;
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (!play.IsCompleted)
+        {
+            var wait = next - time.GetElapsedTime(start);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.WhenAny(play, Task.Delay(wait, time, stopWaiting.Token));
+                continue;
+            }
+
+            var elapsed = time.GetElapsedTime(start);
+            var events = recorders.Event.GetIntervalHistogram();
+            var requests = recorders.Request.GetIntervalHistogram();
+            var delivered = driver.Snapshot().EventsDelivered;
+            var eventsPerSecond = (delivered - lastEvents) / Math.Max(1e-9, (elapsed - lastAt).TotalSeconds);
+            var p99 = LatencySummaries.PercentileMs(events, 99);
+            if (measured is not null)
+            {
+                measured.Events.Add(events);
+                measured.Requests.Add(requests);
+                measured.Series.Add(new TimeSeriesPoint
+                {
+                    T = Math.Round(elapsed.TotalSeconds, 3),
+                    EventsPerSecond = eventsPerSecond,
+                    P50Ms = LatencySummaries.PercentileMs(events, 50),
+                    P99Ms = p99,
+                    Clients = driver.Clients,
+                    Histogram = HistogramCodec.Encode(events),
+                });
+            }
+
+            report.Tick(phase, elapsed, length - elapsed, eventsPerSecond, p99, driver.Clients);
+            (lastEvents, lastAt) = (delivered, elapsed);
+            next += _options.SampleInterval;
+        }
+
+        await stopWaiting.CancelAsync();
+        await play;
+    }
+
+    /// <summary>The measured phase's running totals: whole-phase histograms and the time series.</summary>
+    private sealed class MeasuredAccumulator(long baselineEvents)
+    {
+        public long BaselineEvents { get; } = baselineEvents;
+        public HistogramBase Events { get; } = HistogramCodec.NewHistogram();
+        public HistogramBase Requests { get; } = HistogramCodec.NewHistogram();
+        public List<TimeSeriesPoint> Series { get; } = [];
+    }
+
+    private sealed class Reporter(string scenario, int index, int count, IProgress<RunProgress>? progress)
+    {
+        public void Phase(RunPhase phase, TimeSpan remaining, double eventsPerSecond = 0, double p99 = 0) =>
+            progress?.Report(new RunProgress(scenario, index, count, phase, TimeSpan.Zero, remaining, eventsPerSecond, p99, 0));
+
+        public void Tick(RunPhase phase, TimeSpan elapsed, TimeSpan remaining, double eventsPerSecond, double p99, int clients) =>
+            progress?.Report(new RunProgress(
+                scenario, index, count, phase, elapsed, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, eventsPerSecond, p99, clients));
+    }
+}

@@ -1,0 +1,86 @@
+using HdrHistogram;
+using LoadBench.Contracts;
+using LoadBench.Engine.Scenarios;
+using LoadBench.Engine.Transports;
+using LoadBench.Results;
+
+namespace LoadBench.Engine.Running;
+
+/// <summary>What one scenario's measured phase left behind, before it becomes a <see cref="ScenarioResult"/>.</summary>
+internal sealed record MeasuredPhase(
+    Scenario Scenario,
+    ClientCountersSnapshot Counters,
+    HistogramBase EventLatency,
+    HistogramBase RequestLatency,
+    TimeSpan Duration,
+    int PeakClients,
+    ServerWindow Server,
+    IReadOnlyList<TimeSeriesPoint> TimeSeries);
+
+/// <summary>The target's process readings: before the scenario's clients started, and the CPU window
+/// (measured-phase start → after the drain) with its wall time.</summary>
+internal sealed record ServerWindow(long WorkingSetBefore, long WorkingSetPeak, double CpuMsStart, double CpuMsEnd, TimeSpan Wall);
+
+/// <summary>Builds the results entry of a scenario from its measured phase: every figure from counted totals.</summary>
+internal static class ScenarioResultBuilder
+{
+    public static ScenarioResult Build(MeasuredPhase phase)
+    {
+        var scenario = phase.Scenario;
+        var counters = phase.Counters;
+        var seconds = phase.Duration.TotalSeconds;
+        var polling = scenario.Transport is TransportIds.Polling or TransportIds.LongPolling;
+        var cpuMs = Math.Max(0, phase.Server.CpuMsEnd - phase.Server.CpuMsStart);
+
+        return new ScenarioResult
+        {
+            Name = scenario.Name,
+            Transport = scenario.Transport,
+            LoadSimulation = scenario.DescribeLoad(),
+            Clients = phase.PeakClients,
+            PublishRatePerSecond = scenario.Feed.RatePerSecond,
+            PayloadBytes = scenario.Feed.PayloadBytes,
+            PollIntervalMs = scenario.Transport == TransportIds.Polling && !scenario.IsOpenModel ? scenario.Client.PollInterval.TotalMilliseconds : null,
+            WarmUpSeconds = scenario.WarmUp.TotalSeconds,
+            DurationSeconds = seconds,
+            Latency = new LatencyResult
+            {
+                Event = LatencySummaries.FromHistogram(phase.EventLatency),
+                Request = polling ? LatencySummaries.FromHistogram(phase.RequestLatency) : null,
+            },
+            Throughput = new ThroughputResult
+            {
+                EventsDelivered = counters.EventsDelivered,
+                EventsPerSecond = PerSecond(counters.EventsDelivered, seconds),
+                Requests = counters.Requests,
+                RequestsPerSecond = PerSecond(counters.Requests, seconds),
+                EmptyResponseShare = polling ? ResultFigures.Ratio(counters.EmptyResponses, counters.Requests) : null,
+            },
+            Bytes = ResultFigures.Bytes(counters.PayloadBytes, counters.FramingBytes, counters.HeaderBytes, counters.EventsDelivered),
+            Integrity = new IntegrityResult
+            {
+                Lost = counters.Lost,
+                Duplicates = counters.Duplicates,
+                Reorders = counters.Reorders,
+                Reconnects = counters.Reconnects,
+                GoneSignals = counters.GoneSignals,
+            },
+            Errors = new ErrorsResult
+            {
+                Count = counters.ErrorCount,
+                Rate = ResultFigures.Ratio(counters.ErrorCount, counters.Requests),
+                ByKind = new SortedDictionary<string, long>(counters.Errors.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal),
+            },
+            Server = ResultFigures.ServerCost(
+                cpuMs,
+                phase.Server.Wall > TimeSpan.Zero ? cpuMs / phase.Server.Wall.TotalMilliseconds : 0,
+                phase.Server.WorkingSetBefore,
+                Math.Max(phase.Server.WorkingSetPeak, phase.Server.WorkingSetBefore),
+                counters.EventsDelivered,
+                phase.PeakClients),
+            TimeSeries = phase.TimeSeries,
+        };
+    }
+
+    private static double PerSecond(long count, double seconds) => seconds > 0 ? count / seconds : 0;
+}
