@@ -29,8 +29,11 @@ internal static class Format
         _ => value.ToString("#,0", Invariant),
     };
 
-    /// <summary>Bytes per event and KiB: one decimal, since headers shared over many events are fractional.</summary>
-    public static string Bytes(double value) => value.ToString("#,0.#", Invariant);
+    /// <summary>
+    /// Bytes per event and KiB: fractional, since headers shared over many events are; two decimals below 1 so
+    /// a streaming transport's 0.25 B of headers per event does not round to a misleading 0.3 or 0.
+    /// </summary>
+    public static string Bytes(double value) => value.ToString(Math.Abs(value) < 1 ? "0.##" : "#,0.#", Invariant);
 
     /// <summary>A share 0..1 as a percentage: "12.5%".</summary>
     public static string Percent(double share) => (share * 100).ToString("0.##", Invariant) + "%";

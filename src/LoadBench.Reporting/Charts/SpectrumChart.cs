@@ -57,15 +57,16 @@ internal static class SpectrumChart
         return ChartCanvas.Render(plot, $"latency-spectrum-{group.Setup.Slug()}", $"Latency percentile spectrum — {group.Setup.Describe()}", alt, options);
     }
 
-    /// <summary>Ticks at 50%, 90%, 99%, 99.9% … on the log10(1/(1−p)) axis.</summary>
+    /// <summary>Ticks at 0%, 50%, 90%, 99%, 99.9% … on the log10(1/(1−p)) axis.</summary>
+    public static IReadOnlyList<(double Position, string Label)> PercentileTickMarks(int nines) =>
+        [(0, "0%"), (PercentileSpectrum.XOf(50), "50%"), .. Enumerable.Range(1, nines).Select(n => ((double)n, NinesLabel(n)))];
+
     public static NumericManual PercentileTicks(int nines)
     {
         var ticks = new NumericManual();
-        ticks.AddMajor(0, "0%");
-        ticks.AddMajor(PercentileSpectrum.XOf(50), "50%");
-        for (var n = 1; n <= nines; n++)
+        foreach (var (position, label) in PercentileTickMarks(nines))
         {
-            ticks.AddMajor(n, NinesLabel(n));
+            ticks.AddMajor(position, label);
         }
 
         return ticks;

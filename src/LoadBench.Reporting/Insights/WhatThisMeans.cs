@@ -59,7 +59,7 @@ internal static class WhatThisMeans
         var subject = winners.Count == 1
             ? $"{Name(group, winners[0], capital: true)} had the lowest p99 latency (publish → receive): {Format.Ms(best)} ms"
             : $"{JoinAnd(winners.Select(w => Name(group, w, capital: true)))} shared the lowest p99 latency (publish → receive): {Format.Ms(best)} ms";
-        var sentence = $"With {group.Setup.Describe()} — the most clients at which more than one transport was measured — {subject}";
+        var sentence = $"With {group.Setup.DescribeInSentence()} — the most clients at which more than one transport was measured — {subject}";
         if (others.Count > 0)
         {
             sentence += ", against " + JoinAnd(others.Select(o => $"{Format.Ms(o.Latency.Event.P99Ms)} ms for {Name(group, o)}"));
@@ -197,7 +197,7 @@ internal static class WhatThisMeans
                 parts.Add($"had {Format.Count(scenario.Errors.Count)} {Plural(scenario.Errors.Count, "error")} ({Format.Percent(scenario.Errors.Rate)} of requests{(scenario.Errors.ByKind.Count > 0 ? ": " + string.Join(", ", kinds) : string.Empty)})");
             }
 
-            var who = $"{Capitalize(ScenarioOrder.Label(scenario, results.Scenarios))} ({scenario.Name}, {Setup.Of(scenario).Describe()})";
+            var who = $"{Capitalize(TransportIds.DisplayName(scenario.Transport))} ({scenario.Name}: {Setup.Of(scenario).DescribeInSentence()})";
             if (parts.Count > 0)
             {
                 problems++;

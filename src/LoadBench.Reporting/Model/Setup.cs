@@ -16,6 +16,10 @@ internal readonly record struct Setup(int Clients, double RatePerSecond, int Pay
     public string Describe() =>
         $"{Format.Count(Clients)} {(Clients == 1 ? "client" : "clients")} · {Format.Rate(RatePerSecond)} events/s · {Format.Count(PayloadBytes)} B payload";
 
+    /// <summary>"100 clients, 10 events/s and a 256 B payload".</summary>
+    public string DescribeInSentence() =>
+        $"{Format.Count(Clients)} {(Clients == 1 ? "client" : "clients")}, {Format.Rate(RatePerSecond)} events/s and a {Format.Count(PayloadBytes)} B payload";
+
     /// <summary>A file-name part: "100c-10eps-256B".</summary>
     public string Slug() =>
         string.Create(CultureInfo.InvariantCulture, $"{Clients}c-{RatePerSecond:0.###}eps-{PayloadBytes}B");
