@@ -8,7 +8,7 @@
 
 (() => {
   const LATENCY_WINDOW = 1000;       // p50/p99 over each panel's last 1,000 events (the page says so)
-  const RATE_WINDOW_MS = 3000;       // events/s over the last 3 s
+  const RATE_WINDOW_MS = 3000;       // events/s over the arrivals of the last 3 s (3 poll intervals when longer)
   const STATS_WINDOW_MS = 5000;      // bytes per event over the last 5 s of the target's /stats
   const STATS_EVERY_MS = 1000;       // /stats and /feed/info are read about once a second
   const RENDER_EVERY_MS = 250;       // the DOM is refreshed 4 times a second, not once per event
@@ -44,7 +44,7 @@
       this.state = 'connecting';
       this.detail = '';
       this.backoffMs = 0;
-      this.rateSamples = [];
+      this.arrivals = [];              // {t, received} after each batch that brought events: for events/s
       this.roles = {};
       const template = byId('metrics-template').content.cloneNode(true);
       for (const element of template.querySelectorAll('[data-role]')) {
@@ -118,15 +118,32 @@
       return sorted[Math.min(count - 1, Math.ceil((p / 100) * count) - 1)];
     }
 
-    receivedPerSecond(now) {
-      this.rateSamples.push({ t: now, received: this.received });
-      while (this.rateSamples.length > 2 && now - this.rateSamples[1].t >= RATE_WINDOW_MS) {
-        this.rateSamples.shift();
+    /** Call after a batch (a poll's answer, one SSE or WebSocket message) was accepted. */
+    arrived() {
+      const last = this.arrivals.at(-1);
+      if (!last || last.received !== this.received) {
+        this.arrivals.push({ t: performance.now(), received: this.received });
+      }
+    }
+
+    /**
+     * Events/s from an anchor (the last arrival before the window, if not much older) to the latest arrival.
+     * Measured between arrivals, not from the window's edge: polling's bursts (20 events once a second) read
+     * 20/s instead of swinging with where the window cuts, and the catch-up burst after a reconnect is spread
+     * over the silence before it instead of reading as hundreds per second. No arrival in the window: 0.
+     */
+    receivedPerSecond(now, windowMs) {
+      while (this.arrivals.length > 1 && (this.arrivals[1].t < now - windowMs || this.arrivals[0].t < now - 2 * windowMs)) {
+        this.arrivals.shift();
       }
 
-      const first = this.rateSamples[0];
-      const seconds = (now - first.t) / 1000;
-      return seconds > 0 ? (this.received - first.received) / seconds : 0;
+      const anchor = this.arrivals[0];
+      const last = this.arrivals.at(-1);
+      if (this.arrivals.length < 2 || now - last.t > windowMs || last.t <= anchor.t) {
+        return 0;
+      }
+
+      return (last.received - anchor.received) / ((last.t - anchor.t) / 1000);
     }
   }
 
@@ -160,6 +177,8 @@
       for (const event of events) {
         panel.accept(event);
       }
+
+      panel.arrived();
 
       return events.length;
     } catch (e) {
@@ -203,7 +222,10 @@
       panel.requests++;
       source = new EventSource(`/feed/sse?after=${panel.after()}`);
       source.onopen = () => panel.connected();
-      source.onmessage = (message) => panel.accept(JSON.parse(message.data));
+      source.onmessage = (message) => {
+        panel.accept(JSON.parse(message.data));
+        panel.arrived();
+      };
       source.addEventListener('gone', () => {
         source.close();
         panel.fromOldest = true;
@@ -231,7 +253,10 @@
       panel.requests++;
       const socket = new WebSocket(`${scheme}://${location.host}/feed/ws?after=${panel.after()}`);
       socket.onopen = () => panel.connected();
-      socket.onmessage = (message) => panel.accept(JSON.parse(message.data));
+      socket.onmessage = (message) => {
+        panel.accept(JSON.parse(message.data));
+        panel.arrived();
+      };
       socket.onclose = (close) => {
         // 4410: the target says the cursor is older than its retention (see Contracts/FeedGone.cs).
         const gone = close.code === 4410;
@@ -295,8 +320,10 @@
 
   function render(panels) {
     const now = performance.now();
+    showLatestSeq(panels);
     for (const panel of panels) {
-      const rate = panel.receivedPerSecond(now);
+      const windowMs = panel.id === 'poll' ? Math.max(RATE_WINDOW_MS, 3 * pollIntervalMs) : RATE_WINDOW_MS;
+      const rate = panel.receivedPerSecond(now, windowMs);
       const p50 = panel.percentile(50);
       const p99 = panel.percentile(99);
       const bytes = bytesPerEvent(panel.id);
@@ -335,6 +362,15 @@
     }
   }
 
+  /**
+   * The feed's latest seq as best known: /feed/info is read once a second, the panels hear of events sooner.
+   * Both are lower bounds, so the higher one is shown (otherwise the header would lag the panels below it).
+   */
+  function showLatestSeq(panels) {
+    const heard = Math.max(latestInfo ? latestInfo.latestSeq : 0, ...panels.map((p) => p.lastSeq ?? 0));
+    byId('feed-latest').textContent = integer.format(heard);
+  }
+
   function showBytes(r, bytes) {
     if (!bytes || bytes.events === 0) {
       for (const part of ['payload', 'framing', 'headers']) {
@@ -362,6 +398,10 @@
       return '–';
     }
 
+    if (value >= 1000) {
+      return `${(value / 1000).toFixed(2)} s`;
+    }
+
     return value < 10 ? `${oneDecimal.format(value)} ms` : `${integer.format(value)} ms`;
   }
 
@@ -373,7 +413,6 @@
     latestInfo = info;
     byId('feed-rate').textContent = info.ratePerSecond === 0 ? 'paused' : `${oneDecimal.format(info.ratePerSecond)} events/s`;
     byId('feed-payload').textContent = `${integer.format(info.payloadBytes)} bytes`;
-    byId('feed-latest').textContent = integer.format(info.latestSeq);
     document.body.dataset.feedRate = info.ratePerSecond;
     const pause = byId('pause');
     const paused = info.ratePerSecond === 0;
