@@ -38,6 +38,9 @@ internal static class Format
     /// <summary>A share 0..1 as a percentage: "12.5%".</summary>
     public static string Percent(double share) => (share * 100).ToString("0.##", Invariant) + "%";
 
+    /// <summary>A value already in percent (0..100): small error rates keep their digits ("0.004").</summary>
+    public static string PercentPoints(double percent) => percent.ToString(Math.Abs(percent) < 1 ? "0.####" : "0.##", Invariant);
+
     /// <summary>A signed change: "+1.5", "−0.25".</summary>
     public static string Signed(string formattedMagnitude, double value) =>
         value > 0 ? "+" + formattedMagnitude : value < 0 ? "−" + formattedMagnitude : formattedMagnitude;
