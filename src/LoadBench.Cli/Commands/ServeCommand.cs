@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Hosting;
+using System.CommandLine;
+using LoadBench.Target;
+using LoadBench.Target.Hosting;
+
+namespace LoadBench.Cli.Commands;
+
+/// <summary><c>loadbench serve</c>: runs the target in this process until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen (loopback only unless you say otherwise).",
+            DefaultValueFactory = _ => TargetOptions.DefaultUrl,
+        };
+        var rate = new Option<double>("--rate") { Description = "Events published per second (0 = paused).", DefaultValueFactory = _ => 10 };
+        var payload = new Option<int>("--payload-bytes") { Description = "Size of each event's data, in bytes.", DefaultValueFactory = _ => 64 };
+        var retention = new Option<int>("--retention") { Description = "Events kept for late readers.", DefaultValueFactory = _ => 100_000 };
+        var command = new Command("serve", """
+            Run the target: one feed served by short polling, long polling, SSE and WebSocket.
+
+            Examples:
+              loadbench serve
+              loadbench serve --urls http://127.0.0.1:5080 --rate 100 --payload-bytes 256
+            """)
+        {
+            urls, rate, payload, retention,
+        };
+        command.SetAction((parse, cancellationToken) => RunTargetAsync(
+            ["--urls", parse.GetValue(urls)!, "--rate", Invariant(parse.GetValue(rate)), "--payload-bytes", Invariant(parse.GetValue(payload)),
+             "--retention", Invariant(parse.GetValue(retention))], announce: null, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Hosts the target until <paramref name="cancellationToken"/> (Ctrl+C) fires.</summary>
+    public static async Task<int> RunTargetAsync(string[] targetArgs, Action<ICollection<string>>? announce, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var app = TargetApp.Build(targetArgs);
+            await app.StartAsync(cancellationToken);
+            announce?.Invoke(app.Urls);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return ExitCodes.Success;
+        }
+        catch (TargetConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: cannot listen: {e.Message}");
+            return ExitCodes.RunFailed;
+        }
+    }
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,3 @@
+using LoadBench.Cli;
+
+return await LoadBenchCommand.Create().Parse(args).InvokeAsync();
