@@ -21,6 +21,8 @@ public static class LoadBenchCommand
             ServeCommand.Create(),
             RunCommand.Create(),
             DemoCommand.Create(),
+            ReportCommand.Create(),
+            CompareCommand.Create(),
         };
         return root;
     }

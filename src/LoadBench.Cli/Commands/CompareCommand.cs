@@ -1,0 +1,47 @@
+using System.CommandLine;
+using LoadBench.Reporting.Comparison;
+
+namespace LoadBench.Cli.Commands;
+
+/// <summary><c>loadbench compare A.json B.json</c>: two runs side by side, with deltas.</summary>
+internal static class CompareCommand
+{
+    public static Command Create()
+    {
+        var baseline = new Argument<FileInfo>("A.json") { Description = "The results to compare against (before)." };
+        var candidate = new Argument<FileInfo>("B.json") { Description = "The results to compare (after)." };
+        var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the comparison as Markdown to this file." };
+        var command = new Command("compare", $"""
+            Put two results side by side, scenario by scenario and transport by transport, with absolute and
+            percentage deltas. It only describes; to fail a pipeline on a regression use 'loadbench gate'.
+
+            Examples:
+              loadbench compare results/before/results.json results/after/results.json
+              loadbench compare a.json b.json --markdown comparison.md
+
+            {ExitCodes.HelpText}
+            """)
+        {
+            baseline, candidate, markdown,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var a = await ResultsInput.ReadAsync(parse.GetValue(baseline)!, cancellationToken);
+            var b = await ResultsInput.ReadAsync(parse.GetValue(candidate)!, cancellationToken);
+            if (a is null || b is null)
+            {
+                return ExitCodes.UsageError;
+            }
+
+            var report = ComparisonReport.Create(a, b, parse.GetValue(baseline)!.ToString(), parse.GetValue(candidate)!.ToString());
+            Console.WriteLine(report.ToText());
+            if (parse.GetValue(markdown) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, report.ToMarkdown(), cancellationToken);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
