@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LoadBench.Contracts;
 using LoadBench.Demo.Tests.TestSupport;
+using LoadBench.Reporting;
 using Xunit.Abstractions;
 
 namespace LoadBench.Demo.Tests;
@@ -15,15 +16,6 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
 
     /// <summary>A bound on any one test, so a hung browser or target cannot hold the suite.</summary>
     private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(120);
-
-    /// <summary>The report's colours (src/LoadBench.Reporting/TransportColors.cs), as CSS computes them.</summary>
-    private static readonly Dictionary<string, string> ReportColors = new()
-    {
-        [TransportIds.Polling] = "rgb(230, 159, 0)",      // #E69F00
-        [TransportIds.LongPolling] = "rgb(204, 121, 167)", // #CC79A7
-        [TransportIds.Sse] = "rgb(0, 158, 115)",          // #009E73
-        [TransportIds.WebSocket] = "rgb(0, 114, 178)",    // #0072B2
-    };
 
     private readonly List<string> _browserErrors = [];
 
@@ -72,7 +64,7 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         {
             var colour = await demo.Page.EvaluateAsync<string>(
                 $"() => getComputedStyle(document.querySelector('#panel-{transport} h2')).backgroundColor");
-            Assert.Equal(ReportColors[transport], colour);
+            Assert.Equal(CssRgb(TransportColors.Hex(transport)), colour);
         }
 
         // Side by side on a wide screen: one row of four.
@@ -188,6 +180,13 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         Assert.True(panel.OutOfOrder == 0, $"{panel.Transport} got {panel.OutOfOrder} duplicate or out-of-order events");
         Assert.True(panel.Received == panel.LastSeq - state.StartSeq,
             $"{panel.Transport}: received {panel.Received} events from seq {state.StartSeq + 1} to {panel.LastSeq}");
+    }
+
+    /// <summary><c>#RRGGBB</c> as <c>getComputedStyle</c> writes it: <c>rgb(r, g, b)</c>.</summary>
+    private static string CssRgb(string hex)
+    {
+        var rgb = Convert.FromHexString(hex.TrimStart('#'));
+        return $"rgb({rgb[0]}, {rgb[1]}, {rgb[2]})";
     }
 
     private static async Task WaitForFeedRateAsync(DemoTarget target, double rate, CancellationToken cancellationToken)
