@@ -22,7 +22,10 @@ public static class ReportWriter
     // character in a CSV's first header.
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Writes every report file into <paramref name="outputDirectory"/> (created if missing), replacing older ones.</summary>
+    /// <summary>
+    /// Writes every report file into <paramref name="outputDirectory"/> (created if missing), overwriting files of
+    /// the same name; nothing else in the folder is touched.
+    /// </summary>
     public static ReportFiles WriteAll(ResultsDocument results, string outputDirectory, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(results);

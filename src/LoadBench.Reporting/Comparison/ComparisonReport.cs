@@ -107,7 +107,9 @@ public sealed class ComparisonReport
                     text.Append("  ").Append(row[c].PadLeft(widths[c]));
                 }
 
-                text.Append("  ").Append(row[^1]).Append('\n');
+                text.Append("  ").Append(row[^1]);
+                TrimTrailingSpaces(text);
+                text.Append('\n');
             }
         }
 
@@ -226,6 +228,14 @@ public sealed class ComparisonReport
         }
 
         builder.Append('\n');
+    }
+
+    private static void TrimTrailingSpaces(StringBuilder builder)
+    {
+        while (builder.Length > 0 && builder[^1] == ' ')
+        {
+            builder.Length--;
+        }
     }
 
     private static string Md(string text) =>

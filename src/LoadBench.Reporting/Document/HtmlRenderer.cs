@@ -18,7 +18,7 @@ internal static class HtmlRenderer
         table { border-collapse: collapse; margin: 1rem 0; font-size: .92rem; display: block; overflow-x: auto; }
         th, td { border: 1px solid #d0d0d0; padding: .3rem .6rem; }
         th { background: #f4f4f4; text-align: left; vertical-align: bottom; }
-        td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
         td:first-child { text-align: left; font-weight: 600; }
         tr:nth-child(even) td { background: #fafafa; }
         .swatch { display: inline-block; width: .85em; height: .85em; border-radius: 2px; margin-right: .35em; vertical-align: -0.05em; }

@@ -101,7 +101,6 @@ internal static class ReportBuilder
         static string Latency(LatencySummary summary, double ms) => summary.Count > 0 ? Format.Ms(ms) : NotApplicable;
 
         Row("Scenario", s => s.Name);
-        Row("Load simulation", s => s.LoadSimulation);
         Row("Poll interval (ms)", s => s.PollIntervalMs is { } i ? Format.Ms(i) : NotApplicable);
         Row("Measured (s)", s => Format.Rate(s.DurationSeconds));
         Row("Latency p50 (ms)", s => Latency(s.Latency.Event, s.Latency.Event.P50Ms));

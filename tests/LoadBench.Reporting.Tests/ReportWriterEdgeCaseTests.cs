@@ -1,0 +1,67 @@
+using LoadBench.Contracts;
+using LoadBench.Reporting.Tests.TestSupport;
+using LoadBench.Results;
+
+namespace LoadBench.Reporting.Tests;
+
+public sealed class ReportWriterEdgeCaseTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "loadbench-report-edge-" + Guid.NewGuid().ToString("N"));
+    private static readonly ReportOptions Small = new() { ChartWidth = 640, ChartHeight = 400 };
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void WriteAll_NothingDelivered_WritesReportsWithoutLatencyOrBytesCharts()
+    {
+        var silent = SampleResults.Scenario(TransportIds.WebSocket, 10) with
+        {
+            Latency = new LatencyResult { Event = SampleResults.Summary(HistogramCodec.NewHistogram()) },
+            Throughput = new ThroughputResult { EventsDelivered = 0, EventsPerSecond = 0, Requests = 10, RequestsPerSecond = 1 },
+            Bytes = ResultFigures.Bytes(0, 0, 1_000, 0),
+            Server = SampleResults.Scenario(TransportIds.WebSocket, 10).Server with { CpuMsPer1000Events = null },
+            TimeSeries = [],
+        };
+        var files = ReportWriter.WriteAll(new ResultsDocument { Environment = SampleResults.Environment("quick"), Scenarios = [silent] }, _directory, Small);
+
+        var plots = files.PlotFiles.Select(Path.GetFileName).ToList();
+        Assert.DoesNotContain(plots, p => p!.StartsWith("latency-", StringComparison.Ordinal) || p.StartsWith("bytes-", StringComparison.Ordinal) || p.StartsWith("server-cpu", StringComparison.Ordinal));
+        Assert.Contains("server-memory-10c-10eps-256B.png", plots); // memory per connection was still measured
+        var markdown = File.ReadAllText(files.MarkdownReport);
+        Assert.Contains("No scenario delivered an event, so there is nothing to compare.", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Latency p99 (ms) | — |", markdown, StringComparison.Ordinal);
+        Assert.Single(CsvReader.Parse(File.ReadAllText(files.SummaryCsv)).Skip(1));
+    }
+
+    [Fact]
+    public void WriteAll_OneClientCount_WritesNoScalingCharts()
+    {
+        var results = new ResultsDocument { Environment = SampleResults.Environment("quick"), Scenarios = [.. TransportIds.All.Select(t => SampleResults.Scenario(t, 10))] };
+        var files = ReportWriter.WriteAll(results, _directory, Small);
+
+        Assert.Equal(10, files.PlotFiles.Count); // spectrum, bytes, time series, CPU, memory — PNG and SVG
+        Assert.DoesNotContain(files.PlotFiles, p => p.Contains("vs-clients", StringComparison.Ordinal));
+        Assert.All(files.PlotFiles.Where(p => p.EndsWith(".png", StringComparison.Ordinal)), p => Assert.Equal((640, 400), Png.Size(File.ReadAllBytes(p))));
+    }
+
+    [Fact]
+    public void WriteAll_PollIntervalSweep_LabelsEachPollingScenarioByItsInterval()
+    {
+        var sweep = new[] { 50.0, 200, 1000 }
+            .Select(interval => SampleResults.Scenario(TransportIds.Polling, 10) with { Name = $"poll_every_{interval}ms", PollIntervalMs = interval })
+            .Append(SampleResults.Scenario(TransportIds.Sse, 10))
+            .ToList();
+        var files = ReportWriter.WriteAll(new ResultsDocument { Environment = SampleResults.Environment("poll-interval-sweep"), Scenarios = sweep }, _directory, Small);
+
+        var markdown = File.ReadAllText(files.MarkdownReport);
+        Assert.Contains("| Metric | Short polling (every 50 ms) | Short polling (every 200 ms) | Short polling (every 1,000 ms) | Server-Sent Events |", markdown, StringComparison.Ordinal);
+        var html = File.ReadAllText(files.HtmlReport);
+        Assert.Contains("Short polling (every 1,000 ms)", html, StringComparison.Ordinal);
+    }
+}
