@@ -15,7 +15,7 @@ internal static class RunCommand
     {
         var scenario = new Argument<FileInfo>("SCENARIO.json") { Description = "The scenario file to run (see scenarios/README.md)." };
         var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder for results and reports (default: results/<UTC time>-<scenario>/)." };
-        var target = new Option<Uri?>("--target") { Description = "Use a running target at this URL instead of starting one (loopback only)." };
+        var target = new Option<string?>("--target") { Description = "Use a running target at this URL instead of starting one (loopback only)." };
         var allowRemote = new Option<bool>("--allow-non-loopback") { Description = "Allow a --target that is not 127.0.0.0/8, ::1 or localhost. Only for targets you own." };
         var pinCpus = new Option<bool>("--pin-cpus") { Description = "Pin the target it starts to core 0 and the engine to the others (Linux, taskset)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display; only the result summary." };
@@ -40,8 +40,15 @@ internal static class RunCommand
     }
 
     private static async Task<int> RunAsync(
-        FileInfo scenarioFile, DirectoryInfo? output, Uri? target, bool allowRemote, bool pinCpus, bool quiet, CancellationToken cancellationToken)
+        FileInfo scenarioFile, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, CancellationToken cancellationToken)
     {
+        Uri? target = null;
+        if (targetText is not null && !Uri.TryCreate(targetText, UriKind.Absolute, out target))
+        {
+            await Console.Error.WriteLineAsync($"loadbench: --target '{targetText}' is not an absolute URL like http://127.0.0.1:5080");
+            return ExitCodes.UsageError;
+        }
+
         ScenarioPlan plan;
         try
         {
