@@ -18,6 +18,7 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
     private int _peak;
     private int _refusedAtOnce;
     private bool _cursorFresh = true;
+    private int? _capacity;
 
     public int Clients
     {
@@ -57,7 +58,11 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
 
     public Task SettleAtStartAsync(CancellationToken cancellationToken) => AdjustAsync(_plan.CopiesAt(TimeSpan.Zero), cancellationToken);
 
-    public void ResetPeak() => Volatile.Write(ref _peak, Clients);
+    public void BeginMeasuredPhase()
+    {
+        Volatile.Write(ref _peak, 0);
+        _refusedAtOnce = 0;
+    }
 
     public ClientCountersSnapshot Snapshot()
     {
@@ -136,7 +141,16 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
     private async Task StartCopiesAsync(int missing, CancellationToken cancellationToken)
     {
         var perTick = Math.Max(1, (int)(clients.Options.MaxCopyStartsPerSecond * clients.Options.TickInterval.TotalSeconds));
-        var budget = clients.Options.FdBudget.Available();
+
+        // The budget is measured while no copy runs and then counts one socket per copy: a copy started a
+        // moment ago may not have connected yet, so re-reading the open files every tick would over-count room.
+        var running = Clients;
+        if (running == 0 || _capacity is null)
+        {
+            _capacity = clients.Options.FdBudget.Available() is var free && free == int.MaxValue ? int.MaxValue : free + running;
+        }
+
+        var budget = Math.Max(0, _capacity.Value - running);
         var starting = Math.Min(missing, Math.Min(perTick, budget));
 
         // Copies the fd budget cannot hold are refused, not attempted: count the most refused at once, so a

@@ -8,7 +8,7 @@ internal interface ILoadDriver : IAsyncDisposable
     /// <summary>Clients running now (closed) or requests in flight (open).</summary>
     int Clients { get; }
 
-    /// <summary>Most clients at once since <see cref="ResetPeak"/> (open models: the pool size).</summary>
+    /// <summary>Most clients at once since <see cref="BeginMeasuredPhase"/> (open models: the pool size).</summary>
     int PeakClients { get; }
 
     /// <summary>Creates what must exist before the first phase (the open model's client pool).</summary>
@@ -20,7 +20,8 @@ internal interface ILoadDriver : IAsyncDisposable
     /// <summary>Brings the load to the plan's level at t = 0, before the measured phase's baseline is taken.</summary>
     Task SettleAtStartAsync(CancellationToken cancellationToken);
 
-    void ResetPeak();
+    /// <summary>Starts the measured phase's own bookkeeping: peak clients and refused copies count afresh.</summary>
+    void BeginMeasuredPhase();
 
     /// <summary>Sum of every client's counters (running and stopped) plus the scheduler's own errors.</summary>
     ClientCountersSnapshot Snapshot();

@@ -93,7 +93,7 @@ internal sealed class OpenLoadDriver(ScenarioClients clients) : ILoadDriver
 
     public Task SettleAtStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void ResetPeak()
+    public void BeginMeasuredPhase()
     {
     }
 

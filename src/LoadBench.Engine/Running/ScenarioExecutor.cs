@@ -46,13 +46,14 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
             await PlayAsync(driver, recorders, scenario.WarmUp, RunPhase.WarmUp, report, measured: null, cancellationToken);
         }
 
-        // Measured phase: settle the load at its t = 0 level, then take the baseline and empty the recorders.
+        // Measured phase: baseline and empty recorders first, then settle the load at its t = 0 level (so
+        // copies started or refused by that settling count in the measured phase).
         report.Phase(RunPhase.Measured, scenario.Duration);
-        await driver.SettleAtStartAsync(cancellationToken);
         var baseline = driver.Snapshot();
         recorders.Event.GetIntervalHistogram();
         recorders.Request.GetIntervalHistogram();
-        driver.ResetPeak();
+        driver.BeginMeasuredPhase();
+        await driver.SettleAtStartAsync(cancellationToken);
         var statsStart = await _target.GetStatsAsync(cancellationToken);
         var measuredStart = time.GetTimestamp();
 
@@ -69,7 +70,11 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         // clients a moment to receive the ones still in flight — they are late, not lost.
         report.Phase(RunPhase.Draining, _options.DrainTimeout);
         var paused = await _target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0), cancellationToken);
-        await driver.DrainAsync(paused.LatestSeq, _options.DrainTimeout, cancellationToken);
+
+        // A publish already under way when the pause arrived can still land just after it: look once more.
+        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+        var lastSeq = Math.Max(paused.LatestSeq, (await _target.GetInfoAsync(cancellationToken)).LatestSeq);
+        await driver.DrainAsync(lastSeq, _options.DrainTimeout, cancellationToken);
         var statsEnd = await _target.GetStatsAsync(cancellationToken);
         var wall = time.GetElapsedTime(measuredStart);
         sampler.Observe(statsEnd.Process);

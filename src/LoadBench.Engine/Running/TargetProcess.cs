@@ -16,6 +16,7 @@ public sealed class TargetProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TargetProcessOptions _options;
     private readonly Queue<string> _tail = new();
+    private bool _stopped;
 
     private TargetProcess(Process process, TargetProcessOptions options, Uri baseUri, string commandLine)
     {
@@ -31,7 +32,8 @@ public sealed class TargetProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>True once the process ended (or was stopped by <see cref="DisposeAsync"/>).</summary>
+    public bool HasExited => _stopped || _process.HasExited;
 
     /// <summary>The last lines the target printed (stdout and stderr), for error messages.</summary>
     public string OutputTail
@@ -187,6 +189,7 @@ public sealed class TargetProcess : IAsyncDisposable
         }
         finally
         {
+            _stopped = true;
             _process.Dispose();
         }
     }

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Running;
+using LoadBench.Engine.Transports;
+
+namespace LoadBench.Engine.Tests.Running;
+
+/// <summary>A target the runner can talk to without a network: fixed feed info, stats computed from what the
+/// test set up (CPU grows at half a core; working set grows 1 MiB per live fake client).</summary>
+internal sealed class FakeTarget(FakeClients clients) : ITargetApi
+{
+    public const long BaseWorkingSet = 100L << 20;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _latestSeq = 1000;
+
+    public ConcurrentQueue<FeedSettings> Settings { get; } = new();
+
+    public Uri BaseUri { get; } = new("http://127.0.0.1:9/");
+
+    public Task<FeedInfo> GetInfoAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new FeedInfo(1, Interlocked.Read(ref _latestSeq), 0, 0));
+
+    public Task<FeedInfo> PutSettingsAsync(FeedSettings settings, CancellationToken cancellationToken)
+    {
+        Settings.Enqueue(settings);
+        return GetInfoAsync(cancellationToken);
+    }
+
+    public Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new StatsSnapshot(
+            new Dictionary<string, TransportStats>(),
+            new ProcessStats(_clock.Elapsed.TotalMilliseconds * 0.5, BaseWorkingSet + (clients.Live << 20), 0, 2)));
+}
+
+/// <summary>Every fake client a test's factory made, so the test can drive them and count the live ones.</summary>
+internal sealed class FakeClients
+{
+    private int _live;
+
+    public ConcurrentQueue<FakeFeedClient> All { get; } = new();
+
+    /// <summary>Awaited by <see cref="FakeRequestClient.SendOneAsync"/> before it answers: a stall of the target.</summary>
+    public Func<CancellationToken, Task> Gate { get; set; } = _ => Task.CompletedTask;
+
+    public long Live => Volatile.Read(ref _live);
+
+    public IFeedClient Create(FeedClientOptions options, bool requestDriven)
+    {
+        FakeFeedClient client = requestDriven ? new FakeRequestClient(options, this) : new FakeFeedClient(options, this);
+        All.Enqueue(client);
+        return client;
+    }
+
+    public void Started() => Interlocked.Increment(ref _live);
+
+    public void Stopped() => Interlocked.Decrement(ref _live);
+
+    /// <summary>Delivers <paramref name="count"/> events with a known latency to every running client.</summary>
+    public void DeliverToRunning(int count, long latencyMicros)
+    {
+        foreach (var client in All.Where(c => c.Running))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                client.Deliver(latencyMicros);
+            }
+        }
+    }
+}
+
+/// <summary>A subscriber that receives only what the test hands it.</summary>
+internal class FakeFeedClient(FeedClientOptions options, FakeClients registry) : IFeedClient
+{
+    public const int PayloadBytes = 100;
+    private long _cursor = options.StartAfter;
+
+    public FeedClientOptions Options { get; } = options;
+
+    public ClientCounters Counters { get; } = new();
+
+    public long Cursor => Interlocked.Read(ref _cursor);
+
+    public bool Running { get; private set; }
+
+    public bool Disposed { get; private set; }
+
+    public void Deliver(long latencyMicros)
+    {
+        Counters.EventDelivered(PayloadBytes);
+        LatencyRecorders.RecordMicros(Options.Recorders.Event, latencyMicros);
+        Interlocked.Increment(ref _cursor);
+    }
+
+    /// <summary>Lets the drain finish: the fake "received" everything up to <paramref name="seq"/>.</summary>
+    public void CatchUp(long seq) => Interlocked.Exchange(ref _cursor, Math.Max(Cursor, seq));
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Running = true;
+        registry.Started();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Running = false;
+            registry.Stopped();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A poller the open model drives: waits at the registry's gate (the target's stall), then records
+/// request latency from the INTENDED start, as the real clients do.</summary>
+internal sealed class FakeRequestClient(FeedClientOptions options, FakeClients registry) : FakeFeedClient(options, registry), IRequestDrivenClient
+{
+    private readonly FakeClients _registry = registry;
+
+    public async Task SendOneAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
+    {
+        await _registry.Gate(cancellationToken);
+        Counters.Request(empty: true);
+        LatencyRecorders.RecordMicros(Options.Recorders.Request, (long)Stopwatch.GetElapsedTime(intendedStartTimestamp).TotalMicroseconds);
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that runs its handler inline, so a test acts at an exact point of a phase.</summary>
+internal sealed class InlineProgress(Action<RunProgress> handler) : IProgress<RunProgress>
+{
+    public List<RunProgress> Reports { get; } = [];
+
+    public void Report(RunProgress value)
+    {
+        lock (Reports)
+        {
+            Reports.Add(value);
+        }
+
+        handler(value);
+    }
+}

@@ -1,0 +1,215 @@
+using LoadBench.Contracts;
+using LoadBench.Engine.Running;
+using LoadBench.Engine.Scenarios;
+using LoadBench.Results;
+
+namespace LoadBench.Engine.Tests.Running;
+
+public sealed class ScenarioExecutorTests
+{
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    private static Scenario Closed(string transport, int copies, double seconds, double warmUp = 0) => new()
+    {
+        Name = "fake",
+        Transport = transport,
+        Load = [new KeepConstant(copies, S(seconds))],
+        Feed = new FeedSpec(20, 64),
+        WarmUp = S(warmUp),
+    };
+
+    private static RunOptions Options(FakeClients fakes, bool requestDriven = false) => new()
+    {
+        ClientFactory = options => fakes.Create(options, requestDriven),
+        DrainTimeout = S(0.3),
+    };
+
+    [Fact]
+    public async Task RunAsync_WarmUpEvents_AreLeftOutOfTheResults()
+    {
+        var fakes = new FakeClients();
+        var target = new FakeTarget(fakes);
+        var (warmUpDelivered, measuredDelivered) = (false, false);
+        var progress = new InlineProgress(p =>
+        {
+            // 7 slow events per client during the warm-up, 3 fast ones in the measured phase.
+            if (p.Phase == RunPhase.WarmUp && p.Elapsed > TimeSpan.Zero && !warmUpDelivered)
+            {
+                fakes.DeliverToRunning(7, latencyMicros: 900_000);
+                warmUpDelivered = true;
+            }
+            else if (p.Phase == RunPhase.Measured && p.Elapsed > TimeSpan.Zero && !measuredDelivered)
+            {
+                fakes.DeliverToRunning(3, latencyMicros: 2_000);
+                measuredDelivered = true;
+            }
+        });
+
+        var result = await new ScenarioExecutor(target, Options(fakes)).RunAsync(
+            Closed(TransportIds.Sse, copies: 2, seconds: 2.5, warmUp: 1.5), 0, 1, progress, CancellationToken.None);
+
+        Assert.True(warmUpDelivered && measuredDelivered);
+        Assert.Equal(2 * 3, result.Throughput.EventsDelivered);
+        Assert.Equal(6, result.Latency.Event.Count);
+        Assert.Equal(2.0, result.Latency.Event.MaxMs, tolerance: 0.01); // no 900 ms warm-up sample
+        Assert.Equal(6 * FakeFeedClient.PayloadBytes, result.Bytes.Payload);
+        Assert.Equal(FakeFeedClient.PayloadBytes, result.Bytes.PerEvent.Payload);
+        Assert.Equal(2, result.Clients);
+        Assert.Null(result.Latency.Request); // SSE has no request latency
+        Assert.InRange(result.DurationSeconds, 2.4, 10);
+        Assert.Equal(1.5, result.WarmUpSeconds);
+    }
+
+    [Fact]
+    public async Task RunAsync_ClosedModel_AppliesSettingsPausesForTheDrainAndStopsEveryCopy()
+    {
+        var fakes = new FakeClients();
+        var target = new FakeTarget(fakes);
+
+        var result = await new ScenarioExecutor(target, Options(fakes)).RunAsync(
+            Closed(TransportIds.WebSocket, copies: 3, seconds: 1.2), 0, 1, null, CancellationToken.None);
+
+        Assert.Equal([new FeedSettings(20, 64), new FeedSettings(RatePerSecond: 0)], target.Settings.ToArray());
+        Assert.Equal(3, fakes.All.Count);
+        Assert.All(fakes.All, c => Assert.True(c.Disposed && !c.Running));
+        Assert.All(fakes.All, c => Assert.Equal(1000, c.Options.StartAfter)); // /feed/info's latestSeq
+        Assert.Equal(0, fakes.Live);
+        Assert.Equal("KeepConstant(copies: 3, during: 00:00:01.2000000)", result.LoadSimulation);
+        Assert.NotEmpty(result.TimeSeries);
+        Assert.All(result.TimeSeries, point => Assert.Equal(3, point.Clients));
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerCost_ComesFromTheTargetsStats()
+    {
+        var fakes = new FakeClients();
+        var target = new FakeTarget(fakes);
+        var progress = new InlineProgress(p =>
+        {
+            if (p.Phase == RunPhase.Measured && p.Elapsed > TimeSpan.Zero)
+            {
+                fakes.DeliverToRunning(1, 1_000);
+            }
+        });
+
+        var result = await new ScenarioExecutor(target, Options(fakes)).RunAsync(
+            Closed(TransportIds.Sse, copies: 2, seconds: 1.5), 0, 1, progress, CancellationToken.None);
+
+        // The fake target burns half a core and grows 1 MiB per connection.
+        Assert.InRange(result.Server.CpuCores, 0.45, 0.55);
+        Assert.Equal(FakeTarget.BaseWorkingSet, result.Server.WorkingSetBytesBefore);
+        Assert.Equal(FakeTarget.BaseWorkingSet + (2L << 20), result.Server.WorkingSetBytesPeak);
+        Assert.Equal(1024, result.Server.KibPerConnection);
+        Assert.Equal(result.Server.CpuMs * 1000 / result.Throughput.EventsDelivered, result.Server.CpuMsPer1000Events);
+    }
+
+    [Fact]
+    public async Task RunAsync_OpenModelAgainstAStalledTarget_ShowsTheStallInP99()
+    {
+        // 50 requests/s for 3 s; one second in, the target stalls for 1 s. Requests are timed from their
+        // intended start and nobody waits for the stalled ones, so ~50 requests carry 0..1 s of stall.
+        var fakes = new FakeClients();
+        var stall = new StallWindow(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        fakes.Gate = stall.WaitAsync;
+        var scenario = new Scenario
+        {
+            Name = "stall",
+            Transport = TransportIds.Polling,
+            Load = [new Inject(50, S(1), S(3))],
+            Feed = new FeedSpec(0, 16),
+            OpenModelClients = 200,
+        };
+
+        var result = await new ScenarioExecutor(new FakeTarget(fakes), Options(fakes, requestDriven: true))
+            .RunAsync(scenario, 0, 1, null, CancellationToken.None);
+
+        Assert.Equal(150, result.Throughput.Requests);
+        Assert.Equal(0, result.Errors.Count);
+        Assert.NotNull(result.Latency.Request);
+        Assert.True(result.Latency.Request.P99Ms >= 900, $"p99 {result.Latency.Request.P99Ms} ms should show the 1 s stall");
+        Assert.True(result.Latency.Request.P90Ms >= 400, $"p90 {result.Latency.Request.P90Ms} ms: a third of the requests were stalled");
+        Assert.Equal(200, result.Clients);
+        Assert.Equal(1.0, result.Throughput.EmptyResponseShare);
+    }
+
+    [Fact]
+    public async Task RunAsync_OpenModelWithEveryClientBusy_DropsAndCountsArrivals()
+    {
+        var fakes = new FakeClients();
+        fakes.Gate = ct => Task.Delay(Timeout.Infinite, ct); // never answers
+        var scenario = new Scenario
+        {
+            Name = "backlog",
+            Transport = TransportIds.LongPolling,
+            Load = [new Inject(20, S(1), S(1))],
+            Feed = new FeedSpec(0, 16),
+            OpenModelClients = 5,
+        };
+
+        var result = await new ScenarioExecutor(new FakeTarget(fakes), Options(fakes, requestDriven: true))
+            .RunAsync(scenario, 0, 1, null, CancellationToken.None);
+
+        // 20 arrivals, 5 clients stuck in their first request: 15 dropped, none queued.
+        Assert.Equal(15, result.Errors.ByKind[SchedulerErrors.OpenModelBacklog]);
+        Assert.Equal(0, result.Throughput.Requests);
+    }
+
+    [Fact]
+    public async Task RunAsync_BeyondTheFdBudget_RefusesCopiesAndCountsFdLimit()
+    {
+        var fakes = new FakeClients();
+        // 1000 files allowed, 997 open before any client: room for 3 sockets.
+        var options = Options(fakes) with { FdBudget = new FdBudget(reserve: 0, read: () => (1000, 997 + fakes.Live)) };
+
+        var result = await new ScenarioExecutor(new FakeTarget(fakes), options)
+            .RunAsync(Closed(TransportIds.Sse, copies: 10, seconds: 1), 0, 1, null, CancellationToken.None);
+
+        Assert.Equal(3, result.Clients);
+        Assert.Equal(7, result.Errors.ByKind[SchedulerErrors.FdLimit]);
+        Assert.Equal(3, fakes.All.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_RampingConstant_StartsAndStopsCopiesOnPlan()
+    {
+        var fakes = new FakeClients();
+        var counts = new List<long>();
+        var progress = new InlineProgress(p =>
+        {
+            if (p.Phase == RunPhase.Measured && p.Elapsed > TimeSpan.Zero)
+            {
+                counts.Add(fakes.Live);
+            }
+        });
+        var scenario = Closed(TransportIds.Sse, 4, 1.5) with { Load = [new KeepConstant(4, S(1.5)), new RampingConstant(0, S(1.5))] };
+
+        var result = await new ScenarioExecutor(new FakeTarget(fakes), Options(fakes)).RunAsync(scenario, 0, 1, progress, CancellationToken.None);
+
+        Assert.Equal(4, result.Clients);
+        Assert.Equal(4, counts[0]);          // t ≈ 1 s: still KeepConstant(4)
+        Assert.InRange(counts[1], 1, 3);     // t ≈ 2 s: halfway down the ramp (4 → 0 over 1.5 s)
+        Assert.Equal(0, fakes.Live);
+    }
+
+    /// <summary>A target stall: calls arriving within [start, start + length) after the first call wait until it ends.</summary>
+    private sealed class StallWindow(TimeSpan start, TimeSpan length)
+    {
+        private readonly object _lock = new();
+        private DateTime? _first;
+
+        public async Task WaitAsync(CancellationToken cancellationToken)
+        {
+            DateTime first;
+            lock (_lock)
+            {
+                first = _first ??= DateTime.UtcNow;
+            }
+
+            var since = DateTime.UtcNow - first;
+            if (since >= start && since < start + length)
+            {
+                await Task.Delay(start + length - since, cancellationToken);
+            }
+        }
+    }
+}
