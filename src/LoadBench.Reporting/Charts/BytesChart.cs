@@ -55,7 +55,7 @@ internal static class BytesChart
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "payload (darkest)", FillColor = PartShade(neutral, 0) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "framing", FillColor = PartShade(neutral, 1) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "HTTP headers (lightest)", FillColor = PartShade(neutral, 2) });
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
 
         var alt = "Stacked bars of payload, framing and header bytes per delivered event: " +
             string.Join("; ", measured.Select(s => $"{group.Label(s)} {Format.Bytes(s.Bytes.PerEvent.Payload)} + {Format.Bytes(s.Bytes.PerEvent.Framing)} + {Format.Bytes(s.Bytes.PerEvent.Headers)} B")) + ".";

@@ -18,7 +18,7 @@ internal static class ScalingCharts
         // Drawn last, dashed, so it stays visible where transports that kept up lie on it.
         var counts = family.ClientCounts;
         var ideal = plot.Add.Scatter(counts.Select(c => Math.Log10(c)).ToArray(), counts.Select(c => c * family.RatePerSecond).ToArray(), Colors.Black);
-        ideal.LegendText = "every event to every client (clients × publish rate)";
+        ideal.LegendText = "ideal: clients × publish rate";
         ideal.LinePattern = LinePattern.Dashed;
         ideal.LineWidth = 1.5f;
         ideal.MarkerSize = 0;
@@ -76,7 +76,7 @@ internal static class ScalingCharts
         plot.Axes.Bottom.TickGenerator = ticks;
         var span = Math.Max(Math.Log10(clientCounts[^1]) - Math.Log10(clientCounts[0]), 0.1);
         plot.Axes.SetLimitsX(Math.Log10(clientCounts[0]) - span * 0.05, Math.Log10(clientCounts[^1]) + span * 0.05);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
     }
 
     private static string Describe(ScalingFamily family, Func<Results.ScenarioResult, string> value) =>

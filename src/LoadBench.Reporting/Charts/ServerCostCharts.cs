@@ -49,7 +49,7 @@ internal static class ServerCostCharts
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = LoadBench.Contracts.TransportIds.DisplayName(transport), FillColor = TransportColors.Color(transport) });
         }
 
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         var alt = $"{what}: " + string.Join("; ", measured.Select(s => $"{group.Label(s)} {label(value(s)!.Value)}")) + ".";
         return ChartCanvas.Render(plot, $"{stem}-{group.Setup.Slug()}", $"{what} — {group.Setup.Describe()}", alt, options);
     }

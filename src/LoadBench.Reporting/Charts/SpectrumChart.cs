@@ -49,9 +49,9 @@ internal static class SpectrumChart
         }
 
         plot.Axes.Bottom.TickGenerator = PercentileTicks(nines);
-        plot.Axes.SetLimitsX(0, nines + 0.05);
+        plot.Axes.SetLimitsX(0, nines + 0.3); // room for the last tick label
         y.Apply(plot);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
 
         var alt = $"Latency in milliseconds against percentile, up to {NinesLabel(nines)}, for {string.Join(", ", lines.Select(l => l.Label))}.";
         return ChartCanvas.Render(plot, $"latency-spectrum-{group.Setup.Slug()}", $"Latency percentile spectrum — {group.Setup.Describe()}", alt, options);
