@@ -37,19 +37,47 @@ internal sealed class HttpMessageScanner
     /// <summary>True once a 101 response head ended: the rest of the connection is not HTTP.</summary>
     public bool Upgraded { get; private set; }
 
+    /// <summary>Messages whose last byte has been scanned (head and body; 1xx interim heads do not count). A
+    /// client that reads its own responses waits for this to grow, so the scanner that counts the head bytes
+    /// is also the one that says where the response ends: the two can never disagree.</summary>
+    public long CompletedMessages { get; private set; }
+
+    /// <summary>The status code of the last response head scanned (0 before one, and for requests).</summary>
+    public int Status { get; private set; }
+
+    /// <summary>The Content-Length of the last head scanned; -1 when it had none.</summary>
+    public long ContentLength { get; private set; } = -1;
+
+    /// <summary>Whether the last head scanned announced a chunked body.</summary>
+    public bool Chunked { get; private set; }
+
     /// <summary>Stops looking for heads: everything from now on is body (the other direction upgraded).</summary>
     public void StopScanning() => _state = State.Opaque;
 
     /// <summary>Scans the next bytes of this direction; returns how many of them are head bytes.</summary>
-    public int Scan(ReadOnlySpan<byte> data)
+    public int Scan(ReadOnlySpan<byte> data) => Scan(data, stopAtMessageEnd: false, out _);
+
+    /// <summary>Scans like <see cref="Scan(ReadOnlySpan{byte})"/> but stops right after the byte that ends a
+    /// message; <paramref name="consumed"/> says how many bytes were scanned (all of them when no message ended).
+    /// A client that sent one request uses it to find exactly where the response ends.</summary>
+    public int ScanMessage(ReadOnlySpan<byte> data, out int consumed) => Scan(data, stopAtMessageEnd: true, out consumed);
+
+    private int Scan(ReadOnlySpan<byte> data, bool stopAtMessageEnd, out int consumed)
     {
         var head = 0;
         var i = 0;
+        var completed = CompletedMessages;
         while (i < data.Length)
         {
+            if (stopAtMessageEnd && CompletedMessages != completed)
+            {
+                break;
+            }
+
             switch (_state)
             {
                 case State.Opaque:
+                    consumed = data.Length;
                     return head;
 
                 case State.Head:
@@ -75,6 +103,7 @@ internal sealed class HttpMessageScanner
                     if (_remaining == 0)
                     {
                         _state = State.Head;
+                        CompletedMessages++;
                     }
 
                     break;
@@ -147,6 +176,7 @@ internal sealed class HttpMessageScanner
                         if (_trailerLineLength == 0)
                         {
                             _state = State.Head; // the empty line after the last chunk: message complete
+                            CompletedMessages++;
                         }
 
                         _trailerLineLength = 0;
@@ -161,6 +191,7 @@ internal sealed class HttpMessageScanner
             }
         }
 
+        consumed = i;
         return head;
     }
 
@@ -244,15 +275,23 @@ internal sealed class HttpMessageScanner
         _status = 0;
         _chunked = false;
         _contentLength = -1;
+        Status = status;
+        ContentLength = contentLength;
+        Chunked = chunked;
 
         if (_isResponse && status == 101)
         {
             Upgraded = true;
             _state = State.Opaque;
         }
-        else if (_isResponse && (status is >= 100 and < 200 or 204 or 304))
+        else if (_isResponse && status is >= 100 and < 200)
+        {
+            _state = State.Head; // an interim response: the final one follows
+        }
+        else if (_isResponse && (status is 204 or 304))
         {
             _state = State.Head;
+            CompletedMessages++;
         }
         else if (chunked)
         {
@@ -267,6 +306,7 @@ internal sealed class HttpMessageScanner
         else if (contentLength == 0 || !_isResponse)
         {
             _state = State.Head; // a request without Content-Length has no body
+            CompletedMessages++;
         }
         else
         {

@@ -65,6 +65,8 @@ public static class ErrorKinds
             {
                 case HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded }:
                     return ResponseEnded;
+                case HttpIOException { HttpRequestError: HttpRequestError.InvalidResponse }:
+                    return BadResponse;
                 case HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }:
                     return ResponseEnded;
                 case HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse }:

@@ -16,7 +16,8 @@ namespace LoadBench.Engine.Transports;
 /// var totals = client.Counters.Snapshot();
 /// </code>
 /// Polling and long-polling clients also implement <see cref="IRequestDrivenClient"/> for open load models.
-/// Each client owns one connection (its own handler) so that the bytes it counts are its own; dispose it.
+/// Each client owns one connection at a time (SSE and WebSocket: its own handler; polling and long polling: a
+/// raw keep-alive connection) so that the bytes it counts are its own; dispose it.
 /// </summary>
 public static class FeedClientFactory
 {

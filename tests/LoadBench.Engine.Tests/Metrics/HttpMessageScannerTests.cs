@@ -59,4 +59,49 @@ public sealed class HttpMessageScannerTests
 
         Assert.Equal(head.Length, scanner.Scan(Encoding.ASCII.GetBytes(head + "HTTP/1.1 200 OK\r\n\r\n")));
     }
+
+    [Fact]
+    public void Scan_OneBytePerCall_ReportsEachMessageEndAndItsHead()
+    {
+        var scanner = new HttpMessageScanner(isResponse: true);
+        var ends = new List<(int Offset, int Status, long ContentLength, bool Chunked)>();
+        var bytes = Encoding.Latin1.GetBytes(Head1 + Body1 + Head2 + Body2 + Head3);
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var before = scanner.CompletedMessages;
+            scanner.Scan(bytes.AsSpan(i, 1));
+            if (scanner.CompletedMessages != before)
+            {
+                ends.Add((i + 1, scanner.Status, scanner.ContentLength, scanner.Chunked));
+            }
+        }
+
+        // Each message ends on its own last byte: 47 + 21, then + 38 + 3, then + 27.
+        Assert.Equal([(68, 200, -1L, true), (109, 200, 3L, false), (136, 204, -1L, false)], ends);
+    }
+
+    [Fact]
+    public void Scan_InterimThenFinal_CountsOneMessage()
+    {
+        var scanner = new HttpMessageScanner(isResponse: true);
+
+        scanner.Scan(Encoding.ASCII.GetBytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+
+        Assert.Equal((1L, 200), (scanner.CompletedMessages, scanner.Status));
+    }
+
+    [Fact]
+    public void ScanMessage_TwoResponsesInOneRead_StopsAtTheEndOfTheFirst()
+    {
+        var scanner = new HttpMessageScanner(isResponse: true);
+        var bytes = Encoding.Latin1.GetBytes(Head1 + Body1 + Head2 + Body2);
+
+        var firstHead = scanner.ScanMessage(bytes, out var firstConsumed);
+        var secondHead = scanner.ScanMessage(bytes.AsSpan(firstConsumed), out var secondConsumed);
+
+        Assert.Equal((47, 47 + 21), (firstHead, firstConsumed));
+        Assert.Equal((38, 38 + 3), (secondHead, secondConsumed));
+        Assert.Equal(2, scanner.CompletedMessages);
+    }
 }

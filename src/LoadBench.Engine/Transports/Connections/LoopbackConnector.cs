@@ -41,9 +41,16 @@ public static class LoopbackConnector
 
     internal static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, WireMeter meter, CancellationToken cancellationToken)
     {
-        if (!TryGetLoopbackAddress(endPoint.Host, out var address))
+        var socket = await ConnectSocketAsync(endPoint.Host, endPoint.Port, cancellationToken);
+        return new CountingStream(new NetworkStream(socket, ownsSocket: true), meter);
+    }
+
+    /// <summary>Opens one TCP connection to a loopback host (refusing any other) with Nagle off.</summary>
+    internal static async ValueTask<Socket> ConnectSocketAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        if (!TryGetLoopbackAddress(host, out var address))
         {
-            throw new NonLoopbackTargetException(endPoint.Host);
+            throw new NonLoopbackTargetException(host);
         }
 
         // new Socket throws SocketException(TooManyOpenSockets) at the process's open-file limit (EMFILE);
@@ -51,8 +58,8 @@ public static class LoopbackConnector
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), cancellationToken);
-            return new CountingStream(new NetworkStream(socket, ownsSocket: true), meter);
+            await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
+            return socket;
         }
         catch
         {

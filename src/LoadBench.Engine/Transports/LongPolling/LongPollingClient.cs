@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using LoadBench.Contracts;
 
 namespace LoadBench.Engine.Transports.LongPolling;
@@ -56,9 +57,11 @@ public sealed class LongPollingClient : IRequestDrivenClient
     /// <summary>Overlapping calls queue on this client's one connection; their latency, timed from the intended
     /// start, includes the wait.</summary>
     public Task SendOneAsync(long intendedStartTimestamp, CancellationToken cancellationToken) =>
-        PollGatedAsync(intendedStartTimestamp, cancellationToken);
+        PollGatedAsync(intendedStartTimestamp, cancellationToken).AsTask();
 
-    private async Task<bool> PollGatedAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
+    // Pooled builder: a closed-model poller calls this back to back, tens of thousands of times a second.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> PollGatedAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
