@@ -50,7 +50,8 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
 
         // Bytes per event against independent truths. Payload: the length of an event's JSON as the target sends
         // it (seq has as many digits as the panels' last seq, to within one digit change: ±1 byte).
-        var eventJson = await target.Http.GetStringAsync($"{FeedRoutes.Poll}?after={info.LatestSeq - 1}", cancellationToken);
+        // max=1: the feed moves on meanwhile, and exactly one event is wanted.
+        var eventJson = await target.Http.GetStringAsync($"{FeedRoutes.Poll}?after={info.LatestSeq - 1}&max=1", cancellationToken);
         var eventBytes = System.Text.Encoding.UTF8.GetByteCount(eventJson) - 2; // one event, without '[' and ']'
         var ws = later[TransportIds.WebSocket];
         Assert.InRange(ws.BytesPayload!.Value, eventBytes - 1, eventBytes + 1);
