@@ -64,4 +64,17 @@ public sealed class ReportWriterEdgeCaseTests : IDisposable
         var html = File.ReadAllText(files.HtmlReport);
         Assert.Contains("Short polling (every 1,000 ms)", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WriteAll_FrameworkDescriptionAsVersion_NamesTheRuntimeOnce()
+    {
+        var results = new ResultsDocument
+        {
+            Environment = SampleResults.Environment("quick") with { DotnetVersion = ".NET 10.0.12" },
+            Scenarios = [SampleResults.Scenario(TransportIds.Sse, 10)],
+        };
+        var markdown = File.ReadAllText(ReportWriter.WriteAll(results, _directory, Small with { IncludeCharts = false }).MarkdownReport);
+        Assert.Contains("on 2 cores, Debian GNU/Linux 12, .NET 10.0.12, LoadBench 0.1.0", markdown, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "plots")));
+    }
 }

@@ -85,10 +85,12 @@ internal static class ReportBuilder
         var duration = env.FinishedAt - env.StartedAt;
         var commit = env.GitCommit is { Length: > 0 } c ? $", commit {c[..Math.Min(12, c.Length)]}" : string.Empty;
         var target = env.TargetStartedByEngine ? "started by the engine" : "already running";
+        // The engine may store RuntimeInformation.FrameworkDescription (".NET 10.0.1") or a bare version.
+        var runtime = env.DotnetVersion.StartsWith(".NET", StringComparison.Ordinal) ? env.DotnetVersion : ".NET " + env.DotnetVersion;
         var hash = env.ScenarioHash[..Math.Min(12, env.ScenarioHash.Length)];
         var when = string.Create(CultureInfo.InvariantCulture, $"run from {env.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} to {env.FinishedAt.UtcDateTime:HH:mm:ss} UTC");
         return $"Scenario file {env.ScenarioName} (SHA-256 {hash}…), {when} ({Format.Rate(duration.TotalSeconds)} s) " +
-            $"on {env.ProcessorCount.ToString(CultureInfo.InvariantCulture)} cores, {env.Os}, .NET {env.DotnetVersion}, LoadBench {env.LoadBenchVersion}{commit}. Target {env.TargetUrl}, {target}. " +
+            $"on {env.ProcessorCount.ToString(CultureInfo.InvariantCulture)} cores, {env.Os}, {runtime}, LoadBench {env.LoadBenchVersion}{commit}. Target {env.TargetUrl}, {target}. " +
             "Latency is publish → receive per event; bytes are counted on the client's sockets; warm-up is left out.";
     }
 

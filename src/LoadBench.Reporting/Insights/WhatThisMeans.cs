@@ -20,10 +20,13 @@ internal static class WhatThisMeans
     {
         ArgumentNullException.ThrowIfNull(results);
         var sentences = new List<string>();
-        var headline = HeadlineGroup(SetupGroup.All(results));
+        var groups = SetupGroup.All(results);
+        var headline = HeadlineGroup(groups);
         if (headline is not null)
         {
-            sentences.Add(LowestP99(headline));
+            // Say why this setup leads only when there was a choice of client counts.
+            var explainChoice = groups.Select(g => g.Setup.Clients).Distinct().Count() > 1;
+            sentences.Add(LowestP99(headline, explainChoice));
             sentences.AddRange(ServerCost(headline));
         }
 
@@ -50,7 +53,7 @@ internal static class WhatThisMeans
             .ThenByDescending(g => g.Setup.PayloadBytes)
             .FirstOrDefault();
 
-    private static string LowestP99(SetupGroup group)
+    private static string LowestP99(SetupGroup group, bool explainChoice)
     {
         var measured = group.Scenarios.Where(s => s.Latency.Event.Count > 0).OrderBy(s => s.Latency.Event.P99Ms).ToList();
         var best = measured[0].Latency.Event.P99Ms;
@@ -59,7 +62,9 @@ internal static class WhatThisMeans
         var subject = winners.Count == 1
             ? $"{Name(group, winners[0], capital: true)} had the lowest p99 latency (publish → receive): {Format.Ms(best)} ms"
             : $"{JoinAnd(winners.Select(w => Name(group, w, capital: true)))} shared the lowest p99 latency (publish → receive): {Format.Ms(best)} ms";
-        var sentence = $"With {group.Setup.DescribeInSentence()} — the most clients at which more than one transport was measured — {subject}";
+        var sentence = explainChoice
+            ? $"With {group.Setup.DescribeInSentence()} — the most clients at which more than one transport was measured — {subject}"
+            : $"With {group.Setup.DescribeInSentence()}, {subject}";
         if (others.Count > 0)
         {
             sentence += ", against " + JoinAnd(others.Select(o => $"{Format.Ms(o.Latency.Event.P99Ms)} ms for {Name(group, o)}"));

@@ -126,4 +126,13 @@ public sealed class WhatThisMeansTests
         Assert.Equal("No scenario delivered an event, so there is nothing to compare.", sentences[0]);
         Assert.DoesNotContain(sentences, s => s.Contains("lowest", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Explain_SingleSetup_LeadsWithoutExplainingTheChoice()
+    {
+        var results = new ResultsDocument { Environment = SampleResults.Environment("quick"), Scenarios = [.. TransportIds.All.Select(t => SampleResults.Scenario(t, 10))] };
+        var sentence = Assert.Single(ReportWriter.Explain(results), s => s.Contains("lowest p99", StringComparison.Ordinal));
+        // At 10 clients the sample halves its p99s: WebSocket 1.5 ms is still the lowest.
+        Assert.StartsWith("With 10 clients, 10 events/s and a 256 B payload, WebSocket had the lowest p99 latency", sentence, StringComparison.Ordinal);
+    }
 }
