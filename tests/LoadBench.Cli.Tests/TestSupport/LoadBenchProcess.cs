@@ -17,7 +17,7 @@ internal static class LoadBenchProcess
             RedirectStandardError = true,
             WorkingDirectory = RepositoryRoot,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LoadBench.Cli.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loadbench.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
