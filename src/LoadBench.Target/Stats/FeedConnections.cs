@@ -8,29 +8,62 @@ namespace LoadBench.Target.Stats;
 /// </summary>
 public sealed class FeedConnections
 {
-    private readonly ConcurrentDictionary<HttpContext, byte> _open = new();
+    private readonly ConcurrentDictionary<Registration, byte> _open = new();
 
     public IDisposable Track(HttpContext context)
     {
-        _open.TryAdd(context, 0);
-        return new Registration(this, context);
+        var registration = new Registration(this, context);
+        _open.TryAdd(registration, 0);
+        return registration;
     }
 
     /// <summary>Aborts every open feed connection (TCP reset, no goodbye) and says how many there were.</summary>
     public int AbortAll()
     {
         var dropped = 0;
-        foreach (var context in _open.Keys)
+        foreach (var registration in _open.Keys)
         {
-            context.Abort();
-            dropped++;
+            if (registration.TryAbort())
+            {
+                dropped++;
+            }
         }
 
         return dropped;
     }
 
+    /// <summary>
+    /// A request that ends while <see cref="AbortAll"/> runs must not be aborted: its HttpContext is disposed,
+    /// and Kestrel reuses it for the connection's next request (which may not even be a feed request). Abort
+    /// and end take the same lock, so an abort only ever reaches a request still in progress.
+    /// </summary>
     private sealed class Registration(FeedConnections owner, HttpContext context) : IDisposable
     {
-        public void Dispose() => owner._open.TryRemove(context, out _);
+        private readonly Lock _lock = new();
+        private bool _ended;
+
+        public bool TryAbort()
+        {
+            lock (_lock)
+            {
+                if (_ended)
+                {
+                    return false;
+                }
+
+                context.Abort();
+                return true;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                _ended = true;
+            }
+
+            owner._open.TryRemove(this, out _);
+        }
     }
 }
