@@ -12,6 +12,7 @@ public static class ResultFigures
         var total = payload + framing + headers;
         return new BytesResult
         {
+            Events = events,
             Payload = payload,
             Framing = framing,
             Headers = headers,

@@ -98,9 +98,17 @@ public sealed record ThroughputResult
     [JsonPropertyName("emptyResponseShare")] public double? EmptyResponseShare { get; init; }
 }
 
-/// <summary>Bytes counted on the client's sockets in both directions, split into parts that add up to the total.</summary>
+/// <summary>
+/// Bytes counted on the client's sockets in both directions, split into parts that add up to the total.
+/// Counted over the scenario's connections' whole lives (warm-up included) and divided by the events those
+/// connections carried (<see cref="Events"/>), so a streaming connection's upgrade or response headers are
+/// shared over all its events — a connection opened during warm-up would otherwise show no headers at all.
+/// </summary>
 public sealed record BytesResult
 {
+    /// <summary>Events delivered over the connections the bytes were counted on (the divisor of <see cref="PerEvent"/>).
+    /// Absent in files written before it existed: then <c>throughput.eventsDelivered</c>.</summary>
+    [JsonPropertyName("events")] public long? Events { get; init; }
     [JsonPropertyName("payload")] public required long Payload { get; init; }
     [JsonPropertyName("framing")] public required long Framing { get; init; }
     [JsonPropertyName("headers")] public required long Headers { get; init; }

@@ -94,7 +94,8 @@ public static class ResultsMerger
                     : Ratio(EmptyResponses(a.Throughput) + EmptyResponses(b.Throughput), requests),
             },
             Bytes = ResultFigures.Bytes(
-                a.Bytes.Payload + b.Bytes.Payload, a.Bytes.Framing + b.Bytes.Framing, a.Bytes.Headers + b.Bytes.Headers, events),
+                a.Bytes.Payload + b.Bytes.Payload, a.Bytes.Framing + b.Bytes.Framing, a.Bytes.Headers + b.Bytes.Headers,
+                (a.Bytes.Events ?? a.Throughput.EventsDelivered) + (b.Bytes.Events ?? b.Throughput.EventsDelivered)),
             Integrity = new IntegrityResult
             {
                 Lost = a.Integrity.Lost + b.Integrity.Lost,

@@ -80,12 +80,13 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         sampler.Observe(statsEnd.Process);
         await driver.StopAsync();
 
-        var counters = driver.Snapshot().Since(baseline);
+        var lifetime = driver.Snapshot();
+        var counters = lifetime.Since(baseline);
         measured.Events.Add(recorders.Event.GetIntervalHistogram());
         measured.Requests.Add(recorders.Request.GetIntervalHistogram());
 
         var result = ScenarioResultBuilder.Build(new MeasuredPhase(
-            scenario, counters, measured.Events, measured.Requests, duration, driver.PeakClients,
+            scenario, counters, lifetime, measured.Events, measured.Requests, duration, driver.PeakClients,
             new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs, statsEnd.Process.CpuTimeMs, wall),
             measured.Series));
         report.Phase(RunPhase.Done, TimeSpan.Zero, result.Throughput.EventsPerSecond, result.Latency.Event.P99Ms);

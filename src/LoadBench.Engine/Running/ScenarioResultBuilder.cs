@@ -10,6 +10,7 @@ namespace LoadBench.Engine.Running;
 internal sealed record MeasuredPhase(
     Scenario Scenario,
     ClientCountersSnapshot Counters,
+    ClientCountersSnapshot Lifetime,
     HistogramBase EventLatency,
     HistogramBase RequestLatency,
     TimeSpan Duration,
@@ -56,7 +57,8 @@ internal static class ScenarioResultBuilder
                 RequestsPerSecond = PerSecond(counters.Requests, seconds),
                 EmptyResponseShare = polling ? ResultFigures.Ratio(counters.EmptyResponses, counters.Requests) : null,
             },
-            Bytes = ResultFigures.Bytes(counters.PayloadBytes, counters.FramingBytes, counters.HeaderBytes, counters.EventsDelivered),
+            // Over the connections' whole lives, so each connection's headers are shared over all its events.
+            Bytes = ResultFigures.Bytes(phase.Lifetime.PayloadBytes, phase.Lifetime.FramingBytes, phase.Lifetime.HeaderBytes, phase.Lifetime.EventsDelivered),
             Integrity = new IntegrityResult
             {
                 Lost = counters.Lost,

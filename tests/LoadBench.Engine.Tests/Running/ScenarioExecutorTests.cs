@@ -52,7 +52,10 @@ public sealed class ScenarioExecutorTests
         Assert.Equal(2 * 3, result.Throughput.EventsDelivered);
         Assert.Equal(6, result.Latency.Event.Count);
         Assert.Equal(2.0, result.Latency.Event.MaxMs, tolerance: 0.01); // no 900 ms warm-up sample
-        Assert.Equal(6 * FakeFeedClient.PayloadBytes, result.Bytes.Payload);
+        // Bytes are counted over the connections' whole lives (warm-up included), so a streaming
+        // connection's headers are shared over all its events: 2 clients × (7 + 3) events.
+        Assert.Equal(20, result.Bytes.Events);
+        Assert.Equal(20 * FakeFeedClient.PayloadBytes, result.Bytes.Payload);
         Assert.Equal(FakeFeedClient.PayloadBytes, result.Bytes.PerEvent.Payload);
         Assert.Equal(2, result.Clients);
         Assert.Null(result.Latency.Request); // SSE has no request latency
