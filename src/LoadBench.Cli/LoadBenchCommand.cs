@@ -23,6 +23,8 @@ public static class LoadBenchCommand
             DemoCommand.Create(),
             ReportCommand.Create(),
             CompareCommand.Create(),
+            GateCommand.Create(),
+            BaselineCommand.Create(),
         };
         return root;
     }
