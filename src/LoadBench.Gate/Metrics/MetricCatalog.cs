@@ -68,8 +68,8 @@ public static class MetricCatalog
         metrics.Add(CountMetric("integrity/gone", "cursor older than retention (410, SSE gone, WS 4410)", s => s.Integrity.GoneSignals));
         metrics.Add(CountMetric("errors/count", "failed requests and connections", s => s.Errors.Count));
         metrics.Add(new GateMetric("errors/rate", MetricUnit.Fraction, Worse.Higher, "errors per request",
-            s => s.Errors.Rate,
-            trials => Ratio(trials.Sum(t => (double)t.Errors.Count), trials.Sum(t => (double)t.Throughput.Requests))));
+            s => ErrorRate(s.Errors.Count, s.Throughput.Requests),
+            trials => ErrorRate(trials.Sum(t => (double)t.Errors.Count), trials.Sum(t => (double)t.Throughput.Requests))));
 
         metrics.Add(new GateMetric("server/cpu_ms_per_1000_events", MetricUnit.CpuMsPer1000Events, Worse.Higher,
             "target CPU time per 1,000 delivered events",
@@ -132,4 +132,9 @@ public static class MetricCatalog
         new(name, MetricUnit.Count, Worse.Higher, $"{what} (all trials: summed)", s => count(s), trials => trials.Sum(count));
 
     private static double? Ratio(double part, double whole) => whole > 0 ? part / whole : null;
+
+    /// <summary>Streaming transports may send no request in the measured phase (the connection opened in the
+    /// warm-up): no errors then is a rate of 0, and any error an infinite one, so a limit still catches it.</summary>
+    private static double ErrorRate(double errors, double requests) =>
+        requests > 0 ? errors / requests : errors > 0 ? double.PositiveInfinity : 0;
 }

@@ -34,9 +34,10 @@ public static class GateEvaluator
         }
 
         var checks = new List<GateCheck>();
-        foreach (var threshold in thresholds)
+        // Grouped by scenario, then in file order: a reader sees everything about one transport together.
+        foreach (var scenario in trials[0].Scenarios)
         {
-            foreach (var scenario in trials[0].Scenarios.Where(s => Applies(threshold, s)))
+            foreach (var threshold in thresholds.Where(t => Applies(t, scenario)))
             {
                 var current = trials.Select(t => Find(t, scenario.Name)).OfType<ScenarioResult>().ToList();
                 var before = baseline?.Trials.Select(t => Find(t, scenario.Name)).OfType<ScenarioResult>().ToList() ?? [];
