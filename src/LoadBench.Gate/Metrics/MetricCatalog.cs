@@ -125,8 +125,12 @@ public static class MetricCatalog
 
     private static GateMetric BytesMetric(string part, string what, Func<BytesResult, long> total, Func<BytesPerEvent, double> perEvent) =>
         new($"bytes/{part}", MetricUnit.BytesPerEvent, Worse.Higher, $"bytes per delivered event: {what}",
-            s => s.Throughput.EventsDelivered > 0 ? perEvent(s.Bytes.PerEvent) : null,
-            trials => Ratio(trials.Sum(t => (double)total(t.Bytes)), trials.Sum(t => (double)t.Throughput.EventsDelivered)));
+            s => ByteEvents(s) > 0 ? perEvent(s.Bytes.PerEvent) : null,
+            trials => Ratio(trials.Sum(t => (double)total(t.Bytes)), trials.Sum(ByteEvents)));
+
+    /// <summary>The divisor of bytes per event: the events the counted connections carried (warm-up included),
+    /// or, in files written before results had it, the events delivered.</summary>
+    private static double ByteEvents(ScenarioResult s) => s.Bytes.Events ?? s.Throughput.EventsDelivered;
 
     private static GateMetric CountMetric(string name, string what, Func<ScenarioResult, long> count) =>
         new(name, MetricUnit.Count, Worse.Higher, $"{what} (all trials: summed)", s => count(s), trials => trials.Sum(count));

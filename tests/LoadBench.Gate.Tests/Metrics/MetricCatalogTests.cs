@@ -40,6 +40,18 @@ public sealed class MetricCatalogTests
     }
 
     [Fact]
+    public void PooledBytesPerEvent_DividesByTheEventsTheCountedConnectionsCarried()
+    {
+        // Bytes are counted over the connections' whole lives (warm-up included): their own event count is the divisor.
+        var trial = Trials.Scenario("s", "sse", Trials.Constant(1), events: 100, payload: 10_000, framing: 1_000, headers: 1_000);
+        var lifetime = trial with { Bytes = LoadBench.Results.ResultFigures.Bytes(15_000, 1_500, 1_000, 150) };
+        var older = trial with { Bytes = trial.Bytes with { Events = null } };
+
+        Assert.Equal(17_500.0 / 150, MetricCatalog.Find("bytes/total")!.Pooled([lifetime]));
+        Assert.Equal((17_500.0 + 12_000) / 250, MetricCatalog.Find("bytes/total")!.Pooled([lifetime, older]));
+    }
+
+    [Fact]
     public void PooledCountsAreSummed_AndRatesAreRatiosOfSums()
     {
         var trials = new[]
