@@ -38,6 +38,34 @@ public static class HistogramCodec
         return Convert.ToBase64String(bytes);
     }
 
+    /// <summary>
+    /// Undoes the compression by hand. HdrHistogram.NET's own <c>DecodeFromCompressedByteBuffer</c> reads the
+    /// DeflateStream with a single Read call and fails ("does not contain the indicated payload amount")
+    /// whenever the stream returns fewer bytes than asked — which .NET 6 and later do for larger histograms.
+    /// Layout: cookie (4 bytes, big-endian), compressed length (4), an RFC 1950 header (2), raw deflate.
+    /// </summary>
+    private static byte[] Inflate(byte[] compressed)
+    {
+        const int CookieAndLength = 8;
+        const int Rfc1950HeaderLength = 2;
+        if (compressed.Length < CookieAndLength + Rfc1950HeaderLength)
+        {
+            throw new ResultsFormatException("histogram is too short to be an HdrHistogram compressed encoding");
+        }
+
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(compressed.AsSpan(4));
+        if (length < Rfc1950HeaderLength || length > compressed.Length - CookieAndLength)
+        {
+            throw new ResultsFormatException($"histogram says it holds {length} compressed bytes, but only {compressed.Length - CookieAndLength} follow");
+        }
+
+        using var input = new MemoryStream(compressed, CookieAndLength + Rfc1950HeaderLength, length - Rfc1950HeaderLength);
+        using var inflater = new System.IO.Compression.DeflateStream(input, System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        inflater.CopyTo(output);
+        return output.ToArray();
+    }
+
     /// <summary>Decodes what <see cref="Encode"/> wrote; anything else is a <see cref="ResultsFormatException"/>.</summary>
     public static HistogramBase Decode(string base64)
     {
@@ -55,7 +83,7 @@ public static class HistogramCodec
 
         try
         {
-            return HistogramEncoding.DecodeFromCompressedByteBuffer(ByteBuffer.Allocate(bytes), HighestMicros);
+            return HistogramEncoding.DecodeFromByteBuffer(ByteBuffer.Allocate(Inflate(bytes)), HighestMicros);
         }
 #pragma warning disable CA1031 // HdrHistogram throws a mix of Argument/NotSupported/IndexOutOfRange/IO exceptions for bad bytes.
         catch (Exception ex) when (ex is not OutOfMemoryException)

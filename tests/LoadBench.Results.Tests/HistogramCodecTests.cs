@@ -14,6 +14,25 @@ public sealed class HistogramCodecTests
     }
 
     [Fact]
+    public void Decode_OfEncode_LargeWideHistogram_GivesTheSameBuckets()
+    {
+        // Tens of thousands of distinct values from 1 µs to 1 h: a payload large enough that the deflate
+        // stream hands it back in several reads (HdrHistogram.NET's own decoder fails on exactly this).
+        var histogram = HistogramCodec.NewHistogram();
+        var random = new Random(42);
+        for (var i = 0; i < 200_000; i++)
+        {
+            histogram.RecordValue((long)Math.Pow(10, random.NextDouble() * 9.5) + 1);
+        }
+
+        var decoded = HistogramCodec.Decode(HistogramCodec.Encode(histogram));
+
+        Assert.Equal(histogram.TotalCount, decoded.TotalCount);
+        Assert.Equal(histogram.GetValueAtPercentile(100), decoded.GetValueAtPercentile(100));
+        Assert.Equal(ResultsSamples.Buckets(histogram), ResultsSamples.Buckets(decoded));
+    }
+
+    [Fact]
     public void Encode_EmptyHistogram_RoundTripsToEmpty()
     {
         var decoded = HistogramCodec.Decode(HistogramCodec.Encode(HistogramCodec.NewHistogram()));
