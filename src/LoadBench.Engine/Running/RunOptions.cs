@@ -40,5 +40,11 @@ public sealed record RunOptions
     /// <summary>Open-file budget checked before copies start (see <see cref="Running.FdBudget"/>).</summary>
     public FdBudget FdBudget { get; init; } = new();
 
+    /// <summary>
+    /// Before the first scenario, each transport of the plan is driven this long against the target and the
+    /// results are thrown away (<see cref="TargetWarmUp"/>); <see cref="TimeSpan.Zero"/> skips it.
+    /// </summary>
+    public TimeSpan TargetWarmUp { get; init; } = TimeSpan.FromSeconds(2);
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -61,6 +61,7 @@ public static class ScenarioRunner
         var results = new List<ScenarioResult>();
         try
         {
+            await TargetWarmUp.RunAsync(plan, executor, options.TargetWarmUp, progress, cancellationToken);
             for (var i = 0; i < plan.Scenarios.Count; i++)
             {
                 results.Add(await executor.RunAsync(plan.Scenarios[i], i, plan.Scenarios.Count, progress, cancellationToken));

@@ -27,7 +27,9 @@ public sealed class ScenarioRunnerTests
         await using var host = await TargetHost.StartAsync();
         var before = (await host.Http.GetFromJsonAsync(FeedRoutes.Info, ContractsJson.Default.FeedInfo))!;
 
-        var results = await ScenarioRunner.RunAsync(Plan(TransportIds.Sse, 3, 20), new RunOptions { TargetUrl = host.BaseUri }, null, CancellationToken.None);
+        // No target warm-up here: this test counts every event the target published during the run.
+        var results = await ScenarioRunner.RunAsync(Plan(TransportIds.Sse, 3, 20),
+            new RunOptions { TargetUrl = host.BaseUri, TargetWarmUp = TimeSpan.Zero }, null, CancellationToken.None);
 
         var after = (await host.Http.GetFromJsonAsync(FeedRoutes.Info, ContractsJson.Default.FeedInfo))!;
         var result = Assert.Single(results.Scenarios);
@@ -47,6 +49,23 @@ public sealed class ScenarioRunnerTests
         Assert.False(results.Environment.TargetStartedByEngine);
         Assert.Equal(64, results.Environment.ScenarioHash.Length);
         Assert.True(result.Server.CpuMs > 0);
+    }
+
+    [Fact]
+    public async Task RunAsync_WarmsTheTargetOnEachTransportOfThePlan_AndLeavesItOutOfTheResults()
+    {
+        await using var host = await TargetHost.StartAsync();
+
+        var results = await ScenarioRunner.RunAsync(Plan(TransportIds.WebSocket, 2, 20),
+            new RunOptions { TargetUrl = host.BaseUri, TargetWarmUp = TimeSpan.FromMilliseconds(500) }, null, CancellationToken.None);
+
+        var stats = (await host.Http.GetFromJsonAsync(FeedRoutes.Stats, ContractsJson.Default.StatsSnapshot))!;
+        // Ten warm-up sessions plus the scenario's two; no other transport was touched.
+        Assert.Equal(12, stats.Transports[TransportIds.WebSocket].Requests);
+        Assert.Equal(0, stats.Transports[TransportIds.Sse].Requests);
+        var result = Assert.Single(results.Scenarios);
+        Assert.Equal("ws_2", result.Name);
+        Assert.Equal(2, result.Clients);
     }
 
     [Fact]
