@@ -37,7 +37,7 @@ public sealed class GateEndToEndTests(GateBaselineFixture fixture) : IClassFixtu
         var junit = Path.Combine(fixture.Folder, "unchanged.xml");
 
         var run = await LoadBenchProcess.RunAsync(Timeout, "gate", fixture.ScenarioFile, "--baseline", fixture.BaselineFile,
-            "--repeat", "3", "--target", target.Url, "--output", Path.Combine(fixture.Folder, "unchanged"), "--junit", junit, "--quiet");
+            "--repeat", GateBaselineFixture.Repeat, "--target", target.Url, "--output", Path.Combine(fixture.Folder, "unchanged"), "--junit", junit, "--quiet");
 
         Assert.True(run.ExitCode == ExitCodes.Success, Describe(run));
         Assert.Contains("gate gate_e2e: PASS", run.StandardOutput, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class GateEndToEndTests(GateBaselineFixture fixture) : IClassFixtu
         var markdown = Path.Combine(fixture.Folder, "slow.md");
 
         var run = await LoadBenchProcess.RunAsync(Timeout, "gate", fixture.ScenarioFile, "--baseline", fixture.BaselineFile,
-            "--repeat", "3", "--target", target.Url, "--output", Path.Combine(fixture.Folder, "slow"), "--junit", junit, "--markdown", markdown, "--quiet");
+            "--repeat", GateBaselineFixture.Repeat, "--target", target.Url, "--output", Path.Combine(fixture.Folder, "slow"), "--junit", junit, "--markdown", markdown, "--quiet");
 
         Assert.True(run.ExitCode == ExitCodes.ThresholdFailed, Describe(run));
         Assert.Contains("FAIL sse/latency/p50 +100% (min 10 ms) (gate_e2e_sse): regression:", run.StandardOutput, StringComparison.Ordinal);
@@ -65,8 +65,10 @@ public sealed class GateEndToEndTests(GateBaselineFixture fixture) : IClassFixtu
 
         var suite = ValidJUnit(junit);
         var failures = suite.Elements("testcase").SelectMany(c => c.Elements("failure")).ToList();
-        Assert.Equal(["sse/latency/p50 +100% (min 10 ms)", "ws/latency/p50 +100% (min 10 ms)"],
-            failures.Select(f => f.Parent!.Attribute("name")!.Value).Order(StringComparer.Ordinal));
+        var failed = failures.Select(f => f.Parent!.Attribute("name")!.Value).ToList();
+        Assert.Contains("sse/latency/p50 +100% (min 10 ms)", failed);
+        Assert.Contains("ws/latency/p50 +100% (min 10 ms)", failed);
+        Assert.All(failures, f => Assert.Equal("regression", f.Attribute("type")!.Value));
         Assert.Contains("❌ FAIL", await File.ReadAllTextAsync(markdown), StringComparison.Ordinal);
     }
 
