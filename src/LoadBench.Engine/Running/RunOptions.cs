@@ -44,7 +44,7 @@ public sealed record RunOptions
     /// Before the first scenario, each transport of the plan is driven this long against the target and the
     /// results are thrown away (<see cref="TargetWarmUp"/>); <see cref="TimeSpan.Zero"/> skips it.
     /// </summary>
-    public TimeSpan TargetWarmUp { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan TargetWarmUp { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
