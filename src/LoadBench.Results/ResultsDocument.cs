@@ -89,7 +89,13 @@ public sealed record LatencyResult
 
 public sealed record ThroughputResult
 {
+    /// <summary>Events delivered from the measured phase's start to the end of the drain: every event published in
+    /// the phase, late ones included (what integrity and latency are judged on).</summary>
     [JsonPropertyName("eventsDelivered")] public required long EventsDelivered { get; init; }
+    /// <summary>Events delivered inside the measured window itself (absent in older files).</summary>
+    [JsonPropertyName("eventsDeliveredInWindow")] public long? EventsDeliveredInWindow { get; init; }
+    /// <summary><see cref="EventsDeliveredInWindow"/> ÷ the window's length: late events caught up in the drain
+    /// do not count, so a saturated transport shows its real rate.</summary>
     [JsonPropertyName("eventsPerSecond")] public required double EventsPerSecond { get; init; }
     /// <summary>HTTP requests sent (a WebSocket or SSE connection, including each reconnect, counts one).</summary>
     [JsonPropertyName("requests")] public required long Requests { get; init; }

@@ -85,6 +85,7 @@ public static class ResultsMerger
             Throughput = new ThroughputResult
             {
                 EventsDelivered = events,
+                EventsDeliveredInWindow = a.Throughput.EventsDeliveredInWindow + b.Throughput.EventsDeliveredInWindow,
                 // The processes ran side by side, so their rates add.
                 EventsPerSecond = a.Throughput.EventsPerSecond + b.Throughput.EventsPerSecond,
                 Requests = requests,

@@ -10,6 +10,7 @@ namespace LoadBench.Engine.Running;
 internal sealed record MeasuredPhase(
     Scenario Scenario,
     ClientCountersSnapshot Counters,
+    ClientCountersSnapshot InWindow,
     ClientCountersSnapshot Lifetime,
     HistogramBase EventLatency,
     HistogramBase RequestLatency,
@@ -52,9 +53,10 @@ internal static class ScenarioResultBuilder
             Throughput = new ThroughputResult
             {
                 EventsDelivered = counters.EventsDelivered,
-                EventsPerSecond = PerSecond(counters.EventsDelivered, seconds),
+                EventsDeliveredInWindow = phase.InWindow.EventsDelivered,
+                EventsPerSecond = PerSecond(phase.InWindow.EventsDelivered, seconds),
                 Requests = counters.Requests,
-                RequestsPerSecond = PerSecond(counters.Requests, seconds),
+                RequestsPerSecond = PerSecond(phase.InWindow.Requests, seconds),
                 EmptyResponseShare = polling ? ResultFigures.Ratio(counters.EmptyResponses, counters.Requests) : null,
             },
             // Over the connections' whole lives, so each connection's headers are shared over all its events.
