@@ -15,11 +15,10 @@
 # Both tools: 10 s measured; the engine adds a 2 s warm-up (left out of its figure); wrk's own connects are
 # inside its 10 s.
 #
-# The engine runs twice per round: as shipped, and with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, which
-# makes .NET run socket continuations on its epoll threads instead of handing each one to the thread pool
-# (the hand-off costs a wake-up and a context switch per request: perf showed the engine's CPU 80% in the
-# kernel, most of it scheduling, and 11% in managed code). The variable is read when the process first uses
-# an async socket, so `loadbench` can set it for itself first thing in Main; until it does, both are printed.
+# The engine runs twice per round: as shipped, where `loadbench run` turns on inline socket completions for
+# itself (Running/EngineProcess.cs: socket continuations run on the epoll threads, as in wrk's event loop,
+# instead of one thread-pool hand-off, wake-up and context switch per request), and with
+# DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0, the .NET default, to show what that setting is worth.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scenarios/bench/lib.sh
@@ -54,7 +53,7 @@ for c in "${CONNECTIONS[@]}"; do
   shipped=(); inline=(); wrk_all=()
   for round in $(seq 1 "$ROUNDS"); do
     engine_run "$c" "$round" shipped; shipped+=("$RESULT")
-    engine_run "$c" "$round" inline DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1; inline+=("$RESULT")
+    engine_run "$c" "$round" threadpool DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0; inline+=("$RESULT")
     w=$(wrk -t2 -c"$c" -d10s "$TARGET_URL/feed/poll?max=1000" | tee "$OUT/wrk-$c-$round.txt" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
     echo "C=$c round $round wrk -t2 -c$c:     $w requests/s ($(grep -E 'Socket errors|Non-2xx' "$OUT/wrk-$c-$round.txt" | tr -s ' ' || echo 'no errors'))"
     wrk_all+=("$w")
@@ -67,8 +66,8 @@ def line(name, engine):
     return (f"  engine {name}: mean {statistics.mean(engine):.0f} req/s {[round(x) for x in engine]} -> "
             f"{statistics.mean(engine) / statistics.mean(wrk):.1%} of wrk (per round {ratios})")
 print(f"C={sys.argv[4]}: wrk -t2 mean {statistics.mean(wrk):.0f} req/s {[round(x) for x in wrk]}")
-print(line("as shipped             ", shipped))
-print(line("inline socket completions", inline))
+print(line("as shipped (inline)    ", shipped))
+print(line("thread-pool completions ", inline))
 PY
 )")
 done

@@ -99,6 +99,11 @@ public sealed class TargetProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        if (EngineProcess.InlineCompletionsSetHere)
+        {
+            info.Environment.Remove(EngineProcess.InlineCompletionsVariable); // the engine's setting, not the target's
+        }
+
         var commandLine = $"{fileName} {string.Join(' ', arguments)}";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var target = new TargetProcess(process, options, baseUri, commandLine);
