@@ -139,8 +139,9 @@ public sealed class ByteSplitTests
     internal static FeedClientOptions Options(StubServer stub, string transport, LatencyRecorders recorders) =>
         new(stub.BaseUri, transport, recorders) { TimeProvider = new FakeTimeProvider(StubFeed.Now) };
 
-    /// <summary>Runs the client until it reached <paramref name="expectedCursor"/> and both ends agree on every
-    /// byte (nothing in flight), then stops it and returns its counters.</summary>
+    /// <summary>Runs the client until it reached <paramref name="expectedCursor"/>, the stub has nothing more to
+    /// send (<see cref="StubServer.Quiet"/>) and both ends agree on every byte (nothing in flight), then stops it
+    /// and returns its counters.</summary>
     internal static async Task<ClientCountersSnapshot> RunUntilAsync(IFeedClient client, StubServer stub, long expectedCursor, int expectedHeads = 1)
     {
         using var stop = new CancellationTokenSource();
@@ -149,10 +150,13 @@ public sealed class ByteSplitTests
             () =>
             {
                 var c = client.Counters.Snapshot();
-                return client.Cursor == expectedCursor && stub.Heads().Length >= expectedHeads
+                // Quiet first: once the stub waits for the client, what it sent is final, so the counts compared
+                // after it cannot be a pause in the middle of a write.
+                var quiet = stub.Quiet;
+                return quiet && client.Cursor == expectedCursor && stub.Heads().Length >= expectedHeads
                     && c.SocketBytesRead == stub.BytesSent && c.SocketBytesWritten == stub.BytesReceived;
             },
-            $"cursor {expectedCursor} and every byte on both ends");
+            $"cursor {expectedCursor}, a quiet stub and every byte on both ends");
         await stop.CancelAsync();
         await run;
         return client.Counters.Snapshot();

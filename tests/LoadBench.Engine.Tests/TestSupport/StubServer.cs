@@ -18,6 +18,7 @@ public sealed class StubServer : IAsyncDisposable
     private long _received;
     private long _sent;
     private int _accepted;
+    private int _busy;
 
     public StubServer(Func<StubConnection, CancellationToken, Task> handler)
     {
@@ -37,12 +38,22 @@ public sealed class StubServer : IAsyncDisposable
 
     public int ConnectionsAccepted => Volatile.Read(ref _accepted);
 
+    /// <summary>
+    /// True when no connection handler is running between reads: each one is waiting for the client or has
+    /// finished, so the stub has nothing more on its way. Equal byte counts alone do not say that: a trickling
+    /// stub pauses between bytes, and the counts agree in every pause (e.g. before an SSE chunk's closing CRLF,
+    /// which comes after the event the client already parsed).
+    /// </summary>
+    public bool Quiet => Volatile.Read(ref _busy) == 0;
+
     /// <summary>Every request head received, in order, exactly as it came (CRLFs included).</summary>
     public List<string> RequestHeads { get; } = [];
 
     internal void CountReceived(int bytes) => Interlocked.Add(ref _received, bytes);
 
     internal void CountSent(int bytes) => Interlocked.Add(ref _sent, bytes);
+
+    internal void Busy(int delta) => Interlocked.Add(ref _busy, delta);
 
     internal void AddHead(string head)
     {
@@ -69,6 +80,7 @@ public sealed class StubServer : IAsyncDisposable
                 var socket = await _listener.AcceptSocketAsync(_stop.Token);
                 var index = Interlocked.Increment(ref _accepted) - 1;
                 var connection = new StubConnection(this, socket, index);
+                Busy(1); // until the handler waits for the client or ends
                 lock (_connections)
                 {
                     _connections.Add(RunAsync(connection));
@@ -92,6 +104,7 @@ public sealed class StubServer : IAsyncDisposable
         finally
         {
             connection.Dispose();
+            Busy(-1);
         }
     }
 
@@ -135,7 +148,7 @@ public sealed class StubConnection : IDisposable
         var one = new byte[1];
         while (true)
         {
-            if (await _stream.ReadAsync(one, cancellationToken) == 0)
+            if (await WaitForClientAsync(_stream.ReadAsync(one, cancellationToken)) == 0)
             {
                 return null;
             }
@@ -156,7 +169,7 @@ public sealed class StubConnection : IDisposable
     public async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
     {
         var buffer = new byte[count];
-        await _stream.ReadExactlyAsync(buffer, cancellationToken);
+        await WaitForClientAsync(FillAsync(buffer, cancellationToken));
         _server.CountReceived(count);
         return buffer;
     }
@@ -187,10 +200,30 @@ public sealed class StubConnection : IDisposable
     {
         var buffer = new byte[1024];
         int read;
-        while ((read = await _stream.ReadAsync(buffer, cancellationToken)) > 0)
+        while ((read = await WaitForClientAsync(_stream.ReadAsync(buffer, cancellationToken))) > 0)
         {
             _server.CountReceived(read);
         }
+    }
+
+    // A handler awaiting a read is waiting for the client: not busy (see StubServer.Quiet) until the read ends.
+    private async ValueTask<T> WaitForClientAsync<T>(ValueTask<T> read)
+    {
+        _server.Busy(-1);
+        try
+        {
+            return await read;
+        }
+        finally
+        {
+            _server.Busy(1);
+        }
+    }
+
+    private async ValueTask<int> FillAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        await _stream.ReadExactlyAsync(buffer, cancellationToken);
+        return buffer.Length;
     }
 
     public void Dispose() => _stream.Dispose();
