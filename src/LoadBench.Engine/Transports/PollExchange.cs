@@ -30,6 +30,7 @@ internal sealed class PollExchange : IDisposable
     private readonly byte[] _request;
     private readonly int _prefixLength;
     private readonly byte[] _suffix;
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <param name="core">The client's shared state.</param>
     /// <param name="route">The feed route, e.g. <c>/feed/poll</c>.</param>
@@ -46,6 +47,26 @@ internal sealed class PollExchange : IDisposable
         _request = new byte[prefix.Length + MaxDigits + _suffix.Length];
         prefix.CopyTo(_request, 0);
         _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout);
+    }
+
+    /// <summary>
+    /// <see cref="PollAsync"/>, one at a time on the client's one connection: overlapping calls (an open model
+    /// firing faster than the target answers) queue, and their latency, timed from the intended start,
+    /// includes the wait — as it should.
+    /// </summary>
+    // Pooled builder: a closed-model poller calls this back to back, tens of thousands of times a second.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> PollInTurnAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await PollAsync(intendedStartTimestamp, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Sends one poll from the cursor. Returns false when it failed (counted). Throws only
@@ -152,5 +173,9 @@ internal sealed class PollExchange : IDisposable
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _gate.Dispose();
+    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using LoadBench.Contracts;
 
 namespace LoadBench.Engine.Transports.LongPolling;
@@ -17,7 +16,6 @@ public sealed class LongPollingClient : IRequestDrivenClient
 
     private readonly ClientCore _core;
     private readonly PollExchange _exchange;
-    private readonly SemaphoreSlim _gate = new(1, 1);
 
     public LongPollingClient(FeedClientOptions options)
     {
@@ -38,7 +36,7 @@ public sealed class LongPollingClient : IRequestDrivenClient
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (await PollGatedAsync(Stopwatch.GetTimestamp(), cancellationToken))
+                if (await _exchange.PollInTurnAsync(Stopwatch.GetTimestamp(), cancellationToken))
                 {
                     _core.Backoff.Reset();
                 }
@@ -54,30 +52,13 @@ public sealed class LongPollingClient : IRequestDrivenClient
         }
     }
 
-    /// <summary>Overlapping calls queue on this client's one connection; their latency, timed from the intended
-    /// start, includes the wait.</summary>
+    /// <summary>One poll in turn on this client's connection (<see cref="PollExchange.PollInTurnAsync"/>).</summary>
     public Task SendOneAsync(long intendedStartTimestamp, CancellationToken cancellationToken) =>
-        PollGatedAsync(intendedStartTimestamp, cancellationToken).AsTask();
-
-    // Pooled builder: a closed-model poller calls this back to back, tens of thousands of times a second.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> PollGatedAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await _exchange.PollAsync(intendedStartTimestamp, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        _exchange.PollInTurnAsync(intendedStartTimestamp, cancellationToken).AsTask();
 
     public ValueTask DisposeAsync()
     {
         _exchange.Dispose();
-        _gate.Dispose();
         return ValueTask.CompletedTask;
     }
 }

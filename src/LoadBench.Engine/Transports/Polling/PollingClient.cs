@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using LoadBench.Contracts;
 
 namespace LoadBench.Engine.Transports.Polling;
@@ -15,7 +14,6 @@ public sealed class PollingClient : IRequestDrivenClient
 {
     private readonly ClientCore _core;
     private readonly PollExchange _exchange;
-    private readonly SemaphoreSlim _gate = new(1, 1);
 
     public PollingClient(FeedClientOptions options)
     {
@@ -36,7 +34,7 @@ public sealed class PollingClient : IRequestDrivenClient
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!await PollGatedAsync(Stopwatch.GetTimestamp(), cancellationToken))
+                if (!await _exchange.PollInTurnAsync(Stopwatch.GetTimestamp(), cancellationToken))
                 {
                     await _core.Backoff.DelayAsync(cancellationToken);
                     continue;
@@ -55,30 +53,13 @@ public sealed class PollingClient : IRequestDrivenClient
         }
     }
 
-    /// <summary>Overlapping calls queue on this client's one connection; their latency, timed from the intended
-    /// start, includes the wait — as it should under an open model.</summary>
+    /// <summary>One poll in turn on this client's connection (<see cref="PollExchange.PollInTurnAsync"/>).</summary>
     public Task SendOneAsync(long intendedStartTimestamp, CancellationToken cancellationToken) =>
-        PollGatedAsync(intendedStartTimestamp, cancellationToken).AsTask();
-
-    // Pooled builder: a closed-model poller calls this back to back, tens of thousands of times a second.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> PollGatedAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await _exchange.PollAsync(intendedStartTimestamp, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        _exchange.PollInTurnAsync(intendedStartTimestamp, cancellationToken).AsTask();
 
     public ValueTask DisposeAsync()
     {
         _exchange.Dispose();
-        _gate.Dispose();
         return ValueTask.CompletedTask;
     }
 }
