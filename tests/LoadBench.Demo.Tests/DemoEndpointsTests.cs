@@ -15,9 +15,9 @@ public sealed partial class DemoEndpointsTests : IAsyncLifetime
         ["demo.css"] = "text/css; charset=utf-8",
     };
 
-    private DemoTarget _target = null!;
+    private RunningTarget _target = null!;
 
-    public async Task InitializeAsync() => _target = await DemoTarget.StartAsync(0, CancellationToken.None);
+    public async Task InitializeAsync() => _target = await RunningTarget.StartAsync();
 
     public async Task DisposeAsync() => await _target.DisposeAsync();
 

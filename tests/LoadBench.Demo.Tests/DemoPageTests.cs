@@ -24,8 +24,8 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
     {
         using var timeout = new CancellationTokenSource(TestLimit);
         var cancellationToken = timeout.Token;
-        await using var target = await DemoTarget.StartAsync(StartRate, cancellationToken);
-        await using var demo = await DemoPage.OpenAsync(chromium.Browser, target.DemoUri, 1600, 1000, _browserErrors);
+        await using var target = await StartPublishingAsync(cancellationToken);
+        await using var demo = await DemoPage.OpenAsync(chromium.Browser, DemoUri(target), 1600, 1000, _browserErrors);
 
         var first = await demo.WaitUntilAsync(
             s => s.Panels.All(p => p.State == "connected" && p.Received >= 10),
@@ -81,8 +81,8 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
     {
         using var timeout = new CancellationTokenSource(TestLimit);
         var cancellationToken = timeout.Token;
-        await using var target = await DemoTarget.StartAsync(StartRate, cancellationToken);
-        await using var demo = await DemoPage.OpenAsync(chromium.Browser, target.DemoUri, 1600, 1000, _browserErrors);
+        await using var target = await StartPublishingAsync(cancellationToken);
+        await using var demo = await DemoPage.OpenAsync(chromium.Browser, DemoUri(target), 1600, 1000, _browserErrors);
         await demo.WaitUntilAsync(s => s.Panels.All(p => p.State == "connected"), "all four panels are connected");
 
         // A short poll interval keeps the polling panel's events/s smooth enough to compare.
@@ -112,8 +112,8 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
     {
         using var timeout = new CancellationTokenSource(TestLimit);
         var cancellationToken = timeout.Token;
-        await using var target = await DemoTarget.StartAsync(StartRate, cancellationToken);
-        await using var demo = await DemoPage.OpenAsync(chromium.Browser, target.DemoUri, 1600, 1000, _browserErrors);
+        await using var target = await StartPublishingAsync(cancellationToken);
+        await using var demo = await DemoPage.OpenAsync(chromium.Browser, DemoUri(target), 1600, 1000, _browserErrors);
         var before = await demo.WaitUntilAsync(
             s => s.Panels.All(p => p.State == "connected" && p.Received >= 10),
             "all four panels are connected and have received 10 events");
@@ -156,8 +156,8 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
     {
         using var timeout = new CancellationTokenSource(TestLimit);
         var cancellationToken = timeout.Token;
-        await using var target = await DemoTarget.StartAsync(StartRate, cancellationToken);
-        await using var demo = await DemoPage.OpenAsync(chromium.Browser, target.DemoUri, 390, 844, _browserErrors);
+        await using var target = await StartPublishingAsync(cancellationToken);
+        await using var demo = await DemoPage.OpenAsync(chromium.Browser, DemoUri(target), 390, 844, _browserErrors);
         await demo.WaitUntilAsync(s => s.Panels.All(p => p.Received >= 1), "every panel received an event");
 
         var boxes = await demo.Page.EvaluateAsync<double[][]>(
@@ -190,7 +190,13 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
         return $"rgb({rgb[0]}, {rgb[1]}, {rgb[2]})";
     }
 
-    private static async Task WaitForFeedRateAsync(DemoTarget target, double rate, CancellationToken cancellationToken)
+    /// <summary>The target publishing on its own: the page is watched live, as a class sees it.</summary>
+    private static Task<RunningTarget> StartPublishingAsync(CancellationToken cancellationToken) =>
+        RunningTarget.StartAsync(["--rate", StartRate.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken);
+
+    private static Uri DemoUri(RunningTarget target) => new(target.BaseAddress, "/demo");
+
+    private static async Task WaitForFeedRateAsync(RunningTarget target, double rate, CancellationToken cancellationToken)
     {
         // The form's PUT is asynchronous: wait until the target itself reports the new rate.
         for (var attempt = 0; attempt < 150; attempt++)

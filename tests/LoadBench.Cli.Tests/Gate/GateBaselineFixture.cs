@@ -47,11 +47,11 @@ public sealed class GateBaselineFixture : IAsyncLifetime
             }
             """);
 
-        await using var target = await GateTarget.StartAsync(deliveryDelayMs: 0);
+        await using var target = await RunningTarget.StartAsync("--delivery-delay-ms", "0");
         var trials = Path.Combine(Folder, "baseline-run");
         MadeByGate = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(3),
             "gate", ScenarioFile, "--repeat", BaselineTrials.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--target", target.Url, "--output", trials, "--save-baseline", Path.Combine(Folder, "from-gate.json"), "--quiet");
+            "--target", target.BaseAddress.ToString(), "--output", trials, "--save-baseline", Path.Combine(Folder, "from-gate.json"), "--quiet");
         var results = Enumerable.Range(1, BaselineTrials).Select(i => Path.Combine(trials, $"trial-{i}", "results.json"));
         MadeBySave = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), ["baseline", "save", .. results, "--output", BaselineFile]);
     }

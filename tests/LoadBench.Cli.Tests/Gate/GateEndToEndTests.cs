@@ -33,11 +33,11 @@ public sealed class GateEndToEndTests(GateBaselineFixture fixture) : IClassFixtu
     [Fact]
     public async Task Gate_UnchangedTarget_Passes()
     {
-        await using var target = await GateTarget.StartAsync(deliveryDelayMs: 0);
+        await using var target = await RunningTarget.StartAsync("--delivery-delay-ms", "0");
         var junit = Path.Combine(fixture.Folder, "unchanged.xml");
 
         var run = await LoadBenchProcess.RunAsync(Timeout, "gate", fixture.ScenarioFile, "--baseline", fixture.BaselineFile,
-            "--repeat", GateBaselineFixture.Repeat, "--target", target.Url, "--output", Path.Combine(fixture.Folder, "unchanged"), "--junit", junit, "--quiet");
+            "--repeat", GateBaselineFixture.Repeat, "--target", target.BaseAddress.ToString(), "--output", Path.Combine(fixture.Folder, "unchanged"), "--junit", junit, "--quiet");
 
         Assert.True(run.ExitCode == ExitCodes.Success, Describe(run));
         Assert.Contains("gate gate_e2e: PASS", run.StandardOutput, StringComparison.Ordinal);
@@ -51,12 +51,12 @@ public sealed class GateEndToEndTests(GateBaselineFixture fixture) : IClassFixtu
     [Fact]
     public async Task Gate_Target20MsSlower_Exits1_NamingMetricAndTransport()
     {
-        await using var target = await GateTarget.StartAsync(deliveryDelayMs: 20);
+        await using var target = await RunningTarget.StartAsync("--delivery-delay-ms", "20");
         var junit = Path.Combine(fixture.Folder, "slow.xml");
         var markdown = Path.Combine(fixture.Folder, "slow.md");
 
         var run = await LoadBenchProcess.RunAsync(Timeout, "gate", fixture.ScenarioFile, "--baseline", fixture.BaselineFile,
-            "--repeat", GateBaselineFixture.Repeat, "--target", target.Url, "--output", Path.Combine(fixture.Folder, "slow"), "--junit", junit, "--markdown", markdown, "--quiet");
+            "--repeat", GateBaselineFixture.Repeat, "--target", target.BaseAddress.ToString(), "--output", Path.Combine(fixture.Folder, "slow"), "--junit", junit, "--markdown", markdown, "--quiet");
 
         Assert.True(run.ExitCode == ExitCodes.ThresholdFailed, Describe(run));
         Assert.Contains("FAIL sse/latency/p50 +100% (min 10 ms) (gate_e2e_sse): regression:", run.StandardOutput, StringComparison.Ordinal);

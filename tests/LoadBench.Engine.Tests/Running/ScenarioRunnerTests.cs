@@ -24,12 +24,12 @@ public sealed class ScenarioRunnerTests
     [Fact]
     public async Task RunAsync_RunningTarget_DeliversEveryEventPublishedInThePhaseToEveryClient()
     {
-        await using var host = await TargetHost.StartAsync();
+        await using var host = await RunningTarget.StartAsync();
         var before = (await host.Http.GetFromJsonAsync(FeedRoutes.Info, ContractsJson.Default.FeedInfo))!;
 
         // No target warm-up here: this test counts every event the target published during the run.
         var results = await ScenarioRunner.RunAsync(Plan(TransportIds.Sse, 3, 20),
-            new RunOptions { TargetUrl = host.BaseUri, TargetWarmUp = TimeSpan.Zero }, null, CancellationToken.None);
+            new RunOptions { TargetUrl = host.BaseAddress, TargetWarmUp = TimeSpan.Zero }, null, CancellationToken.None);
 
         var after = (await host.Http.GetFromJsonAsync(FeedRoutes.Info, ContractsJson.Default.FeedInfo))!;
         var result = Assert.Single(results.Scenarios);
@@ -54,10 +54,10 @@ public sealed class ScenarioRunnerTests
     [Fact]
     public async Task RunAsync_WarmsTheTargetOnEachTransportOfThePlan_AndLeavesItOutOfTheResults()
     {
-        await using var host = await TargetHost.StartAsync();
+        await using var host = await RunningTarget.StartAsync();
 
         var results = await ScenarioRunner.RunAsync(Plan(TransportIds.WebSocket, 2, 20),
-            new RunOptions { TargetUrl = host.BaseUri, TargetWarmUp = TimeSpan.FromMilliseconds(500) }, null, CancellationToken.None);
+            new RunOptions { TargetUrl = host.BaseAddress, TargetWarmUp = TimeSpan.FromMilliseconds(500) }, null, CancellationToken.None);
 
         var stats = (await host.Http.GetFromJsonAsync(FeedRoutes.Stats, ContractsJson.Default.StatsSnapshot))!;
         // Ten warm-up sessions plus the scenario's two; no other transport was touched.

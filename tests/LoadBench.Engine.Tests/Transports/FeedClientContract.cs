@@ -23,8 +23,8 @@ public abstract class FeedClientContract
     /// </summary>
     protected virtual TimeSpan PollInterval => TimeSpan.Zero;
 
-    private IFeedClient Create(TargetHost target, LatencyRecorders recorders, long startAfter) =>
-        FeedClientFactory.Create(new FeedClientOptions(target.BaseUri, Transport, recorders)
+    private IFeedClient Create(RunningTarget target, LatencyRecorders recorders, long startAfter) =>
+        FeedClientFactory.Create(new FeedClientOptions(target.BaseAddress, Transport, recorders)
         {
             StartAfter = startAfter,
             PollInterval = PollInterval,
@@ -34,7 +34,7 @@ public abstract class FeedClientContract
     [Fact]
     public async Task RunAsync_EventsPublished_ArriveOnceInOrderWithLatencyAndExactBytes()
     {
-        await using var target = await TargetHost.StartAsync();
+        await using var target = await RunningTarget.StartAsync();
         target.Publish(3); // before the start cursor: must not be delivered
         var recorders = new LatencyRecorders();
         await using var client = Create(target, recorders, startAfter: target.Log.LatestSeq);
@@ -44,7 +44,7 @@ public abstract class FeedClientContract
         var lengths = new List<int>();
         for (var i = 0; i < 20; i++)
         {
-            lengths.AddRange(target.Publish(1));
+            lengths.AddRange(target.Publish(1).Select(json => json.Length)); // ASCII: one byte a char
             await Task.Delay(5);
         }
 
@@ -87,7 +87,7 @@ public abstract class FeedClientContract
     [Fact]
     public async Task RunAsync_TargetDropsConnections_ReconnectsAndLosesNothing()
     {
-        await using var target = await TargetHost.StartAsync();
+        await using var target = await RunningTarget.StartAsync();
         await using var client = Create(target, new LatencyRecorders(), startAfter: 0);
         using var stop = new CancellationTokenSource();
         var run = client.RunAsync(stop.Token);
@@ -117,7 +117,7 @@ public abstract class FeedClientContract
     [Fact]
     public async Task RunAsync_CursorOlderThanRetention_ReportsGoneAndCountsTheLoss()
     {
-        await using var target = await TargetHost.StartAsync("--retention", "10");
+        await using var target = await RunningTarget.StartAsync("--retention", "10");
         target.Publish(30); // retained: 21..30
         await using var client = Create(target, new LatencyRecorders(), startAfter: 1);
         using var stop = new CancellationTokenSource();
