@@ -4,14 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "tests/run.sh: installing needs root or sudo: $*" >&2; echo "0 passed, 1 failed"; exit 1
+  fi
+}
 
 # Debian packages the tests use: chromium (the demo page's browser test), fonts and fontconfig (ScottPlot
 # draws text through Skia). Installed only when missing; apt-get needs its lists fetched first.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
-ldconfig -p 2>/dev/null | grep -q libfontconfig.so.1 || missing+=(libfontconfig1)
+# dpkg, not ldconfig: ldconfig is in /usr/sbin, off a normal user's PATH, and `ldconfig -p | grep -q` can
+# fail under pipefail when grep exits first.
+dpkg -s libfontconfig1 >/dev/null 2>&1 || missing+=(libfontconfig1)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
   as_root apt-get update -qq
@@ -20,7 +27,11 @@ fi
 
 results_dir="$(pwd)/TestResults"
 rm -rf "$results_dir"
-dotnet build LoadBench.sln -c Release -nologo -v quiet
+if ! dotnet build LoadBench.sln -c Release -nologo -v quiet; then
+  # CI reads one closing line: a build that breaks is a failure, said the same way.
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 status=0
 dotnet test LoadBench.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results_dir" \
@@ -31,7 +42,7 @@ passed=0; failed=0; files=0
 for trx in "$results_dir"/*.trx; do
   [ -e "$trx" ] || continue
   files=$((files + 1))
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters"); t=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$counters")
   a=$(sed -n 's/.* aborted="\([0-9]*\)".*/\1/p' <<<"$counters")
