@@ -78,21 +78,24 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
         }
     }
 
-    public async Task DrainAsync(long lastSeq, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<long> DrainAsync(long lastSeq, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var time = clients.Options.TimeProvider;
         var start = time.GetTimestamp();
-        while (time.GetElapsedTime(start) < timeout)
+        while (true)
         {
-            bool behind;
+            long undelivered = 0;
             lock (_lock)
             {
-                behind = _live.Any(c => c.Client.Cursor < lastSeq);
+                foreach (var copy in _live)
+                {
+                    undelivered += Math.Max(0, lastSeq - copy.Client.Cursor);
+                }
             }
 
-            if (!behind)
+            if (undelivered == 0 || time.GetElapsedTime(start) >= timeout)
             {
-                return;
+                return undelivered;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);

@@ -28,7 +28,10 @@ internal interface ILoadDriver : IAsyncDisposable
 
     /// <summary>Waits until the clients received every event up to <paramref name="lastSeq"/> (closed) or
     /// their requests in flight finished (open), or <paramref name="timeout"/> passes.</summary>
-    Task DrainAsync(long lastSeq, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <returns>Events the subscribers never received: for each live client, how far its cursor stayed short of
+    /// <paramref name="lastSeq"/> when the time ran out. A subscriber that silently stopped receiving has no later
+    /// seq to reveal its gap, so this is where that loss is counted.</returns>
+    Task<long> DrainAsync(long lastSeq, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Cancels every client and waits for it to return.</summary>
     Task StopAsync();

@@ -77,14 +77,15 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         // A publish already under way when the pause arrived can still land just after it: look once more.
         await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
         var lastSeq = Math.Max(paused.LatestSeq, (await _target.GetInfoAsync(cancellationToken)).LatestSeq);
-        await driver.DrainAsync(lastSeq, _options.DrainTimeout, cancellationToken);
+        var undelivered = await driver.DrainAsync(lastSeq, _options.DrainTimeout, cancellationToken);
         var statsEnd = await _target.GetStatsAsync(cancellationToken);
         var wall = time.GetElapsedTime(measuredStart);
         sampler.Observe(statsEnd.Process);
         await driver.StopAsync();
 
         var lifetime = driver.Snapshot();
-        var counters = lifetime.Since(baseline);
+        // Events a subscriber never got by the end of the drain are lost, though no later seq revealed the gap.
+        var counters = lifetime.Since(baseline) with { Lost = lifetime.Since(baseline).Lost + undelivered };
         measured.Events.Add(recorders.Event.GetIntervalHistogram());
         measured.Requests.Add(recorders.Request.GetIntervalHistogram());
 

@@ -19,6 +19,9 @@ internal sealed class FakeTarget(FakeClients clients) : ITargetApi
 
     public Uri BaseUri { get; } = new("http://127.0.0.1:9/");
 
+    /// <summary>"Publishes" events: the latest seq moves on whether or not any client receives them.</summary>
+    public void Publish(long count) => Interlocked.Add(ref _latestSeq, count);
+
     public Task<FeedInfo> GetInfoAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new FeedInfo(1, Interlocked.Read(ref _latestSeq), 0, 0));
 

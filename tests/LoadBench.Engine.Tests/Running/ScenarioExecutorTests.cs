@@ -96,6 +96,31 @@ public sealed class ScenarioExecutorTests
     }
 
     [Fact]
+    public async Task RunAsync_SubscriberThatStopsReceiving_CountsTheEventsItNeverGotAsLost()
+    {
+        var fakes = new FakeClients();
+        var target = new FakeTarget(fakes);
+        var delivered = false;
+        var progress = new InlineProgress(p =>
+        {
+            // The target publishes 5 events; every client receives only the first 3 and then goes silent.
+            if (p.Phase == RunPhase.Measured && p.Elapsed > TimeSpan.Zero && !delivered)
+            {
+                target.Publish(5);
+                fakes.DeliverToRunning(3, latencyMicros: 1_000);
+                delivered = true;
+            }
+        });
+
+        var result = await new ScenarioExecutor(target, Options(fakes)).RunAsync(
+            Closed(TransportIds.Sse, copies: 2, seconds: 1), 0, 1, progress, CancellationToken.None);
+
+        Assert.True(delivered);
+        Assert.Equal(2 * 3, result.Throughput.EventsDelivered);
+        Assert.Equal(2 * 2, result.Integrity.Lost);
+    }
+
+    [Fact]
     public async Task RunAsync_ClosedModel_AppliesSettingsPausesForTheDrainAndStopsEveryCopy()
     {
         var fakes = new FakeClients();
