@@ -52,6 +52,16 @@ public sealed class MetricCatalogTests
     }
 
     [Fact]
+    public void PooledEventsPerSecond_CountsOnlyEventsInsideTheWindow_NotTheDrainsCatchUp()
+    {
+        // Each trial delivered 150 events by the end of the drain but only 100 inside its 2 s window.
+        var trial = Trials.Scenario("s", "sse", Trials.Constant(1), events: 150, durationSeconds: 2, lost: 0, errors: 0, requests: 10);
+        trial = trial with { Throughput = trial.Throughput with { EventsDeliveredInWindow = 100 } };
+
+        Assert.Equal(200.0 / 4, MetricCatalog.Find("throughput/events_per_second")!.Pooled([trial, trial]));
+    }
+
+    [Fact]
     public void PooledCountsAreSummed_AndRatesAreRatiosOfSums()
     {
         var trials = new[]
