@@ -40,4 +40,10 @@ public static class ResultFigures
 
     /// <summary><paramref name="part"/> / <paramref name="whole"/>, 0 when there is no whole.</summary>
     public static double Ratio(long part, long whole) => whole > 0 ? (double)part / whole : 0;
+
+    /// <summary>
+    /// Errors per request. With errors but no request at all (every open-model arrival dropped, every connect
+    /// refused) the rate is 1 — everything attempted failed — not the 0 that <see cref="Ratio"/> would say.
+    /// </summary>
+    public static double ErrorRate(long errors, long requests) => requests > 0 ? (double)errors / requests : errors > 0 ? 1 : 0;
 }

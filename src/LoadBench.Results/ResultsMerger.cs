@@ -135,7 +135,7 @@ public static class ResultsMerger
         }
 
         var count2 = a.Count + b.Count;
-        return new ErrorsResult { Count = count2, Rate = Ratio(count2, requests), ByKind = byKind };
+        return new ErrorsResult { Count = count2, Rate = ResultFigures.ErrorRate(count2, requests), ByKind = byKind };
     }
 
     private static ServerCostResult MergeServer(ServerCostResult a, ServerCostResult b, bool separateTargets, long events, int clients)

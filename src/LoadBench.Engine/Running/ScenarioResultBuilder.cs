@@ -72,7 +72,7 @@ internal static class ScenarioResultBuilder
             Errors = new ErrorsResult
             {
                 Count = counters.ErrorCount,
-                Rate = ResultFigures.Ratio(counters.ErrorCount, counters.Requests),
+                Rate = ResultFigures.ErrorRate(counters.ErrorCount, counters.Requests),
                 ByKind = new SortedDictionary<string, long>(counters.Errors.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal),
             },
             Server = ResultFigures.ServerCost(
