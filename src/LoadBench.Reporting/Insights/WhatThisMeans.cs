@@ -105,7 +105,7 @@ internal static class WhatThisMeans
         var perTransport = results.Scenarios
             .Where(s => s.Throughput.EventsDelivered > 0)
             .GroupBy(s => s.Transport, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (Headers: g.Sum(s => (double)s.Bytes.Headers), Events: g.Sum(s => (double)s.Throughput.EventsDelivered), Scenarios: g.ToList()), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (Headers: g.Sum(s => (double)s.Bytes.Headers), Events: g.Sum(s => (double)(s.Bytes.Events ?? s.Throughput.EventsDelivered)), Scenarios: g.ToList()), StringComparer.Ordinal);
         if (!perTransport.TryGetValue(TransportIds.Polling, out var polling) ||
             !(perTransport.ContainsKey(TransportIds.Sse) || perTransport.ContainsKey(TransportIds.WebSocket)))
         {
