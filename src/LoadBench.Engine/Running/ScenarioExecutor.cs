@@ -50,12 +50,13 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         // copies started or refused by that settling count in the measured phase).
         report.Phase(RunPhase.Measured, scenario.Duration);
         var baseline = driver.Snapshot();
+        // The window's clock starts with its counters: what settling and the first /stats call take is inside it.
+        var measuredStart = time.GetTimestamp();
         recorders.Event.GetIntervalHistogram();
         recorders.Request.GetIntervalHistogram();
         driver.BeginMeasuredPhase();
         await driver.SettleAtStartAsync(cancellationToken);
         var statsStart = await _target.GetStatsAsync(cancellationToken);
-        var measuredStart = time.GetTimestamp();
 
         await using var sampler = new ServerCostSampler(_target, _options.SampleInterval, time);
         sampler.Observe(before.Process);
@@ -85,7 +86,10 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
 
         var lifetime = driver.Snapshot();
         // Events a subscriber never got by the end of the drain are lost, though no later seq revealed the gap.
-        var counters = lifetime.Since(baseline) with { Lost = lifetime.Since(baseline).Lost + undelivered };
+        // A gap opened in the warm-up and filled in the window comes back as -1 lost: that event was not lost after
+        // all, and the warm-up's +1 is not in this window, so the window's count stops at 0.
+        var sinceBaseline = lifetime.Since(baseline);
+        var counters = sinceBaseline with { Lost = Math.Max(0, sinceBaseline.Lost) + undelivered };
         measured.Events.Add(recorders.Event.GetIntervalHistogram());
         measured.Requests.Add(recorders.Request.GetIntervalHistogram());
 

@@ -113,7 +113,7 @@ public sealed class ScenarioExecutorTests
         });
 
         var result = await new ScenarioExecutor(target, Options(fakes)).RunAsync(
-            Closed(TransportIds.Sse, copies: 2, seconds: 1), 0, 1, progress, CancellationToken.None);
+            Closed(TransportIds.Sse, copies: 2, seconds: 2.5), 0, 1, progress, CancellationToken.None);
 
         Assert.True(delivered);
         Assert.Equal(2 * 3, result.Throughput.EventsDelivered);
