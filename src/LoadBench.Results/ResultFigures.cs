@@ -28,14 +28,26 @@ public static class ResultFigures
     }
 
     /// <summary>Builds the server figures from measured totals (shared by the engine and the merge).</summary>
-    public static ServerCostResult ServerCost(double cpuMs, double cpuCores, long workingSetBefore, long workingSetPeak, long events, int clients) => new()
+    /// <remarks>
+    /// Memory per connection comes from the retained managed heap when both readings exist: each is taken after a
+    /// full, compacting collection, so neither the GC's timing nor what an earlier scenario left behind moves it.
+    /// Working-set growth is the fallback (older files, or a target that cannot collect on request): it is
+    /// noisy, because a server GC grows and keeps its heap when it likes.
+    /// </remarks>
+    public static ServerCostResult ServerCost(
+        double cpuMs, double cpuCores, long workingSetBefore, long workingSetPeak, long events, int clients,
+        long? retainedBefore = null, long? retainedWithClients = null) => new()
     {
         CpuMs = cpuMs,
         CpuMsPer1000Events = events > 0 ? cpuMs * 1000.0 / events : null,
         CpuCores = cpuCores,
         WorkingSetBytesBefore = workingSetBefore,
         WorkingSetBytesPeak = workingSetPeak,
-        KibPerConnection = clients > 0 ? Math.Max(0, workingSetPeak - workingSetBefore) / 1024.0 / clients : null,
+        RetainedHeapBytesBefore = retainedBefore,
+        RetainedHeapBytesWithClients = retainedWithClients,
+        KibPerConnection = clients <= 0 ? null
+            : retainedBefore is { } before && retainedWithClients is { } with ? Math.Max(0, with - before) / 1024.0 / clients
+            : Math.Max(0, workingSetPeak - workingSetBefore) / 1024.0 / clients,
     };
 
     /// <summary><paramref name="part"/> / <paramref name="whole"/>, 0 when there is no whole.</summary>

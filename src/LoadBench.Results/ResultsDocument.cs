@@ -160,7 +160,13 @@ public sealed record ServerCostResult
     [JsonPropertyName("cpuCores")] public required double CpuCores { get; init; }
     [JsonPropertyName("workingSetBytesBefore")] public required long WorkingSetBytesBefore { get; init; }
     [JsonPropertyName("workingSetBytesPeak")] public required long WorkingSetBytesPeak { get; init; }
-    /// <summary>(peak − before) / clients, in KiB: what each open connection costs the target.</summary>
+    /// <summary>Managed heap after a full, compacting collection before any client of the scenario existed.</summary>
+    [JsonPropertyName("retainedHeapBytesBefore")] public long? RetainedHeapBytesBefore { get; init; }
+    /// <summary>Managed heap after a full, compacting collection with every client still connected (after the drain).</summary>
+    [JsonPropertyName("retainedHeapBytesWithClients")] public long? RetainedHeapBytesWithClients { get; init; }
+    /// <summary>What each open connection costs the target, in KiB: (retained heap with clients − before) / clients
+    /// when both were measured — order-independent, since a forced collection undoes what earlier scenarios left —
+    /// otherwise (working-set peak − before) / clients.</summary>
     [JsonPropertyName("kibPerConnection")] public double? KibPerConnection { get; init; }
 }
 

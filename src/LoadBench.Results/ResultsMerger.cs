@@ -144,7 +144,11 @@ public static class ResultsMerger
         var cores = separateTargets ? a.CpuCores + b.CpuCores : Math.Max(a.CpuCores, b.CpuCores);
         var before = separateTargets ? a.WorkingSetBytesBefore + b.WorkingSetBytesBefore : Math.Min(a.WorkingSetBytesBefore, b.WorkingSetBytesBefore);
         var peak = separateTargets ? a.WorkingSetBytesPeak + b.WorkingSetBytesPeak : Math.Max(a.WorkingSetBytesPeak, b.WorkingSetBytesPeak);
-        return ResultFigures.ServerCost(cpuMs, cores, before, peak, events, clients);
+        long? retainedBefore = a.RetainedHeapBytesBefore is { } ab && b.RetainedHeapBytesBefore is { } bb
+            ? (separateTargets ? ab + bb : Math.Min(ab, bb)) : null;
+        long? retainedWith = a.RetainedHeapBytesWithClients is { } aw && b.RetainedHeapBytesWithClients is { } bw
+            ? (separateTargets ? aw + bw : Math.Max(aw, bw)) : null;
+        return ResultFigures.ServerCost(cpuMs, cores, before, peak, events, clients, retainedBefore, retainedWith);
     }
 
     private static List<TimeSeriesPoint> MergeTimeSeries(string scenario, IReadOnlyList<TimeSeriesPoint> a, IReadOnlyList<TimeSeriesPoint> b)

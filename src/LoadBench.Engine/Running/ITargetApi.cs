@@ -15,4 +15,8 @@ public interface ITargetApi
 
     /// <summary><c>GET /stats</c>.</summary>
     Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken);
+
+    /// <summary><c>GET /stats?gc=true</c>: the target runs a full, compacting collection first, so its
+    /// <c>managedHeapBytes</c> is what it really retains. Never called inside a measured window (it pauses the target).</summary>
+    Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken);
 }

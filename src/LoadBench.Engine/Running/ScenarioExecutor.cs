@@ -31,7 +31,7 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         var recorders = new LatencyRecorders();
 
         // Working set before any client of this scenario exists: the base of "KiB per connection".
-        var before = await _target.GetStatsAsync(cancellationToken);
+        var before = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
         await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
         var info = await _target.GetInfoAsync(cancellationToken);
 
@@ -82,6 +82,8 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         var statsEnd = await _target.GetStatsAsync(cancellationToken);
         var wall = time.GetElapsedTime(measuredStart);
         sampler.Observe(statsEnd.Process);
+        // Every event is delivered and every client still connected: what the target retains for them now.
+        var retained = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
         await driver.StopAsync();
 
         var lifetime = driver.Snapshot();
@@ -95,7 +97,8 @@ public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
 
         var result = ScenarioResultBuilder.Build(new MeasuredPhase(
             scenario, counters, inWindow, lifetime, measured.Events, measured.Requests, duration, driver.PeakClients,
-            new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs, statsEnd.Process.CpuTimeMs, wall),
+            new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs, statsEnd.Process.CpuTimeMs, wall,
+                before.Process.ManagedHeapBytes, retained.Process.ManagedHeapBytes),
             measured.Series));
         report.Phase(RunPhase.Done, TimeSpan.Zero, result.Throughput.EventsPerSecond, result.Latency.Event.P99Ms);
         return result;

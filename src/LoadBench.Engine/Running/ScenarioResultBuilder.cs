@@ -21,7 +21,9 @@ internal sealed record MeasuredPhase(
 
 /// <summary>The target's process readings: before the scenario's clients started, and the CPU window
 /// (measured-phase start → after the drain) with its wall time.</summary>
-internal sealed record ServerWindow(long WorkingSetBefore, long WorkingSetPeak, double CpuMsStart, double CpuMsEnd, TimeSpan Wall);
+internal sealed record ServerWindow(
+    long WorkingSetBefore, long WorkingSetPeak, double CpuMsStart, double CpuMsEnd, TimeSpan Wall,
+    long RetainedHeapBefore, long RetainedHeapWithClients);
 
 /// <summary>Builds the results entry of a scenario from its measured phase: every figure from counted totals.</summary>
 internal static class ScenarioResultBuilder
@@ -81,7 +83,9 @@ internal static class ScenarioResultBuilder
                 phase.Server.WorkingSetBefore,
                 Math.Max(phase.Server.WorkingSetPeak, phase.Server.WorkingSetBefore),
                 counters.EventsDelivered,
-                phase.PeakClients),
+                phase.PeakClients,
+                phase.Server.RetainedHeapBefore,
+                phase.Server.RetainedHeapWithClients),
             TimeSeries = phase.TimeSeries,
         };
     }

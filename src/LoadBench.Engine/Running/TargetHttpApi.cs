@@ -43,5 +43,9 @@ public sealed class TargetHttpApi : ITargetApi, IDisposable
         await _http.GetFromJsonAsync(FeedRoutes.Stats, ContractsJson.Default.StatsSnapshot, cancellationToken)
         ?? throw new InvalidOperationException($"{FeedRoutes.Stats} answered null");
 
+    public async Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken) =>
+        await _http.GetFromJsonAsync(FeedRoutes.Stats + "?gc=true", ContractsJson.Default.StatsSnapshot, cancellationToken)
+        ?? throw new InvalidOperationException($"{FeedRoutes.Stats} answered null");
+
     public void Dispose() => _http.Dispose();
 }

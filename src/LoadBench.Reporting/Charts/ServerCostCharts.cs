@@ -14,7 +14,7 @@ internal static class ServerCostCharts
 
     public static ChartImage? Memory(string runName, SetupGroup group, ReportOptions options) =>
         Build(runName, group, options, s => s.Server.KibPerConnection,
-            "Target memory per open connection (working-set growth / clients)", "Memory per connection (KiB)", v => $"{Format.Bytes(v)} KiB", "server-memory");
+            "Target memory per open connection (retained heap growth / clients)", "Memory per connection (KiB)", v => $"{Format.Bytes(v)} KiB", "server-memory");
 
     private static ChartImage? Build(
         string runName, SetupGroup group, ReportOptions options, Func<ScenarioResult, double?> value,

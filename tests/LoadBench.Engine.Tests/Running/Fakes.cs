@@ -31,10 +31,13 @@ internal sealed class FakeTarget(FakeClients clients) : ITargetApi
         return GetInfoAsync(cancellationToken);
     }
 
+    /// <summary>The fake's heap, like its working set, holds exactly 1 MiB per live client.</summary>
+    public Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken) => GetStatsAsync(cancellationToken);
+
     public Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new StatsSnapshot(
             new Dictionary<string, TransportStats>(),
-            new ProcessStats(_clock.Elapsed.TotalMilliseconds * 0.5, BaseWorkingSet + (clients.Live << 20), 0, 2)));
+            new ProcessStats(_clock.Elapsed.TotalMilliseconds * 0.5, BaseWorkingSet + (clients.Live << 20), BaseWorkingSet + (clients.Live << 20), 2)));
 }
 
 /// <summary>Every fake client a test's factory made, so the test can drive them and count the live ones.</summary>

@@ -141,4 +141,17 @@ public sealed class SocketBytesTests
         Assert.True(json.GetProperty("process").GetProperty("cpuTimeMs").GetDouble() > 0);
         Assert.True(json.GetProperty("process").GetProperty("workingSetBytes").GetInt64() > 0);
     }
+
+    [Fact]
+    public async Task StatsRoute_WithGc_CollectsFirst_AndABadGcValueIs400()
+    {
+        await using var target = await RunningTarget.StartAsync();
+
+        var collected = System.Text.Json.JsonDocument.Parse(await target.Http.GetStringAsync(FeedRoutes.Stats + "?gc=true")).RootElement;
+        using var bad = await target.Http.GetAsync(FeedRoutes.Stats + "?gc=maybe");
+
+        Assert.True(collected.GetProperty("process").GetProperty("managedHeapBytes").GetInt64() > 0);
+        var problem = await Problems.AssertProblemAsync(bad, System.Net.HttpStatusCode.BadRequest);
+        Assert.Equal("gc", problem.GetProperty("parameter").GetString());
+    }
 }
