@@ -114,7 +114,11 @@ public sealed class FeedLogTests
     {
         var (log, _) = NewLog();
         var waiters = Enumerable.Range(0, 1_000).Select(_ => log.WaitForEventAfterAsync(0, CancellationToken.None)).ToArray();
+        Assert.DoesNotContain(waiters, w => w.IsCompleted);
+
         log.Publish();
+
         await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(waiters, w => Assert.True(w.IsCompletedSuccessfully));
     }
 }

@@ -14,16 +14,25 @@ public sealed class FeedPublisherTests
         using var publisher = new FeedPublisher(log, time, NullLogger<FeedPublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
 
-        // Advance the fake clock in 10 ms steps, giving the publisher a moment of real time after each. It may
-        // take its start time one step late (it starts on another thread), hence the tolerance of one event.
-        for (var step = 0; step < 200; step++)
+        // Step the clock until the first event: the publisher starts on another thread, whenever it gets there,
+        // so its schedule begins at an unknown step. The first event marks it (100 ms of clock after its start).
+        for (var steps = 0; log.LatestSeq == 0; steps++)
+        {
+            Assert.True(steps < 2_000, "the publisher never published");
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(2);
+        }
+
+        // From the first event on, 1.9 s more of clock is exactly 19 more events at 10 per second: the first came
+        // between 100 and 110 ms after the start, so the clock now stands between 2,000 and 2,010 ms.
+        for (var step = 0; step < 190; step++)
         {
             time.Advance(TimeSpan.FromMilliseconds(10));
             await Task.Delay(2);
         }
 
-        await TestSupport.Wait.UntilAsync(() => log.LatestSeq >= 19, "about 20 events after 2 s of clock");
-        Assert.InRange(log.LatestSeq, 19, 20);
+        await TestSupport.Wait.UntilAsync(() => log.LatestSeq >= 20, "20 events after 2 s of clock");
+        Assert.Equal(20, log.LatestSeq);
         await publisher.StopAsync(CancellationToken.None);
     }
 
