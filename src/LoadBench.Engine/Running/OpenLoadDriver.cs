@@ -11,15 +11,18 @@ namespace LoadBench.Engine.Running;
 /// </summary>
 /// <remarks>
 /// Logical clients: a pool of <c>N</c> request-driven clients, each with its own cursor, each sending one
-/// request at a time. An arrival takes the most recently freed idle client (LIFO keeps a warm connection
-/// busy); if none is idle, the arrival is dropped and counted as <see cref="SchedulerErrors.OpenModelBacklog"/>.
+/// request at a time. An arrival takes the idle client that has waited longest (FIFO): every logical client
+/// polls in turn, so all of them see the feed at the same pace, all their connections are open (memory per
+/// connection divides by connections that exist), and none sits unused until a spike and then replays the
+/// backlog since the scenario's start cursor. If none is idle, the arrival is dropped and counted as
+/// <see cref="SchedulerErrors.OpenModelBacklog"/>.
 /// So <c>N</c> is also the bound on requests in flight. N = the scenario's <c>clients</c>, else the plan's
 /// peak arrivals per second rounded up: a target that answers within a second never exhausts the pool.
 /// </remarks>
 internal sealed class OpenLoadDriver(ScenarioClients clients) : ILoadDriver
 {
     private readonly OpenLoadPlan _plan = new(clients.Scenario.Load);
-    private readonly ConcurrentStack<IRequestDrivenClient> _idle = new();
+    private readonly ConcurrentQueue<IRequestDrivenClient> _idle = new();
     private readonly List<IRequestDrivenClient> _all = [];
     private readonly CancellationTokenSource _requests = new();
     private int _inFlight;
@@ -63,7 +66,7 @@ internal sealed class OpenLoadDriver(ScenarioClients clients) : ILoadDriver
             }
 
             _all.Add(requestDriven);
-            _idle.Push(requestDriven);
+            _idle.Enqueue(requestDriven);
         }
     }
 
@@ -164,7 +167,7 @@ internal sealed class OpenLoadDriver(ScenarioClients clients) : ILoadDriver
             return;
         }
 
-        if (!_idle.TryPop(out var client))
+        if (!_idle.TryDequeue(out var client))
         {
             clients.SchedulerCounters.Error(SchedulerErrors.OpenModelBacklog);
             return;
@@ -193,7 +196,7 @@ internal sealed class OpenLoadDriver(ScenarioClients clients) : ILoadDriver
         }
         finally
         {
-            _idle.Push(client);
+            _idle.Enqueue(client);
             Interlocked.Decrement(ref _inFlight);
         }
     }

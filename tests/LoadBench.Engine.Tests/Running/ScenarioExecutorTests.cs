@@ -197,6 +197,30 @@ public sealed class ScenarioExecutorTests
     }
 
     [Fact]
+    public async Task RunAsync_OpenModel_TakesPoolClientsInTurn_SoEveryLogicalClientPollsAtTheSamePace()
+    {
+        var fakes = new FakeClients();
+        var scenario = new Scenario
+        {
+            Name = "in_turn",
+            Transport = TransportIds.Polling,
+            Load = [new Inject(40, S(1), S(1.5))],
+            Feed = new FeedSpec(0, 16),
+            OpenModelClients = 20,
+        };
+
+        var result = await new ScenarioExecutor(new FakeTarget(fakes), Options(fakes, requestDriven: true))
+            .RunAsync(scenario, 0, 1, null, CancellationToken.None);
+
+        // 60 arrivals, fired a few per scheduler tick, over a pool of 20 taken in turn: about 3 each, and every
+        // client used. A last-in-first-out pool sent every tick through the same few clients and left most of
+        // the others idle, with cursors that went stale.
+        Assert.Equal(60, result.Throughput.Requests + result.Errors.Count);
+        Assert.Equal(20, fakes.All.Count);
+        Assert.All(fakes.All, client => Assert.InRange(client.Counters.Snapshot().Requests, 1, 6));
+    }
+
+    [Fact]
     public async Task RunAsync_OpenModelWithEveryClientBusy_DropsAndCountsArrivals()
     {
         var fakes = new FakeClients();
