@@ -85,4 +85,46 @@ internal sealed class ClientCore
 
     /// <summary>After a stream closed normally (not a failure) the client still has to connect again.</summary>
     public void StreamClosed() => _failed = true;
+
+    /// <summary>
+    /// The streaming clients' life: one connection after another until <paramref name="cancellationToken"/> fires.
+    /// A connection failure is counted by kind and backed off; each next connection resumes from the cursor
+    /// (the caller's <paramref name="connectOnce"/> reads it). Bytes are settled after every connection.
+    /// </summary>
+    /// <param name="connectOnce">Runs one connection to its end; false when it ended in a failure it counted itself.</param>
+    /// <param name="isConnectionFailure">Which exceptions are the network's doing (counted) rather than bugs (thrown).</param>
+    public async Task ReconnectUntilCancelledAsync(
+        Func<CancellationToken, Task<bool>> connectOnce, Func<Exception, bool> isConnectionFailure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                BeginAttempt();
+                var failed = false;
+                try
+                {
+                    failed = !await connectOnce(cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && isConnectionFailure(e))
+                {
+                    Fail(ErrorKinds.Classify(e));
+                    failed = true;
+                }
+                finally
+                {
+                    Meter.Settle();
+                }
+
+                if (failed)
+                {
+                    await Backoff.DelayAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The phase ended: a clean stop.
+        }
+    }
 }

@@ -35,39 +35,15 @@ public sealed class SseClient : IFeedClient
 
     public long Cursor => _core.Checker.Cursor;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _core.ReconnectUntilCancelledAsync(
+            async ct =>
             {
-                _core.BeginAttempt();
-                var failed = false;
-                try
-                {
-                    await ReceiveStreamAsync(cancellationToken);
-                }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsConnectionFailure(e))
-                {
-                    _core.Fail(ErrorKinds.Classify(e));
-                    failed = true;
-                }
-                finally
-                {
-                    _core.Meter.Settle();
-                }
-
-                if (failed)
-                {
-                    await _core.Backoff.DelayAsync(cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The phase ended: a clean stop.
-        }
-    }
+                await ReceiveStreamAsync(ct);
+                return true;
+            },
+            IsConnectionFailure,
+            cancellationToken);
 
     private async Task ReceiveStreamAsync(CancellationToken cancellationToken)
     {

@@ -34,39 +34,8 @@ public sealed class WebSocketClient : IFeedClient
 
     public long Cursor => _core.Checker.Cursor;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                _core.BeginAttempt();
-                var failed = false;
-                try
-                {
-                    failed = !await ReceiveSessionAsync(cancellationToken);
-                }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsConnectionFailure(e))
-                {
-                    _core.Fail(ErrorKinds.Classify(e));
-                    failed = true;
-                }
-                finally
-                {
-                    _core.Meter.Settle();
-                }
-
-                if (failed)
-                {
-                    await _core.Backoff.DelayAsync(cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The phase ended: a clean stop.
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _core.ReconnectUntilCancelledAsync(ReceiveSessionAsync, IsConnectionFailure, cancellationToken);
 
     /// <summary>One session: returns true when it ended cleanly (a close frame), false on a failed upgrade.</summary>
     private async Task<bool> ReceiveSessionAsync(CancellationToken cancellationToken)
