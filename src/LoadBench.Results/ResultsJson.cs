@@ -4,4 +4,4 @@ namespace LoadBench.Results;
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ResultsDocument))]
-public sealed partial class ResultsJson : JsonSerializerContext;
+internal sealed partial class ResultsJson : JsonSerializerContext;
