@@ -13,7 +13,8 @@ public static class LoadBenchCommand
             Drives short polling, long polling, Server-Sent Events and WebSocket against one target on this
             machine and reports latency, bytes per event, throughput, server cost and integrity side by side.
 
-            Start with:  loadbench run scenarios/compare-transports.json
+            Start with:  loadbench run quick                (a built-in scenario, under 30 s; 'loadbench scenarios' lists them)
+                         loadbench run compare-transports   (the main comparison, about 3 minutes)
 
             {ExitCodes.HelpText}
             """)
@@ -25,6 +26,8 @@ public static class LoadBenchCommand
             CompareCommand.Create(),
             GateCommand.Create(),
             BaselineCommand.Create(),
+            ScenariosCommand.Create(),
+            SchemaCommand.Create(),
         };
         return root;
     }

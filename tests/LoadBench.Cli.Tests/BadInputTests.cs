@@ -66,7 +66,7 @@ public sealed class BadInputTests : IDisposable
         var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), "--help");
 
         Assert.Equal(0, run.ExitCode);
-        foreach (var command in new[] { "run", "serve", "demo", "report", "compare" })
+        foreach (var command in new[] { "run", "serve", "demo", "report", "compare", "scenarios", "schema" })
         {
             Assert.Contains(command, run.StandardOutput, StringComparison.Ordinal);
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using LoadBench.Cli.Progress;
+using LoadBench.Cli.Scenarios;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Gate.Baselines;
@@ -14,7 +15,7 @@ using LoadBench.Results;
 namespace LoadBench.Cli.Commands;
 
 /// <summary>
-/// <c>loadbench gate SCENARIO.json --baseline BASELINE.json</c>: runs the scenario file several times and
+/// <c>loadbench gate SCENARIO --baseline BASELINE.json</c>: runs the scenario file (or a built-in one) several times and
 /// judges the trials against the file's thresholds and the baseline (method: docs/gate.md).
 /// </summary>
 internal static class GateCommand
@@ -24,7 +25,7 @@ internal static class GateCommand
 
     public static Command Create()
     {
-        var scenario = new Argument<FileInfo>("SCENARIO.json") { Description = "A scenario file with 'thresholds' (see docs/gate.md)." };
+        var scenario = new Argument<string>("SCENARIO") { Description = ScenarioArgument.Description + " It needs 'thresholds' (see docs/gate.md)." };
         var baseline = new Option<FileInfo?>("--baseline", "-b") { Description = "The baseline to compare with (made by 'loadbench baseline save' or --save-baseline). Needed by relative thresholds." };
         var repeat = new Option<int>("--repeat", "-n")
         {
@@ -44,15 +45,16 @@ internal static class GateCommand
         var allowRemote = new Option<bool>("--allow-non-loopback") { Description = "Allow a --target that is not 127.0.0.0/8, ::1 or localhost. Only for targets you own." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display; only the verdicts." };
         var command = new Command("gate", $"""
-            CI regression gate: run a scenario file N times and judge the trials against the thresholds in the
-            file. Absolute thresholds ('latency/p99 <= 50ms', 'integrity/lost == 0') are checked on all trials
-            taken together. Relative thresholds ('latency/p99 +15%') compare with the baseline's trials: a
-            regression fails only when the median change is beyond the limit AND a one-sided Mann-Whitney U test
-            on the per-trial values says it is not noise (p <= alpha). Writes a table to the console, and
-            Markdown and JUnit XML for CI.
+            CI regression gate: run a scenario file (or a built-in scenario by name) N times and judge the trials
+            against the thresholds in the file. Absolute thresholds ('latency/p99 <= 50ms', 'integrity/lost == 0')
+            are checked on all trials taken together. Relative thresholds ('latency/p99 +15%') compare with the
+            baseline's trials: a regression fails only when the median change is beyond the limit AND a one-sided
+            Mann-Whitney U test on the per-trial values says it is not noise (p <= alpha). Writes a table to the
+            console, and Markdown and JUnit XML for CI.
 
             Examples:
               loadbench gate scenarios/gate.json --baseline results/baselines/gate.json --repeat 5 --junit gate.xml
+              loadbench gate gate --repeat 5 --save-baseline baselines/gate.json
               loadbench gate scenarios/gate.json --repeat 5 --save-baseline results/baselines/gate.json
               loadbench gate scenarios/gate.json -b results/baselines/gate.json --markdown "$GITHUB_STEP_SUMMARY"
 
@@ -70,7 +72,7 @@ internal static class GateCommand
     }
 
     private sealed record GateArguments(
-        FileInfo Scenario, FileInfo? Baseline, int Repeat, double Alpha, DirectoryInfo? Output, FileInfo? JUnit, FileInfo? Markdown,
+        string Scenario, FileInfo? Baseline, int Repeat, double Alpha, DirectoryInfo? Output, FileInfo? JUnit, FileInfo? Markdown,
         FileInfo? SaveBaseline, string? Target, bool AllowRemote, bool Quiet);
 
     private static async Task<int> RunAsync(GateArguments args, CancellationToken cancellationToken)
@@ -92,15 +94,20 @@ internal static class GateCommand
         }
 
         // Everything that can be wrong with the inputs is found before the first trial runs.
+        if (ScenarioSource.Resolve(args.Scenario) is not { } source)
+        {
+            return await UsageAsync(ScenarioSource.NotFound(args.Scenario));
+        }
+
         ScenarioPlan plan;
         IReadOnlyList<Threshold> thresholds;
         var planned = new List<PlannedScenario>();
         try
         {
-            plan = ScenarioFile.Load(args.Scenario.ToString());
+            plan = source.LoadPlan();
             planned.AddRange(plan.Scenarios.Select(s => new PlannedScenario(
                 s.Name, s.Transport, s.DescribeLoad(), s.Feed.RatePerSecond, s.Feed.PayloadBytes, s.WarmUp.TotalSeconds)));
-            thresholds = ThresholdFile.Load(args.Scenario.ToString(), planned);
+            thresholds = source.LoadThresholds(planned);
         }
         catch (Exception e) when (e is ScenarioFileException or ThresholdFileException)
         {
@@ -134,7 +141,7 @@ internal static class GateCommand
         else if (thresholds.OfType<RelativeThreshold>().Any() && args.SaveBaseline is null)
         {
             return await UsageAsync(
-                $"{args.Scenario}: has relative thresholds ({thresholds.OfType<RelativeThreshold>().First().Text}) but no --baseline was given; " +
+                $"{source.DisplayName}: has relative thresholds ({thresholds.OfType<RelativeThreshold>().First().Text}) but no --baseline was given; " +
                 "make one with --save-baseline or 'loadbench baseline save'");
         }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LoadBench.Cli.Progress;
+using LoadBench.Cli.Scenarios;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Reporting;
@@ -8,23 +9,25 @@ using LoadBench.Results;
 
 namespace LoadBench.Cli.Commands;
 
-/// <summary><c>loadbench run SCENARIO.json</c>: runs a scenario file and writes results and reports.</summary>
+/// <summary><c>loadbench run SCENARIO</c>: runs a scenario file (or a built-in one, by name) and writes results and reports.</summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
-        var scenario = new Argument<FileInfo>("SCENARIO.json") { Description = "The scenario file to run (see scenarios/README.md)." };
+        var scenario = new Argument<string>("SCENARIO") { Description = ScenarioArgument.Description };
         var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder for results and reports (default: results/<UTC time>-<scenario>/)." };
         var target = new Option<string?>("--target") { Description = "Use a running target at this URL instead of starting one (loopback only)." };
         var allowRemote = new Option<bool>("--allow-non-loopback") { Description = "Allow a --target that is not 127.0.0.0/8, ::1 or localhost. Only for targets you own." };
         var pinCpus = new Option<bool>("--pin-cpus") { Description = "Pin the target it starts to core 0 and the engine to the others (Linux, taskset)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display; only the result summary." };
         var command = new Command("run", $"""
-            Run a scenario file: start the target (unless --target), drive each scenario's transport, and write
-            results.json, summary.csv, report.md, report.html and plots/ into the output folder.
+            Run a scenario file, or a built-in scenario by name ('loadbench scenarios' lists them): start the
+            target (unless --target), drive each scenario's transport, and write results.json, summary.csv,
+            report.md, report.html and plots/ into the output folder.
 
             Examples:
-              loadbench run scenarios/compare-transports.json
+              loadbench run quick
+              loadbench run compare-transports
               loadbench run scenarios/quick.json --output /tmp/quick
               loadbench run scenarios/fanout.json --target http://127.0.0.1:5080
 
@@ -40,7 +43,7 @@ internal static class RunCommand
     }
 
     private static async Task<int> RunAsync(
-        FileInfo scenarioFile, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, CancellationToken cancellationToken)
+        string scenarioArgument, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, CancellationToken cancellationToken)
     {
         Uri? target = null;
         if (targetText is not null && !Uri.TryCreate(targetText, UriKind.Absolute, out target))
@@ -49,11 +52,17 @@ internal static class RunCommand
             return ExitCodes.UsageError;
         }
 
+        if (ScenarioSource.Resolve(scenarioArgument) is not { } source)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: {ScenarioSource.NotFound(scenarioArgument)}");
+            return ExitCodes.UsageError;
+        }
+
         ScenarioPlan plan;
         try
         {
-            // The path as the user typed it, so errors name the file they know.
-            plan = ScenarioFile.Load(scenarioFile.ToString());
+            // Errors name the path as the user typed it, or the built-in scenario.
+            plan = source.LoadPlan();
         }
         catch (ScenarioFileException e)
         {

@@ -9,14 +9,12 @@ internal static class LoadBenchProcess
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static async Task<Outcome> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<Outcome> RunAsync(TimeSpan timeout, params string[] args) => RunInAsync(RepositoryRoot, timeout, args);
+
+    /// <summary>Runs <c>loadbench</c> in <paramref name="workingDirectory"/>: what a user in that folder would see.</summary>
+    public static Task<Outcome> RunInAsync(string workingDirectory, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loadbench.dll"));
         foreach (var arg in args)
         {
@@ -24,6 +22,19 @@ internal static class LoadBenchProcess
         }
 
         start.Environment["CI"] = "true";
+        return RunAsync(start, timeout);
+    }
+
+    /// <summary>
+    /// Runs any program to its end within <paramref name="timeout"/>; past it the whole process tree is killed and
+    /// the test fails with the output so far.
+    /// </summary>
+    public static async Task<Outcome> RunAsync(ProcessStartInfo start, TimeSpan timeout)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var commandLine = $"{start.FileName} {string.Join(' ', start.ArgumentList)}";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -35,7 +46,7 @@ internal static class LoadBenchProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"loadbench {string.Join(' ', args)} did not finish within {timeout}. Output so far:\n{await stdout}\n{await stderr}");
+            Assert.Fail($"{commandLine} did not finish within {timeout}. Output so far:\n{await stdout}\n{await stderr}");
         }
 
         return new Outcome(process.ExitCode, await stdout, await stderr);
