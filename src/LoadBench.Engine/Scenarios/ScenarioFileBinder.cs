@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LoadBench.Contracts;
+using LoadBench.Syntax.Json;
 
 namespace LoadBench.Engine.Scenarios;
 
@@ -22,10 +23,10 @@ internal sealed partial class ScenarioFileBinder(string file)
     private static readonly string[] OpenStepFields = ["model", "rate", "interval", "during"];
     private static readonly string[] Models = [nameof(KeepConstant), nameof(RampingConstant), nameof(Inject), nameof(RampingInject)];
 
-    private readonly List<ScenarioFileError> _errors = [];
-    private readonly HashSet<ScenarioFileError> _seen = [];
+    private readonly List<JsonSourceError> _errors = [];
+    private readonly HashSet<JsonSourceError> _seen = [];
 
-    public IReadOnlyList<ScenarioFileError> Errors => _errors;
+    public IReadOnlyList<JsonSourceError> Errors => _errors;
 
     [GeneratedRegex(@"\{[^}]*\}")]
     private static partial Regex Placeholder();
@@ -425,7 +426,7 @@ internal sealed partial class ScenarioFileBinder(string file)
             probe = cut > 0 ? probe[..cut] : "";
         }
 
-        return (entry, JsonSourceTree.Join(entry.Path, field));
+        return (entry, JsonSourceReader.Join(entry.Path, field));
     }
 
     private void CheckFields(JsonSourceObject obj, string[] allowed)
@@ -434,8 +435,8 @@ internal sealed partial class ScenarioFileBinder(string file)
         {
             var hint = allowed.FirstOrDefault(a => a.Equals(property.Name, StringComparison.OrdinalIgnoreCase))
                 ?? allowed.FirstOrDefault(a => Distance(a.ToUpperInvariant(), property.Name.ToUpperInvariant()) <= 2);
-            var field = JsonSourceTree.Join(obj.Path, property.Name);
-            AddError(new ScenarioFileError(file, property.Line, property.Column, field,
+            var field = JsonSourceReader.Join(obj.Path, property.Name);
+            AddError(new JsonSourceError(file, property.Line, property.Column, field,
                 $"unknown field{(hint is null ? "" : $" (did you mean '{hint}'?)")}; expected one of {string.Join(", ", allowed)}"));
         }
     }
@@ -497,7 +498,7 @@ internal sealed partial class ScenarioFileBinder(string file)
     private static partial Regex NonWord();
 
     private void Error(JsonSourceNode at, string field, string message) =>
-        AddError(new ScenarioFileError(file, at.Line, at.Column, field, message));
+        AddError(new JsonSourceError(file, at.Line, at.Column, field, message));
 
     private T? ErrorAnd<T>(JsonSourceNode at, string field, string message)
         where T : class
@@ -506,7 +507,7 @@ internal sealed partial class ScenarioFileBinder(string file)
         return null;
     }
 
-    private void AddError(ScenarioFileError error)
+    private void AddError(JsonSourceError error)
     {
         // Defaults are shared by every scenario and lists expand one entry into many: report each problem once.
         if (_seen.Add(error))

@@ -1,5 +1,6 @@
 using System.Text;
 using LoadBench.Engine.Scenarios;
+using LoadBench.Syntax.Json;
 
 namespace LoadBench.Engine.Tests.Scenarios;
 
@@ -9,7 +10,7 @@ public sealed class ScenarioFileTests
 
     private static ScenarioPlan Parse(string json) => ScenarioFile.Parse(Encoding.UTF8.GetBytes(json), File);
 
-    private static ScenarioFileError SingleError(string json)
+    private static JsonSourceError SingleError(string json)
     {
         var ex = Assert.Throws<ScenarioFileException>(() => Parse(json));
         return Assert.Single(ex.Errors);
@@ -76,6 +77,37 @@ public sealed class ScenarioFileTests
         Assert.Equal(4, error.Line);
         Assert.StartsWith($"{File}:4:", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("malformed JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_FieldWrittenTwice_IsRefusedWithFileLineAndField()
+    {
+        var error = SingleError("""
+            {
+              "defaults": { "feed": { "ratePerSecond": 1, "payloadBytes": 10 } },
+              "scenarios": [
+                { "name": "a", "transport": "sse",
+                  "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ],
+                  "transport": "ws" }
+              ]
+            }
+            """);
+
+        Assert.Equal((File, 6, 7, "scenarios[0].transport"), (error.File, error.Line, error.Column, error.Field));
+        Assert.Equal($"{File}:6:7: field 'scenarios[0].transport': is written twice (first at line 4); keep one", error.ToString());
+    }
+
+    [Fact]
+    public void Parse_ContentAfterTheDocument_IsRefusedWithFileAndLine()
+    {
+        var error = SingleError("""
+            { "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            ,{ "scenarios": [] }
+            """);
+
+        Assert.Equal((File, 3, 1), (error.File, error.Line, error.Column));
+        Assert.Equal($"{File}:3:1: unexpected content after the end of the JSON document", error.ToString());
     }
 
     [Fact]
