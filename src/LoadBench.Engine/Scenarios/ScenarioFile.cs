@@ -43,12 +43,16 @@ public static class ScenarioFile
         }
 
         var binder = new ScenarioFileBinder(displayPath);
-        var (name, scenarios) = binder.Bind(root);
+        var (name, description, requires, scenarios) = binder.Bind(root);
         if (binder.Errors.Count > 0)
         {
             throw new ScenarioFileException(binder.Errors);
         }
 
-        return new ScenarioPlan(name, ScenarioPlan.HashBytes(bytes), scenarios, displayPath);
+        return new ScenarioPlan(name, ScenarioPlan.HashBytes(bytes), scenarios, displayPath)
+        {
+            Description = description,
+            Requires = requires,
+        };
     }
 }
