@@ -1,3 +1,5 @@
+using LoadBench.Syntax.Json;
+
 namespace LoadBench.Engine.Scenarios;
 
 /// <summary>
@@ -17,7 +19,7 @@ public static class ScenarioFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ScenarioFileException([new ScenarioFileError(path, 1, 1, "", $"cannot read the scenario file: {ex.Message}")]);
+            throw new ScenarioFileException([new JsonSourceError(path, 1, 1, "", $"cannot read the scenario file: {ex.Message}")]);
         }
 
         return Parse(bytes, path);
@@ -33,20 +35,24 @@ public static class ScenarioFile
         JsonSourceNode root;
         try
         {
-            root = JsonSourceTree.Parse(bytes);
+            root = JsonSourceReader.Parse(bytes, displayPath);
         }
-        catch (JsonSourceSyntaxException ex)
+        catch (JsonSourceException ex)
         {
-            throw new ScenarioFileException([new ScenarioFileError(displayPath, ex.Line, ex.Column, "", ex.Message)]);
+            throw new ScenarioFileException([ex.Error]);
         }
 
         var binder = new ScenarioFileBinder(displayPath);
-        var (name, scenarios) = binder.Bind(root);
+        var (name, description, requires, scenarios) = binder.Bind(root);
         if (binder.Errors.Count > 0)
         {
             throw new ScenarioFileException(binder.Errors);
         }
 
-        return new ScenarioPlan(name, ScenarioPlan.HashBytes(bytes), scenarios, displayPath);
+        return new ScenarioPlan(name, ScenarioPlan.HashBytes(bytes), scenarios, displayPath)
+        {
+            Description = description,
+            Requires = requires,
+        };
     }
 }

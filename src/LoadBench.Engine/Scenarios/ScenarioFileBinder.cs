@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LoadBench.Contracts;
+using LoadBench.Syntax.Json;
 
 namespace LoadBench.Engine.Scenarios;
 
@@ -12,35 +13,30 @@ namespace LoadBench.Engine.Scenarios;
 /// </summary>
 internal sealed partial class ScenarioFileBinder(string file)
 {
-    // "thresholds" belongs to the CI gate (docs/gate.md), which reads it from the file itself: skipped here.
-    private static readonly string[] RootFields = ["name", "description", "defaults", "scenarios", "thresholds"];
-    private static readonly string[] EntryFields =
-        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll"];
-    private static readonly string[] DefaultFields = EntryFields.Where(f => f is not ("name" or "description")).ToArray();
-    private static readonly string[] FeedFields = ["ratePerSecond", "payloadBytes"];
-    private static readonly string[] ClosedStepFields = ["model", "copies", "during"];
-    private static readonly string[] OpenStepFields = ["model", "rate", "interval", "during"];
     private static readonly string[] Models = [nameof(KeepConstant), nameof(RampingConstant), nameof(Inject), nameof(RampingInject)];
 
-    private readonly List<ScenarioFileError> _errors = [];
-    private readonly HashSet<ScenarioFileError> _seen = [];
+    private readonly List<JsonSourceError> _errors = [];
+    private readonly HashSet<JsonSourceError> _seen = [];
 
-    public IReadOnlyList<ScenarioFileError> Errors => _errors;
+    // Problems met, repeats included: an entry is complete when reading it met none, even one already listed.
+    private int _problems;
+
+    public IReadOnlyList<JsonSourceError> Errors => _errors;
 
     [GeneratedRegex(@"\{[^}]*\}")]
     private static partial Regex Placeholder();
 
-    public (string Name, IReadOnlyList<Scenario> Scenarios) Bind(JsonSourceNode root)
+    public (string Name, string? Description, IReadOnlyList<string> Requires, IReadOnlyList<Scenario> Scenarios) Bind(JsonSourceNode root)
     {
         var scenarios = new List<Scenario>();
         var planName = DefaultPlanName();
         if (root is not JsonSourceObject rootObject)
         {
             Error(root, "", $"a scenario file is a JSON object with 'scenarios' (see scenarios/README.md), got {root.Describe()}");
-            return (planName, scenarios);
+            return (planName, null, [], scenarios);
         }
 
-        CheckFields(rootObject, RootFields);
+        CheckFields(rootObject, ScenarioFileFields.Root);
         if (rootObject["name"] is { } nameNode && String(nameNode) is { } name)
         {
             if (ScenarioValidator.IsSnakeCase(name))
@@ -53,10 +49,14 @@ internal sealed partial class ScenarioFileBinder(string file)
             }
         }
 
-        if (rootObject["description"] is { } description)
+        // Only for editors (scenarios/scenario.schema.json): any string will do.
+        if (rootObject["$schema"] is { } schema)
         {
-            String(description);
+            String(schema);
         }
+
+        var description = rootObject["description"] is { } descriptionNode ? String(descriptionNode) : null;
+        var requires = Requires(rootObject["requires"]);
 
         var defaults = rootObject["defaults"] switch
         {
@@ -66,10 +66,10 @@ internal sealed partial class ScenarioFileBinder(string file)
         };
         if (defaults is not null)
         {
-            CheckFields(defaults, DefaultFields);
+            CheckFields(defaults, ScenarioFileFields.Defaults);
             if (defaults["feed"] is JsonSourceObject feedDefaults)
             {
-                CheckFields(feedDefaults, FeedFields);
+                CheckFields(feedDefaults, ScenarioFileFields.Feed);
             }
         }
 
@@ -106,7 +106,47 @@ internal sealed partial class ScenarioFileBinder(string file)
                 break;
         }
 
-        return (planName, scenarios);
+        return (planName, description, requires, scenarios);
+    }
+
+    /// <summary>What the file's scenarios need beyond the target (a listing of scenarios shows it).</summary>
+    private List<string> Requires(JsonSourceNode? node)
+    {
+        var requires = new List<string>();
+        var known = string.Join(", ", ScenarioFileFields.Requirements);
+        if (node is null)
+        {
+            return requires;
+        }
+
+        if (node is not JsonSourceArray list)
+        {
+            Error(node, node.Path, $"must be a list of what the scenarios need beyond the target ({known}), got {node.Describe()}");
+            return requires;
+        }
+
+        foreach (var item in list.Items)
+        {
+            if (String(item) is not { } need)
+            {
+                continue;
+            }
+
+            if (!ScenarioFileFields.Requirements.Contains(need))
+            {
+                Error(item, item.Path, $"unknown requirement \"{need}\"; expected one of {known}");
+            }
+            else if (requires.Contains(need))
+            {
+                Error(item, item.Path, $"\"{need}\" is listed twice");
+            }
+            else
+            {
+                requires.Add(need);
+            }
+        }
+
+        return requires;
     }
 
     private IEnumerable<(Scenario Scenario, JsonSourceNode NameAt)> BindEntry(JsonSourceNode entryNode, JsonSourceObject? defaults)
@@ -117,10 +157,10 @@ internal sealed partial class ScenarioFileBinder(string file)
             yield break;
         }
 
-        CheckFields(entry, EntryFields);
+        CheckFields(entry, ScenarioFileFields.Entry);
         if (entry["feed"] is JsonSourceObject feedOverride)
         {
-            CheckFields(feedOverride, FeedFields);
+            CheckFields(feedOverride, ScenarioFileFields.Feed);
         }
 
         JsonSourceNode? Find(string field) => entry[field] ?? defaults?[field];
@@ -134,7 +174,9 @@ internal sealed partial class ScenarioFileBinder(string file)
             }
         }
 
-        var errorsBefore = _errors.Count;
+        // Everything is read and checked even when something is missing, so one run names every problem;
+        // only a complete entry becomes scenarios.
+        var problemsBefore = _problems;
         var nameNode = entry["name"];
         var nameTemplate = nameNode is null ? null : String(nameNode);
         if (nameNode is null)
@@ -143,9 +185,9 @@ internal sealed partial class ScenarioFileBinder(string file)
         }
 
         var transports = Axis(Find("transport"), entry, $"{entry.Path}.transport", "one of poll, longpoll, sse, ws (or a list of them)", String);
-        var copies = Axis<int>(Find("copies"), entry, null, "", Int);
-        var rates = Axis<double>(FindFeed("ratePerSecond"), entry, $"{entry.Path}.feed.ratePerSecond", "the feed's events per second (or a list)", Number);
-        var pollIntervals = Axis<TimeSpan>(Find("pollInterval"), entry, null, "", Duration);
+        var copies = Axis<int>(Find("copies"), entry, null, "", Int, 0);
+        var rates = Axis<double>(FindFeed("ratePerSecond"), entry, $"{entry.Path}.feed.ratePerSecond", "the feed's events per second (or a list)", Number, 0);
+        var pollIntervals = Axis<TimeSpan>(Find("pollInterval"), entry, null, "", Duration, new ClientSpec().PollInterval);
 
         var payloadNode = FindFeed("payloadBytes");
         var payload = payloadNode is null ? null : Int(payloadNode);
@@ -173,13 +215,7 @@ internal sealed partial class ScenarioFileBinder(string file)
             Error(loadNode, loadNode.Path, $"must be a list of load steps, got {loadNode.Describe()}");
         }
 
-        if (_errors.Count > errorsBefore || transports is null || rates is null || copies is null || pollIntervals is null
-            || nameTemplate is null || payload is null || warmUp is null || longPoll is null || maxPerPoll is null
-            || (clientsNode is not null && clients is null))
-        {
-            yield break;
-        }
-
+        var complete = _problems == problemsBefore;
         foreach (var transport in transports)
         foreach (var copy in copies)
         foreach (var rate in rates)
@@ -187,149 +223,140 @@ internal sealed partial class ScenarioFileBinder(string file)
         {
             var origins = new Dictionary<string, JsonSourceNode>(StringComparer.Ordinal)
             {
-                ["name"] = nameNode!,
                 ["transport"] = transport.Node ?? entry,
                 ["feed.ratePerSecond"] = rate.Node ?? entry,
-                ["feed.payloadBytes"] = payloadNode!,
-                ["load"] = loadNode!,
             };
+            AddOrigin(origins, "name", nameNode);
+            AddOrigin(origins, "feed.payloadBytes", payloadNode);
+            AddOrigin(origins, "load", loadNode);
             AddOrigin(origins, "warmUp", warmUpNode);
             AddOrigin(origins, "longPollTimeout", longPollNode);
             AddOrigin(origins, "maxPerPoll", maxPerPollNode);
             AddOrigin(origins, "clients", clientsNode);
             AddOrigin(origins, "pollInterval", pollInterval.Node);
 
-            var steps = BindSteps((JsonSourceArray)loadNode!, copy, origins);
-            if (steps is null)
-            {
-                continue;
-            }
-
-            var name = ExpandName(nameTemplate, nameNode!, transport.Value, copy.Value, rate.Value, pollInterval.Value, copy.Node is not null);
-            if (name is null)
-            {
-                continue;
-            }
-
-            var scenario = new Scenario
+            var problemsBeforeCombination = _problems;
+            var steps = loadNode is JsonSourceArray load ? BindSteps(load, copy, origins) : null;
+            var name = nameTemplate is null ? null : ExpandName(nameTemplate, nameNode!, transport, copy, rate, pollInterval);
+            var draft = new ScenarioDraft
             {
                 Name = name,
-                Transport = transport.Value,
+                Transport = transport.Known ? transport.Value : null,
                 Load = steps,
-                Feed = new FeedSpec(rate.Value, payload.Value),
-                WarmUp = warmUp.Value,
-                Client = new ClientSpec
-                {
-                    PollInterval = pollInterval.Node is null ? new ClientSpec().PollInterval : pollInterval.Value,
-                    LongPollTimeout = longPoll.Value,
-                    MaxPerPoll = maxPerPoll.Value,
-                },
+                RatePerSecond = rate.Known ? rate.Value : null,
+                PayloadBytes = payload,
+                WarmUp = warmUp,
+                PollInterval = pollInterval.Known ? pollInterval.Value : null,
+                LongPollTimeout = longPoll,
+                MaxPerPoll = maxPerPoll,
                 OpenModelClients = clients,
             };
 
-            var issues = ScenarioValidator.Validate(scenario);
+            var issues = ScenarioValidator.Validate(draft);
             foreach (var issue in issues)
             {
                 var (node, field) = Locate(origins, issue.Field, entry);
                 Error(node, field, issue.Message);
             }
 
-            if (issues.Count == 0)
+            if (complete && _problems == problemsBeforeCombination)
             {
-                yield return (scenario, nameNode!);
+                yield return (new Scenario
+                {
+                    Name = name!,
+                    Transport = transport.Value,
+                    Load = steps!.Select(step => step!).ToList(),
+                    Feed = new FeedSpec(rate.Value, payload!.Value),
+                    WarmUp = warmUp!.Value,
+                    Client = new ClientSpec
+                    {
+                        PollInterval = pollInterval.Value,
+                        LongPollTimeout = longPoll!.Value,
+                        MaxPerPoll = maxPerPoll!.Value,
+                    },
+                    OpenModelClients = clients,
+                }, nameNode!);
             }
         }
     }
 
-    private List<LoadSimulation>? BindSteps(JsonSourceArray load, AxisValue<int> copies, Dictionary<string, JsonSourceNode> origins)
+    /// <summary>The steps of one expanded scenario; a step that cannot be read is null (and reported).</summary>
+    private List<LoadSimulation?> BindSteps(JsonSourceArray load, AxisValue<int> copies, Dictionary<string, JsonSourceNode> origins) =>
+        load.Items.Select((item, i) => BindStep(item, $"load[{i}]", copies, origins)).ToList();
+
+    private LoadSimulation? BindStep(JsonSourceNode item, string at, AxisValue<int> copies, Dictionary<string, JsonSourceNode> origins)
     {
-        var steps = new List<LoadSimulation>();
-        var ok = true;
-        for (var i = 0; i < load.Items.Count; i++)
+        if (item is not JsonSourceObject step)
         {
-            var at = $"load[{i}]";
-            if (load.Items[i] is not JsonSourceObject step)
-            {
-                Error(load.Items[i], load.Items[i].Path, $"must be a load step object such as {{ \"model\": \"KeepConstant\", \"copies\": 10, \"during\": \"10s\" }}, got {load.Items[i].Describe()}");
-                ok = false;
-                continue;
-            }
-
-            origins[at] = step;
-            var modelNode = step["model"];
-            var model = modelNode is null ? null : String(modelNode);
-            if (modelNode is null)
-            {
-                Error(step, $"{step.Path}.model", $"is required: one of {string.Join(", ", Models)}");
-                ok = false;
-                continue;
-            }
-
-            if (model is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (!Models.Contains(model))
-            {
-                var hint = Models.FirstOrDefault(m => m.Equals(model, StringComparison.OrdinalIgnoreCase));
-                Error(modelNode, modelNode.Path, $"unknown model \"{model}\"; expected one of {string.Join(", ", Models)}{(hint is null ? "" : $" (did you mean \"{hint}\"?)")}");
-                ok = false;
-                continue;
-            }
-
-            var open = model is nameof(Inject) or nameof(RampingInject);
-            CheckFields(step, open ? OpenStepFields : ClosedStepFields);
-            var during = Required(step, "during", "how long the step lasts, e.g. \"10s\"", Duration, origins, at);
-            if (open)
-            {
-                var rate = Required(step, "rate", "requests per interval", Int, origins, at);
-                var intervalNode = step["interval"];
-                var interval = intervalNode is null ? TimeSpan.FromSeconds(1) : Duration(intervalNode);
-                AddOrigin(origins, $"{at}.interval", intervalNode);
-                if (rate is null || during is null || interval is null)
-                {
-                    ok = false;
-                    continue;
-                }
-
-                steps.Add(model == nameof(Inject)
-                    ? new Inject(rate.Value, interval.Value, during.Value)
-                    : new RampingInject(rate.Value, interval.Value, during.Value));
-            }
-            else
-            {
-                int? copyCount;
-                if (step["copies"] is { } copiesNode)
-                {
-                    copyCount = Int(copiesNode);
-                    origins[$"{at}.copies"] = copiesNode;
-                }
-                else if (copies.Node is not null)
-                {
-                    copyCount = copies.Value;
-                    origins[$"{at}.copies"] = copies.Node;
-                }
-                else
-                {
-                    Error(step, $"{step.Path}.copies", "is required: how many clients (set it in the step, or give the scenario a 'copies' value or list)");
-                    copyCount = null;
-                }
-
-                if (copyCount is null || during is null)
-                {
-                    ok = false;
-                    continue;
-                }
-
-                steps.Add(model == nameof(KeepConstant)
-                    ? new KeepConstant(copyCount.Value, during.Value)
-                    : new RampingConstant(copyCount.Value, during.Value));
-            }
+            Error(item, item.Path, $"must be a load step object such as {{ \"model\": \"KeepConstant\", \"copies\": 10, \"during\": \"10s\" }}, got {item.Describe()}");
+            return null;
         }
 
-        return ok ? steps : null;
+        origins[at] = step;
+        var modelNode = step["model"];
+        if (modelNode is null)
+        {
+            Error(step, $"{step.Path}.model", $"is required: one of {string.Join(", ", Models)}");
+            return null;
+        }
+
+        if (String(modelNode) is not { } model)
+        {
+            return null;
+        }
+
+        if (!Models.Contains(model))
+        {
+            var hint = Models.FirstOrDefault(m => m.Equals(model, StringComparison.OrdinalIgnoreCase));
+            Error(modelNode, modelNode.Path, $"unknown model \"{model}\"; expected one of {string.Join(", ", Models)}{(hint is null ? "" : $" (did you mean \"{hint}\"?)")}");
+            return null;
+        }
+
+        var open = model is nameof(Inject) or nameof(RampingInject);
+        CheckFields(step, open ? ScenarioFileFields.OpenStep : ScenarioFileFields.ClosedStep);
+        var during = Required(step, "during", "how long the step lasts, e.g. \"10s\"", Duration, origins, at);
+        if (open)
+        {
+            var rate = Required(step, "rate", "requests per interval", Int, origins, at);
+            var intervalNode = step["interval"];
+            var interval = intervalNode is null ? TimeSpan.FromSeconds(1) : Duration(intervalNode);
+            AddOrigin(origins, $"{at}.interval", intervalNode);
+            if (rate is null || during is null || interval is null)
+            {
+                return null;
+            }
+
+            return model == nameof(Inject)
+                ? new Inject(rate.Value, interval.Value, during.Value)
+                : new RampingInject(rate.Value, interval.Value, during.Value);
+        }
+
+        int? copyCount;
+        if (step["copies"] is { } copiesNode)
+        {
+            copyCount = Int(copiesNode);
+            origins[$"{at}.copies"] = copiesNode;
+        }
+        else if (copies.Node is not null)
+        {
+            // The scenario's 'copies' (unknown when that value could not be read: reported there already).
+            copyCount = copies.Known ? copies.Value : null;
+            origins[$"{at}.copies"] = copies.Node;
+        }
+        else
+        {
+            Error(step, $"{step.Path}.copies", "is required: how many clients (set it in the step, or give the scenario a 'copies' value or list)");
+            copyCount = null;
+        }
+
+        if (copyCount is null || during is null)
+        {
+            return null;
+        }
+
+        return model == nameof(KeepConstant)
+            ? new KeepConstant(copyCount.Value, during.Value)
+            : new RampingConstant(copyCount.Value, during.Value);
     }
 
     private T? Required<T>(JsonSourceObject obj, string field, string what, Func<JsonSourceNode, T?> read, Dictionary<string, JsonSourceNode> origins, string at)
@@ -346,15 +373,17 @@ internal sealed partial class ScenarioFileBinder(string file)
     }
 
     /// <summary>A field that may be one value or a list of values (one scenario per value). Absent → one
-    /// value with no node (the built-in default), unless <paramref name="requiredField"/> says it must exist.</summary>
-    private List<AxisValue<T>>? Axis<T>(JsonSourceNode? node, JsonSourceObject entry, string? requiredField, string what, Func<JsonSourceNode, T?> read)
+    /// value with no node (<paramref name="fallback"/>, the built-in default), unless
+    /// <paramref name="requiredField"/> says it must exist. Values that cannot be read are reported and left
+    /// out; when none is left, one unknown value stands for them so the rest of the entry is still checked.</summary>
+    private List<AxisValue<T>> Axis<T>(JsonSourceNode? node, JsonSourceObject entry, string? requiredField, string what, Func<JsonSourceNode, T?> read, T fallback)
         where T : struct =>
-        AxisCore(node, entry, requiredField, what, n => read(n) is { } v ? new AxisValue<T>(v, n) : (AxisValue<T>?)null, default!);
+        AxisCore(node, entry, requiredField, what, n => read(n) is { } v ? new AxisValue<T>(v, n) : (AxisValue<T>?)null, fallback);
 
-    private List<AxisValue<string>>? Axis(JsonSourceNode? node, JsonSourceObject entry, string requiredField, string what, Func<JsonSourceNode, string?> read) =>
+    private List<AxisValue<string>> Axis(JsonSourceNode? node, JsonSourceObject entry, string requiredField, string what, Func<JsonSourceNode, string?> read) =>
         AxisCore(node, entry, requiredField, what, n => read(n) is { } v ? new AxisValue<string>(v, n) : (AxisValue<string>?)null, "");
 
-    private List<AxisValue<T>>? AxisCore<T>(
+    private List<AxisValue<T>> AxisCore<T>(
         JsonSourceNode? node, JsonSourceObject entry, string? requiredField, string what, Func<JsonSourceNode, AxisValue<T>?> read, T fallback)
     {
         if (node is null)
@@ -362,7 +391,7 @@ internal sealed partial class ScenarioFileBinder(string file)
             if (requiredField is not null)
             {
                 Error(entry, requiredField, $"is required (here or in defaults): {what}");
-                return null;
+                return [new AxisValue<T>(fallback, null, Known: false)];
             }
 
             return [new AxisValue<T>(fallback, null)];
@@ -372,35 +401,45 @@ internal sealed partial class ScenarioFileBinder(string file)
         if (items.Count == 0)
         {
             Error(node, node.Path, "an empty list expands to no scenario; give at least one value");
-            return null;
+            return [new AxisValue<T>(fallback, node, Known: false)];
         }
 
-        var values = items.Select(read).ToList();
-        return values.All(v => v is not null) ? values.Select(v => v!.Value).ToList() : null;
+        var values = items.Select(read).Where(v => v is not null).Select(v => v!.Value).ToList();
+        return values.Count > 0 ? values : [new AxisValue<T>(fallback, node, Known: false)];
     }
 
-    private string? ExpandName(string template, JsonSourceNode at, string? transport, int copies, double rate, TimeSpan pollInterval, bool hasCopies)
+    /// <summary>The name with its placeholders filled in; null when a placeholder is unknown (reported) or its
+    /// value could not be read (reported where it was written).</summary>
+    private string? ExpandName(
+        string template, JsonSourceNode at, AxisValue<string> transport, AxisValue<int> copies, AxisValue<double> rate, AxisValue<TimeSpan> pollInterval)
     {
         var failed = false;
+        var unknown = false;
+        string Fill<T>(AxisValue<T> value, Func<T, string> format)
+        {
+            unknown |= !value.Known;
+            return value.Known ? format(value.Value) : "";
+        }
+
         var name = Placeholder().Replace(template, match =>
         {
             switch (match.Value)
             {
                 case "{transport}":
-                    return transport ?? "";
-                case "{copies}" when hasCopies:
-                    return copies.ToString(CultureInfo.InvariantCulture);
+                    return Fill(transport, t => t);
+                case "{copies}" when copies.Node is not null:
+                    return Fill(copies, c => c.ToString(CultureInfo.InvariantCulture));
                 case "{rate}":
-                    return rate.ToString(CultureInfo.InvariantCulture).Replace('.', '_');
+                    return Fill(rate, r => r.ToString(CultureInfo.InvariantCulture).Replace('.', '_'));
                 case "{pollInterval}":
-                    return $"{(long)pollInterval.TotalMilliseconds}ms";
+                    return Fill(pollInterval, p => $"{(long)p.TotalMilliseconds}ms");
                 default:
                     failed = true;
                     Error(at, at.Path, $"unknown placeholder {match.Value}; use {{transport}}, {{copies}} (when the scenario has 'copies'), {{rate}} or {{pollInterval}}");
                     return match.Value;
             }
         });
-        return failed ? null : name;
+        return failed || unknown ? null : name;
     }
 
     private static void AddOrigin(Dictionary<string, JsonSourceNode> origins, string field, JsonSourceNode? node)
@@ -425,17 +464,17 @@ internal sealed partial class ScenarioFileBinder(string file)
             probe = cut > 0 ? probe[..cut] : "";
         }
 
-        return (entry, JsonSourceTree.Join(entry.Path, field));
+        return (entry, JsonSourceReader.Join(entry.Path, field));
     }
 
-    private void CheckFields(JsonSourceObject obj, string[] allowed)
+    private void CheckFields(JsonSourceObject obj, IReadOnlyList<string> allowed)
     {
         foreach (var property in obj.Properties.Where(p => !allowed.Contains(p.Name)))
         {
             var hint = allowed.FirstOrDefault(a => a.Equals(property.Name, StringComparison.OrdinalIgnoreCase))
                 ?? allowed.FirstOrDefault(a => Distance(a.ToUpperInvariant(), property.Name.ToUpperInvariant()) <= 2);
-            var field = JsonSourceTree.Join(obj.Path, property.Name);
-            AddError(new ScenarioFileError(file, property.Line, property.Column, field,
+            var field = JsonSourceReader.Join(obj.Path, property.Name);
+            AddError(new JsonSourceError(file, property.Line, property.Column, field,
                 $"unknown field{(hint is null ? "" : $" (did you mean '{hint}'?)")}; expected one of {string.Join(", ", allowed)}"));
         }
     }
@@ -497,7 +536,7 @@ internal sealed partial class ScenarioFileBinder(string file)
     private static partial Regex NonWord();
 
     private void Error(JsonSourceNode at, string field, string message) =>
-        AddError(new ScenarioFileError(file, at.Line, at.Column, field, message));
+        AddError(new JsonSourceError(file, at.Line, at.Column, field, message));
 
     private T? ErrorAnd<T>(JsonSourceNode at, string field, string message)
         where T : class
@@ -506,8 +545,9 @@ internal sealed partial class ScenarioFileBinder(string file)
         return null;
     }
 
-    private void AddError(ScenarioFileError error)
+    private void AddError(JsonSourceError error)
     {
+        _problems++;
         // Defaults are shared by every scenario and lists expand one entry into many: report each problem once.
         if (_seen.Add(error))
         {
@@ -533,5 +573,7 @@ internal sealed partial class ScenarioFileBinder(string file)
         return previous[b.Length];
     }
 
-    private readonly record struct AxisValue<T>(T Value, JsonSourceNode? Node);
+    /// <summary>One value of a list-valued field and where it was written (null: the built-in default).
+    /// <see cref="Known"/> is false when the field was missing or unreadable: a stand-in, never run.</summary>
+    private readonly record struct AxisValue<T>(T Value, JsonSourceNode? Node, bool Known = true);
 }

@@ -1,17 +1,6 @@
-namespace LoadBench.Engine.Scenarios;
+using LoadBench.Syntax.Json;
 
-/// <summary>One problem in a scenario file, at a place a person can find.</summary>
-/// <param name="File">The path as given.</param>
-/// <param name="Line">1-based line.</param>
-/// <param name="Column">1-based column.</param>
-/// <param name="Field">JSON path of the field, e.g. <c>scenarios[1].load[0].copies</c>; empty for syntax errors.</param>
-/// <param name="Message">What is wrong, and what is expected.</param>
-public sealed record ScenarioFileError(string File, int Line, int Column, string Field, string Message)
-{
-    /// <summary><c>scenarios/bad.json:7:21: field 'scenarios[1].load[0].copies': must be a positive integer, got -3</c></summary>
-    public override string ToString() =>
-        Field.Length == 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}:{Line}:{Column}: field '{Field}': {Message}";
-}
+namespace LoadBench.Engine.Scenarios;
 
 /// <summary>
 /// A scenario file that cannot be run. <see cref="Exception.Message"/> lists every problem found, one per line,
@@ -19,8 +8,8 @@ public sealed record ScenarioFileError(string File, int Line, int Column, string
 /// </summary>
 public sealed class ScenarioFileException : Exception
 {
-    public ScenarioFileException(IReadOnlyList<ScenarioFileError> errors)
-        : base(string.Join(Environment.NewLine, (errors ?? throw new ArgumentNullException(nameof(errors))).Select(e => e.ToString())))
+    public ScenarioFileException(IReadOnlyList<JsonSourceError> errors)
+        : base(JsonSourceError.Lines(errors ?? throw new ArgumentNullException(nameof(errors))))
     {
         Errors = errors;
     }
@@ -42,5 +31,5 @@ public sealed class ScenarioFileException : Exception
         Errors = [];
     }
 
-    public IReadOnlyList<ScenarioFileError> Errors { get; }
+    public IReadOnlyList<JsonSourceError> Errors { get; }
 }

@@ -11,6 +11,13 @@ namespace LoadBench.Engine.Scenarios;
 /// <param name="SourcePath">The file it came from, if any.</param>
 public sealed record ScenarioPlan(string Name, string Hash, IReadOnlyList<Scenario> Scenarios, string? SourcePath = null)
 {
+    /// <summary>The file's <c>description</c>: what the plan is for, in a sentence or two.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>What the scenarios need beyond the target (the file's <c>requires</c>): <c>nginx</c>,
+    /// <c>nats</c>; empty when the target alone will do.</summary>
+    public IReadOnlyList<string> Requires { get; init; } = [];
+
     /// <summary>A plan built in code; its hash covers each scenario's description so equal plans hash equal.</summary>
     public static ScenarioPlan FromScenarios(string name, IReadOnlyList<Scenario> scenarios)
     {

@@ -25,63 +25,86 @@ public static partial class ScenarioValidator
     public static IReadOnlyList<ScenarioIssue> Validate(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
+        return Validate(ScenarioDraft.Of(scenario));
+    }
+
+    /// <summary>Every rule whose inputs are known; a rule that needs a missing field is skipped (the loader
+    /// reported the missing field itself).</summary>
+    internal static IReadOnlyList<ScenarioIssue> Validate(ScenarioDraft scenario)
+    {
         var issues = new List<ScenarioIssue>();
         void Fail(string field, string message) => issues.Add(new ScenarioIssue(field, message));
 
-        if (!IsSnakeCase(scenario.Name) || scenario.Name.Length > 100)
+        if (scenario.Name is { } name && (!IsSnakeCase(name) || name.Length > 100))
         {
-            Fail("name", $"must be snake_case (lower-case letters, digits and single underscores, starting with a letter, at most 100 characters), got \"{scenario.Name}\"");
+            Fail("name", $"must be snake_case (lower-case letters, digits and single underscores, starting with a letter, at most 100 characters), got \"{name}\"");
         }
 
         var streaming = scenario.Transport is TransportIds.Sse or TransportIds.WebSocket;
-        if (!TransportIds.All.Contains(scenario.Transport))
+        if (scenario.Transport is { } transport && !TransportIds.All.Contains(transport))
         {
-            Fail("transport", $"must be one of {string.Join(", ", TransportIds.All)}, got \"{scenario.Transport}\"");
+            Fail("transport", $"must be one of {string.Join(", ", TransportIds.All)}, got \"{transport}\"");
         }
 
-        if (scenario.Load.Count == 0)
+        // Open or closed is set by the first step; with no step at all the scenario is neither (not open).
+        bool? open = scenario.Load switch
         {
-            Fail("load", "must hold at least one step, e.g. { \"model\": \"KeepConstant\", \"copies\": 10, \"during\": \"10s\" }");
-        }
-
-        for (var i = 0; i < scenario.Load.Count; i++)
+            null => null,
+            [] => false,
+            var steps => steps.FirstOrDefault(step => step is not null)?.IsOpen,
+        };
+        if (scenario.Load is { } load)
         {
-            ValidateStep(scenario.Load[i], $"load[{i}]", Fail);
-            if (scenario.Load[i].IsOpen != scenario.Load[0].IsOpen)
+            if (load.Count == 0)
             {
-                Fail($"load[{i}]", $"cannot mix open ({nameof(Inject)}, {nameof(RampingInject)}) and closed ({nameof(KeepConstant)}, {nameof(RampingConstant)}) models in one scenario; split it into two scenarios");
+                Fail("load", "must hold at least one step, e.g. { \"model\": \"KeepConstant\", \"copies\": 10, \"during\": \"10s\" }");
             }
-            else if (scenario.Load[i].IsOpen && streaming)
+
+            for (var i = 0; i < load.Count; i++)
             {
-                Fail($"load[{i}]", $"{scenario.Load[i].Model} is an open model (requests per interval) and only fits request/response transports (poll, longpoll); '{scenario.Transport}' keeps one connection open per client, so use {nameof(KeepConstant)} or {nameof(RampingConstant)}");
+                if (load[i] is not { } step)
+                {
+                    continue;
+                }
+
+                ValidateStep(step, $"load[{i}]", Fail);
+                if (step.IsOpen != open)
+                {
+                    Fail($"load[{i}]", $"cannot mix open ({nameof(Inject)}, {nameof(RampingInject)}) and closed ({nameof(KeepConstant)}, {nameof(RampingConstant)}) models in one scenario; split it into two scenarios");
+                }
+                else if (step.IsOpen && streaming)
+                {
+                    Fail($"load[{i}]", $"{step.Model} is an open model (requests per interval) and only fits request/response transports (poll, longpoll); '{scenario.Transport}' keeps one connection open per client, so use {nameof(KeepConstant)} or {nameof(RampingConstant)}");
+                }
+            }
+
+            var duration = load.Aggregate(TimeSpan.Zero, (sum, step) => sum + (step?.During ?? TimeSpan.Zero));
+            if (duration > MaxDuration)
+            {
+                Fail("load", $"the steps add up to {duration}, more than the {MaxDuration} a scenario may run");
             }
         }
 
-        if (scenario.Duration > MaxDuration)
+        if (scenario.WarmUp is { } warmUp && (warmUp < TimeSpan.Zero || warmUp > MaxDuration))
         {
-            Fail("load", $"the steps add up to {scenario.Duration}, more than the {MaxDuration} a scenario may run");
+            Fail("warmUp", $"must be 0 to {MaxDuration}, got {warmUp}");
         }
 
-        if (scenario.WarmUp < TimeSpan.Zero || scenario.WarmUp > MaxDuration)
+        if (scenario.RatePerSecond is { } rate && (double.IsNaN(rate) || rate < 0 || rate > FeedSettings.MaxRatePerSecond))
         {
-            Fail("warmUp", $"must be 0 to {MaxDuration}, got {scenario.WarmUp}");
+            Fail("feed.ratePerSecond", $"must be 0 to {FeedSettings.MaxRatePerSecond}, got {rate}");
         }
 
-        if (double.IsNaN(scenario.Feed.RatePerSecond) || scenario.Feed.RatePerSecond < 0 || scenario.Feed.RatePerSecond > FeedSettings.MaxRatePerSecond)
+        if (scenario.PayloadBytes is { } payload and (< 0 or > FeedSettings.MaxPayloadBytes))
         {
-            Fail("feed.ratePerSecond", $"must be 0 to {FeedSettings.MaxRatePerSecond}, got {scenario.Feed.RatePerSecond}");
+            Fail("feed.payloadBytes", $"must be 0 to {FeedSettings.MaxPayloadBytes}, got {payload}");
         }
 
-        if (scenario.Feed.PayloadBytes is < 0 or > FeedSettings.MaxPayloadBytes)
-        {
-            Fail("feed.payloadBytes", $"must be 0 to {FeedSettings.MaxPayloadBytes}, got {scenario.Feed.PayloadBytes}");
-        }
-
-        ValidateClient(scenario.Client, Fail);
+        ValidateClient(scenario, Fail);
 
         if (scenario.OpenModelClients is { } pool)
         {
-            if (!scenario.IsOpenModel)
+            if (open == false)
             {
                 Fail("clients", "applies to open models (Inject, RampingInject) only; closed models set 'copies' in each step");
             }
@@ -147,22 +170,22 @@ public static partial class ScenarioValidator
         }
     }
 
-    private static void ValidateClient(ClientSpec client, Action<string, string> fail)
+    private static void ValidateClient(ScenarioDraft client, Action<string, string> fail)
     {
-        if (client.PollInterval < TimeSpan.Zero || client.PollInterval > MaxDuration)
+        if (client.PollInterval is { } pollInterval && (pollInterval < TimeSpan.Zero || pollInterval > MaxDuration))
         {
-            fail("pollInterval", $"must be 0 to {MaxDuration}, got {client.PollInterval}");
+            fail("pollInterval", $"must be 0 to {MaxDuration}, got {pollInterval}");
         }
 
         var maxTimeout = TimeSpan.FromMilliseconds(FeedRoutes.MaxLongPollTimeoutMs);
-        if (client.LongPollTimeout < TimeSpan.FromMilliseconds(1) || client.LongPollTimeout > maxTimeout)
+        if (client.LongPollTimeout is { } timeout && (timeout < TimeSpan.FromMilliseconds(1) || timeout > maxTimeout))
         {
-            fail("longPollTimeout", $"must be 1ms to {maxTimeout}, got {client.LongPollTimeout}");
+            fail("longPollTimeout", $"must be 1ms to {maxTimeout}, got {timeout}");
         }
 
-        if (client.MaxPerPoll is < 1 or > FeedRoutes.MaxPollMax)
+        if (client.MaxPerPoll is { } maxPerPoll and (< 1 or > FeedRoutes.MaxPollMax))
         {
-            fail("maxPerPoll", $"must be 1 to {FeedRoutes.MaxPollMax}, got {client.MaxPerPoll}");
+            fail("maxPerPoll", $"must be 1 to {FeedRoutes.MaxPollMax}, got {maxPerPoll}");
         }
     }
 }

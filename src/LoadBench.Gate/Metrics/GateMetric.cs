@@ -1,4 +1,5 @@
 using LoadBench.Results;
+using LoadBench.Syntax.Rules;
 
 namespace LoadBench.Gate.Metrics;
 

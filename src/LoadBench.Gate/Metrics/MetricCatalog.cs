@@ -1,92 +1,80 @@
 using LoadBench.Results;
+using LoadBench.Syntax.Rules;
+using Reading = (
+    System.Func<LoadBench.Results.ScenarioResult, double?> PerTrial,
+    System.Func<System.Collections.Generic.IReadOnlyList<LoadBench.Results.ScenarioResult>, double?> Pooled);
 
 namespace LoadBench.Gate.Metrics;
 
-/// <summary>Every metric a threshold may name. Names are part of the scenario-file format: never rename one.</summary>
+/// <summary>
+/// Every metric a threshold may name, with how to read it from results. The names, units and directions are
+/// the file format's (<see cref="RuleMetrics"/>, shared with the engine); this adds the arithmetic.
+/// </summary>
 public static class MetricCatalog
 {
-    // Declared before All: static initializers run in text order and Build() reads this.
-    private static readonly (string Leaf, double Percentile)[] Percentiles =
-        [("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9), ("max", 100)];
+    // Declared before All: static initializers run in text order and Measure() reads this.
+    private static readonly Dictionary<string, double> Percentiles = new(StringComparer.Ordinal)
+    {
+        ["p50"] = 50, ["p90"] = 90, ["p99"] = 99, ["p999"] = 99.9, ["max"] = 100,
+    };
 
-    public static IReadOnlyList<GateMetric> All { get; } = Build();
+    public static IReadOnlyList<GateMetric> All { get; } = RuleMetrics.All.Select(Build).ToList();
 
     public static GateMetric? Find(string name) => All.FirstOrDefault(m => m.Name == name);
 
     /// <summary>Names a person might have meant by <paramref name="name"/>: <c>p99</c> → <c>latency/p99</c>.</summary>
-    public static IReadOnlyList<string> Suggest(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var lower = name.ToLowerInvariant().Replace('.', '/').Replace(' ', '_');
-        var exact = All.Where(m => m.Name == lower).Select(m => m.Name).ToList();
-        if (exact.Count > 0)
-        {
-            return exact;
-        }
+    public static IReadOnlyList<string> Suggest(string name) => RuleMetrics.Suggest(name);
 
-        var leaf = lower.Split('/')[^1];
-        return All.Where(m => m.Name.EndsWith("/" + leaf, StringComparison.Ordinal) || m.Name.StartsWith(lower + "/", StringComparison.Ordinal))
-            .Select(m => m.Name).ToList();
+    private static GateMetric Build(RuleMetric metric)
+    {
+        var (perTrial, pooled) = Measure(metric);
+        return new GateMetric(metric.Name, metric.Unit, metric.Worse, metric.Description, perTrial, pooled);
     }
 
-    private static List<GateMetric> Build()
-    {
-        var metrics = new List<GateMetric>();
-        foreach (var (leaf, percentile) in Percentiles)
+    /// <summary>How one metric is read from a trial, and from all trials taken as one run.</summary>
+    private static Reading Measure(RuleMetric metric) =>
+        metric.Name.Split('/') switch
         {
-            metrics.Add(new GateMetric($"latency/{leaf}", MetricUnit.Milliseconds, Worse.Higher,
-                $"publish → receive latency, {leaf} (all trials: histograms added)",
+            ["latency", "mean"] => (
+                s => s.Latency.Event.Count > 0 ? s.Latency.Event.MeanMs : null,
+                trials => PooledLatency(trials.Select(t => t.Latency.Event), -1)),
+            ["latency", var leaf] when Percentiles.TryGetValue(leaf, out var percentile) => (
                 s => Pick(s.Latency.Event, percentile),
-                trials => PooledLatency(trials.Select(t => t.Latency.Event), percentile)));
-        }
-
-        metrics.Add(new GateMetric("latency/mean", MetricUnit.Milliseconds, Worse.Higher, "publish → receive latency, mean",
-            s => s.Latency.Event.Count > 0 ? s.Latency.Event.MeanMs : null,
-            trials => PooledLatency(trials.Select(t => t.Latency.Event), -1)));
-
-        foreach (var (leaf, percentile) in Percentiles)
-        {
-            metrics.Add(new GateMetric($"request_latency/{leaf}", MetricUnit.Milliseconds, Worse.Higher,
-                $"request → response latency of polling and long polling, {leaf}",
+                trials => PooledLatency(trials.Select(t => t.Latency.Event), percentile)),
+            ["request_latency", var leaf] when Percentiles.TryGetValue(leaf, out var percentile) => (
                 s => s.Latency.Request is { } r ? Pick(r, percentile) : null,
-                trials => PooledLatency(trials.Select(t => t.Latency.Request), percentile)));
-        }
-
-        metrics.Add(new GateMetric("throughput/events_per_second", MetricUnit.PerSecond, Worse.Lower, "events delivered per second (all clients)",
-            s => s.Throughput.EventsPerSecond,
-            // In-window events, as each trial's own figure: late events caught up in the drain must not
-            // inflate the pooled rate of a saturated transport.
-            trials => Ratio(trials.Sum(t => (double)(t.Throughput.EventsDeliveredInWindow ?? t.Throughput.EventsDelivered)), trials.Sum(t => t.DurationSeconds))));
-
-        metrics.Add(BytesMetric("payload", "the event JSON", b => b.Payload, pe => pe.Payload));
-        metrics.Add(BytesMetric("framing", "SSE fields, WebSocket frame headers, JSON array punctuation, chunk lines", b => b.Framing, pe => pe.Framing));
-        metrics.Add(BytesMetric("headers", "HTTP request and response headers, upgrade handshake included", b => b.Headers, pe => pe.Headers));
-        metrics.Add(BytesMetric("total", "all bytes on the wire", b => b.Total, pe => pe.Total));
-
-        metrics.Add(CountMetric("integrity/lost", "events never received (gaps)", s => s.Integrity.Lost));
-        metrics.Add(CountMetric("integrity/duplicates", "events received twice", s => s.Integrity.Duplicates));
-        metrics.Add(CountMetric("integrity/reorders", "events received out of order", s => s.Integrity.Reorders));
-        metrics.Add(CountMetric("integrity/reconnects", "client reconnects", s => s.Integrity.Reconnects));
-        metrics.Add(CountMetric("integrity/gone", "cursor older than retention (410, SSE gone, WS 4410)", s => s.Integrity.GoneSignals));
-        metrics.Add(CountMetric("errors/count", "failed requests and connections", s => s.Errors.Count));
-        metrics.Add(new GateMetric("errors/rate", MetricUnit.Fraction, Worse.Higher, "errors per request",
-            s => ErrorRate(s.Errors.Count, s.Throughput.Requests),
-            trials => ErrorRate(trials.Sum(t => (double)t.Errors.Count), trials.Sum(t => (double)t.Throughput.Requests))));
-
-        metrics.Add(new GateMetric("server/cpu_ms_per_1000_events", MetricUnit.CpuMsPer1000Events, Worse.Higher,
-            "target CPU time per 1,000 delivered events",
-            s => s.Server.CpuMsPer1000Events,
-            trials => trials.Any(t => t.Server.CpuMsPer1000Events is not null)
-                ? Ratio(trials.Sum(t => t.Server.CpuMs) * 1000, trials.Sum(t => (double)t.Throughput.EventsDelivered))
-                : null));
-        metrics.Add(new GateMetric("server/kib_per_connection", MetricUnit.KiB, Worse.Higher,
-            "target working-set growth per open connection",
-            s => s.Server.KibPerConnection,
-            trials => trials.Any(t => t.Server.KibPerConnection is not null)
-                ? Ratio(trials.Sum(t => Math.Max(0.0, t.Server.WorkingSetBytesPeak - t.Server.WorkingSetBytesBefore)) / 1024.0, trials.Sum(t => (double)t.Clients))
-                : null));
-        return metrics;
-    }
+                trials => PooledLatency(trials.Select(t => t.Latency.Request), percentile)),
+            ["throughput", "events_per_second"] => (
+                s => s.Throughput.EventsPerSecond,
+                // In-window events, as each trial's own figure: late events caught up in the drain must not
+                // inflate the pooled rate of a saturated transport.
+                trials => Ratio(trials.Sum(t => (double)(t.Throughput.EventsDeliveredInWindow ?? t.Throughput.EventsDelivered)), trials.Sum(t => t.DurationSeconds))),
+            ["bytes", "payload"] => Bytes(b => b.Payload, pe => pe.Payload),
+            ["bytes", "framing"] => Bytes(b => b.Framing, pe => pe.Framing),
+            ["bytes", "headers"] => Bytes(b => b.Headers, pe => pe.Headers),
+            ["bytes", "total"] => Bytes(b => b.Total, pe => pe.Total),
+            ["integrity", "lost"] => Count(s => s.Integrity.Lost),
+            ["integrity", "duplicates"] => Count(s => s.Integrity.Duplicates),
+            ["integrity", "reorders"] => Count(s => s.Integrity.Reorders),
+            ["integrity", "reconnects"] => Count(s => s.Integrity.Reconnects),
+            ["integrity", "gone"] => Count(s => s.Integrity.GoneSignals),
+            ["errors", "count"] => Count(s => s.Errors.Count),
+            ["errors", "rate"] => (
+                s => ErrorRate(s.Errors.Count, s.Throughput.Requests),
+                trials => ErrorRate(trials.Sum(t => (double)t.Errors.Count), trials.Sum(t => (double)t.Throughput.Requests))),
+            ["server", "cpu_ms_per_1000_events"] => (
+                s => s.Server.CpuMsPer1000Events,
+                trials => trials.Any(t => t.Server.CpuMsPer1000Events is not null)
+                    ? Ratio(trials.Sum(t => t.Server.CpuMs) * 1000, trials.Sum(t => (double)t.Throughput.EventsDelivered))
+                    : null),
+            ["server", "kib_per_connection"] => (
+                s => s.Server.KibPerConnection,
+                trials => trials.Any(t => t.Server.KibPerConnection is not null)
+                    ? Ratio(trials.Sum(t => Math.Max(0.0, t.Server.WorkingSetBytesPeak - t.Server.WorkingSetBytesBefore)) / 1024.0, trials.Sum(t => (double)t.Clients))
+                    : null),
+            // A name added to the file format without its arithmetic here fails the first use of the catalog.
+            _ => throw new InvalidOperationException($"the gate cannot measure '{metric.Name}': add it to {nameof(MetricCatalog)}"),
+        };
 
     private static double? Pick(LatencySummary summary, double percentile) => summary.Count == 0
         ? null
@@ -125,17 +113,16 @@ public static class MetricCatalog
         return percentile < 0 ? pooled.MeanMs : Pick(pooled, percentile);
     }
 
-    private static GateMetric BytesMetric(string part, string what, Func<BytesResult, long> total, Func<BytesPerEvent, double> perEvent) =>
-        new($"bytes/{part}", MetricUnit.BytesPerEvent, Worse.Higher, $"bytes per delivered event: {what}",
-            s => ByteEvents(s) > 0 ? perEvent(s.Bytes.PerEvent) : null,
-            trials => Ratio(trials.Sum(t => (double)total(t.Bytes)), trials.Sum(ByteEvents)));
+    private static Reading Bytes(Func<BytesResult, long> total, Func<BytesPerEvent, double> perEvent) =>
+        (s => ByteEvents(s) > 0 ? perEvent(s.Bytes.PerEvent) : null,
+         trials => Ratio(trials.Sum(t => (double)total(t.Bytes)), trials.Sum(ByteEvents)));
 
     /// <summary>The divisor of bytes per event: the events the counted connections carried (warm-up included),
     /// or, in files written before results had it, the events delivered.</summary>
     private static double ByteEvents(ScenarioResult s) => s.Bytes.Events ?? s.Throughput.EventsDelivered;
 
-    private static GateMetric CountMetric(string name, string what, Func<ScenarioResult, long> count) =>
-        new(name, MetricUnit.Count, Worse.Higher, $"{what} (all trials: summed)", s => count(s), trials => trials.Sum(count));
+    private static Reading Count(Func<ScenarioResult, long> count) =>
+        (s => count(s), trials => trials.Sum(count));
 
     private static double? Ratio(double part, double whole) => whole > 0 ? part / whole : null;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using LoadBench.Gate.Metrics;
 using LoadBench.Gate.Thresholds;
 using LoadBench.Gate.Verdicts;
+using LoadBench.Syntax.Rules;
 
 namespace LoadBench.Gate.Output;
 

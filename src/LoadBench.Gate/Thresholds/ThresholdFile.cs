@@ -1,4 +1,6 @@
 using System.Text.Json;
+using LoadBench.Syntax.Json;
+using LoadBench.Syntax.Rules;
 
 namespace LoadBench.Gate.Thresholds;
 
@@ -30,7 +32,7 @@ public static class ThresholdFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ThresholdFileException([new ThresholdError(path, 1, 1, "", $"cannot read the scenario file: {ex.Message}")]);
+            throw new ThresholdFileException([new JsonSourceError(path, 1, 1, "", $"cannot read the scenario file: {ex.Message}")]);
         }
 
         return Parse(bytes, path, scenarios);
@@ -42,30 +44,30 @@ public static class ThresholdFile
         ArgumentNullException.ThrowIfNull(displayPath);
         ArgumentNullException.ThrowIfNull(scenarios);
 
-        SourceNode root;
+        JsonSourceNode root;
         try
         {
-            root = SourceJson.Parse(bytes);
+            root = JsonSourceReader.Parse(bytes, displayPath);
         }
-        catch (SourceJsonException ex)
+        catch (JsonSourceException ex)
         {
-            throw new ThresholdFileException([new ThresholdError(displayPath, ex.Line, ex.Column, "", ex.Message)]);
+            throw new ThresholdFileException([ex.Error]);
         }
 
-        var errors = new List<ThresholdError>();
+        var errors = new List<JsonSourceError>();
         var thresholds = new List<Threshold>();
-        void Error(SourceNode at, string message) => errors.Add(new ThresholdError(displayPath, at.Line, at.Column, at.Path, message));
+        void Error(JsonSourceNode at, string message) => errors.Add(JsonSourceError.At(displayPath, at, message));
 
-        var property = (root as SourceObject)?.Properties.FirstOrDefault(p => p.Name == FieldName);
+        var property = (root as JsonSourceObject)?.Properties.FirstOrDefault(p => p.Name == FieldName);
         if (property is null)
         {
-            throw new ThresholdFileException([new ThresholdError(displayPath, root.Line, root.Column, FieldName,
+            throw new ThresholdFileException([new JsonSourceError(displayPath, root.Line, root.Column, FieldName,
                 "is missing: a gate needs thresholds, e.g. \"thresholds\": { \"all\": [\"integrity/lost == 0\", \"latency/p99 +15%\"] } (see docs/gate.md)")]);
         }
 
         var transports = scenarios.Select(s => s.Transport).Distinct(StringComparer.Ordinal).ToList();
         var names = scenarios.Select(s => s.Name).ToList();
-        if (property.Value is not SourceObject byKey)
+        if (property.Value is not JsonSourceObject byKey)
         {
             Error(property.Value, "must be an object whose keys are \"all\", a transport or a scenario name, and whose values are lists of thresholds");
         }
@@ -80,12 +82,12 @@ public static class ThresholdFile
             {
                 if (entry.Name != AllKey && !transports.Contains(entry.Name) && !names.Contains(entry.Name))
                 {
-                    errors.Add(new ThresholdError(displayPath, entry.Line, entry.Column, entry.Value.Path,
+                    errors.Add(new JsonSourceError(displayPath, entry.Line, entry.Column, entry.Value.Path,
                         $"'{entry.Name}' is neither \"all\", a transport this file runs ({string.Join(", ", transports)}) nor one of its scenarios ({string.Join(", ", names)})"));
                     continue;
                 }
 
-                IReadOnlyList<SourceNode> items = entry.Value is SourceArray array ? array.Items : [entry.Value];
+                IReadOnlyList<JsonSourceNode> items = entry.Value is JsonSourceArray array ? array.Items : [entry.Value];
                 if (items.Count == 0)
                 {
                     Error(entry.Value, "is an empty list: give at least one threshold, or remove the key");
@@ -93,16 +95,15 @@ public static class ThresholdFile
 
                 foreach (var item in items)
                 {
-                    if (item is not SourceValue { Kind: JsonTokenType.String } text)
+                    if (item is not JsonSourceValue { Kind: JsonTokenType.String } text)
                     {
-                        Error(item, $"must be a threshold string such as \"latency/p99 <= 50ms\" or \"latency/p99 +15%\", got {Describe(item)}");
+                        Error(item, $"must be a threshold string such as \"latency/p99 <= 50ms\" or \"latency/p99 +15%\", got {item.Describe()}");
                         continue;
                     }
 
-                    var source = new ThresholdSource(displayPath, text.Line, text.Column, text.Path);
-                    if (ThresholdExpression.Parse(text.Text, entry.Name, source, out var error) is { } threshold)
+                    if (RuleExpression.Parse(text.Text, out var error) is { } rule)
                     {
-                        thresholds.Add(threshold);
+                        thresholds.Add(Threshold.From(rule, entry.Name, new ThresholdSource(displayPath, text.Line, text.Column, text.Path)));
                     }
                     else
                     {
@@ -119,13 +120,4 @@ public static class ThresholdFile
 
         return thresholds;
     }
-
-    private static string Describe(SourceNode node) => node switch
-    {
-        SourceObject => "an object",
-        SourceArray => "a list",
-        SourceValue { Kind: JsonTokenType.Number } v => v.Text,
-        SourceValue v => v.Text,
-        _ => "something else",
-    };
 }

@@ -1,18 +1,13 @@
+using LoadBench.Syntax.Json;
+
 namespace LoadBench.Gate.Thresholds;
 
-/// <summary>One problem in a scenario file's <c>thresholds</c>, at a place a person can find.</summary>
-public sealed record ThresholdError(string File, int Line, int Column, string Field, string Message)
-{
-    /// <summary><c>scenarios/gate.json:12:9: field 'thresholds.sse[1]': unknown metric 'p99' (did you mean 'latency/p99'?)</c></summary>
-    public override string ToString() =>
-        Field.Length == 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}:{Line}:{Column}: field '{Field}': {Message}";
-}
-
-/// <summary>Thresholds that cannot be used; the message lists every problem, one per line (the CLI exits 2).</summary>
+/// <summary>Thresholds that cannot be used; the message lists every problem, one per line, each naming the
+/// file, line, column and field (the CLI exits 2).</summary>
 public sealed class ThresholdFileException : Exception
 {
-    public ThresholdFileException(IReadOnlyList<ThresholdError> errors)
-        : base(string.Join(Environment.NewLine, (errors ?? throw new ArgumentNullException(nameof(errors))).Select(e => e.ToString())))
+    public ThresholdFileException(IReadOnlyList<JsonSourceError> errors)
+        : base(JsonSourceError.Lines(errors ?? throw new ArgumentNullException(nameof(errors))))
     {
         Errors = errors;
     }
@@ -34,5 +29,5 @@ public sealed class ThresholdFileException : Exception
         Errors = [];
     }
 
-    public IReadOnlyList<ThresholdError> Errors { get; }
+    public IReadOnlyList<JsonSourceError> Errors { get; }
 }

@@ -4,6 +4,7 @@ using LoadBench.Gate.Metrics;
 using LoadBench.Gate.Statistics;
 using LoadBench.Gate.Thresholds;
 using LoadBench.Results;
+using LoadBench.Syntax.Rules;
 
 namespace LoadBench.Gate.Verdicts;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using LoadBench.Engine.Scenarios;
+using LoadBench.Syntax.Json;
 
 namespace LoadBench.Engine.Tests.Scenarios;
 
@@ -9,7 +10,7 @@ public sealed class ScenarioFileTests
 
     private static ScenarioPlan Parse(string json) => ScenarioFile.Parse(Encoding.UTF8.GetBytes(json), File);
 
-    private static ScenarioFileError SingleError(string json)
+    private static JsonSourceError SingleError(string json)
     {
         var ex = Assert.Throws<ScenarioFileException>(() => Parse(json));
         return Assert.Single(ex.Errors);
@@ -79,6 +80,37 @@ public sealed class ScenarioFileTests
     }
 
     [Fact]
+    public void Parse_FieldWrittenTwice_IsRefusedWithFileLineAndField()
+    {
+        var error = SingleError("""
+            {
+              "defaults": { "feed": { "ratePerSecond": 1, "payloadBytes": 10 } },
+              "scenarios": [
+                { "name": "a", "transport": "sse",
+                  "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ],
+                  "transport": "ws" }
+              ]
+            }
+            """);
+
+        Assert.Equal((File, 6, 7, "scenarios[0].transport"), (error.File, error.Line, error.Column, error.Field));
+        Assert.Equal($"{File}:6:7: field 'scenarios[0].transport': is written twice (first at line 4); keep one", error.ToString());
+    }
+
+    [Fact]
+    public void Parse_ContentAfterTheDocument_IsRefusedWithFileAndLine()
+    {
+        var error = SingleError("""
+            { "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            ,{ "scenarios": [] }
+            """);
+
+        Assert.Equal((File, 3, 1), (error.File, error.Line, error.Column));
+        Assert.Equal($"{File}:3:1: unexpected content after the end of the JSON document", error.ToString());
+    }
+
+    [Fact]
     public void Parse_NegativeCopies_NamesLineAndFieldPath()
     {
         var error = SingleError("""
@@ -97,6 +129,139 @@ public sealed class ScenarioFileTests
         Assert.Equal(7, error.Line);
         Assert.Equal("scenarios[1].load[0].copies", error.Field);
         Assert.Equal($"{File}:7:{error.Column}: field 'scenarios[1].load[0].copies': must be a positive integer up to 100000, got -3", error.ToString());
+    }
+
+    [Fact]
+    public void Parse_MissingFieldUnknownTransportAndNegativeCopies_ReportsAllThreeAtTheirPlaces()
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => Parse("""
+            {
+              "scenarios": [
+                { "name": "a",
+                  "transport": "grpc",
+                  "feed": { "ratePerSecond": 1 },
+                  "load": [
+                    { "model": "KeepConstant", "copies": -3, "during": "1s" }
+                  ] }
+              ]
+            }
+            """));
+
+        Assert.Equal(
+            [
+                (3, "scenarios[0].feed.payloadBytes", "is required (here or in defaults.feed): the size of each event's data in bytes"),
+                (4, "scenarios[0].transport", "must be one of poll, longpoll, sse, ws, got \"grpc\""),
+                (7, "scenarios[0].load[0].copies", "must be a positive integer up to 100000, got -3"),
+            ],
+            ex.Errors.Select(e => (e.Line, e.Field, e.Message)).OrderBy(e => e.Line));
+        Assert.All(ex.Errors, e => Assert.Equal(File, e.File));
+        Assert.Contains($"{File}:4:20: field 'scenarios[0].transport': must be one of", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnreadableStepBesideAnInvalidOne_ReportsBoth()
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => Parse("""
+            { "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "ten" },
+                                         { "model": "KeepConstant", "copies": -3, "during": "1s" } ] } ] }
+            """));
+
+        Assert.Equal(
+            [(2, "scenarios[0].load[0].during"), (3, "scenarios[0].load[1].copies")],
+            ex.Errors.Select(e => (e.Line, e.Field)));
+    }
+
+    [Fact]
+    public void Parse_ListWithOneUnreadableValue_StillChecksTheOthers()
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => Parse("""
+            { "scenarios": [ { "name": "{transport}", "transport": ["grpc", 7, "sse"], "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """));
+
+        Assert.Equal(
+            [
+                ("scenarios[0].transport[1]", "must be a string, got 7"),
+                ("scenarios[0].transport[0]", "must be one of poll, longpoll, sse, ws, got \"grpc\""),
+            ],
+            ex.Errors.Select(e => (e.Field, e.Message)));
+    }
+
+    [Fact]
+    public void Parse_MissingNameAndClientsOnAClosedModel_ReportsBoth()
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => Parse("""
+            { "scenarios": [ { "transport": "sse", "clients": 5, "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """));
+
+        Assert.Equal(["scenarios[0].name", "scenarios[0].clients"], ex.Errors.Select(e => e.Field));
+        Assert.Contains("applies to open models", ex.Errors[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_PollIntervalPlaceholderWithoutAPollInterval_NamesTheDefaultInterval()
+    {
+        var plan = Parse("""
+            { "scenarios": [ { "name": "poll_every_{pollInterval}", "transport": "poll", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """);
+
+        var scenario = Assert.Single(plan.Scenarios);
+        Assert.Equal(TimeSpan.FromSeconds(1), scenario.Client.PollInterval);
+        Assert.Equal("poll_every_1000ms", scenario.Name);
+    }
+
+    [Fact]
+    public void Parse_SchemaDescriptionAndRequires_AreAcceptedAndExposed()
+    {
+        var plan = Parse("""
+            {
+              "$schema": "./scenario.schema.json",
+              "description": "needs a proxy in front of the target",
+              "requires": ["nginx", "nats"],
+              "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ]
+            }
+            """);
+
+        Assert.Equal("needs a proxy in front of the target", plan.Description);
+        Assert.Equal(["nginx", "nats"], plan.Requires);
+        Assert.Single(plan.Scenarios);
+    }
+
+    [Fact]
+    public void Parse_NoDescriptionOrRequires_GivesNullAndEmpty()
+    {
+        var plan = Parse("""
+            { "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ] }
+            """);
+
+        Assert.Null(plan.Description);
+        Assert.Empty(plan.Requires);
+    }
+
+    [Fact]
+    public void Parse_BadRequiresAndSchema_AreReportedAtTheirItems()
+    {
+        var ex = Assert.Throws<ScenarioFileException>(() => Parse("""
+            {
+              "$schema": 5,
+              "requires": ["redis", "nats", "nats"],
+              "scenarios": [ { "name": "a", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 1 },
+                               "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] } ]
+            }
+            """));
+
+        Assert.Equal(
+            [
+                (2, "$schema", "must be a string, got 5"),
+                (3, "requires[0]", "unknown requirement \"redis\"; expected one of nginx, nats"),
+                (3, "requires[2]", "\"nats\" is listed twice"),
+            ],
+            ex.Errors.Select(e => (e.Line, e.Field, e.Message)));
     }
 
     [Fact]

@@ -4,22 +4,7 @@ namespace LoadBench.Engine.Tests.Scenarios;
 
 public sealed class ShippedScenarioFilesTests
 {
-    public static TheoryData<string> Files()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LoadBench.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(directory!.FullName, "scenarios"), "*.json"))
-        {
-            data.Add(file);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> Files() => new(ShippedScenarios.All());
 
     [Theory]
     [MemberData(nameof(Files))]

@@ -1,6 +1,7 @@
 using LoadBench.Gate.Metrics;
 using LoadBench.Gate.Tests.TestSupport;
 using LoadBench.Results;
+using LoadBench.Syntax.Rules;
 
 namespace LoadBench.Gate.Tests.Metrics;
 
@@ -105,5 +106,13 @@ public sealed class MetricCatalogTests
 
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.Matches("^[a-z_]+/[a-z0-9_]+$", n));
+    }
+
+    [Fact]
+    public void All_MeasuresEveryMetricARuleMayName_InTheSameOrderUnitAndDirection()
+    {
+        Assert.Equal(
+            RuleMetrics.All.Select(m => (m.Name, m.Unit, m.Worse, m.Description)),
+            MetricCatalog.All.Select(m => (m.Name, m.Unit, m.Worse, m.Description)));
     }
 }

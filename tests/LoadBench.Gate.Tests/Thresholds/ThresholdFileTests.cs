@@ -83,6 +83,52 @@ public sealed class ThresholdFileTests
     }
 
     [Fact]
+    public void Parse_RelativeRuleUnderATransport_KeepsTheParsedRuleAndItsKey()
+    {
+        var threshold = Assert.IsType<RelativeThreshold>(Assert.Single(Parse("""{ "thresholds": { "sse": "latency/p50 +50% (min 2ms)" } }""")));
+
+        Assert.Equal("latency/p50", threshold.Metric.Name);
+        Assert.Equal("sse", threshold.AppliesTo);
+        Assert.Equal(0.5, threshold.MaxChange, 12);
+        Assert.Equal(2, threshold.MinChange);
+        Assert.Equal("+50% (min 2 ms)", threshold.DescribeLimit());
+        Assert.Equal("latency/p50 +50% (min 2ms)", threshold.Text);
+    }
+
+    [Fact]
+    public void Parse_KeyWrittenTwiceInThresholds_IsRefusedWithFileLineAndField()
+    {
+        var error = Assert.Throws<ThresholdFileException>(() => Parse("""
+            {
+              "thresholds": {
+                "sse": [ "latency/p99 <= 50ms" ],
+                "sse": [ "latency/p99 <= 5000ms" ]
+              }
+            }
+            """));
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal(("gate.json", 4, 5, "thresholds.sse"), (only.File, only.Line, only.Column, only.Field));
+        Assert.Equal("gate.json:4:5: field 'thresholds.sse': is written twice (first at line 3); keep one", error.Message);
+    }
+
+    [Fact]
+    public void Parse_ContentAfterTheDocument_IsRefusedWithFileAndLine()
+    {
+        var error = Assert.Throws<ThresholdFileException>(() => Parse("""
+            {
+              "thresholds": { "all": [ "integrity/lost == 0" ] }
+            }
+            { "thresholds": { "all": [ "integrity/lost <= 1000" ] } }
+            """));
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal(("gate.json", 4, 1), (only.File, only.Line, only.Column));
+        Assert.StartsWith("gate.json:4:1: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("after the end of the JSON document", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_NoThresholds_SaysAGateNeedsThem()
     {
         var error = Assert.Throws<ThresholdFileException>(() => Parse("""{ "scenarios": [] }"""));

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LoadBench.Gate.Metrics;
+namespace LoadBench.Syntax.Rules;
 
 /// <summary>Reads the units thresholds may write and prints values the same way everywhere.</summary>
 public static class Units

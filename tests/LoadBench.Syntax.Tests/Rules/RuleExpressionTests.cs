@@ -1,12 +1,9 @@
-using LoadBench.Gate.Metrics;
-using LoadBench.Gate.Thresholds;
+using LoadBench.Syntax.Rules;
 
-namespace LoadBench.Gate.Tests.Thresholds;
+namespace LoadBench.Syntax.Tests.Rules;
 
-public sealed class ThresholdExpressionTests
+public sealed class RuleExpressionTests
 {
-    private static readonly ThresholdSource Source = new("gate.json", 3, 7, "thresholds.all[0]");
-
     [Theory]
     [InlineData("latency/p99 <= 50ms", Comparison.AtMost, 50)]
     [InlineData("latency/p99<=50 ms", Comparison.AtMost, 50)]
@@ -20,7 +17,7 @@ public sealed class ThresholdExpressionTests
     [InlineData("server/kib_per_connection > 2", Comparison.Above, 2)]
     public void Parse_Absolute_ReadsComparisonAndLimitInTheMetricsUnit(string text, Comparison comparison, double limit)
     {
-        var threshold = Assert.IsType<AbsoluteThreshold>(ThresholdExpression.Parse(text, "all", Source, out var error));
+        var threshold = Assert.IsType<AbsoluteRule>(RuleExpression.Parse(text, out var error));
 
         Assert.Null(error);
         Assert.Equal(comparison, threshold.Comparison);
@@ -30,10 +27,9 @@ public sealed class ThresholdExpressionTests
     [Fact]
     public void Parse_RelativeRise_ReadsPercentAndFloor()
     {
-        var threshold = Assert.IsType<RelativeThreshold>(ThresholdExpression.Parse("latency/p50 +50% (min 2ms)", "sse", Source, out _));
+        var threshold = Assert.IsType<RelativeRule>(RuleExpression.Parse("latency/p50 +50% (min 2ms)", out _));
 
         Assert.Equal("latency/p50", threshold.Metric.Name);
-        Assert.Equal("sse", threshold.AppliesTo);
         Assert.Equal(0.5, threshold.MaxChange, 12);
         Assert.Equal(2, threshold.MinChange);
         Assert.Equal("+50% (min 2 ms)", threshold.DescribeLimit());
@@ -42,7 +38,7 @@ public sealed class ThresholdExpressionTests
     [Fact]
     public void Parse_RelativeFallOfThroughput_IsAccepted()
     {
-        var threshold = Assert.IsType<RelativeThreshold>(ThresholdExpression.Parse("throughput/events_per_second -10%", "all", Source, out _));
+        var threshold = Assert.IsType<RelativeRule>(RuleExpression.Parse("throughput/events_per_second -10%", out _));
 
         Assert.Equal(Worse.Lower, threshold.Metric.Worse);
         Assert.Equal(0.1, threshold.MaxChange, 12);
@@ -64,7 +60,7 @@ public sealed class ThresholdExpressionTests
     [InlineData("   ", "cannot read threshold")]
     public void Parse_Invalid_SaysWhatIsWrong(string text, string expected)
     {
-        var threshold = ThresholdExpression.Parse(text, "all", Source, out var error);
+        var threshold = RuleExpression.Parse(text, out var error);
 
         Assert.Null(threshold);
         Assert.Contains(expected, error, StringComparison.Ordinal);

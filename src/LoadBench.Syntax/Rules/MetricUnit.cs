@@ -1,4 +1,4 @@
-namespace LoadBench.Gate.Metrics;
+namespace LoadBench.Syntax.Rules;
 
 /// <summary>What a metric's numbers are, which decides the units a threshold may write and how values print.</summary>
 public enum MetricUnit

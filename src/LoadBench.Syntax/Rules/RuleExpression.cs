@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LoadBench.Gate.Metrics;
 
-namespace LoadBench.Gate.Thresholds;
+namespace LoadBench.Syntax.Rules;
 
 /// <summary>
-/// Parses one threshold as written in a scenario file:
+/// Parses one rule as written in a scenario file (the gate's thresholds today; scenario SLOs later):
 /// <code>
 /// latency/p99 &lt;= 50ms          absolute: OP is &lt;=, &lt;, &gt;=, &gt; or ==
 /// integrity/lost == 0
@@ -15,7 +14,7 @@ namespace LoadBench.Gate.Thresholds;
 /// latency/p50 +50% (min 2ms)    ...and only when it also moved by at least 2 ms
 /// </code>
 /// </summary>
-public static partial class ThresholdExpression
+public static partial class RuleExpression
 {
     [GeneratedRegex(@"^\s*(?<metric>[^\s<>=!+\-]+)\s*(?<rest>.*?)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex MetricAndRest();
@@ -30,10 +29,9 @@ public static partial class ThresholdExpression
         "'METRIC <= VALUE' (or <, >=, >, ==) for an absolute limit, or 'METRIC +15%' / 'METRIC -10%' (optionally '(min 2ms)') for a change against the baseline";
 
     /// <summary>Parses <paramref name="text"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
-    public static Threshold? Parse(string text, string appliesTo, ThresholdSource source, out string? error)
+    public static Rule? Parse(string text, out string? error)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ArgumentNullException.ThrowIfNull(source);
         error = null;
         var head = MetricAndRest().Match(text);
         if (!head.Success || head.Groups["metric"].Value.Length == 0)
@@ -43,13 +41,13 @@ public static partial class ThresholdExpression
         }
 
         var name = head.Groups["metric"].Value;
-        var metric = MetricCatalog.Find(name);
+        var metric = RuleMetrics.Find(name);
         if (metric is null)
         {
-            var suggestions = MetricCatalog.Suggest(name);
+            var suggestions = RuleMetrics.Suggest(name);
             error = suggestions.Count > 0
                 ? $"unknown metric '{name}' (did you mean {string.Join(" or ", suggestions.Select(s => $"'{s}'"))}?); metrics are listed in docs/gate.md"
-                : $"unknown metric '{name}'; known metrics: {string.Join(", ", MetricCatalog.All.Select(m => m.Name))}";
+                : $"unknown metric '{name}'; known metrics: {string.Join(", ", RuleMetrics.All.Select(m => m.Name))}";
             return null;
         }
 
@@ -64,9 +62,9 @@ public static partial class ThresholdExpression
                 return null;
             }
 
-            return new AbsoluteThreshold
+            return new AbsoluteRule
             {
-                AppliesTo = appliesTo, Metric = metric, Text = text.Trim(), Source = source,
+                Metric = metric, Text = text.Trim(),
                 Comparison = absolute.Groups["op"].Value switch
                 {
                     "<=" => Comparison.AtMost,
@@ -109,9 +107,9 @@ public static partial class ThresholdExpression
                 }
             }
 
-            return new RelativeThreshold
+            return new RelativeRule
             {
-                AppliesTo = appliesTo, Metric = metric, Text = text.Trim(), Source = source,
+                Metric = metric, Text = text.Trim(),
                 MaxChange = percent / 100, MinChange = min,
             };
         }
