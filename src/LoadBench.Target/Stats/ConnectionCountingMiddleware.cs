@@ -1,29 +1,15 @@
-using System.Text;
 using Microsoft.AspNetCore.Connections;
 
 namespace LoadBench.Target.Stats;
 
 /// <summary>
 /// Kestrel connection middleware: wraps each connection's transport so every byte read and written on the
-/// socket is counted (real bytes, not estimates), and refuses connections past <see cref="ConnectionLimit"/>
-/// with a plain 503 instead of letting the process run out of file descriptors.
+/// socket is counted (real bytes, not estimates).
 /// </summary>
-internal sealed partial class ConnectionCountingMiddleware(FeedStats stats, ConnectionLimit limit, TimeProvider time, ILogger<ConnectionCountingMiddleware> logger)
+internal sealed class ConnectionCountingMiddleware(FeedStats stats)
 {
-    private static readonly ReadOnlyMemory<byte> Refusal = Encoding.ASCII.GetBytes(
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nConnection: close\r\n\r\n" +
-        "connection limit reached; try again later");
-
-    private long _lastRefusalLog;
-
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        if (!limit.TryEnter())
-        {
-            await RefuseAsync(connection);
-            return;
-        }
-
         var counter = new ConnectionByteCounter(stats);
         connection.Transport = new CountingDuplexPipe(connection.Transport, counter);
         connection.Items[ConnectionByteCounter.ItemKey] = counter;
@@ -34,31 +20,6 @@ internal sealed partial class ConnectionCountingMiddleware(FeedStats stats, Conn
         finally
         {
             counter.Close();
-            limit.Exit();
         }
     }
-
-    private async Task RefuseAsync(ConnectionContext connection)
-    {
-        stats.ConnectionRejected();
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastRefusalLog);
-        if (time.GetElapsedTime(last, now) > TimeSpan.FromSeconds(1) && Interlocked.CompareExchange(ref _lastRefusalLog, now, last) == last)
-        {
-            LogRefused(logger, limit.Max);
-        }
-
-        try
-        {
-            await connection.Transport.Output.WriteAsync(Refusal);
-            await connection.Transport.Output.CompleteAsync();
-        }
-        catch (IOException)
-        {
-            // The client left first; nothing to tell it.
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing new connections: {Max} are open, the limit under this process's open-file limit. Open ones keep being served.")]
-    private static partial void LogRefused(ILogger logger, int max);
 }

@@ -1,0 +1,62 @@
+using System.Text;
+using LoadBench.Target.Stats;
+using Microsoft.AspNetCore.Connections;
+
+namespace LoadBench.Target.Hosting;
+
+/// <summary>
+/// Kestrel connection middleware, the outermost: refuses connections past <see cref="ConnectionLimit"/> with a
+/// plain 503 instead of letting the process run out of file descriptors. It runs before
+/// <see cref="ConnectionCountingMiddleware"/> wraps the transport, so a refusal's bytes are not counted as
+/// feed traffic; the refusal itself is counted in <see cref="FeedStats"/>.
+/// </summary>
+internal sealed partial class ConnectionLimitMiddleware(ConnectionLimit limit, FeedStats stats, TimeProvider time, ILogger<ConnectionLimitMiddleware> logger)
+{
+    private static readonly ReadOnlyMemory<byte> Refusal = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nConnection: close\r\n\r\n" +
+        "connection limit reached; try again later");
+
+    private long _lastRefusalLog;
+
+    public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        if (!limit.TryEnter())
+        {
+            await RefuseAsync(connection);
+            return;
+        }
+
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            limit.Exit();
+        }
+    }
+
+    private async Task RefuseAsync(ConnectionContext connection)
+    {
+        stats.ConnectionRejected();
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastRefusalLog);
+        if (time.GetElapsedTime(last, now) > TimeSpan.FromSeconds(1) && Interlocked.CompareExchange(ref _lastRefusalLog, now, last) == last)
+        {
+            LogRefused(logger, limit.Max);
+        }
+
+        try
+        {
+            await connection.Transport.Output.WriteAsync(Refusal);
+            await connection.Transport.Output.CompleteAsync();
+        }
+        catch (IOException)
+        {
+            // The client left first; nothing to tell it.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing new connections: {Max} are open, the limit under this process's open-file limit. Open ones keep being served.")]
+    private static partial void LogRefused(ILogger logger, int max);
+}
