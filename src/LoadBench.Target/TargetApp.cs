@@ -49,8 +49,7 @@ public static class TargetApp
         builder.Services.AddSingleton<FeedStats>();
         builder.Services.AddSingleton<FeedConnections>();
         builder.Services.AddSingleton(new ConnectionLimit(options.MaxConnections ?? ConnectionLimit.DefaultMax()));
-        builder.Services.AddSingleton<ConnectionLimitMiddleware>();
-        builder.Services.AddSingleton<ConnectionCountingMiddleware>();
+        builder.Services.AddSingleton<ConnectionMiddleware>();
         builder.Services.AddHostedService<FeedPublisher>();
         configureServices?.Invoke(builder.Services);
 
@@ -60,11 +59,8 @@ public static class TargetApp
             kestrel.AddServerHeader = false;
             kestrel.ConfigureEndpointDefaults(listen =>
             {
-                // Added first, so outermost: a refused connection never reaches the byte counting.
-                var limiting = listen.ApplicationServices.GetRequiredService<ConnectionLimitMiddleware>();
-                var counting = listen.ApplicationServices.GetRequiredService<ConnectionCountingMiddleware>();
-                listen.Use(next => connection => limiting.OnConnectionAsync(connection, next));
-                listen.Use(next => connection => counting.OnConnectionAsync(connection, next));
+                var connections = listen.ApplicationServices.GetRequiredService<ConnectionMiddleware>();
+                listen.Use(next => connection => connections.OnConnectionAsync(connection, next));
             });
         });
 

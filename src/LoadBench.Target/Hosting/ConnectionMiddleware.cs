@@ -5,12 +5,16 @@ using Microsoft.AspNetCore.Connections;
 namespace LoadBench.Target.Hosting;
 
 /// <summary>
-/// Kestrel connection middleware, the outermost: refuses connections past <see cref="ConnectionLimit"/> with a
-/// plain 503 instead of letting the process run out of file descriptors. It runs before
-/// <see cref="ConnectionCountingMiddleware"/> wraps the transport, so a refusal's bytes are not counted as
-/// feed traffic; the refusal itself is counted in <see cref="FeedStats"/>.
+/// The target's Kestrel connection middleware. It refuses connections past <see cref="ConnectionLimit"/> with
+/// a plain 503 instead of letting the process run out of file descriptors, and attaches the byte counting
+/// (<see cref="ConnectionByteCounter"/>) to the ones it admits — after the refusal, so a refusal's bytes are not
+/// counted as traffic; the refusal itself is counted in <see cref="FeedStats"/>.
+/// <para>
+/// One middleware, not a limit middleware and a counting one: each async middleware keeps a frame (about
+/// 200 bytes) alive for the connection's whole life, and a subscriber's memory is one of the figures we report.
+/// </para>
 /// </summary>
-internal sealed partial class ConnectionLimitMiddleware(ConnectionLimit limit, FeedStats stats, TimeProvider time, ILogger<ConnectionLimitMiddleware> logger)
+internal sealed partial class ConnectionMiddleware(ConnectionLimit limit, FeedStats stats, TimeProvider time, ILogger<ConnectionMiddleware> logger)
 {
     private static readonly ReadOnlyMemory<byte> Refusal = Encoding.ASCII.GetBytes(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nConnection: close\r\n\r\n" +
@@ -26,12 +30,14 @@ internal sealed partial class ConnectionLimitMiddleware(ConnectionLimit limit, F
             return;
         }
 
+        var counter = ConnectionByteCounter.Attach(connection, stats);
         try
         {
             await next(connection);
         }
         finally
         {
+            counter.Close();
             limit.Exit();
         }
     }
