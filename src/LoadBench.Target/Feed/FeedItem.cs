@@ -14,38 +14,43 @@ public enum FeedItemKind
 }
 
 /// <summary>
-/// One item of <see cref="FeedLog.FollowAsync"/>. A struct with a <see cref="Kind"/> rather than a class per
-/// kind: every subscriber gets one item per event, and a struct that points at the shared
-/// <see cref="PublishedEvent"/> allocates nothing for it. A new kind (the feed restarted, a heartbeat, a
-/// follower too slow to keep) is a new <see cref="FeedItemKind"/> member and a factory here; the transports
-/// switch on the kind, so each one decides how it says it.
+/// One item of <see cref="FeedLog.FollowAsync"/>. A 16-byte struct with a <see cref="Kind"/> rather than a
+/// class per kind: every subscriber gets one item per event, and the struct only points at the shared
+/// <see cref="PublishedEvent"/>, so an event costs no allocation (a rare item, like "gone", may allocate its
+/// details once). A new kind (the feed restarted, a heartbeat, a follower too slow to keep) is a new
+/// <see cref="FeedItemKind"/> member and a factory here; the transports switch on the kind, so each one
+/// decides how it says it.
 /// </summary>
 public readonly record struct FeedItem
 {
-    private FeedItem(FeedItemKind kind, PublishedEvent? feedEvent, long after, long oldestSeq)
+    // The event, or the details of a rarer kind: one reference keeps the struct small, because the follow
+    // loop and each transport's send loop hold an item across their awaits, once per subscriber.
+    private readonly object? _data;
+
+    private FeedItem(FeedItemKind kind, object? data)
     {
         Kind = kind;
-        Event = feedEvent;
-        After = after;
-        OldestSeq = oldestSeq;
+        _data = data;
     }
 
     public FeedItemKind Kind { get; }
 
     /// <summary>The event, for <see cref="FeedItemKind.Event"/>; null otherwise.</summary>
-    public PublishedEvent? Event { get; }
+    public PublishedEvent? Event => _data as PublishedEvent;
 
-    /// <summary>For <see cref="FeedItemKind.Gone"/>: the follower's cursor, the last seq it was given (or asked after).</summary>
-    public long After { get; }
+    /// <summary>For <see cref="FeedItemKind.Gone"/>: the follower's cursor, the last seq it was given (or asked after); 0 otherwise.</summary>
+    public long After => (_data as GoneDetails)?.After ?? 0;
 
-    /// <summary>For <see cref="FeedItemKind.Gone"/>: the oldest retained seq, where the follower may start again.</summary>
-    public long OldestSeq { get; }
+    /// <summary>For <see cref="FeedItemKind.Gone"/>: the oldest retained seq, where the follower may start again; 0 otherwise.</summary>
+    public long OldestSeq => (_data as GoneDetails)?.OldestSeq ?? 0;
 
     public static FeedItem Of(PublishedEvent feedEvent)
     {
         ArgumentNullException.ThrowIfNull(feedEvent);
-        return new(FeedItemKind.Event, feedEvent, 0, 0);
+        return new(FeedItemKind.Event, feedEvent);
     }
 
-    public static FeedItem Gone(long after, long oldestSeq) => new(FeedItemKind.Gone, null, after, oldestSeq);
+    public static FeedItem Gone(long after, long oldestSeq) => new(FeedItemKind.Gone, new GoneDetails(after, oldestSeq));
+
+    private sealed record GoneDetails(long After, long OldestSeq);
 }

@@ -194,12 +194,7 @@ public sealed class FeedLog
 
     private async IAsyncEnumerable<FeedItem> FollowCoreAsync(long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (IsGone(after, out var oldest))
-        {
-            yield return FeedItem.Gone(after, oldest);
-            yield break;
-        }
-
+        // A cursor already behind retention needs no check of its own: its first look finds the next event gone.
         var cursor = EffectiveCursor(after);
         while (true)
         {

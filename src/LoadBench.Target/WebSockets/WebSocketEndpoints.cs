@@ -72,9 +72,8 @@ public static class WebSocketEndpoints
                 switch (item.Kind)
                 {
                     case FeedItemKind.Event:
-                        var json = item.Event!.Json;
-                        await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-                        counters.EventsSent(1, json.Length);
+                        await socket.SendAsync(item.Event!.Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                        counters.EventsSent(1, item.Event.Json.Length);
                         break;
                     case FeedItemKind.Gone:
                         return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq));
