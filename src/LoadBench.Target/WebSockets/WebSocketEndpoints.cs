@@ -101,7 +101,9 @@ public static class WebSocketEndpoints
     /// </summary>
     private static async Task ReceiveUntilCloseAsync(WebSocket socket, CancellationTokenSource session)
     {
-        var buffer = new byte[256];
+        // The socket reads close and ping frames into its own buffer; this one only ever sees data a client
+        // sends against the protocol. Every subscriber holds it for its whole life, so it is small.
+        var buffer = new byte[16];
         try
         {
             while (socket.State == WebSocketState.Open)
