@@ -127,7 +127,8 @@ public sealed class TargetProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
+        var time = _options.TimeProvider;
+        var start = time.GetTimestamp();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -154,13 +155,13 @@ public sealed class TargetProcess : IAsyncDisposable
             {
             }
 
-            if (deadline.Elapsed > _options.ReadyTimeout)
+            if (time.GetElapsedTime(start) > _options.ReadyTimeout)
             {
                 throw new TargetStartException(
                     $"The target did not answer GET {FeedRoutes.Info} within {_options.ReadyTimeout.TotalSeconds:0} s ({CommandLine}). Its last output:{Environment.NewLine}{OutputTail}");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
     }
 
@@ -176,7 +177,7 @@ public sealed class TargetProcess : IAsyncDisposable
                     _ = NativeMethods.Kill(_process.Id, NativeMethods.SigTerm);
                 }
 
-                using var wait = new CancellationTokenSource(_options.StopTimeout);
+                using var wait = new CancellationTokenSource(_options.StopTimeout, _options.TimeProvider);
                 try
                 {
                     await _process.WaitForExitAsync(wait.Token);

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -25,6 +24,7 @@ internal sealed class PollExchange : IDisposable
     private const int MaxDigits = 19; // long.MaxValue
 
     private readonly ClientCore _core;
+    private readonly TimeProvider _time;
     private readonly KeepAliveConnection _connection;
     private readonly HdrHistogram.Recorder _requestLatency;
     private readonly byte[] _request;
@@ -39,6 +39,7 @@ internal sealed class PollExchange : IDisposable
     public PollExchange(ClientCore core, string route, string querySuffix, TimeSpan timeout)
     {
         _core = core;
+        _time = core.Options.TimeProvider;
         _requestLatency = core.Options.Recorders.Request;
         var uri = new Uri(core.Options.BaseUri, route);
         var prefix = Encoding.ASCII.GetBytes(string.Concat("GET ", uri.AbsolutePath, "?after="));
@@ -46,7 +47,7 @@ internal sealed class PollExchange : IDisposable
         _prefixLength = prefix.Length;
         _request = new byte[prefix.Length + MaxDigits + _suffix.Length];
         prefix.CopyTo(_request, 0);
-        _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout);
+        _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time);
     }
 
     /// <summary>
@@ -71,6 +72,9 @@ internal sealed class PollExchange : IDisposable
 
     /// <summary>Sends one poll from the cursor. Returns false when it failed (counted). Throws only
     /// <see cref="OperationCanceledException"/> for <paramref name="cancellationToken"/>.</summary>
+    /// <param name="intendedStartTimestamp">When the poll was meant to start, on the client's clock
+    /// (<see cref="FeedClientOptions.TimeProvider"/>): its latency is timed from there.</param>
+    /// <param name="cancellationToken">Stops the poll.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> PollAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
     {
@@ -79,7 +83,7 @@ internal sealed class PollExchange : IDisposable
         {
             var response = await _connection.GetAsync(RequestHead(_core.After), cancellationToken);
             var receivedMicros = _core.NowMicros();
-            LatencyRecorders.RecordMicros(_requestLatency, Stopwatch.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
+            LatencyRecorders.RecordMicros(_requestLatency, _time.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
             if (response.Reconnected)
             {
                 _core.Counters.Reconnect();

@@ -137,7 +137,7 @@ internal sealed class FakeRequestClient(FeedClientOptions options, FakeClients r
     {
         await _registry.Gate(cancellationToken);
         Counters.Request(empty: true);
-        LatencyRecorders.RecordMicros(Options.Recorders.Request, (long)Stopwatch.GetElapsedTime(intendedStartTimestamp).TotalMicroseconds);
+        LatencyRecorders.RecordMicros(Options.Recorders.Request, (long)Options.TimeProvider.GetElapsedTime(intendedStartTimestamp).TotalMicroseconds);
     }
 }
 

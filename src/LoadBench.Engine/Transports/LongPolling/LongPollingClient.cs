@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using LoadBench.Contracts;
 
@@ -36,7 +35,7 @@ public sealed class LongPollingClient : IRequestDrivenClient
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (await _exchange.PollInTurnAsync(Stopwatch.GetTimestamp(), cancellationToken))
+                if (await _exchange.PollInTurnAsync(_core.Options.TimeProvider.GetTimestamp(), cancellationToken))
                 {
                     _core.Backoff.Reset();
                 }

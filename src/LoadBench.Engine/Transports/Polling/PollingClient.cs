@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using LoadBench.Contracts;
 
@@ -34,7 +33,7 @@ public sealed class PollingClient : IRequestDrivenClient
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!await _exchange.PollInTurnAsync(Stopwatch.GetTimestamp(), cancellationToken))
+                if (!await _exchange.PollInTurnAsync(_core.Options.TimeProvider.GetTimestamp(), cancellationToken))
                 {
                     await _core.Backoff.DelayAsync(cancellationToken);
                     continue;

@@ -114,11 +114,11 @@ public sealed class WebSocketClient : IFeedClient
         }
 
         // Complete the close handshake (our close frame is part of the wire cost), but never wait long for it.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CloseHandshakeTimeout);
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, _core.Options.TimeProvider);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, closing.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsConnectionFailure(e))
         {
