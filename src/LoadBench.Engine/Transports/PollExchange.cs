@@ -11,8 +11,9 @@ namespace LoadBench.Engine.Transports;
 /// <summary>
 /// One poll of a request/response transport (short or long polling): <c>GET {route}?after={cursor}&amp;…</c> on
 /// the client's one <see cref="KeepAliveConnection"/>, deliver the events of a 200 array, treat 204 as empty
-/// and 410 as the gone signal. Shared by <see cref="Polling.PollingClient"/> and
-/// <see cref="LongPolling.LongPollingClient"/>, which differ only in route, query and pacing.
+/// and 410 as the gone signal; and the loop of such polls a closed model runs (<see cref="PollUntilCancelledAsync"/>).
+/// Shared by <see cref="Polling.PollingClient"/> and <see cref="LongPolling.LongPollingClient"/>, which differ
+/// only in route, query and the pause between polls.
 /// </summary>
 /// <remarks>
 /// The request head is built once; only the digits of <c>after</c> change between polls. It carries exactly
@@ -48,6 +49,37 @@ internal sealed class PollExchange : IDisposable
         _request = new byte[prefix.Length + MaxDigits + _suffix.Length];
         prefix.CopyTo(_request, 0);
         _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time);
+    }
+
+    /// <summary>
+    /// The polling clients' life: poll, pause, poll again from the cursor until <paramref name="cancellationToken"/>
+    /// fires. A failed poll is counted and backed off; an answered one resets the back-off and is followed by
+    /// <paramref name="pause"/> — short polling's interval, zero for long polling (the target holds the request, so
+    /// the client asks again at once). Each poll is timed from when it started. Returns normally on cancellation.
+    /// </summary>
+    public async Task PollUntilCancelledAsync(TimeSpan pause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (!await PollInTurnAsync(_time.GetTimestamp(), cancellationToken))
+                {
+                    await _core.Backoff.DelayAsync(cancellationToken);
+                    continue;
+                }
+
+                _core.Backoff.Reset();
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, _time, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The phase ended: a clean stop.
+        }
     }
 
     /// <summary>

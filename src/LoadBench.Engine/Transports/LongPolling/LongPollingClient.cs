@@ -29,27 +29,9 @@ public sealed class LongPollingClient : IRequestDrivenClient
 
     public long Cursor => _core.Checker.Cursor;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                if (await _exchange.PollInTurnAsync(_core.Options.TimeProvider.GetTimestamp(), cancellationToken))
-                {
-                    _core.Backoff.Reset();
-                }
-                else
-                {
-                    await _core.Backoff.DelayAsync(cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The phase ended: a clean stop.
-        }
-    }
+    /// <summary>Polls back to back: the target holds each request until there is news or its timeout.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _exchange.PollUntilCancelledAsync(TimeSpan.Zero, cancellationToken);
 
     /// <summary>One poll in turn on this client's connection (<see cref="PollExchange.PollInTurnAsync"/>).</summary>
     public Task SendOneAsync(long intendedStartTimestamp, CancellationToken cancellationToken) =>
