@@ -1,3 +1,5 @@
+using LoadBench.Engine.Metrics;
+
 namespace LoadBench.Engine.Transports;
 
 /// <summary>

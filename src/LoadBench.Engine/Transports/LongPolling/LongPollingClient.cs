@@ -1,5 +1,6 @@
 using System.Globalization;
 using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
 
 namespace LoadBench.Engine.Transports.LongPolling;
 
