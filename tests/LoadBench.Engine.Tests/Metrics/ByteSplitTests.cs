@@ -33,6 +33,9 @@ public sealed class ByteSplitTests
         await using var client = (IRequestDrivenClient)FeedClientFactory.Create(options);
 
         await client.SendOneAsync(options.TimeProvider.GetTimestamp(), CancellationToken.None);
+        // The client can have read the answer before the stub's write returned and was counted: compare once the
+        // stub waits for the next request (see RunUntilAsync).
+        await Wait.UntilAsync(() => stub.Quiet, "the stub to wait for the next request");
         var counters = client.Counters.Snapshot();
 
         var port = stub.Port.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
