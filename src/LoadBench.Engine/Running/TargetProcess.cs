@@ -165,7 +165,8 @@ public sealed class TargetProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, wait, then kill: the target gets to close its connections properly.</summary>
+    /// <summary>SIGTERM, wait, then kill: the target gets to close its connections properly. Each wait is bounded
+    /// by <see cref="TargetProcessOptions.StopTimeout"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         try
@@ -177,15 +178,10 @@ public sealed class TargetProcess : IAsyncDisposable
                     _ = NativeMethods.Kill(_process.Id, NativeMethods.SigTerm);
                 }
 
-                using var wait = new CancellationTokenSource(_options.StopTimeout, _options.TimeProvider);
-                try
-                {
-                    await _process.WaitForExitAsync(wait.Token);
-                }
-                catch (OperationCanceledException)
+                if (!await WaitForExitAsync())
                 {
                     _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync(CancellationToken.None);
+                    await WaitForExitAsync();
                 }
             }
         }
@@ -197,6 +193,23 @@ public sealed class TargetProcess : IAsyncDisposable
         {
             _stopped = true;
             _process.Dispose();
+        }
+    }
+
+    /// <summary>Waits for the exit and the end of the output, at most <see cref="TargetProcessOptions.StopTimeout"/>.
+    /// The output can stay open after the exit when a child the target started outlived it and holds the pipes:
+    /// its last lines are not worth waiting for.</summary>
+    private async Task<bool> WaitForExitAsync()
+    {
+        using var wait = new CancellationTokenSource(_options.StopTimeout, _options.TimeProvider);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
