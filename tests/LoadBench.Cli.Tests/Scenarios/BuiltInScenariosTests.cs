@@ -63,7 +63,10 @@ public sealed class BuiltInScenariosTests
               "$schema": "./scenario.schema.json",
               "description": "Through a proxy.",
               "requires": ["nginx", "nats",],
-              "scenarios": []
+              "scenarios": [
+                { "name": "sse_1", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 16 },
+                  "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] }
+              ]
             }
             """u8.ToArray());
 
@@ -75,9 +78,25 @@ public sealed class BuiltInScenariosTests
     [Fact]
     public void FromFile_WithoutDescriptionOrRequires_GivesEmpty()
     {
-        var scenario = BuiltInScenario.FromFile("bare", """{ "scenarios": [] }"""u8.ToArray());
+        var scenario = BuiltInScenario.FromFile("bare", """
+            {
+              "scenarios": [
+                { "name": "sse_1", "transport": "sse", "feed": { "ratePerSecond": 1, "payloadBytes": 16 },
+                  "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] }
+              ]
+            }
+            """u8.ToArray());
 
         Assert.Equal("", scenario.Description);
+        Assert.Empty(scenario.Requires);
+    }
+
+    [Fact]
+    public void FromFile_ThatDoesNotLoad_SaysSoInItsDescription_InsteadOfFailing()
+    {
+        var scenario = BuiltInScenario.FromFile("broken", """{ "scenarios": [] }"""u8.ToArray());
+
+        Assert.StartsWith("(does not load: built-in:broken.json", scenario.Description);
         Assert.Empty(scenario.Requires);
     }
 }
