@@ -6,7 +6,7 @@ namespace LoadBench.Engine.LoadModels;
 /// A closed load (<see cref="KeepConstant"/>, <see cref="RampingConstant"/>) as a function of time: how many
 /// clients should run <c>t</c> into the phase. The scheduler asks every tick and starts or stops copies to match.
 /// </summary>
-public sealed class ClosedLoadPlan
+internal sealed class ClosedLoadPlan
 {
     private readonly List<Segment> _segments = [];
 

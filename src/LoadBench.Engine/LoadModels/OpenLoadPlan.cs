@@ -9,7 +9,7 @@ namespace LoadBench.Engine.LoadModels;
 /// Λ(t) = ∫λ reaches <c>k</c>. Inject(rate: 10, interval: 1s) therefore plans arrivals at 0, 0.1 s, 0.2 s, …:
 /// evenly spaced, never in bursts at interval boundaries.
 /// </summary>
-public sealed class OpenLoadPlan
+internal sealed class OpenLoadPlan
 {
     private const double Epsilon = 1e-9;
     private readonly List<Segment> _segments = [];

@@ -6,7 +6,7 @@ namespace LoadBench.Engine.Metrics;
 /// runs (each field read is atomic on 64-bit; the set is not a consistent cut, which live progress does
 /// not need) and sums the final snapshots after every client stopped.
 /// </summary>
-public sealed class ClientCounters
+internal sealed class ClientCounters
 {
     private long _eventsDelivered;
     private long _requests;
@@ -64,7 +64,7 @@ public sealed class ClientCounters
 }
 
 /// <summary>A copy of <see cref="ClientCounters"/>; snapshots add up with <see cref="Add"/>.</summary>
-public sealed record ClientCountersSnapshot(
+internal sealed record ClientCountersSnapshot(
     long EventsDelivered, long Requests, long EmptyResponses,
     long Lost, long Duplicates, long Reorders, long Reconnects, long GoneSignals,
     long PayloadBytes, long FramingBytes, long HeaderBytes,

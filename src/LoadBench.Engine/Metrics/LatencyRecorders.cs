@@ -7,7 +7,7 @@ namespace LoadBench.Engine.Metrics;
 /// concurrent writers without locks and hands out interval histograms (one per second for the time series)
 /// without stopping them. Values are microseconds, 1 µs .. 1 h, 3 significant digits.
 /// </summary>
-public sealed class LatencyRecorders
+internal sealed class LatencyRecorders
 {
     public const long LowestMicros = 1;
     public const long HighestMicros = 3_600_000_000;

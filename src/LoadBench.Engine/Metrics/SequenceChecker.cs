@@ -13,7 +13,7 @@ namespace LoadBench.Engine.Metrics;
 /// At most <see cref="MaxOpenGaps"/> gaps are remembered (gaps are rare; a flood of them must not grow memory):
 /// when more open, the oldest becomes final, and a seq of it arriving afterwards counts as a duplicate.
 /// </remarks>
-public sealed class SequenceChecker
+internal sealed class SequenceChecker
 {
     public const int MaxOpenGaps = 64;
 

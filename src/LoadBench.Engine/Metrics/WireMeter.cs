@@ -20,7 +20,7 @@ namespace LoadBench.Engine.Metrics;
 /// another thread), so the socket totals are interlocked; <see cref="Payload"/> and <see cref="Settle"/>
 /// belong to the client's own flow.
 /// </remarks>
-public sealed class WireMeter
+internal sealed class WireMeter
 {
     private readonly ClientCounters _counters;
     private long _socketBytes;

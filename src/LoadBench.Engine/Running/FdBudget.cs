@@ -13,7 +13,7 @@ namespace LoadBench.Engine.Running;
 /// it to the hard limit at startup), the count is the entries of <c>/proc/self/fd</c>. Without /proc
 /// (not Linux) the budget is unlimited.
 /// </remarks>
-public sealed class FdBudget
+internal sealed class FdBudget
 {
     private readonly Func<(long Limit, long Open)?> _read;
 

@@ -3,7 +3,7 @@ using LoadBench.Contracts;
 namespace LoadBench.Engine.Running;
 
 /// <summary>The target's control routes the runner uses (not the feed itself, which the clients read).</summary>
-public interface ITargetApi
+internal interface ITargetApi
 {
     Uri BaseUri { get; }
 

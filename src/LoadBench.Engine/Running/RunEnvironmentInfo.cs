@@ -7,7 +7,7 @@ using LoadBench.Results;
 namespace LoadBench.Engine.Running;
 
 /// <summary>Describes where a run happened, so two results can be judged comparable (or not).</summary>
-public static class RunEnvironmentInfo
+internal static class RunEnvironmentInfo
 {
     public static RunEnvironment Create(
         ScenarioPlan plan, Uri targetUrl, bool targetStartedByEngine, DateTimeOffset startedAt, DateTimeOffset finishedAt)

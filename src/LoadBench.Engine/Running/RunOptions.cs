@@ -16,7 +16,7 @@ public sealed record RunOptions
     public bool AllowNonLoopback { get; init; }
 
     /// <summary>Makes one transport client. The default is the engine's own; tests pass fakes.</summary>
-    public Func<FeedClientOptions, IFeedClient> ClientFactory { get; init; } = FeedClientFactory.Create;
+    internal Func<FeedClientOptions, IFeedClient> ClientFactory { get; init; } = FeedClientFactory.Create;
 
     /// <summary>Time-series resolution: one point (and one progress report) per interval.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -38,7 +38,7 @@ public sealed record RunOptions
     public int MaxCopyStartsPerSecond { get; init; } = 2000;
 
     /// <summary>Open-file budget checked before copies start (see <see cref="Running.FdBudget"/>).</summary>
-    public FdBudget FdBudget { get; init; } = new();
+    internal FdBudget FdBudget { get; init; } = new();
 
     /// <summary>
     /// Before the first scenario, each transport of the plan is driven this long against the target and the

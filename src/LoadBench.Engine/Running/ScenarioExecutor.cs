@@ -12,7 +12,7 @@ namespace LoadBench.Engine.Running;
 /// <see cref="ScenarioResult"/>. Only the measured phase counts: its counters are the clients' snapshots
 /// minus a baseline taken at its start, its histograms start empty at its start.
 /// </summary>
-public sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
+internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
 {
     private readonly ITargetApi _target = target ?? throw new ArgumentNullException(nameof(target));
     private readonly RunOptions _options = options ?? throw new ArgumentNullException(nameof(options));

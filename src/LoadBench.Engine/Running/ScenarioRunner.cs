@@ -47,7 +47,7 @@ public static class ScenarioRunner
     }
 
     /// <summary>Runs the plan against a target reached through <paramref name="target"/> (tests pass a fake).</summary>
-    public static async Task<ResultsDocument> RunAsync(
+    internal static async Task<ResultsDocument> RunAsync(
         ScenarioPlan plan, ITargetApi target, bool targetStartedByEngine, RunOptions options,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace LoadBench.Engine.Running;
 
 /// <summary>Error kinds the scheduler itself counts (next to the clients' own, in <c>errors.byKind</c>).</summary>
-public static class SchedulerErrors
+internal static class SchedulerErrors
 {
     /// <summary>A copy the plan asked for but the process's open-file budget could not hold (see <see cref="FdBudget"/>).</summary>
     public const string FdLimit = "fd_limit";

@@ -7,7 +7,7 @@ namespace LoadBench.Engine.Running;
 /// against someone else's server, so any other host is refused unless the caller explicitly allows it.
 /// The check is on the name as written: a host name other than <c>localhost</c> is refused without a DNS lookup.
 /// </summary>
-public static class TargetAddress
+internal static class TargetAddress
 {
     public static bool IsLoopback(Uri target)
     {

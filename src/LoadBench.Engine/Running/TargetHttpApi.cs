@@ -5,7 +5,7 @@ namespace LoadBench.Engine.Running;
 
 /// <summary><see cref="ITargetApi"/> over HTTP. One small connection pool of its own, apart from the clients'
 /// sockets, so control requests are not counted as load.</summary>
-public sealed class TargetHttpApi : ITargetApi, IDisposable
+internal sealed class TargetHttpApi : ITargetApi, IDisposable
 {
     private readonly HttpClient _http;
 

@@ -10,7 +10,7 @@ namespace LoadBench.Engine.Running;
 /// stay apart), ready when <c>GET /feed/info</c> answers, stopped gracefully (SIGTERM) and then killed if it
 /// does not exit in time.
 /// </summary>
-public sealed class TargetProcess : IAsyncDisposable
+internal sealed class TargetProcess : IAsyncDisposable
 {
     private const int TailLines = 40;
     private readonly Process _process;

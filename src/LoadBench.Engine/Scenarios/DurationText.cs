@@ -5,7 +5,7 @@ namespace LoadBench.Engine.Scenarios;
 
 /// <summary>Durations as people write them in scenario files: <c>"10s"</c>, <c>"250ms"</c>, <c>"2m"</c>,
 /// <c>"1h"</c>, <c>"1.5s"</c>, or a TimeSpan <c>"00:00:10"</c> as NBomber prints it.</summary>
-public static partial class DurationText
+internal static partial class DurationText
 {
     public const string Examples = "\"10s\", \"250ms\", \"2m\" or \"00:00:10\"";
 

@@ -23,7 +23,7 @@ public abstract record LoadSimulation(TimeSpan During)
 }
 
 /// <summary>Keeps <paramref name="Copies"/> clients running for <paramref name="During"/> (closed model).</summary>
-public sealed record KeepConstant(int Copies, TimeSpan During) : LoadSimulation(During)
+internal sealed record KeepConstant(int Copies, TimeSpan During) : LoadSimulation(During)
 {
     public override bool IsOpen => false;
     public override string Model => nameof(KeepConstant);
@@ -32,7 +32,7 @@ public sealed record KeepConstant(int Copies, TimeSpan During) : LoadSimulation(
 
 /// <summary>Ramps the number of running clients linearly from the previous step's count to
 /// <paramref name="Copies"/> over <paramref name="During"/> (closed model).</summary>
-public sealed record RampingConstant(int Copies, TimeSpan During) : LoadSimulation(During)
+internal sealed record RampingConstant(int Copies, TimeSpan During) : LoadSimulation(During)
 {
     public override bool IsOpen => false;
     public override string Model => nameof(RampingConstant);
@@ -41,7 +41,7 @@ public sealed record RampingConstant(int Copies, TimeSpan During) : LoadSimulati
 
 /// <summary>Starts <paramref name="Rate"/> requests per <paramref name="Interval"/>, evenly spaced, for
 /// <paramref name="During"/> (open model).</summary>
-public sealed record Inject(int Rate, TimeSpan Interval, TimeSpan During) : LoadSimulation(During)
+internal sealed record Inject(int Rate, TimeSpan Interval, TimeSpan During) : LoadSimulation(During)
 {
     public override bool IsOpen => true;
     public override string Model => nameof(Inject);
@@ -50,7 +50,7 @@ public sealed record Inject(int Rate, TimeSpan Interval, TimeSpan During) : Load
 
 /// <summary>Ramps the request rate linearly from the previous step's rate to <paramref name="Rate"/> per
 /// <paramref name="Interval"/> over <paramref name="During"/> (open model).</summary>
-public sealed record RampingInject(int Rate, TimeSpan Interval, TimeSpan During) : LoadSimulation(During)
+internal sealed record RampingInject(int Rate, TimeSpan Interval, TimeSpan During) : LoadSimulation(During)
 {
     public override bool IsOpen => true;
     public override string Model => nameof(RampingInject);

@@ -5,13 +5,13 @@ namespace LoadBench.Engine.Scenarios;
 
 /// <summary>A problem with one field of a scenario: <paramref name="Field"/> is relative to the scenario
 /// (<c>load[0].copies</c>), so a file loader can point at the line it came from.</summary>
-public sealed record ScenarioIssue(string Field, string Message);
+internal sealed record ScenarioIssue(string Field, string Message);
 
 /// <summary>
 /// The rules every scenario must follow, whether written in code or loaded from a file. Bounds keep every
 /// run finite: a typo must not turn into an hour-long load on a shared machine.
 /// </summary>
-public static partial class ScenarioValidator
+internal static partial class ScenarioValidator
 {
     public const int MaxCopies = 100_000;
     public const int MaxRate = 1_000_000;

@@ -10,7 +10,7 @@ namespace LoadBench.Engine.Transports;
 /// <c>fd_limit</c> (the process hit its open-file limit), <c>timeout</c>, <c>response_ended</c>, … Kinds are
 /// short, stable snake_case strings (they become keys in results.json).
 /// </summary>
-public static class ErrorKinds
+internal static class ErrorKinds
 {
     public const string ConnectRefused = "connect_refused";
     public const string ConnectionReset = "connection_reset";

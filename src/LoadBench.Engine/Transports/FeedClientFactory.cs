@@ -19,7 +19,7 @@ namespace LoadBench.Engine.Transports;
 /// Each client owns one connection at a time (SSE and WebSocket: its own handler; polling and long polling: a
 /// raw keep-alive connection) so that the bytes it counts are its own; dispose it.
 /// </summary>
-public static class FeedClientFactory
+internal static class FeedClientFactory
 {
     /// <summary>Creates a client for <see cref="FeedClientOptions.Transport"/>.</summary>
     /// <exception cref="ArgumentException">Unknown transport, a base address that is not absolute http, or

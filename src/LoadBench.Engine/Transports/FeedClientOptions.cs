@@ -7,7 +7,7 @@ namespace LoadBench.Engine.Transports;
 /// <param name="BaseUri">The target, e.g. <c>http://127.0.0.1:5000/</c>. Loopback only.</param>
 /// <param name="Transport">One of <see cref="TransportIds"/>: <c>poll</c>, <c>longpoll</c>, <c>sse</c>, <c>ws</c>.</param>
 /// <param name="Recorders">The scenario's latency recorders (publish → receive into <c>Event</c>; polls into <c>Request</c>).</param>
-public sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyRecorders Recorders)
+internal sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyRecorders Recorders)
 {
     /// <summary>The seq the client starts after (the runner passes <c>/feed/info</c>'s latestSeq so every client
     /// starts at the same place); <c>0</c> means from the oldest retained event.</summary>

@@ -6,7 +6,7 @@ namespace LoadBench.Engine.Transports;
 /// Reads <c>seq</c> and <c>ts</c> out of event JSON (<c>{"seq":1,"ts":…,"data":"…"}</c>) with a
 /// <see cref="Utf8JsonReader"/>: no reflection, no string for <c>data</c>, nothing allocated per event.
 /// </summary>
-public static class FeedEventReader
+internal static class FeedEventReader
 {
     /// <summary>Reads one event object that fills <paramref name="json"/>.</summary>
     public static bool TryRead(ReadOnlySpan<byte> json, out long seq, out long ts)

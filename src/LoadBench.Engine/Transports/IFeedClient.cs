@@ -8,7 +8,7 @@ namespace LoadBench.Engine.Transports;
 /// the scheduler: the scheduler decides how many clients run and for how long; a client decides how to
 /// talk to the target. Either side can change alone.
 /// </summary>
-public interface IFeedClient : IAsyncDisposable
+internal interface IFeedClient : IAsyncDisposable
 {
     /// <summary>The client's own counters. Single writer (the client); the scheduler reads them with
     /// <see cref="ClientCounters.Snapshot"/> for live progress and sums them when the phase ends.</summary>
@@ -30,7 +30,7 @@ public interface IFeedClient : IAsyncDisposable
 /// the scheduler calls <see cref="SendOneAsync"/> at the arrival times it plans. Only the request/response
 /// transports (polling, long polling) implement it.
 /// </summary>
-public interface IRequestDrivenClient : IFeedClient
+internal interface IRequestDrivenClient : IFeedClient
 {
     /// <summary>
     /// Sends one poll from the cursor and processes its answer. Request latency is recorded from

@@ -10,7 +10,7 @@ namespace LoadBench.Gate.Metrics;
 /// Every metric a threshold may name, with how to read it from results. The names, units and directions are
 /// the file format's (<see cref="RuleMetrics"/>, shared with the engine); this adds the arithmetic.
 /// </summary>
-public static class MetricCatalog
+internal static class MetricCatalog
 {
     // Declared before All: static initializers run in text order and Measure() reads this.
     private static readonly Dictionary<string, double> Percentiles = new(StringComparer.Ordinal)

@@ -1,7 +1,7 @@
 namespace LoadBench.Gate.Statistics;
 
 /// <summary>Small-sample helpers for per-trial values.</summary>
-public static class Sample
+internal static class Sample
 {
     /// <summary>The median: robust to one odd trial, which is why the gate compares medians, not means.</summary>
     public static double Median(IReadOnlyList<double> values)

@@ -46,7 +46,7 @@ public abstract record Threshold
 }
 
 /// <summary><c>metric OP value</c>: every trial taken together must satisfy it.</summary>
-public sealed record AbsoluteThreshold : Threshold
+internal sealed record AbsoluteThreshold : Threshold
 {
     public required AbsoluteRule Rule { get; init; }
 

@@ -15,7 +15,7 @@ namespace LoadBench.Engine.Transports.Connections;
 /// so with a shared pool the bytes of a connection could not be tied to the client that used them. A handler
 /// holds no timers when its idle timeout and lifetime are infinite, so thousands of them are cheap.
 /// </remarks>
-public static class LoopbackConnector
+internal static class LoopbackConnector
 {
     /// <summary>Creates the handler of one client: loopback only, counted, one keep-alive connection, no proxy,
     /// cookies, redirects or decompression (each would change what crosses the wire).</summary>
@@ -89,7 +89,7 @@ public static class LoopbackConnector
 }
 
 /// <summary>Thrown when a client is asked to connect anywhere but loopback.</summary>
-public sealed class NonLoopbackTargetException : InvalidOperationException
+internal sealed class NonLoopbackTargetException : InvalidOperationException
 {
     public NonLoopbackTargetException(string host)
         : base($"LoadBench clients connect only to loopback (127.0.0.0/8, ::1, localhost); refused host '{host}'.")

@@ -9,7 +9,7 @@ namespace LoadBench.Engine.Transports.LongPolling;
 /// event newer than the cursor exists (200 with the array) or the timeout passes (204, counted as empty), and the
 /// client asks again at once. Records each request's latency.
 /// </summary>
-public sealed class LongPollingClient : IRequestDrivenClient
+internal sealed class LongPollingClient : IRequestDrivenClient
 {
     // The target answers 204 at the timeout; this much more before the client gives up on a silent target.
     private static readonly TimeSpan ResponseGrace = TimeSpan.FromSeconds(15);

@@ -10,7 +10,7 @@ namespace LoadBench.Engine.Transports.Polling;
 /// would run, so an event waits on average half an interval plus a round trip. Records each request's latency
 /// and counts responses that came back empty.
 /// </summary>
-public sealed class PollingClient : IRequestDrivenClient
+internal sealed class PollingClient : IRequestDrivenClient
 {
     private readonly ClientCore _core;
     private readonly PollExchange _exchange;

@@ -12,7 +12,7 @@ namespace LoadBench.Engine.Transports.Sse;
 /// <c>Last-Event-ID: {cursor}</c> (which the target prefers over <c>after</c>). An <c>event: gone</c> says the
 /// cursor fell out of retention: the client counts the signal and resumes from the oldest retained event.
 /// </summary>
-public sealed class SseClient : IFeedClient
+internal sealed class SseClient : IFeedClient
 {
     private enum Item { Event, Duplicate, Gone, Bad }
 

@@ -13,7 +13,7 @@ namespace LoadBench.Engine.Transports.WebSockets;
 /// so the handshake heads and every frame — masked client frames and close frames included — are on the
 /// client's meter. A close with status 4410 is the gone signal: counted, then resumed from the oldest event.
 /// </summary>
-public sealed class WebSocketClient : IFeedClient
+internal sealed class WebSocketClient : IFeedClient
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
