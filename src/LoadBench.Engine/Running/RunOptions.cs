@@ -47,4 +47,11 @@ public sealed record RunOptions
     public TimeSpan TargetWarmUp { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Trials of the whole plan (<c>loadbench run --repeat N</c>): each scenario runs this many times, interleaved
+    /// per setup (<see cref="RepeatedTrials"/>), and its result keeps every trial beside their pool. 1: one run, as
+    /// before, with no trials in the results.
+    /// </summary>
+    public int Repeat { get; init; } = 1;
 }
