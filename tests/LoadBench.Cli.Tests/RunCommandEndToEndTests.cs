@@ -91,7 +91,7 @@ public sealed partial class RunCommandEndToEndTests : IDisposable
         });
         var markdown = await File.ReadAllTextAsync(Path.Combine(_output, ReportWriter.MarkdownFileName));
         Assert.Contains("Each scenario ran 2 times", markdown, StringComparison.Ordinal);
-        Assert.Contains("With 2 trials per transport no difference can be significant", markdown, StringComparison.Ordinal);
+        Assert.Contains("2 trials per transport no difference can be significant", markdown, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_output, ReportWriter.PlotsDirectoryName, "latency-spread-3c-20eps-64B.png")));
     }
 

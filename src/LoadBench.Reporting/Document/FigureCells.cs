@@ -37,7 +37,7 @@ internal static class FigureCells
         if (seconds.Count > 0)
         {
             var count = seconds.Count == 1 ? Format.Count(seconds[0]) : $"{Format.Count(seconds[0])}–{Format.Count(seconds[^1])}";
-            return $"One run. The 95% intervals of p50 and p99 come from resampling its {count} one-second histograms (a bootstrap): they show the noise " +
+            return $"One run. The 95% intervals of p50 and p99 come from resampling its {count} one-second histograms (a bootstrap{Insights.LowestP99.Rough(seconds[^1])}): they show the noise " +
                 $"between the seconds of this run, not the larger swings between runs — run with --repeat {Insights.LowestP99.RecommendedTrials} for those.";
         }
 

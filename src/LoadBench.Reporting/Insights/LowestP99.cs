@@ -43,7 +43,12 @@ internal static class LowestP99
         {
             yield return $"{lead}{Name(group, lowest.Scenario, capital: true)} had the lowest median {Metric}: {lowestFirst}, against " +
                 JoinAnd(others.Select(c => Figure(c))) + tail + ".";
-            yield return $"With {Format.Count(verdict.Trials)} {Plural(verdict.Trials, "trial")} per transport no difference can be significant at α = {Alpha} " +
+            // Which ranges do not even overlap is worth saying — as a description of these trials, not a verdict.
+            var apart = others.Where(c => c.Spread!.Low > lowest.Spread!.High).ToList();
+            var prefix = apart.Count > 0
+                ? $"Every trial of {JoinAnd(apart.Select(c => Name(group, c.Scenario)))} lay above every trial of {Name(group, lowest.Scenario)}, but with "
+                : "With ";
+            yield return $"{prefix}{Format.Count(verdict.Trials)} {Plural(verdict.Trials, "trial")} per transport no difference can be significant at α = {Alpha} " +
                 $"(the smallest possible two-sided p-value is {Format.Probability(verdict.SmallestPossiblePValue)}), so none is named better: " +
                 $"run with --repeat {P99Verdict.TrialsNeeded()} or more to decide ({RecommendedTrials} to see smaller differences); figures are the median of the trials with their range.";
             yield break;
@@ -86,10 +91,13 @@ internal static class LowestP99
         return verdict.Basis == VerdictBasis.Trials
             ? $"Figures are the median of {count} trials per transport with the lowest and highest trial in brackets; a transport counts as higher " +
               $"only when a two-sided exact Mann–Whitney U test on the per-trial p99s gives p ≤ {Alpha} against the lowest."
-            : $"Figures are this run's p99 with a 95% bootstrap interval over its {count} one-second histograms; a transport counts as higher only when " +
+            : $"Figures are this run's p99 with a 95% bootstrap interval over its {count} one-second histograms{Rough(counts[^1])}; a transport counts as higher only when " +
               "its interval lies wholly above the lowest's. The intervals cover the noise within this run, not the larger swings between runs: " +
               $"for a decision, run with --repeat {RecommendedTrials}.";
     }
+
+    /// <summary>", so few that the intervals are rough" when the longest run had fewer than <see cref="SecondsBootstrap.FewSeconds"/>.</summary>
+    internal static string Rough(int seconds) => seconds < SecondsBootstrap.FewSeconds ? ", so few that the intervals are rough" : string.Empty;
 
     /// <summary>One run without a way to judge noise: the figures as they are (the report's wording before intervals).</summary>
     private static string Unjudged(SetupGroup group, P99Verdict verdict, string lead)

@@ -26,6 +26,10 @@ internal sealed class SecondsBootstrap
     /// <summary>Fewest seconds to resample: with one there is nothing to vary.</summary>
     public const int MinSeconds = 2;
 
+    /// <summary>Below this many seconds a bootstrap knows little about its own tails (with 4 seconds there are only
+    /// 35 different resamples): the report calls such intervals rough.</summary>
+    public const int FewSeconds = 10;
+
     private const double MicrosPerMs = 1000.0;
 
     // The distinct bucket values (µs, each bucket's highest equivalent value) of all seconds, ascending, and each

@@ -66,10 +66,24 @@ public sealed class NoiseAwareComparisonTests
         var sentences = new ResultsDocumentSentences(results).All;
 
         Assert.Contains(sentences, s => s.Contains("WebSocket had the lowest median p99 latency", StringComparison.Ordinal));
-        var why = Assert.Single(sentences, s => s.StartsWith("With 3 trials per transport", StringComparison.Ordinal));
+        var why = Assert.Single(sentences, s => s.Contains("3 trials per transport", StringComparison.Ordinal));
+        Assert.StartsWith("Every trial of Server-Sent Events lay above every trial of WebSocket, but with 3 trials per transport", why, StringComparison.Ordinal);
         Assert.Contains("no difference can be significant at α = 0.05 (the smallest possible two-sided p-value is 0.1)", why, StringComparison.Ordinal);
         Assert.Contains("--repeat 4 or more", why, StringComparison.Ordinal);
         Assert.DoesNotContain(sentences, s => s.Contains("had the lowest p99 latency", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Trials_ThreeEachOverlapping_SayOnlyThatTheTrialsAreTooFew()
+    {
+        var results = NoisyResults.Document(
+            NoisyResults.WithTrials(TransportIds.Sse, 40, 45, 50),
+            NoisyResults.WithTrials(TransportIds.WebSocket, 38, 47, 42));
+
+        var sentences = new ResultsDocumentSentences(results).All;
+
+        Assert.Single(sentences, s => s.StartsWith("With 3 trials per transport no difference can be significant", StringComparison.Ordinal));
+        Assert.DoesNotContain(sentences, s => s.Contains("lay above", StringComparison.Ordinal));
     }
 
     [Fact]
