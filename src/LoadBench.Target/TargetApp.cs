@@ -49,7 +49,7 @@ public static class TargetApp
         builder.Services.AddSingleton<FeedStats>();
         builder.Services.AddSingleton<FeedConnections>();
         builder.Services.AddSingleton(new ConnectionLimit(options.MaxConnections ?? ConnectionLimit.DefaultMax()));
-        builder.Services.AddSingleton<ConnectionCountingMiddleware>();
+        builder.Services.AddSingleton<ConnectionMiddleware>();
         builder.Services.AddHostedService<FeedPublisher>();
         configureServices?.Invoke(builder.Services);
 
@@ -59,8 +59,8 @@ public static class TargetApp
             kestrel.AddServerHeader = false;
             kestrel.ConfigureEndpointDefaults(listen =>
             {
-                var counting = listen.ApplicationServices.GetRequiredService<ConnectionCountingMiddleware>();
-                listen.Use(next => connection => counting.OnConnectionAsync(connection, next));
+                var connections = listen.ApplicationServices.GetRequiredService<ConnectionMiddleware>();
+                listen.Use(next => connection => connections.OnConnectionAsync(connection, next));
             });
         });
 

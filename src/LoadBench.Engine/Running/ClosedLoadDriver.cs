@@ -1,4 +1,5 @@
 using LoadBench.Engine.LoadModels;
+using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Transports;
 
 namespace LoadBench.Engine.Running;

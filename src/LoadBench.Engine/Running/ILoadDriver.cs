@@ -1,4 +1,4 @@
-using LoadBench.Engine.Transports;
+using LoadBench.Engine.Metrics;
 
 namespace LoadBench.Engine.Running;
 

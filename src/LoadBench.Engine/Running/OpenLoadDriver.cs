@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LoadBench.Engine.LoadModels;
+using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Transports;
 
 namespace LoadBench.Engine.Running;

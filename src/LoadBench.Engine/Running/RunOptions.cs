@@ -46,7 +46,15 @@ public sealed record RunOptions
     /// </summary>
     public TimeSpan TargetWarmUp { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The engine's one clock: intended starts, request latency, phase windows, the time series,
+    /// back-off and every wait and timeout of the run; passed on to every client. (A target the engine starts is a
+    /// real process: its start and stop keep <see cref="TargetProcessOptions.TimeProvider"/>.)</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The clients' source of back-off jitter (see <see cref="FeedClientOptions.Randomizer"/>).</summary>
+#pragma warning disable CA5394 // jitter, not security
+    public Func<double> Randomizer { get; init; } = Random.Shared.NextDouble;
+#pragma warning restore CA5394
 
     /// <summary>
     /// Trials of the whole plan (<c>loadbench run --repeat N</c>): each scenario runs this many times, interleaved

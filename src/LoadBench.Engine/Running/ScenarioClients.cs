@@ -25,6 +25,7 @@ internal sealed class ScenarioClients(
         LongPollTimeout = Scenario.Client.LongPollTimeout,
         PollMax = Scenario.Client.MaxPerPoll,
         TimeProvider = Options.TimeProvider,
+        Randomizer = Options.Randomizer,
     });
 
     /// <summary>

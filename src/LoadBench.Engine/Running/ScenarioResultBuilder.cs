@@ -1,7 +1,7 @@
 using HdrHistogram;
 using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Scenarios;
-using LoadBench.Engine.Transports;
 using LoadBench.Results;
 
 namespace LoadBench.Engine.Running;

@@ -80,7 +80,7 @@ public static class ScenarioRunner
             if (!targetStartedByEngine)
             {
                 // A running target belongs to someone: leave its publisher as we found it.
-                await RestoreAsync(target, original);
+                await RestoreAsync(target, original, options.TimeProvider);
             }
         }
 
@@ -91,11 +91,11 @@ public static class ScenarioRunner
         };
     }
 
-    private static async Task RestoreAsync(ITargetApi target, FeedInfo original)
+    private static async Task RestoreAsync(ITargetApi target, FeedInfo original, TimeProvider time)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
             await target.PutSettingsAsync(new FeedSettings(original.RatePerSecond, original.PayloadBytes), timeout.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException)

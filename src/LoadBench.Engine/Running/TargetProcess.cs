@@ -127,7 +127,8 @@ public sealed class TargetProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
+        var time = _options.TimeProvider;
+        var start = time.GetTimestamp();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -154,17 +155,18 @@ public sealed class TargetProcess : IAsyncDisposable
             {
             }
 
-            if (deadline.Elapsed > _options.ReadyTimeout)
+            if (time.GetElapsedTime(start) > _options.ReadyTimeout)
             {
                 throw new TargetStartException(
                     $"The target did not answer GET {FeedRoutes.Info} within {_options.ReadyTimeout.TotalSeconds:0} s ({CommandLine}). Its last output:{Environment.NewLine}{OutputTail}");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
     }
 
-    /// <summary>SIGTERM, wait, then kill: the target gets to close its connections properly.</summary>
+    /// <summary>SIGTERM, wait, then kill: the target gets to close its connections properly. Each wait is bounded
+    /// by <see cref="TargetProcessOptions.StopTimeout"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         try
@@ -176,15 +178,10 @@ public sealed class TargetProcess : IAsyncDisposable
                     _ = NativeMethods.Kill(_process.Id, NativeMethods.SigTerm);
                 }
 
-                using var wait = new CancellationTokenSource(_options.StopTimeout);
-                try
-                {
-                    await _process.WaitForExitAsync(wait.Token);
-                }
-                catch (OperationCanceledException)
+                if (!await WaitForExitAsync())
                 {
                     _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync(CancellationToken.None);
+                    await WaitForExitAsync();
                 }
             }
         }
@@ -196,6 +193,23 @@ public sealed class TargetProcess : IAsyncDisposable
         {
             _stopped = true;
             _process.Dispose();
+        }
+    }
+
+    /// <summary>Waits for the exit and the end of the output, at most <see cref="TargetProcessOptions.StopTimeout"/>.
+    /// The output can stay open after the exit when a child the target started outlived it and holds the pipes:
+    /// its last lines are not worth waiting for.</summary>
+    private async Task<bool> WaitForExitAsync()
+    {
+        using var wait = new CancellationTokenSource(_options.StopTimeout, _options.TimeProvider);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

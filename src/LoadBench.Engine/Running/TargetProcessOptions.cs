@@ -21,4 +21,8 @@ public sealed record TargetProcessOptions(string FileName, IReadOnlyList<string>
     /// <c>taskset</c> (util-linux) and at least 2 cores.
     /// </summary>
     public bool PinCpus { get; init; }
+
+    /// <summary>The clock of <see cref="ReadyTimeout"/>, <see cref="StopTimeout"/> and the readiness polls. The
+    /// target is a real process that starts in real time, so this stays the system clock outside tests.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -3,7 +3,8 @@ namespace LoadBench.Engine.Transports;
 /// <summary>
 /// How long a client waits before reconnecting: 25 ms after the first failure, doubling up to 1 s, back to
 /// the start after a success. Bounded so a recovered target is found again quickly; jittered (±50%) so a
-/// thousand clients dropped at once do not come back in one burst. Waits on the injected clock.
+/// thousand clients dropped at once do not come back in one burst. Waits on the injected clock; the jitter
+/// comes from the injected randomizer.
 /// </summary>
 internal sealed class Backoff
 {
@@ -11,9 +12,16 @@ internal sealed class Backoff
     private static readonly TimeSpan Max = TimeSpan.FromSeconds(1);
 
     private readonly TimeProvider _timeProvider;
+    private readonly Func<double> _randomizer;
     private int _failures;
 
-    public Backoff(TimeProvider timeProvider) => _timeProvider = timeProvider;
+    /// <param name="timeProvider">The clock the wait runs on.</param>
+    /// <param name="randomizer">A number in [0, 1) per call (<see cref="Random.NextDouble"/>).</param>
+    public Backoff(TimeProvider timeProvider, Func<double> randomizer)
+    {
+        _timeProvider = timeProvider;
+        _randomizer = randomizer;
+    }
 
     public void Reset() => _failures = 0;
 
@@ -22,9 +30,7 @@ internal sealed class Backoff
         var step = Math.Min(_failures, 6);
         _failures++;
         var nominal = TimeSpan.FromTicks(Math.Min(First.Ticks << step, Max.Ticks));
-#pragma warning disable CA5394 // jitter, not security
-        var jittered = nominal * (0.5 + Random.Shared.NextDouble());
-#pragma warning restore CA5394
+        var jittered = nominal * (0.5 + _randomizer());
         return Task.Delay(jittered, _timeProvider, cancellationToken);
     }
 }

@@ -44,6 +44,7 @@ public static class FeedClientFactory
         ArgumentNullException.ThrowIfNull(options.BaseUri);
         ArgumentNullException.ThrowIfNull(options.Recorders);
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
+        ArgumentNullException.ThrowIfNull(options.Randomizer);
         if (!options.BaseUri.IsAbsoluteUri || options.BaseUri.Scheme != Uri.UriSchemeHttp)
         {
             throw new ArgumentException($"The target must be an absolute http:// address; got '{options.BaseUri}'.", nameof(options));

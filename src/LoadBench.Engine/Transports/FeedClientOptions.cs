@@ -22,6 +22,12 @@ public sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyRec
     /// <summary>Polling and long polling: the most events one response may carry.</summary>
     public int PollMax { get; init; } = FeedRoutes.DefaultPollMax;
 
-    /// <summary>The clock that stamps receive times (and paces intervals and back-off).</summary>
+    /// <summary>The client's one clock: it stamps receive times, times requests (from the intended start, see
+    /// <see cref="IRequestDrivenClient.SendOneAsync"/>), paces poll intervals and back-off, and bounds requests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The back-off's source of jitter: a number in [0, 1) per call. Tests pass a fixed one.</summary>
+#pragma warning disable CA5394 // jitter, not security
+    public Func<double> Randomizer { get; init; } = Random.Shared.NextDouble;
+#pragma warning restore CA5394
 }

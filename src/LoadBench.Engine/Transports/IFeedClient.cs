@@ -1,3 +1,5 @@
+using LoadBench.Engine.Metrics;
+
 namespace LoadBench.Engine.Transports;
 
 /// <summary>
@@ -32,9 +34,9 @@ public interface IRequestDrivenClient : IFeedClient
 {
     /// <summary>
     /// Sends one poll from the cursor and processes its answer. Request latency is recorded from
-    /// <paramref name="intendedStartTimestamp"/> (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), not
-    /// from when the request actually left, so a stalled target cannot hide behind a stalled client
-    /// (coordinated omission).
+    /// <paramref name="intendedStartTimestamp"/> (a timestamp of the client's clock,
+    /// <see cref="FeedClientOptions.TimeProvider"/>'s <see cref="TimeProvider.GetTimestamp"/>), not from when the
+    /// request actually left, so a stalled target cannot hide behind a stalled client (coordinated omission).
     /// </summary>
     Task SendOneAsync(long intendedStartTimestamp, CancellationToken cancellationToken);
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -12,8 +11,9 @@ namespace LoadBench.Engine.Transports;
 /// <summary>
 /// One poll of a request/response transport (short or long polling): <c>GET {route}?after={cursor}&amp;…</c> on
 /// the client's one <see cref="KeepAliveConnection"/>, deliver the events of a 200 array, treat 204 as empty
-/// and 410 as the gone signal. Shared by <see cref="Polling.PollingClient"/> and
-/// <see cref="LongPolling.LongPollingClient"/>, which differ only in route, query and pacing.
+/// and 410 as the gone signal; and the loop of such polls a closed model runs (<see cref="PollUntilCancelledAsync"/>).
+/// Shared by <see cref="Polling.PollingClient"/> and <see cref="LongPolling.LongPollingClient"/>, which differ
+/// only in route, query and the pause between polls.
 /// </summary>
 /// <remarks>
 /// The request head is built once; only the digits of <c>after</c> change between polls. It carries exactly
@@ -25,6 +25,7 @@ internal sealed class PollExchange : IDisposable
     private const int MaxDigits = 19; // long.MaxValue
 
     private readonly ClientCore _core;
+    private readonly TimeProvider _time;
     private readonly KeepAliveConnection _connection;
     private readonly HdrHistogram.Recorder _requestLatency;
     private readonly byte[] _request;
@@ -39,6 +40,7 @@ internal sealed class PollExchange : IDisposable
     public PollExchange(ClientCore core, string route, string querySuffix, TimeSpan timeout)
     {
         _core = core;
+        _time = core.Options.TimeProvider;
         _requestLatency = core.Options.Recorders.Request;
         var uri = new Uri(core.Options.BaseUri, route);
         var prefix = Encoding.ASCII.GetBytes(string.Concat("GET ", uri.AbsolutePath, "?after="));
@@ -46,7 +48,38 @@ internal sealed class PollExchange : IDisposable
         _prefixLength = prefix.Length;
         _request = new byte[prefix.Length + MaxDigits + _suffix.Length];
         prefix.CopyTo(_request, 0);
-        _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout);
+        _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time);
+    }
+
+    /// <summary>
+    /// The polling clients' life: poll, pause, poll again from the cursor until <paramref name="cancellationToken"/>
+    /// fires. A failed poll is counted and backed off; an answered one resets the back-off and is followed by
+    /// <paramref name="pause"/> — short polling's interval, zero for long polling (the target holds the request, so
+    /// the client asks again at once). Each poll is timed from when it started. Returns normally on cancellation.
+    /// </summary>
+    public async Task PollUntilCancelledAsync(TimeSpan pause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (!await PollInTurnAsync(_time.GetTimestamp(), cancellationToken))
+                {
+                    await _core.Backoff.DelayAsync(cancellationToken);
+                    continue;
+                }
+
+                _core.Backoff.Reset();
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, _time, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The phase ended: a clean stop.
+        }
     }
 
     /// <summary>
@@ -71,6 +104,9 @@ internal sealed class PollExchange : IDisposable
 
     /// <summary>Sends one poll from the cursor. Returns false when it failed (counted). Throws only
     /// <see cref="OperationCanceledException"/> for <paramref name="cancellationToken"/>.</summary>
+    /// <param name="intendedStartTimestamp">When the poll was meant to start, on the client's clock
+    /// (<see cref="FeedClientOptions.TimeProvider"/>): its latency is timed from there.</param>
+    /// <param name="cancellationToken">Stops the poll.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> PollAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
     {
@@ -79,7 +115,7 @@ internal sealed class PollExchange : IDisposable
         {
             var response = await _connection.GetAsync(RequestHead(_core.After), cancellationToken);
             var receivedMicros = _core.NowMicros();
-            LatencyRecorders.RecordMicros(_requestLatency, Stopwatch.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
+            LatencyRecorders.RecordMicros(_requestLatency, _time.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
             if (response.Reconnected)
             {
                 _core.Counters.Reconnect();

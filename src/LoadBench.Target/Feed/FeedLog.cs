@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LoadBench.Contracts;
 
@@ -177,6 +178,47 @@ public sealed class FeedLog
     }
 
     /// <summary>
+    /// Follows the feed from <paramref name="after"/>, as SSE and WebSocket do (both are projections of this
+    /// loop): every event after it, in order, each as soon as it is visible; between events it waits as
+    /// <see cref="WaitForEventAfterAsync"/> does, on the shared publish signal, with no thread and no polling.
+    /// It ends only with one <see cref="FeedItemKind.Gone"/> item, when the cursor is or falls behind retention,
+    /// or by cancellation (an <see cref="OperationCanceledException"/>).
+    /// </summary>
+    /// <param name="after">The last seq the follower has; 0 starts at the oldest retained event.</param>
+    /// <param name="cancellationToken">Ends the follow.</param>
+    public IAsyncEnumerable<FeedItem> FollowAsync(long after, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        return FollowCoreAsync(after, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<FeedItem> FollowCoreAsync(long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // A cursor already behind retention needs no check of its own: its first look finds the next event gone.
+        var cursor = EffectiveCursor(after);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // Take the signal before looking, so a publish between the look and the wait is not missed.
+            var signal = Volatile.Read(ref _nextPublish).Task;
+            switch (TryGet(cursor + 1, out var next))
+            {
+                case EventLookup.Found:
+                    cursor = next!.Seq;
+                    yield return FeedItem.Of(next);
+                    break;
+                case EventLookup.Gone:
+                    yield return FeedItem.Gone(cursor, OldestSeq);
+                    yield break;
+                default:
+                    // Awaited here rather than through WaitForEventAfterAsync: no async method box per wait.
+                    await UntilWorthLookingAsync(cursor, signal, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
     /// Completes when an event after <paramref name="after"/> can be read (published and past the delivery
     /// delay), or when it is gone. Never spins: it awaits the shared publish signal or, under a delivery
     /// delay, a timer until the next event becomes visible.
@@ -187,30 +229,48 @@ public sealed class FeedLog
         {
             // Take the signal before looking, so a publish between the look and the wait is not missed.
             var signal = Volatile.Read(ref _nextPublish).Task;
-            switch (TryGet(after + 1, out _))
+            if (TryGet(after + 1, out _) is EventLookup.Found or EventLookup.Gone)
             {
-                case EventLookup.Found:
-                case EventLookup.Gone:
-                    return;
+                return;
             }
 
-            var next = Volatile.Read(ref _ring[(after + 1) % _ring.Length]);
-            if (next is not null && next.Seq == after + 1)
-            {
-                // Published but held back by the delivery delay: wait exactly until it is due.
-                var remaining = Settings.DeliveryDelay - _time.GetElapsedTime(next.PublishedTimestamp);
-                if (remaining > TimeSpan.Zero)
-                {
-                    await Task.WhenAny(Task.Delay(remaining, _time, cancellationToken), signal);
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                continue;
-            }
-
-            await signal.WaitAsync(cancellationToken);
+            await UntilWorthLookingAsync(after, signal, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// For a reader at <paramref name="after"/> that found nothing to read: completes when it is worth looking
+    /// again — on the next publish or settings change (<paramref name="signal"/>, taken before the look), or,
+    /// when the next event is published but held back by the delivery delay, exactly when it is due.
+    /// </summary>
+    private Task UntilWorthLookingAsync(long after, Task signal, CancellationToken cancellationToken)
+    {
+        var next = Volatile.Read(ref _ring[(after + 1) % _ring.Length]);
+        if (next is not null && next.Seq == after + 1)
+        {
+            var remaining = Settings.DeliveryDelay - _time.GetElapsedTime(next.PublishedTimestamp);
+            return remaining > TimeSpan.Zero ? UntilDueAsync(remaining, signal, cancellationToken) : Task.CompletedTask;
+        }
+
+        return signal.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The held-back event is due, or the settings changed (a shorter delay), whichever comes first.</summary>
+    private async Task UntilDueAsync(TimeSpan remaining, Task signal, CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(Task.Delay(remaining, _time, cancellationToken), signal);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Is <paramref name="after"/> older than retention (events after it are lost)? after=0 never is: it means "the oldest retained".</summary>
+    internal bool IsGone(long after, out long oldestSeq)
+    {
+        oldestSeq = OldestSeq;
+        return after != 0 && after + 1 < oldestSeq;
+    }
+
+    /// <summary>after=0 reads from the oldest retained event: the cursor just before it.</summary>
+    internal long EffectiveCursor(long after) => after == 0 ? Math.Max(0, OldestSeq - 1) : after;
 
     private bool IsVisible(PublishedEvent feedEvent)
     {

@@ -60,15 +60,5 @@ internal static class FeedQuery
     public static bool TryParseMax(string? raw, out int max, out ProblemHttpResult? problem) =>
         TryParseInt(raw, "max", FeedRoutes.DefaultPollMax, 1, FeedRoutes.MaxPollMax, out max, out problem);
 
-    /// <summary>Is <paramref name="after"/> older than retention (events after it are lost)? after=0 never is: it means "the oldest retained".</summary>
-    public static bool IsGone(long after, FeedLog log, out long oldestSeq)
-    {
-        oldestSeq = log.OldestSeq;
-        return after != 0 && after + 1 < oldestSeq;
-    }
-
-    /// <summary>after=0 reads from the oldest retained event: the cursor just before it.</summary>
-    public static long Effective(long after, FeedLog log) => after == 0 ? Math.Max(0, log.OldestSeq - 1) : after;
-
     private static string Shorten(string raw) => raw.Length <= 40 ? raw : raw[..40] + "…";
 }

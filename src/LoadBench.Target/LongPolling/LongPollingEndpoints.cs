@@ -30,12 +30,12 @@ public static class LongPollingEndpoints
             return problem!;
         }
 
-        if (FeedQuery.IsGone(cursor, log, out var oldest))
+        if (log.IsGone(cursor, out var oldest))
         {
             return FeedProblems.Gone(cursor, oldest);
         }
 
-        var effective = FeedQuery.Effective(cursor, log);
+        var effective = log.EffectiveCursor(cursor);
         using var timeoutSource = new CancellationTokenSource(TimeSpan.FromMilliseconds(timeoutMs), time);
         using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(
             timeoutSource.Token, context.RequestAborted, lifetime.ApplicationStopping);

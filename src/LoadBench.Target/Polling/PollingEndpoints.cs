@@ -22,12 +22,12 @@ public static class PollingEndpoints
             return problem!;
         }
 
-        if (FeedQuery.IsGone(cursor, log, out var oldest))
+        if (log.IsGone(cursor, out var oldest))
         {
             return FeedProblems.Gone(cursor, oldest);
         }
 
-        var read = log.Read(FeedQuery.Effective(cursor, log), limit);
+        var read = log.Read(log.EffectiveCursor(cursor), limit);
         if (read.Gone)
         {
             return FeedProblems.Gone(cursor, read.OldestSeq);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -12,7 +13,7 @@ namespace LoadBench.Target.Sse;
 /// <c>GET /feed/sse?after={seq}</c>: a text/event-stream, one event per published event —
 /// <c>data: {json}</c> and <c>id: {seq}</c> — flushed per event. The standard <c>Last-Event-ID</c> header
 /// resumes (it wins over <c>after</c>). A cursor older than retention gets one <c>event: gone</c> and the end
-/// of the stream.
+/// of the stream. The items come from <see cref="FeedLog.FollowAsync"/>; this class only frames them.
 /// <para>
 /// Written with the framework's <see cref="SseFormatter"/> (what <c>TypedResults.ServerSentEvents</c> uses
 /// inside) and an item formatter that copies the event's stored JSON. <c>TypedResults.ServerSentEvents</c>
@@ -48,7 +49,7 @@ public static class SseEndpoints
         {
             // Send the headers now: the client knows it is subscribed before the first event is published.
             await response.Body.FlushAsync(streamSource.Token);
-            await SseFormatter.WriteAsync(Events(cursor, log, streamSource.Token), response.Body,
+            await SseFormatter.WriteAsync(Items(cursor, log, streamSource.Token), response.Body,
                 (item, writer) => WriteData(item, writer, stats.Sse), streamSource.Token);
         }
         catch (OperationCanceledException) when (streamSource.IsCancellationRequested)
@@ -59,44 +60,38 @@ public static class SseEndpoints
         return Results.Empty;
     }
 
-    private static async IAsyncEnumerable<SseItem<PublishedEvent>> Events(
+    /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c>.</summary>
+    private static async IAsyncEnumerable<SseItem<FeedItem>> Items(
         long after, FeedLog log, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (FeedQuery.IsGone(after, log, out var oldest))
+        await foreach (var item in log.FollowAsync(after, cancellationToken))
         {
-            yield return GoneItem(after, oldest);
-            yield break;
-        }
-
-        var cursor = FeedQuery.Effective(after, log);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            switch (log.TryGet(cursor + 1, out var next))
+            yield return item.Kind switch
             {
-                case EventLookup.Found:
-                    cursor = next!.Seq;
-                    yield return new SseItem<PublishedEvent>(next) { EventId = next.SeqText };
-                    break;
-                case EventLookup.Gone:
-                    yield return GoneItem(cursor, log.OldestSeq);
-                    yield break;
-                default:
-                    await log.WaitForEventAfterAsync(cursor, cancellationToken);
-                    break;
-            }
+                FeedItemKind.Event => new SseItem<FeedItem>(item) { EventId = item.Event!.SeqText },
+                FeedItemKind.Gone => new SseItem<FeedItem>(item, FeedGone.SseEventType),
+                _ => throw NoFrameFor(item.Kind),
+            };
         }
     }
 
-    private static SseItem<PublishedEvent> GoneItem(long after, long oldestSeq) => new(
-        new PublishedEvent(0, Encoding.UTF8.GetBytes(FeedProblems.GoneJson(after, oldestSeq)), "0", 0),
-        FeedGone.SseEventType);
-
-    private static void WriteData(SseItem<PublishedEvent> item, IBufferWriter<byte> writer, TransportCounters counters)
+    private static void WriteData(SseItem<FeedItem> item, IBufferWriter<byte> writer, TransportCounters counters)
     {
-        writer.Write(item.Data.Json.Span);
-        if (item.Data.Seq > 0)
+        var data = item.Data;
+        switch (data.Kind)
         {
-            counters.EventsSent(1, item.Data.Json.Length);
+            case FeedItemKind.Event:
+                var json = data.Event!.Json;
+                writer.Write(json.Span);
+                counters.EventsSent(1, json.Length);
+                break;
+            case FeedItemKind.Gone:
+                writer.Write(Encoding.UTF8.GetBytes(FeedProblems.GoneJson(data.After, data.OldestSeq)));
+                break;
+            default:
+                throw NoFrameFor(data.Kind);
         }
     }
+
+    private static UnreachableException NoFrameFor(FeedItemKind kind) => new($"SSE has no frame for a '{kind}' feed item.");
 }

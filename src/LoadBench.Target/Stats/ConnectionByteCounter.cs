@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Connections;
 
 namespace LoadBench.Target.Stats;
 
@@ -17,6 +18,19 @@ namespace LoadBench.Target.Stats;
 internal sealed class ConnectionByteCounter(FeedStats stats)
 {
     public static readonly object ItemKey = new();
+
+    /// <summary>
+    /// Wraps the connection's transport so every byte read and written on the socket is counted (real bytes, not
+    /// estimates), and leaves the counter in the connection's items for <see cref="TransportAttributionMiddleware"/>.
+    /// The caller closes it when the connection ends.
+    /// </summary>
+    public static ConnectionByteCounter Attach(ConnectionContext connection, FeedStats stats)
+    {
+        var counter = new ConnectionByteCounter(stats);
+        connection.Transport = new CountingDuplexPipe(connection.Transport, counter);
+        connection.Items[ItemKey] = counter;
+        return counter;
+    }
 
     private readonly Lock _lock = new();
     private TransportCounters? _current;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using LoadBench.Contracts;
 using LoadBench.Target.Feed;
@@ -8,7 +9,7 @@ namespace LoadBench.Target.WebSockets;
 /// <summary>
 /// <c>GET /feed/ws?after={seq}</c> (WebSocket upgrade): one text message per event, exactly the event JSON.
 /// A cursor older than retention is told in-band with close status 4410 (<see cref="FeedGone"/>); shutdown
-/// closes with 1001 (going away).
+/// closes with 1001 (going away). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them.
 /// </summary>
 public static class WebSocketEndpoints
 {
@@ -63,29 +64,21 @@ public static class WebSocketEndpoints
     private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
         WebSocket socket, long after, FeedLog log, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
     {
-        if (FeedQuery.IsGone(after, log, out var oldest))
-        {
-            return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(oldest));
-        }
-
-        using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
-        var cursor = FeedQuery.Effective(after, log);
+        using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
         try
         {
-            while (true)
+            await foreach (var item in log.FollowAsync(after, followSource.Token))
             {
-                switch (log.TryGet(cursor + 1, out var next))
+                switch (item.Kind)
                 {
-                    case EventLookup.Found:
-                        await socket.SendAsync(next!.Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-                        counters.EventsSent(1, next.Json.Length);
-                        cursor = next.Seq;
+                    case FeedItemKind.Event:
+                        await socket.SendAsync(item.Event!.Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                        counters.EventsSent(1, item.Event.Json.Length);
                         break;
-                    case EventLookup.Gone:
-                        return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(log.OldestSeq));
+                    case FeedItemKind.Gone:
+                        return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq));
                     default:
-                        await log.WaitForEventAfterAsync(cursor, waitSource.Token);
-                        break;
+                        throw new UnreachableException($"WebSocket has no message for a '{item.Kind}' feed item.");
                 }
             }
         }
@@ -98,6 +91,8 @@ public static class WebSocketEndpoints
             // Echo the client's close without a description: nothing to add, no bytes to spend.
             return (WebSocketCloseStatus.NormalClosure, null);
         }
+
+        throw new UnreachableException("Following the feed ends only with 'gone' or by cancellation.");
     }
 
     /// <summary>
@@ -106,7 +101,9 @@ public static class WebSocketEndpoints
     /// </summary>
     private static async Task ReceiveUntilCloseAsync(WebSocket socket, CancellationTokenSource session)
     {
-        var buffer = new byte[256];
+        // The socket reads close and ping frames into its own buffer; this one only ever sees data a client
+        // sends against the protocol. Every subscriber holds it for its whole life, so it is small.
+        var buffer = new byte[16];
         try
         {
             while (socket.State == WebSocketState.Open)

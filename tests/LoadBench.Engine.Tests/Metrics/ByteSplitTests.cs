@@ -29,9 +29,13 @@ public sealed class ByteSplitTests
     {
         await using var stub = StubFeed.Serve(TransportIds.Polling, [(1, E1), (2, E2)]);
         var recorders = new LatencyRecorders();
-        await using var client = (IRequestDrivenClient)FeedClientFactory.Create(Options(stub, TransportIds.Polling, recorders));
+        var options = Options(stub, TransportIds.Polling, recorders);
+        await using var client = (IRequestDrivenClient)FeedClientFactory.Create(options);
 
-        await client.SendOneAsync(System.Diagnostics.Stopwatch.GetTimestamp(), CancellationToken.None);
+        await client.SendOneAsync(options.TimeProvider.GetTimestamp(), CancellationToken.None);
+        // The client can have read the answer before the stub's write returned and was counted: compare once the
+        // stub waits for the next request (see RunUntilAsync).
+        await Wait.UntilAsync(() => stub.Quiet, "the stub to wait for the next request");
         var counters = client.Counters.Snapshot();
 
         var port = stub.Port.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;

@@ -1,5 +1,4 @@
 using LoadBench.Engine.Metrics;
-using LoadBench.Engine.Transports;
 
 namespace LoadBench.Engine.Tests.Metrics;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Running;
@@ -8,11 +7,11 @@ using LoadBench.Engine.Transports;
 namespace LoadBench.Engine.Tests.Running;
 
 /// <summary>A target the runner can talk to without a network: fixed feed info, stats computed from what the
-/// test set up (CPU grows at half a core; working set grows 1 MiB per live fake client).</summary>
-internal sealed class FakeTarget(FakeClients clients) : ITargetApi
+/// test set up (CPU grows at half a core of <paramref name="time"/>; working set grows 1 MiB per live fake client).</summary>
+internal sealed class FakeTarget(FakeClients clients, TimeProvider time) : ITargetApi
 {
     public const long BaseWorkingSet = 100L << 20;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _started = time.GetTimestamp();
     private long _latestSeq = 1000;
 
     public ConcurrentQueue<FeedSettings> Settings { get; } = new();
@@ -37,7 +36,7 @@ internal sealed class FakeTarget(FakeClients clients) : ITargetApi
     public Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new StatsSnapshot(
             new Dictionary<string, TransportStats>(),
-            new ProcessStats(_clock.Elapsed.TotalMilliseconds * 0.5, BaseWorkingSet + (clients.Live << 20), BaseWorkingSet + (clients.Live << 20), 2)));
+            new ProcessStats(time.GetElapsedTime(_started).TotalMilliseconds * 0.5, BaseWorkingSet + (clients.Live << 20), BaseWorkingSet + (clients.Live << 20), 2)));
 }
 
 /// <summary>Every fake client a test's factory made, so the test can drive them and count the live ones.</summary>
@@ -128,7 +127,7 @@ internal class FakeFeedClient(FeedClientOptions options, FakeClients registry) :
 }
 
 /// <summary>A poller the open model drives: waits at the registry's gate (the target's stall), then records
-/// request latency from the INTENDED start, as the real clients do.</summary>
+/// request latency from the INTENDED start on the client's clock, as the real clients do.</summary>
 internal sealed class FakeRequestClient(FeedClientOptions options, FakeClients registry) : FakeFeedClient(options, registry), IRequestDrivenClient
 {
     private readonly FakeClients _registry = registry;
@@ -137,7 +136,7 @@ internal sealed class FakeRequestClient(FeedClientOptions options, FakeClients r
     {
         await _registry.Gate(cancellationToken);
         Counters.Request(empty: true);
-        LatencyRecorders.RecordMicros(Options.Recorders.Request, (long)Stopwatch.GetElapsedTime(intendedStartTimestamp).TotalMicroseconds);
+        LatencyRecorders.RecordMicros(Options.Recorders.Request, (long)Options.TimeProvider.GetElapsedTime(intendedStartTimestamp).TotalMicroseconds);
     }
 }
 

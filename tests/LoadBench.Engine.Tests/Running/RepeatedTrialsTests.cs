@@ -1,13 +1,24 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
+using LoadBench.Engine.Tests.TestSupport;
 using LoadBench.Results;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LoadBench.Engine.Tests.Running;
 
-/// <summary><c>--repeat</c>: the runner with fake clients and a fake target, so three trials take seconds.</summary>
+/// <summary><c>--repeat</c>: the runner with fake clients and a fake target on a fake clock, so six runs take no real time.</summary>
+[Collection(FakeClockGroup.Name)]
 public sealed class RepeatedTrialsTests
 {
+    // Fake time the whole run may take before the test fails (six runs of 0.6 s, each with its drain and stop).
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    private readonly FakeTimeProvider _time = new();
+
+    private Task<ResultsDocument> RunAsync(ScenarioPlan plan, FakeTarget target, RunOptions options, IProgress<RunProgress>? progress) =>
+        _time.RunAsync(() => ScenarioRunner.RunAsync(plan, target, targetStartedByEngine: false, options, progress, CancellationToken.None), Limit);
+
     private static Scenario Closed(string transport, int copies, double rate = 20) => new()
     {
         Name = $"{transport}_{copies}_{rate}",
@@ -36,7 +47,7 @@ public sealed class RepeatedTrialsTests
     public async Task RunAsync_Repeat3_KeepsEveryTrialAndPoolsTheirHistogramsExactly()
     {
         var fakes = new FakeClients();
-        var target = new FakeTarget(fakes);
+        var target = new FakeTarget(fakes, _time);
         var plan = ScenarioPlan.FromScenarios("repeat_test", [Closed(TransportIds.Sse, 2), Closed(TransportIds.WebSocket, 2)]);
         // Run i (in the order the runner runs them) delivers 3 events to each of its 2 clients, all taking
         // (i + 1) ms, so every trial is told apart by its latency and the pool has one known truth.
@@ -56,10 +67,11 @@ public sealed class RepeatedTrialsTests
             DrainTimeout = TimeSpan.FromSeconds(0.3),
             SampleInterval = TimeSpan.FromSeconds(0.2),
             TargetWarmUp = TimeSpan.Zero,
+            TimeProvider = _time,
             Repeat = 3,
         };
 
-        var results = await ScenarioRunner.RunAsync(plan, target, targetStartedByEngine: false, options, progress, CancellationToken.None);
+        var results = await RunAsync(plan, target, options, progress);
 
         // Interleaved: SSE, WebSocket; then WebSocket, SSE; then SSE, WebSocket.
         Assert.Equal(
@@ -108,12 +120,13 @@ public sealed class RepeatedTrialsTests
             ClientFactory = o => fakes.Create(o, requestDriven: false),
             DrainTimeout = TimeSpan.FromSeconds(0.3),
             TargetWarmUp = TimeSpan.Zero,
+            TimeProvider = _time,
         };
 
-        var results = await ScenarioRunner.RunAsync(plan, new FakeTarget(fakes), targetStartedByEngine: false, options, null, CancellationToken.None);
+        var results = await RunAsync(plan, new FakeTarget(fakes, _time), options, null);
 
         Assert.Null(Assert.Single(results.Scenarios).Trials);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ScenarioRunner.RunAsync(
-            plan, new FakeTarget(fakes), targetStartedByEngine: false, options with { Repeat = 0 }, null, CancellationToken.None));
+            plan, new FakeTarget(fakes, _time), targetStartedByEngine: false, options with { Repeat = 0 }, null, CancellationToken.None));
     }
 }

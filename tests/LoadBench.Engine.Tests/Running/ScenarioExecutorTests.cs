@@ -1,13 +1,27 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
+using LoadBench.Engine.Tests.TestSupport;
 using LoadBench.Results;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LoadBench.Engine.Tests.Running;
 
+/// <summary>The executor with fake clients and a fake target, on a fake clock: every phase, tick, drain and
+/// latency is measured on <see cref="FakeClock"/>'s time, which moves only when the engine waits for it.</summary>
+[Collection(FakeClockGroup.Name)]
 public sealed class ScenarioExecutorTests
 {
+    // Fake time a scenario may take before the test fails (the longest here plays 4 s, drains and stops).
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
+
+    private readonly FakeTimeProvider _time = new();
+
     private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    /// <summary>Runs one scenario with the executor on the fake clock.</summary>
+    private Task<ScenarioResult> RunAsync(ITargetApi target, RunOptions options, Scenario scenario, IProgress<RunProgress>? progress = null) =>
+        _time.RunAsync(() => new ScenarioExecutor(target, options).RunAsync(scenario, 0, 1, progress, CancellationToken.None), Limit);
 
     private static Scenario Closed(string transport, int copies, double seconds, double warmUp = 0) => new()
     {
@@ -20,19 +34,20 @@ public sealed class ScenarioExecutorTests
 
     /// <summary>Progress several times a phase, not once a second: a test that acts on the first report inside a
     /// phase must not miss it because a busy machine delayed a once-a-second tick past the phase's end.</summary>
-    private static RunOptions FrequentProgress(FakeClients fakes) => Options(fakes) with { SampleInterval = S(0.2) };
+    private RunOptions FrequentProgress(FakeClients fakes) => Options(fakes) with { SampleInterval = S(0.2) };
 
-    private static RunOptions Options(FakeClients fakes, bool requestDriven = false) => new()
+    private RunOptions Options(FakeClients fakes, bool requestDriven = false) => new()
     {
         ClientFactory = options => fakes.Create(options, requestDriven),
         DrainTimeout = S(0.3),
+        TimeProvider = _time,
     };
 
     [Fact]
     public async Task RunAsync_WarmUpEvents_AreLeftOutOfTheResults()
     {
         var fakes = new FakeClients();
-        var target = new FakeTarget(fakes);
+        var target = new FakeTarget(fakes, _time);
         var (warmUpDelivered, measuredDelivered) = (false, false);
         var progress = new InlineProgress(p =>
         {
@@ -49,8 +64,7 @@ public sealed class ScenarioExecutorTests
             }
         });
 
-        var result = await new ScenarioExecutor(target, FrequentProgress(fakes)).RunAsync(
-            Closed(TransportIds.Sse, copies: 2, seconds: 2.5, warmUp: 1.5), 0, 1, progress, CancellationToken.None);
+        var result = await RunAsync(target, FrequentProgress(fakes), Closed(TransportIds.Sse, copies: 2, seconds: 2.5, warmUp: 1.5), progress);
 
         Assert.True(warmUpDelivered && measuredDelivered);
         Assert.Equal(2 * 3, result.Throughput.EventsDelivered);
@@ -71,7 +85,7 @@ public sealed class ScenarioExecutorTests
     public async Task RunAsync_EventsCaughtUpInTheDrain_CountForIntegrityButNotForEventsPerSecond()
     {
         var fakes = new FakeClients();
-        var target = new FakeTarget(fakes);
+        var target = new FakeTarget(fakes, _time);
         var (inWindow, inDrain) = (false, false);
         var progress = new InlineProgress(p =>
         {
@@ -88,8 +102,7 @@ public sealed class ScenarioExecutorTests
             }
         });
 
-        var result = await new ScenarioExecutor(target, FrequentProgress(fakes)).RunAsync(
-            Closed(TransportIds.WebSocket, copies: 2, seconds: 2), 0, 1, progress, CancellationToken.None);
+        var result = await RunAsync(target, FrequentProgress(fakes), Closed(TransportIds.WebSocket, copies: 2, seconds: 2), progress);
 
         Assert.True(inWindow && inDrain);
         Assert.Equal(2 * (4 + 6), result.Throughput.EventsDelivered);
@@ -103,7 +116,7 @@ public sealed class ScenarioExecutorTests
     public async Task RunAsync_SubscriberThatStopsReceiving_CountsTheEventsItNeverGotAsLost()
     {
         var fakes = new FakeClients();
-        var target = new FakeTarget(fakes);
+        var target = new FakeTarget(fakes, _time);
         var delivered = false;
         var progress = new InlineProgress(p =>
         {
@@ -116,8 +129,7 @@ public sealed class ScenarioExecutorTests
             }
         });
 
-        var result = await new ScenarioExecutor(target, FrequentProgress(fakes)).RunAsync(
-            Closed(TransportIds.Sse, copies: 2, seconds: 2.5), 0, 1, progress, CancellationToken.None);
+        var result = await RunAsync(target, FrequentProgress(fakes), Closed(TransportIds.Sse, copies: 2, seconds: 2.5), progress);
 
         Assert.True(delivered);
         Assert.Equal(2 * 3, result.Throughput.EventsDelivered);
@@ -128,10 +140,9 @@ public sealed class ScenarioExecutorTests
     public async Task RunAsync_ClosedModel_AppliesSettingsPausesForTheDrainAndStopsEveryCopy()
     {
         var fakes = new FakeClients();
-        var target = new FakeTarget(fakes);
+        var target = new FakeTarget(fakes, _time);
 
-        var result = await new ScenarioExecutor(target, Options(fakes)).RunAsync(
-            Closed(TransportIds.WebSocket, copies: 3, seconds: 1.2), 0, 1, null, CancellationToken.None);
+        var result = await RunAsync(target, Options(fakes), Closed(TransportIds.WebSocket, copies: 3, seconds: 1.2));
 
         Assert.Equal([new FeedSettings(20, 64), new FeedSettings(RatePerSecond: 0)], target.Settings.ToArray());
         Assert.Equal(3, fakes.All.Count);
@@ -147,7 +158,7 @@ public sealed class ScenarioExecutorTests
     public async Task RunAsync_ServerCost_ComesFromTheTargetsStats()
     {
         var fakes = new FakeClients();
-        var target = new FakeTarget(fakes);
+        var target = new FakeTarget(fakes, _time);
         var progress = new InlineProgress(p =>
         {
             if (p.Phase == RunPhase.Measured && p.Elapsed > TimeSpan.Zero)
@@ -156,8 +167,7 @@ public sealed class ScenarioExecutorTests
             }
         });
 
-        var result = await new ScenarioExecutor(target, Options(fakes)).RunAsync(
-            Closed(TransportIds.Sse, copies: 2, seconds: 1.5), 0, 1, progress, CancellationToken.None);
+        var result = await RunAsync(target, Options(fakes), Closed(TransportIds.Sse, copies: 2, seconds: 1.5), progress);
 
         // The fake target burns half a core and grows 1 MiB per connection.
         Assert.InRange(result.Server.CpuCores, 0.45, 0.55);
@@ -173,7 +183,7 @@ public sealed class ScenarioExecutorTests
         // 50 requests/s for 3 s; one second in, the target stalls for 1 s. Requests are timed from their
         // intended start and nobody waits for the stalled ones, so ~50 requests carry 0..1 s of stall.
         var fakes = new FakeClients();
-        var stall = new StallWindow(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var stall = new StallWindow(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), _time);
         fakes.Gate = stall.WaitAsync;
         var scenario = new Scenario
         {
@@ -184,8 +194,7 @@ public sealed class ScenarioExecutorTests
             OpenModelClients = 200,
         };
 
-        var result = await new ScenarioExecutor(new FakeTarget(fakes), Options(fakes, requestDriven: true))
-            .RunAsync(scenario, 0, 1, null, CancellationToken.None);
+        var result = await RunAsync(new FakeTarget(fakes, _time), Options(fakes, requestDriven: true), scenario);
 
         Assert.Equal(150, result.Throughput.Requests);
         Assert.Equal(0, result.Errors.Count);
@@ -194,6 +203,34 @@ public sealed class ScenarioExecutorTests
         Assert.True(result.Latency.Request.P90Ms >= 400, $"p90 {result.Latency.Request.P90Ms} ms: a third of the requests were stalled");
         Assert.Equal(200, result.Clients);
         Assert.Equal(1.0, result.Throughput.EmptyResponseShare);
+    }
+
+    [Fact]
+    public async Task RunAsync_OpenModel_TimesEachRequestFromItsIntendedStartOnTheRunsClock()
+    {
+        // 20 requests/s for 1 s; the target answers each one 30 ms after it arrives, on the run's clock. The
+        // scheduler fires an arrival at its planned time or at most 1 ms before (it does not wait out less than
+        // 1 ms), so every request took 29 to 30 ms from its intended start — nothing of the real time the test took.
+        var fakes = new FakeClients();
+        fakes.Gate = ct => Task.Delay(TimeSpan.FromMilliseconds(30), _time, ct);
+        var scenario = new Scenario
+        {
+            Name = "timed",
+            Transport = TransportIds.Polling,
+            Load = [new Inject(20, S(1), S(1))],
+            Feed = new FeedSpec(0, 16),
+            OpenModelClients = 5,
+        };
+
+        var result = await RunAsync(new FakeTarget(fakes, _time), Options(fakes, requestDriven: true), scenario);
+
+        Assert.Equal(20, result.Throughput.Requests);
+        Assert.Equal(0, result.Errors.Count);
+        Assert.NotNull(result.Latency.Request);
+        Assert.Equal(20, result.Latency.Request.Count);
+        Assert.InRange(result.Latency.Request.P50Ms, 29, 30.05);
+        Assert.InRange(result.Latency.Request.MaxMs, 29, 30.05);
+        Assert.InRange(result.Latency.Request.MeanMs, 29, 30.05);
     }
 
     [Fact]
@@ -209,8 +246,7 @@ public sealed class ScenarioExecutorTests
             OpenModelClients = 20,
         };
 
-        var result = await new ScenarioExecutor(new FakeTarget(fakes), Options(fakes, requestDriven: true))
-            .RunAsync(scenario, 0, 1, null, CancellationToken.None);
+        var result = await RunAsync(new FakeTarget(fakes, _time), Options(fakes, requestDriven: true), scenario);
 
         // 60 arrivals, fired a few per scheduler tick, over a pool of 20 taken in turn: about 3 each, and every
         // client used. A last-in-first-out pool sent every tick through the same few clients and left most of
@@ -234,8 +270,7 @@ public sealed class ScenarioExecutorTests
             OpenModelClients = 5,
         };
 
-        var result = await new ScenarioExecutor(new FakeTarget(fakes), Options(fakes, requestDriven: true))
-            .RunAsync(scenario, 0, 1, null, CancellationToken.None);
+        var result = await RunAsync(new FakeTarget(fakes, _time), Options(fakes, requestDriven: true), scenario);
 
         // 20 arrivals, 5 clients stuck in their first request: 15 dropped, none queued.
         Assert.Equal(15, result.Errors.ByKind[SchedulerErrors.OpenModelBacklog]);
@@ -249,8 +284,7 @@ public sealed class ScenarioExecutorTests
         // 1000 files allowed, 997 open before any client: room for 3 sockets.
         var options = Options(fakes) with { FdBudget = new FdBudget(reserve: 0, read: () => (1000, 997 + fakes.Live)) };
 
-        var result = await new ScenarioExecutor(new FakeTarget(fakes), options)
-            .RunAsync(Closed(TransportIds.Sse, copies: 10, seconds: 1), 0, 1, null, CancellationToken.None);
+        var result = await RunAsync(new FakeTarget(fakes, _time), options, Closed(TransportIds.Sse, copies: 10, seconds: 1));
 
         Assert.Equal(3, result.Clients);
         Assert.Equal(7, result.Errors.ByKind[SchedulerErrors.FdLimit]);
@@ -271,7 +305,7 @@ public sealed class ScenarioExecutorTests
         });
         var scenario = Closed(TransportIds.Sse, 4, 1.5) with { Load = [new KeepConstant(4, S(1.5)), new RampingConstant(0, S(1.5))] };
 
-        var result = await new ScenarioExecutor(new FakeTarget(fakes), Options(fakes)).RunAsync(scenario, 0, 1, progress, CancellationToken.None);
+        var result = await RunAsync(new FakeTarget(fakes, _time), Options(fakes), scenario, progress);
 
         Assert.Equal(4, result.Clients);
         Assert.Equal(4, counts[0]);          // t ≈ 1 s: still KeepConstant(4)
@@ -280,23 +314,23 @@ public sealed class ScenarioExecutorTests
     }
 
     /// <summary>A target stall: calls arriving within [start, start + length) after the first call wait until it ends.</summary>
-    private sealed class StallWindow(TimeSpan start, TimeSpan length)
+    private sealed class StallWindow(TimeSpan start, TimeSpan length, TimeProvider time)
     {
         private readonly object _lock = new();
-        private DateTime? _first;
+        private long? _first;
 
         public async Task WaitAsync(CancellationToken cancellationToken)
         {
-            DateTime first;
+            long first;
             lock (_lock)
             {
-                first = _first ??= DateTime.UtcNow;
+                first = _first ??= time.GetTimestamp();
             }
 
-            var since = DateTime.UtcNow - first;
+            var since = time.GetElapsedTime(first);
             if (since >= start && since < start + length)
             {
-                await Task.Delay(start + length - since, cancellationToken);
+                await Task.Delay(start + length - since, time, cancellationToken);
             }
         }
     }

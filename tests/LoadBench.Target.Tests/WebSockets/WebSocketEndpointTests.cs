@@ -99,6 +99,23 @@ public sealed class WebSocketEndpointTests
     }
 
     [Fact]
+    public async Task WebSocket_ClientMessages_AreReadAndIgnored_TheFeedAndTheCloseGoOn()
+    {
+        await using var target = await RunningTarget.StartAsync();
+        using var socket = await ConnectAsync(target, "?after=0");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        // Longer than the server's receive buffer, and in UTF-8 characters of several bytes each.
+        await socket.SendAsync(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("héllo wörld €", 40))), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        await socket.SendAsync(new byte[1000], WebSocketMessageType.Binary, endOfMessage: true, timeout.Token);
+        var published = target.Publish(2);
+
+        Assert.Equal(published, await ReceiveAsync(socket, 2));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+    }
+
+    [Fact]
     public async Task WebSocket_TargetShutsDown_Closes1001()
     {
         var target = await RunningTarget.StartAsync();

@@ -28,7 +28,8 @@ internal sealed class KeepAliveConnection : IDisposable
     private readonly int _port;
     private readonly WireMeter _meter;
     private readonly TimeSpan _timeout;
-    private CancellationTokenSource _timeoutSource = new();
+    private readonly TimeProvider _time;
+    private CancellationTokenSource _timeoutSource;
     private HttpMessageScanner _responses = new(isResponse: true);
     private Socket? _socket;
     private byte[] _buffer = new byte[4096];
@@ -38,12 +39,15 @@ internal sealed class KeepAliveConnection : IDisposable
     /// <param name="port">TCP port.</param>
     /// <param name="meter">The client's byte meter: every byte read and written is reported to it.</param>
     /// <param name="timeout">Longest time for one request, connect included; then <see cref="TimeoutException"/>.</param>
-    public KeepAliveConnection(string host, int port, WireMeter meter, TimeSpan timeout)
+    /// <param name="time">The clock <paramref name="timeout"/> runs on: the client's.</param>
+    public KeepAliveConnection(string host, int port, WireMeter meter, TimeSpan timeout, TimeProvider time)
     {
         _host = host;
         _port = port;
         _meter = meter;
         _timeout = timeout;
+        _time = time;
+        _timeoutSource = NewTimeoutSource();
     }
 
     /// <summary>
@@ -97,10 +101,14 @@ internal sealed class KeepAliveConnection : IDisposable
             if (!_timeoutSource.TryReset())
             {
                 _timeoutSource.Dispose();
-                _timeoutSource = new CancellationTokenSource();
+                _timeoutSource = NewTimeoutSource();
             }
         }
     }
+
+    /// <summary>A source whose <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> runs on <see cref="_time"/>:
+    /// only a source made with a provider keeps its timer on that provider (a plain one makes a system timer).</summary>
+    private CancellationTokenSource NewTimeoutSource() => new(Timeout.InfiniteTimeSpan, _time);
 
     /// <summary>One request and its response on the current socket; null when a reused connection was found
     /// closed before any byte of the response (the caller tries once more on a new connection).</summary>

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
 
 namespace LoadBench.Engine.Transports.LongPolling;
 
@@ -30,27 +30,9 @@ public sealed class LongPollingClient : IRequestDrivenClient
 
     public long Cursor => _core.Checker.Cursor;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                if (await _exchange.PollInTurnAsync(Stopwatch.GetTimestamp(), cancellationToken))
-                {
-                    _core.Backoff.Reset();
-                }
-                else
-                {
-                    await _core.Backoff.DelayAsync(cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The phase ended: a clean stop.
-        }
-    }
+    /// <summary>Polls back to back: the target holds each request until there is news or its timeout.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _exchange.PollUntilCancelledAsync(TimeSpan.Zero, cancellationToken);
 
     /// <summary>One poll in turn on this client's connection (<see cref="PollExchange.PollInTurnAsync"/>).</summary>
     public Task SendOneAsync(long intendedStartTimestamp, CancellationToken cancellationToken) =>

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
 
 namespace LoadBench.Engine.Transports.Polling;
 
@@ -27,31 +27,9 @@ public sealed class PollingClient : IRequestDrivenClient
 
     public long Cursor => _core.Checker.Cursor;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var interval = _core.Options.PollInterval;
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                if (!await _exchange.PollInTurnAsync(Stopwatch.GetTimestamp(), cancellationToken))
-                {
-                    await _core.Backoff.DelayAsync(cancellationToken);
-                    continue;
-                }
-
-                _core.Backoff.Reset();
-                if (interval > TimeSpan.Zero)
-                {
-                    await Task.Delay(interval, _core.Options.TimeProvider, cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The phase ended: a clean stop.
-        }
-    }
+    /// <summary>Polls, pausing <see cref="FeedClientOptions.PollInterval"/> after each answer.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _exchange.PollUntilCancelledAsync(_core.Options.PollInterval, cancellationToken);
 
     /// <summary>One poll in turn on this client's connection (<see cref="PollExchange.PollInTurnAsync"/>).</summary>
     public Task SendOneAsync(long intendedStartTimestamp, CancellationToken cancellationToken) =>

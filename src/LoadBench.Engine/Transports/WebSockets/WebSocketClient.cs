@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Transports.WebSockets;
@@ -114,11 +115,11 @@ public sealed class WebSocketClient : IFeedClient
         }
 
         // Complete the close handshake (our close frame is part of the wire cost), but never wait long for it.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CloseHandshakeTimeout);
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, _core.Options.TimeProvider);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, closing.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsConnectionFailure(e))
         {

@@ -27,7 +27,7 @@ public sealed class KeepAliveConnectionTests
             await connection.DrainAsync(cancellationToken);
         });
         var counters = new ClientCounters();
-        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(counters), TimeSpan.FromSeconds(30));
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(counters), TimeSpan.FromSeconds(30), TimeProvider.System);
 
         var first = await connection.GetAsync(Request, CancellationToken.None);
         Assert.Equal((410, true, "3\r\nabc\r\n0\r\n\r\n"), (first.Status, first.Chunked, Encoding.ASCII.GetString(first.Body.Span)));
@@ -55,7 +55,7 @@ public sealed class KeepAliveConnectionTests
 
             await connection.DrainAsync(cancellationToken);
         });
-        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30));
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30), TimeProvider.System);
 
         Assert.False((await connection.GetAsync(Request, CancellationToken.None)).Reconnected);
         await Wait.UntilAsync(() => stub.ConnectionsAccepted == 1 && stub.Heads().Length == 1, "the stub to answer the first request");
@@ -75,7 +75,7 @@ public sealed class KeepAliveConnectionTests
             await connection.ReadHeadAsync(cancellationToken);
             await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n[]", false, cancellationToken);
         });
-        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30));
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30), TimeProvider.System);
 
         var error = await Assert.ThrowsAsync<HttpIOException>(() => connection.GetAsync(Request, CancellationToken.None).AsTask());
 
@@ -95,7 +95,7 @@ public sealed class KeepAliveConnectionTests
 
             await connection.DrainAsync(cancellationToken);
         });
-        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromMilliseconds(300));
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromMilliseconds(300), TimeProvider.System);
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => connection.GetAsync(Request, CancellationToken.None).AsTask());
         var next = await connection.GetAsync(Request, CancellationToken.None);
@@ -109,7 +109,7 @@ public sealed class KeepAliveConnectionTests
     public async Task GetAsync_CallerCancels_ThrowsOperationCanceled()
     {
         await using var stub = new StubServer(async (connection, cancellationToken) => await connection.DrainAsync(cancellationToken));
-        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30));
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30), TimeProvider.System);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.GetAsync(Request, cancel.Token).AsTask());
@@ -124,7 +124,7 @@ public sealed class KeepAliveConnectionTests
             await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]junk", false, cancellationToken);
             await connection.DrainAsync(cancellationToken);
         });
-        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30));
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30), TimeProvider.System);
 
         var error = await Assert.ThrowsAsync<HttpIOException>(() => connection.GetAsync(Request, CancellationToken.None).AsTask());
 

@@ -1,14 +1,20 @@
 using System.Text;
+using LoadBench.Target.Stats;
 using Microsoft.AspNetCore.Connections;
 
-namespace LoadBench.Target.Stats;
+namespace LoadBench.Target.Hosting;
 
 /// <summary>
-/// Kestrel connection middleware: wraps each connection's transport so every byte read and written on the
-/// socket is counted (real bytes, not estimates), and refuses connections past <see cref="ConnectionLimit"/>
-/// with a plain 503 instead of letting the process run out of file descriptors.
+/// The target's Kestrel connection middleware. It refuses connections past <see cref="ConnectionLimit"/> with
+/// a plain 503 instead of letting the process run out of file descriptors, and attaches the byte counting
+/// (<see cref="ConnectionByteCounter"/>) to the ones it admits — after the refusal, so a refusal's bytes are not
+/// counted as traffic; the refusal itself is counted in <see cref="FeedStats"/>.
+/// <para>
+/// One middleware, not a limit middleware and a counting one: each async middleware keeps a frame (about
+/// 200 bytes) alive for the connection's whole life, and a subscriber's memory is one of the figures we report.
+/// </para>
 /// </summary>
-internal sealed partial class ConnectionCountingMiddleware(FeedStats stats, ConnectionLimit limit, TimeProvider time, ILogger<ConnectionCountingMiddleware> logger)
+internal sealed partial class ConnectionMiddleware(ConnectionLimit limit, FeedStats stats, TimeProvider time, ILogger<ConnectionMiddleware> logger)
 {
     private static readonly ReadOnlyMemory<byte> Refusal = Encoding.ASCII.GetBytes(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nConnection: close\r\n\r\n" +
@@ -24,9 +30,7 @@ internal sealed partial class ConnectionCountingMiddleware(FeedStats stats, Conn
             return;
         }
 
-        var counter = new ConnectionByteCounter(stats);
-        connection.Transport = new CountingDuplexPipe(connection.Transport, counter);
-        connection.Items[ConnectionByteCounter.ItemKey] = counter;
+        var counter = ConnectionByteCounter.Attach(connection, stats);
         try
         {
             await next(connection);

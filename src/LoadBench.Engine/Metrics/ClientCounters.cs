@@ -1,4 +1,4 @@
-namespace LoadBench.Engine.Transports;
+namespace LoadBench.Engine.Metrics;
 
 /// <summary>
 /// Counters of one client. The client is the only writer (plain increments on its own fields — no shared

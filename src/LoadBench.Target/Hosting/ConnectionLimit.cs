@@ -1,4 +1,4 @@
-namespace LoadBench.Target.Stats;
+namespace LoadBench.Target.Hosting;
 
 /// <summary>
 /// How many connections the target serves at once. The default leaves room under the process's open-file
