@@ -20,6 +20,11 @@ internal static class ResultsOutput
     public static void PrintSummary(ResultsDocument results, ReportFiles files)
     {
         Console.WriteLine();
+        if (results.Scenarios.Select(s => s.Trials?.Count ?? 1).DefaultIfEmpty(1).Max() is > 1 and var trials)
+        {
+            Console.WriteLine($"Each scenario ran {trials} times; the figures below pool its trials (the report shows each trial's spread).");
+        }
+
         Console.WriteLine($"{"scenario",-34} {"transport",-18} {"p50 ms",8} {"p99 ms",8} {"events/s",10} {"B/event",8} {"lost",6} {"errors",6}");
         foreach (var s in results.Scenarios)
         {

@@ -48,6 +48,15 @@ internal static class Format
     /// <summary>A ratio as "×2.4".</summary>
     public static string Times(double ratio) => "×" + ratio.ToString(ratio < 10 ? "0.##" : "#,0", Invariant);
 
+    /// <summary>A p-value with its name: "p = 0.008", "p = 0.42", "p &lt; 0.001".</summary>
+    public static string PValue(double p) => p < 0.001 ? "p < 0.001" : "p = " + Probability(p);
+
+    /// <summary>A probability with the digits it deserves: "0.008", "0.1", "0.42".</summary>
+    public static string Probability(double p) => p.ToString(p < 0.1 ? "0.###" : "0.##", Invariant);
+
+    /// <summary>A range of milliseconds: "35.1–41".</summary>
+    public static string MsRange(double low, double high) => Ms(low) + "–" + Ms(high);
+
     /// <summary>The round-trip form for machine-read files (CSV): no separators, every digit kept.</summary>
     public static string Exact(double value) => value.ToString("R", Invariant);
 

@@ -62,6 +62,12 @@ public sealed record ScenarioResult
     [JsonPropertyName("server")] public required ServerCostResult Server { get; init; }
     /// <summary>One point per second of the measured phase.</summary>
     [JsonPropertyName("timeSeries")] public required IReadOnlyList<TimeSeriesPoint> TimeSeries { get; init; }
+    /// <summary>
+    /// With repeated trials (<c>loadbench run --repeat N</c>, N ≥ 2): each trial's own result, in the order they
+    /// ran, for statistics across trials; every figure above is then these trials pooled (<see cref="TrialPooler"/>).
+    /// Absent for a single run; a trial never has trials of its own.
+    /// </summary>
+    [JsonPropertyName("trials")] public IReadOnlyList<ScenarioResult>? Trials { get; init; }
 }
 
 /// <summary>Percentiles in milliseconds, computed from <see cref="Histogram"/> (never averaged across runs).</summary>

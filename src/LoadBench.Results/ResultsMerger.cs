@@ -35,7 +35,7 @@ public static class ResultsMerger
         var merged = new List<ScenarioResult>();
         foreach (var left in a.Scenarios)
         {
-            merged.Add(byName.Remove(left.Name, out var right) ? MergeScenario(left, right, separateTargets) : left);
+            merged.Add(byName.Remove(left.Name, out var right) ? MergeWithTrials(left, right, separateTargets) : left);
         }
 
         merged.AddRange(b.Scenarios.Where(s => byName.ContainsKey(s.Name)));
@@ -55,6 +55,26 @@ public static class ResultsMerger
         GitCommit = a.GitCommit == b.GitCommit ? a.GitCommit : null,
         TargetUrl = a.TargetUrl == b.TargetUrl ? a.TargetUrl : $"{a.TargetUrl}, {b.TargetUrl}",
     };
+
+    /// <summary>
+    /// Repeated trials merge trial by trial (trial i of one process ran beside trial i of the other), and the
+    /// merged trials are pooled again, so the headline figures stay the pool of the trials.
+    /// </summary>
+    private static ScenarioResult MergeWithTrials(ScenarioResult a, ScenarioResult b, bool separateTargets)
+    {
+        if (a.Trials is null && b.Trials is null)
+        {
+            return MergeScenario(a, b, separateTargets);
+        }
+
+        if (a.Trials?.Count != b.Trials?.Count)
+        {
+            throw new ResultsFormatException(
+                $"cannot merge scenario '{a.Name}': the documents ran {a.Trials?.Count ?? 1} and {b.Trials?.Count ?? 1} trial(s)");
+        }
+
+        return TrialPooler.Pool([.. a.Trials!.Zip(b.Trials!, (x, y) => MergeScenario(x, y, separateTargets))]);
+    }
 
     private static ScenarioResult MergeScenario(ScenarioResult a, ScenarioResult b, bool separateTargets)
     {

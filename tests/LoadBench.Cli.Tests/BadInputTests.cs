@@ -48,6 +48,19 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("loopback", run.StandardError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("21")]
+    [InlineData("-3")]
+    public async Task Run_RepeatOutOfRange_Exits2_BeforeRunningAnything(string repeat)
+    {
+        var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), "run", "scenarios/quick.json", "--repeat", repeat, "--output", Path.Combine(_folder, "never"));
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains($"--repeat must be between 1 and 20, got {repeat}", run.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "never")));
+    }
+
     [Fact]
     public async Task Report_MalformedResults_Exits2_NamingTheFile()
     {

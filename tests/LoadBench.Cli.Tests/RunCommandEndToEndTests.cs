@@ -59,6 +59,42 @@ public sealed partial class RunCommandEndToEndTests : IDisposable
         Assert.All(csv.Skip(1), row => Assert.Equal(ReportWriter.SummaryCsvColumns.Count, row.Split(',').Length));
     }
 
+    [Fact]
+    public async Task Run_Repeat2_KeepsBothTrialsOfEachScenario_PoolsThem_AndTheReportShowsTheSpread()
+    {
+        Directory.CreateDirectory(_output);
+        var scenario = Path.Combine(_output, "tiny.json");
+        await File.WriteAllTextAsync(scenario, """
+            {
+              "name": "tiny_repeat",
+              "defaults": { "warmUp": "0s", "feed": { "ratePerSecond": 20, "payloadBytes": 64 } },
+              "scenarios": [
+                { "name": "{transport}_3_clients", "transport": ["sse", "ws"],
+                  "load": [ { "model": "KeepConstant", "copies": 3, "during": "1s" } ] }
+              ]
+            }
+            """);
+
+        var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(2), "run", scenario, "--repeat", "2", "--output", _output, "--quiet");
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.StandardOutput}\n{run.StandardError}");
+        Assert.Contains("Each scenario ran 2 times", run.StandardOutput, StringComparison.Ordinal);
+        var results = await ResultsFile.ReadAsync(Path.Combine(_output, "results.json"), CancellationToken.None);
+        Assert.Equal(["sse_3_clients", "ws_3_clients"], results.Scenarios.Select(s => s.Name));
+        Assert.All(results.Scenarios, s =>
+        {
+            Assert.Equal(2, s.Trials!.Count);
+            Assert.All(s.Trials, t => Assert.True(t.Throughput.EventsDelivered > 0, s.Name));
+            Assert.Equal(s.Trials.Sum(t => t.Throughput.EventsDelivered), s.Throughput.EventsDelivered);
+            Assert.Equal(s.Trials.Sum(t => t.Latency.Event.Count), s.Latency.Event.Count);
+            Assert.Equal(s.Trials.Max(t => t.Latency.Event.MaxMs), s.Latency.Event.MaxMs);
+        });
+        var markdown = await File.ReadAllTextAsync(Path.Combine(_output, ReportWriter.MarkdownFileName));
+        Assert.Contains("Each scenario ran 2 times", markdown, StringComparison.Ordinal);
+        Assert.Contains("2 trials per transport no difference can be significant", markdown, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_output, ReportWriter.PlotsDirectoryName, "latency-spread-3c-20eps-64B.png")));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_output))

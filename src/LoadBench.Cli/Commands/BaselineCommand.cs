@@ -1,8 +1,8 @@
 using System.CommandLine;
 using LoadBench.Gate.Baselines;
-using LoadBench.Gate.Statistics;
 using LoadBench.Gate.Verdicts;
 using LoadBench.Results;
+using LoadBench.Statistics;
 
 namespace LoadBench.Cli.Commands;
 

@@ -7,10 +7,10 @@ using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Gate.Baselines;
 using LoadBench.Gate.Output;
-using LoadBench.Gate.Statistics;
 using LoadBench.Gate.Thresholds;
 using LoadBench.Gate.Verdicts;
 using LoadBench.Results;
+using LoadBench.Statistics;
 
 namespace LoadBench.Cli.Commands;
 

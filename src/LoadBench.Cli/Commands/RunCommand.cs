@@ -12,6 +12,13 @@ namespace LoadBench.Cli.Commands;
 /// <summary><c>loadbench run SCENARIO</c>: runs a scenario file (or a built-in one, by name) and writes results and reports.</summary>
 internal static class RunCommand
 {
+    /// <summary>
+    /// Most trials <c>--repeat</c> accepts: enough for the report's test to tell small differences apart (5 trials
+    /// each reach p = 0.008), few enough that a typo cannot keep the machine busy for hours (20 × the main job's
+    /// ~2.5 minutes is 50 minutes).
+    /// </summary>
+    public const int MaxRepeat = 20;
+
     public static Command Create()
     {
         var scenario = new Argument<string>("SCENARIO") { Description = ScenarioArgument.Description };
@@ -20,31 +27,46 @@ internal static class RunCommand
         var allowRemote = new Option<bool>("--allow-non-loopback") { Description = "Allow a --target that is not 127.0.0.0/8, ::1 or localhost. Only for targets you own." };
         var pinCpus = new Option<bool>("--pin-cpus") { Description = "Pin the target it starts to core 0 and the engine to the others (Linux, taskset)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display; only the result summary." };
+        var repeat = new Option<int>("--repeat", "-n")
+        {
+            Description = $"Run the whole plan N times (1..{MaxRepeat}, default 1), interleaved per setup, and keep every trial: the report then shows each figure as the median and range of the trials, and names a transport better only when the Mann-Whitney test says the difference is not noise.",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("run", $"""
             Run a scenario file, or a built-in scenario by name ('loadbench scenarios' lists them): start the
             target (unless --target), drive each scenario's transport, and write results.json, summary.csv,
-            report.md, report.html and plots/ into the output folder.
+            report.md, report.html and plots/ into the output folder. One run's differences include the
+            machine's noise: --repeat N runs every scenario N times and keeps every trial, so the report can
+            tell a real difference from chance (5 trials each reach p = 0.008; 3 each at best p = 0.1).
 
             Examples:
               loadbench run quick
               loadbench run compare-transports
+              loadbench run compare-transports --repeat 5
               loadbench run scenarios/quick.json --output /tmp/quick
               loadbench run scenarios/fanout.json --target http://127.0.0.1:5080
 
             {ExitCodes.HelpText}
             """)
         {
-            scenario, output, target, allowRemote, pinCpus, quiet,
+            scenario, output, target, allowRemote, pinCpus, quiet, repeat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(scenario)!, parse.GetValue(output), parse.GetValue(target), parse.GetValue(allowRemote),
-            parse.GetValue(pinCpus), parse.GetValue(quiet), cancellationToken));
+            parse.GetValue(pinCpus), parse.GetValue(quiet), parse.GetValue(repeat), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string scenarioArgument, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, CancellationToken cancellationToken)
+        string scenarioArgument, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, int repeat,
+        CancellationToken cancellationToken)
     {
+        if (repeat is < 1 or > MaxRepeat)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: --repeat must be between 1 and {MaxRepeat}, got {repeat}");
+            return ExitCodes.UsageError;
+        }
+
         Uri? target = null;
         if (targetText is not null && !Uri.TryCreate(targetText, UriKind.Absolute, out target))
         {
@@ -75,6 +97,7 @@ internal static class RunCommand
             TargetUrl = target,
             AllowNonLoopback = allowRemote,
             TargetProcess = target is null ? TargetLauncher.ForThisProgram(pinCpus) : null,
+            Repeat = repeat,
         };
         var directory = output?.FullName ?? DefaultOutputDirectory(plan.Name);
 

@@ -55,4 +55,11 @@ public sealed record RunOptions
 #pragma warning disable CA5394 // jitter, not security
     public Func<double> Randomizer { get; init; } = Random.Shared.NextDouble;
 #pragma warning restore CA5394
+
+    /// <summary>
+    /// Trials of the whole plan (<c>loadbench run --repeat N</c>): each scenario runs this many times, interleaved
+    /// per setup (<see cref="RepeatedTrials"/>), and its result keeps every trial beside their pool. 1: one run, as
+    /// before, with no trials in the results.
+    /// </summary>
+    public int Repeat { get; init; } = 1;
 }

@@ -54,6 +54,7 @@ public static class ScenarioRunner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Repeat, nameof(options));
 
         var startedAt = options.TimeProvider.GetUtcNow();
         var original = await target.GetInfoAsync(cancellationToken);
@@ -62,9 +63,16 @@ public static class ScenarioRunner
         try
         {
             await TargetWarmUp.RunAsync(plan, executor, options.TargetWarmUp, progress, cancellationToken);
-            for (var i = 0; i < plan.Scenarios.Count; i++)
+            if (options.Repeat > 1)
             {
-                results.Add(await executor.RunAsync(plan.Scenarios[i], i, plan.Scenarios.Count, progress, cancellationToken));
+                results.AddRange(await RepeatedTrials.RunAsync(plan, executor, options.Repeat, progress, cancellationToken));
+            }
+            else
+            {
+                for (var i = 0; i < plan.Scenarios.Count; i++)
+                {
+                    results.Add(await executor.RunAsync(plan.Scenarios[i], i, plan.Scenarios.Count, progress, cancellationToken));
+                }
             }
         }
         finally

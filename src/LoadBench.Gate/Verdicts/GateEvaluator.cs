@@ -1,9 +1,9 @@
 using System.Globalization;
 using LoadBench.Gate.Baselines;
 using LoadBench.Gate.Metrics;
-using LoadBench.Gate.Statistics;
 using LoadBench.Gate.Thresholds;
 using LoadBench.Results;
+using LoadBench.Statistics;
 using LoadBench.Syntax.Rules;
 
 namespace LoadBench.Gate.Verdicts;

@@ -1,4 +1,5 @@
 using LoadBench.Reporting.Model;
+using LoadBench.Reporting.Noise;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
@@ -32,9 +33,20 @@ internal static class ScalingCharts
     public static ChartImage P99(string runName, ScalingFamily family, ReportOptions options)
     {
         var title = $"{runName} · p99 latency (publish → receive) by client count\n{family.Describe()}";
-        var y = YScale.For(family.Series.SelectMany(s => s.Points).Where(p => p.Latency.Event.Count > 0).Select(p => p.Latency.Event.P99Ms));
-        using var plot = ChartCanvas.Create(title, "Clients (log scale)", y.Label("p99 latency (ms)"));
-        AddSeries(plot, family, s => s.Latency.Event.Count > 0 ? y.Map(s.Latency.Event.P99Ms) : double.NaN);
+        var spreads = family.Series.SelectMany(s => s.Points).Select(p => (Point: p, Spread: ScenarioSpread.OfLatency(p, 99))).Where(x => x.Spread is not null).ToList();
+        var y = YScale.For(family.Series.SelectMany(s => s.Points).Where(p => p.Latency.Event.Count > 0).Select(p => p.Latency.Event.P99Ms)
+            .Concat(spreads.SelectMany(x => new[] { x.Spread!.Low, x.Spread.High })));
+        var basis = spreads.Count == 0 ? null : spreads.Any(x => x.Spread!.Basis == SpreadBasis.Trials) ? "; whiskers: lowest to highest trial" : "; whiskers: 95% interval";
+        using var plot = ChartCanvas.Create(title, "Clients (log scale)" + basis, y.Label("p99 latency (ms)"));
+        // With trials the line joins the medians (the table's figures); a single run's own p99 otherwise.
+        AddSeries(plot, family, s => s.Latency.Event.Count > 0 ? y.Map(ScenarioSpread.OfLatency(s, 99) is { Basis: SpreadBasis.Trials } t ? t.Value : s.Latency.Event.P99Ms) : double.NaN);
+        var counts = family.ClientCounts;
+        var cap = Math.Max(Math.Log10(counts[^1]) - Math.Log10(counts[0]), 0.1) * 0.012;
+        foreach (var (point, spread) in spreads)
+        {
+            Whiskers.Add(plot, Math.Log10(point.Clients), y.Map(spread!.Low), y.Map(spread.High), TransportColors.Color(point.Transport), cap);
+        }
+
         Finish(plot, family.ClientCounts);
         y.Apply(plot);
         var alt = "p99 latency in milliseconds against client count: " + Describe(family, s => Format.Ms(s.Latency.Event.P99Ms) + " ms") + ".";

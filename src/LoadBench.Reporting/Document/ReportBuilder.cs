@@ -3,6 +3,7 @@ using LoadBench.Contracts;
 using LoadBench.Reporting.Charts;
 using LoadBench.Reporting.Insights;
 using LoadBench.Reporting.Model;
+using LoadBench.Reporting.Noise;
 using LoadBench.Results;
 
 namespace LoadBench.Reporting.Document;
@@ -36,9 +37,15 @@ internal static class ReportBuilder
         foreach (var group in SetupGroup.All(results))
         {
             blocks.Add(new Heading(2, group.Setup.Describe()));
+            if (FigureCells.Legend(group.Scenarios) is { } legend)
+            {
+                blocks.Add(new Paragraph(legend));
+            }
+
             blocks.Add(SideBySide(group));
             if (options.IncludeCharts)
             {
+                AddChart(LatencySpreadChart.Build(run, group, options));
                 AddChart(SpectrumChart.Build(run, group, options));
                 AddChart(BytesChart.Build(run, group, options));
                 AddChart(TimeSeriesChart.Build(run, group, options));
@@ -51,14 +58,14 @@ internal static class ReportBuilder
         {
             blocks.Add(new Heading(2, $"Scaling with clients — {family.Describe()}"));
             blocks.Add(new Paragraph("Delivered events per second by client count (every event to every client would be clients × publish rate):"));
-            blocks.Add(ScalingTable(family, s => Format.Rate(s.Throughput.EventsPerSecond)));
+            blocks.Add(ScalingTable(family, s => s.Throughput.EventsPerSecond, Format.Rate));
             if (options.IncludeCharts)
             {
                 AddChart(ScalingCharts.Throughput(run, family, options));
             }
 
             blocks.Add(new Paragraph("p99 latency (publish → receive, ms) by client count:"));
-            blocks.Add(ScalingTable(family, s => s.Latency.Event.Count > 0 ? Format.Ms(s.Latency.Event.P99Ms) : NotApplicable));
+            blocks.Add(ScalingTable(family, s => s.Latency.Event.Count > 0 ? s.Latency.Event.P99Ms : null, Format.Ms));
             if (options.IncludeCharts)
             {
                 AddChart(ScalingCharts.P99(run, family, options));
@@ -94,49 +101,72 @@ internal static class ReportBuilder
             "Latency is publish → receive per event; bytes are counted on the client's sockets; warm-up is left out.";
     }
 
-    /// <summary>One column per scenario of the setup, one row per metric: the transports side by side.</summary>
+    /// <summary>One column per scenario of the setup, one row per metric: the transports side by side. With trials
+    /// each figure is their median and range; with one run, p50 and p99 get a row for their interval.</summary>
     private static Table SideBySide(SetupGroup group)
     {
         var scenarios = group.Scenarios;
         var rows = new List<IReadOnlyList<string>>();
         void Row(string label, Func<ScenarioResult, string> value) => rows.Add([label, .. scenarios.Select(value)]);
-        static string Latency(LatencySummary summary, double ms) => summary.Count > 0 ? Format.Ms(ms) : NotApplicable;
+        void Figure(string label, Func<ScenarioResult, double?> figure, Func<double, string> format) =>
+            Row(label, s => FigureCells.Cell(s, figure, format));
+        static double? Latency(LatencySummary? summary, Func<LatencySummary, double> pick) => summary is { Count: > 0 } ? pick(summary) : null;
+        static string Count(double value) => Format.Count((long)Math.Round(value));
+        var trials = scenarios.Any(ScenarioSpread.HasTrials);
+        var intervals = !trials && scenarios.Any(s => ScenarioSpread.OfLatency(s, 99) is not null);
 
         Row("Scenario", s => s.Name);
+        if (trials)
+        {
+            Row("Trials", s => Format.Count(s.Trials?.Count ?? 1));
+        }
+
         Row("Poll interval (ms)", s => s.PollIntervalMs is { } i ? Format.Ms(i) : NotApplicable);
-        Row("Measured (s)", s => Format.Rate(s.DurationSeconds));
-        Row("Latency p50 (ms)", s => Latency(s.Latency.Event, s.Latency.Event.P50Ms));
-        Row("Latency p90 (ms)", s => Latency(s.Latency.Event, s.Latency.Event.P90Ms));
-        Row("Latency p99 (ms)", s => Latency(s.Latency.Event, s.Latency.Event.P99Ms));
-        Row("Latency p99.9 (ms)", s => Latency(s.Latency.Event, s.Latency.Event.P999Ms));
-        Row("Latency max (ms)", s => Latency(s.Latency.Event, s.Latency.Event.MaxMs));
-        Row("Request p99 (ms)", s => s.Latency.Request is { } r ? Latency(r, r.P99Ms) : NotApplicable);
-        Row("Events delivered", s => Format.Count(s.Throughput.EventsDelivered));
-        Row("Events/s", s => Format.Rate(s.Throughput.EventsPerSecond));
-        Row("Requests", s => Format.Count(s.Throughput.Requests));
-        Row("Requests/s", s => Format.Rate(s.Throughput.RequestsPerSecond));
-        Row("Empty responses", s => s.Throughput.EmptyResponseShare is { } e ? Format.Percent(e) : NotApplicable);
-        Row("Bytes/event: payload", s => Format.Bytes(s.Bytes.PerEvent.Payload));
-        Row("Bytes/event: framing", s => Format.Bytes(s.Bytes.PerEvent.Framing));
-        Row("Bytes/event: headers", s => Format.Bytes(s.Bytes.PerEvent.Headers));
-        Row("Bytes/event: total", s => Format.Bytes(s.Bytes.PerEvent.Total));
-        Row("Lost events", s => Format.Count(s.Integrity.Lost));
-        Row("Duplicates", s => Format.Count(s.Integrity.Duplicates));
-        Row("Reorders", s => Format.Count(s.Integrity.Reorders));
-        Row("Reconnects", s => Format.Count(s.Integrity.Reconnects));
-        Row("Errors", s => $"{Format.Count(s.Errors.Count)} ({Format.Percent(s.Errors.Rate)})");
-        Row("Server CPU per 1,000 events (ms)", s => s.Server.CpuMsPer1000Events is { } c ? Format.Ms(c) : NotApplicable);
-        Row("Server CPU (cores)", s => Format.Rate(s.Server.CpuCores));
-        Row("Server memory per connection (KiB)", s => s.Server.KibPerConnection is { } k ? Format.Bytes(k) : NotApplicable);
+        Figure("Measured (s)", s => s.DurationSeconds, Format.Rate);
+        Figure("Latency p50 (ms)", s => Latency(s.Latency.Event, l => l.P50Ms), Format.Ms);
+        if (intervals)
+        {
+            Row("Latency p50, 95% interval (ms)", s => FigureCells.Interval(s, 50));
+        }
+
+        Figure("Latency p90 (ms)", s => Latency(s.Latency.Event, l => l.P90Ms), Format.Ms);
+        Figure("Latency p99 (ms)", s => Latency(s.Latency.Event, l => l.P99Ms), Format.Ms);
+        if (intervals)
+        {
+            Row("Latency p99, 95% interval (ms)", s => FigureCells.Interval(s, 99));
+        }
+
+        Figure("Latency p99.9 (ms)", s => Latency(s.Latency.Event, l => l.P999Ms), Format.Ms);
+        Figure("Latency max (ms)", s => Latency(s.Latency.Event, l => l.MaxMs), Format.Ms);
+        Figure("Request p99 (ms)", s => Latency(s.Latency.Request, l => l.P99Ms), Format.Ms);
+        Figure("Events delivered", s => s.Throughput.EventsDelivered, Count);
+        Figure("Events/s", s => s.Throughput.EventsPerSecond, Format.Rate);
+        Figure("Requests", s => s.Throughput.Requests, Count);
+        Figure("Requests/s", s => s.Throughput.RequestsPerSecond, Format.Rate);
+        Figure("Empty responses", s => s.Throughput.EmptyResponseShare, Format.Percent);
+        Figure("Bytes/event: payload", s => s.Bytes.PerEvent.Payload, Format.Bytes);
+        Figure("Bytes/event: framing", s => s.Bytes.PerEvent.Framing, Format.Bytes);
+        Figure("Bytes/event: headers", s => s.Bytes.PerEvent.Headers, Format.Bytes);
+        Figure("Bytes/event: total", s => s.Bytes.PerEvent.Total, Format.Bytes);
+        Figure("Lost events", s => s.Integrity.Lost, Count);
+        Figure("Duplicates", s => s.Integrity.Duplicates, Count);
+        Figure("Reorders", s => s.Integrity.Reorders, Count);
+        Figure("Reconnects", s => s.Integrity.Reconnects, Count);
+        Row("Errors", s => ScenarioSpread.HasTrials(s)
+            ? FigureCells.Cell(s, t => t.Errors.Count, Count)
+            : $"{Format.Count(s.Errors.Count)} ({Format.Percent(s.Errors.Rate)})");
+        Figure("Server CPU per 1,000 events (ms)", s => s.Server.CpuMsPer1000Events, Format.Ms);
+        Figure("Server CPU (cores)", s => s.Server.CpuCores, Format.Rate);
+        Figure("Server memory per connection (KiB)", s => s.Server.KibPerConnection, Format.Bytes);
 
         return new Table(["Metric", .. scenarios.Select(group.Label)], rows, [null, .. scenarios.Select(s => (string?)s.Transport)]);
     }
 
-    private static Table ScalingTable(ScalingFamily family, Func<ScenarioResult, string> value)
+    private static Table ScalingTable(ScalingFamily family, Func<ScenarioResult, double?> figure, Func<double, string> format)
     {
         var rows = family.ClientCounts
             .Select(clients => (IReadOnlyList<string>)[Format.Count(clients), .. family.Series.Select(series =>
-                series.Points.FirstOrDefault(p => p.Clients == clients) is { } point ? value(point) : NotApplicable)])
+                series.Points.FirstOrDefault(p => p.Clients == clients) is { } point ? FigureCells.Cell(point, figure, format) : NotApplicable)])
             .ToList();
         return new Table(["Clients", .. family.Series.Select(s => s.Label)], rows, [null, .. family.Series.Select(s => (string?)s.Transport)]);
     }

@@ -1,6 +1,7 @@
 using LoadBench.Contracts;
 using LoadBench.Reporting.Model;
 using LoadBench.Results;
+using static LoadBench.Reporting.Insights.Wording;
 
 namespace LoadBench.Reporting.Insights;
 
@@ -26,7 +27,7 @@ internal static class WhatThisMeans
         {
             // Say why this setup leads only when there was a choice of client counts.
             var explainChoice = groups.Select(g => g.Setup.Clients).Distinct().Count() > 1;
-            sentences.Add(LowestP99(headline, explainChoice));
+            sentences.AddRange(LowestP99.Sentences(headline, explainChoice));
             sentences.AddRange(ServerCost(headline));
         }
 
@@ -52,32 +53,6 @@ internal static class WhatThisMeans
             .ThenByDescending(g => g.Setup.RatePerSecond)
             .ThenByDescending(g => g.Setup.PayloadBytes)
             .FirstOrDefault();
-
-    private static string LowestP99(SetupGroup group, bool explainChoice)
-    {
-        var measured = group.Scenarios.Where(s => s.Latency.Event.Count > 0).OrderBy(s => s.Latency.Event.P99Ms).ToList();
-        var best = measured[0].Latency.Event.P99Ms;
-        var winners = measured.Where(s => s.Latency.Event.P99Ms == best).ToList();
-        var others = measured.Where(s => s.Latency.Event.P99Ms != best).ToList();
-        var subject = winners.Count == 1
-            ? $"{Name(group, winners[0], capital: true)} had the lowest p99 latency (publish → receive): {Format.Ms(best)} ms"
-            : $"{JoinAnd(winners.Select(w => Name(group, w, capital: true)))} shared the lowest p99 latency (publish → receive): {Format.Ms(best)} ms";
-        var sentence = explainChoice
-            ? $"With {group.Setup.DescribeInSentence()} — the most clients at which more than one transport was measured — {subject}"
-            : $"With {group.Setup.DescribeInSentence()}, {subject}";
-        if (others.Count > 0)
-        {
-            sentence += ", against " + JoinAnd(others.Select(o => $"{Format.Ms(o.Latency.Event.P99Ms)} ms for {Name(group, o)}"));
-        }
-
-        var silent = group.Scenarios.Where(s => s.Latency.Event.Count == 0).ToList();
-        if (silent.Count > 0)
-        {
-            sentence += $"; {JoinAnd(silent.Select(s => Name(group, s)))} delivered no events";
-        }
-
-        return sentence + ".";
-    }
 
     private static IEnumerable<string> ServerCost(SetupGroup group)
     {
@@ -230,36 +205,5 @@ internal static class WhatThisMeans
 
         sentences.AddRange(reconnectedCleanly.Take(MaxIntegritySentences));
         return sentences;
-    }
-
-    /// <summary>The scenario's label inside a sentence: "short polling", "Server-Sent Events".</summary>
-    private static string Name(SetupGroup group, ScenarioResult scenario, bool capital = false)
-    {
-        var label = group.Label(scenario);
-        return capital ? Capitalize(label) : LowerTransportWord(label, scenario.Transport);
-    }
-
-    private static string Lower(string transport) => LowerTransportWord(TransportIds.DisplayName(transport), transport);
-
-    // "Short polling" and "Long polling" are common nouns; "Server-Sent Events" and "WebSocket" are names.
-    private static string LowerTransportWord(string label, string transport) =>
-        transport is TransportIds.Polling or TransportIds.LongPolling && label.Length > 0
-            ? char.ToLowerInvariant(label[0]) + label[1..]
-            : label;
-
-    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
-
-    private static string Plural(long count, string noun) => count == 1 ? noun : noun + "s";
-
-    private static string JoinAnd(IEnumerable<string> items)
-    {
-        var list = items.ToList();
-        return list.Count switch
-        {
-            0 => string.Empty,
-            1 => list[0],
-            2 => $"{list[0]} and {list[1]}",
-            _ => string.Join(", ", list.Take(list.Count - 1)) + " and " + list[^1],
-        };
     }
 }

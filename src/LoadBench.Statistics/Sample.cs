@@ -1,4 +1,4 @@
-namespace LoadBench.Gate.Statistics;
+namespace LoadBench.Statistics;
 
 /// <summary>Small-sample helpers for per-trial values.</summary>
 internal static class Sample

@@ -1,4 +1,4 @@
-namespace LoadBench.Gate.Statistics;
+namespace LoadBench.Statistics;
 
 /// <summary>Which way the alternative hypothesis points: is the <c>current</c> sample larger or smaller?</summary>
 public enum Alternative
@@ -8,15 +8,23 @@ public enum Alternative
 
     /// <summary>H1: current values tend to be smaller than baseline values (a throughput regression).</summary>
     Less,
+
+    /// <summary>
+    /// H1: the samples differ, either way. For a question asked after looking at the data ("is the transport with
+    /// the lower median really better?"), where a one-sided test in the direction the data happened to point would
+    /// call a difference significant twice as often as it should.
+    /// </summary>
+    TwoSided,
 }
 
-/// <summary>The outcome of a one-sided Mann–Whitney U test.</summary>
+/// <summary>The outcome of a Mann–Whitney U test.</summary>
 /// <param name="U">U of the current sample: pairs (current, baseline) where current is larger, ties counting ½.</param>
-/// <param name="PValue">Exact one-sided p-value (the permutation distribution of the rank sum, mid-ranks for ties).</param>
+/// <param name="PValue">Exact p-value (the permutation distribution of the rank sum, mid-ranks for ties): one-sided, or
+/// for <see cref="Alternative.TwoSided"/> twice the smaller tail, at most 1.</param>
 public readonly record struct MannWhitneyResult(double U, double PValue);
 
 /// <summary>
-/// The Mann–Whitney U (Wilcoxon rank-sum) test, one-sided and exact. The gate compares a handful of trials
+/// The Mann–Whitney U (Wilcoxon rank-sum) test, exact; one-sided (the gate) or two-sided (the report). The gate compares a handful of trials
 /// per side, where the normal approximation is poor, so the p-value is counted from the exact permutation
 /// distribution: every way of choosing which of the pooled values were the "current" ones is equally likely
 /// under H0. Ties get mid-ranks and the distribution is counted over those same mid-ranks, so the test stays
@@ -46,19 +54,25 @@ public static class MannWhitneyU
             throw new ArgumentException("Samples must not contain NaN.");
         }
 
+        if (!Enum.IsDefined(alternative))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alternative));
+        }
+
         return TestCore(current, baseline, alternative);
     }
 
     /// <summary>
     /// The smallest p-value a one-sided exact test can give with these sample sizes (no ties): 1 / C(n+m, n),
-    /// reached only when the two samples do not overlap at all. If it is above alpha, no difference can ever
-    /// be called significant.
+    /// reached only when the two samples do not overlap at all; twice that (at most 1) two-sided. If it is above
+    /// alpha, no difference can ever be called significant.
     /// </summary>
-    public static double SmallestPossiblePValue(int currentCount, int baselineCount)
+    public static double SmallestPossiblePValue(int currentCount, int baselineCount, Alternative alternative = Alternative.Greater)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(currentCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(baselineCount);
-        return 1.0 / Binomial(currentCount + baselineCount, currentCount);
+        var oneSided = 1.0 / Binomial(currentCount + baselineCount, currentCount);
+        return alternative == Alternative.TwoSided ? Math.Min(1.0, 2 * oneSided) : oneSided;
     }
 
     /// <summary>The fewest current trials that can reach <paramref name="alpha"/> against a baseline of
@@ -115,16 +129,22 @@ public static class MannWhitneyU
 
         var counts = RankSumCounts(doubledRanks, n);
         var all = counts.Sum();
-        double tail = 0;
+        double atLeast = 0;
+        double atMost = 0;
         for (var s = 0; s < counts.Length; s++)
         {
-            if (counts[s] > 0 && (alternative == Alternative.Greater ? s >= observed : s <= observed))
-            {
-                tail += counts[s];
-            }
+            atLeast += s >= observed ? counts[s] : 0;
+            atMost += s <= observed ? counts[s] : 0;
         }
 
-        return new MannWhitneyResult(u, Math.Min(1.0, tail / all));
+        // Two-sided: twice the smaller tail (as R's wilcox.test does for the exact distribution).
+        var p = alternative switch
+        {
+            Alternative.Greater => atLeast / all,
+            Alternative.Less => atMost / all,
+            _ => 2 * Math.Min(atLeast, atMost) / all,
+        };
+        return new MannWhitneyResult(u, Math.Min(1.0, p));
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
-using LoadBench.Gate.Statistics;
+using LoadBench.Statistics;
 
-namespace LoadBench.Gate.Tests.Statistics;
+namespace LoadBench.Statistics.Tests;
 
 public sealed class MannWhitneyUTests
 {
@@ -79,6 +79,52 @@ public sealed class MannWhitneyUTests
 
         Assert.Equal(observed, result.U, 9);
         Assert.Equal((double)atLeast / total, result.PValue, 12);
+    }
+
+    [Fact]
+    public void TwoSided_FullySeparatedFiveAgainstFive_IsTwiceTheOneSidedPValueEitherWay()
+    {
+        var lower = MannWhitneyU.Test([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], Alternative.TwoSided);
+        var higher = MannWhitneyU.Test([6, 7, 8, 9, 10], [1, 2, 3, 4, 5], Alternative.TwoSided);
+
+        Assert.Equal(2.0 / 252, lower.PValue, 12);
+        Assert.Equal(2.0 / 252, higher.PValue, 12);
+        Assert.Equal(0, lower.U);
+    }
+
+    [Fact]
+    public void TwoSided_ThreeAgainstThree_CanNeverGoBelowTenPercent()
+    {
+        // The best three trials each can do two-sided: C(6, 3) = 20 labellings, 2 of them fully separated.
+        Assert.Equal(0.1, MannWhitneyU.Test([1, 2, 3], [10, 11, 12], Alternative.TwoSided).PValue, 12);
+        Assert.Equal(0.1, MannWhitneyU.SmallestPossiblePValue(3, 3, Alternative.TwoSided), 12);
+        Assert.Equal(1.0, MannWhitneyU.SmallestPossiblePValue(1, 1, Alternative.TwoSided), 12);
+    }
+
+    [Theory]
+    [InlineData(new double[] { 1, 2, 2, 3, 5 }, new double[] { 2, 3, 3, 4 })]
+    [InlineData(new double[] { 7, 7, 8 }, new double[] { 7, 6, 6, 9, 1 })]
+    [InlineData(new double[] { 9, 10, 12, 15 }, new double[] { 1, 2, 3, 4, 5 })]
+    public void TwoSided_EqualsTwiceTheSmallerBruteForceTail(double[] current, double[] baseline)
+    {
+        // Independent truth: every relabelling, counted on both sides of the observed U (ties ½), as R's
+        // wilcox.test(exact = TRUE) defines the two-sided p-value.
+        var pooled = current.Concat(baseline).ToArray();
+        var observed = PairwiseU(current, baseline);
+        var (total, atLeast, atMost) = (0, 0, 0);
+        foreach (var subset in Subsets(pooled.Length, current.Length))
+        {
+            var x = subset.Select(i => pooled[i]).ToArray();
+            var y = Enumerable.Range(0, pooled.Length).Except(subset).Select(i => pooled[i]).ToArray();
+            var u = PairwiseU(x, y);
+            total++;
+            atLeast += u >= observed - 1e-9 ? 1 : 0;
+            atMost += u <= observed + 1e-9 ? 1 : 0;
+        }
+
+        var result = MannWhitneyU.Test(current, baseline, Alternative.TwoSided);
+
+        Assert.Equal(Math.Min(1.0, 2.0 * Math.Min(atLeast, atMost) / total), result.PValue, 12);
     }
 
     [Theory]
