@@ -1,7 +1,7 @@
 namespace LoadBench.Statistics;
 
 /// <summary>Small-sample helpers for per-trial values.</summary>
-internal static class Sample
+public static class Sample
 {
     /// <summary>The median: robust to one odd trial, which is why the gate compares medians, not means.</summary>
     public static double Median(IReadOnlyList<double> values)
