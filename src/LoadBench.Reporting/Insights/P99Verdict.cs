@@ -37,8 +37,17 @@ internal sealed record Contender(ScenarioResult Scenario, double Value, Spread? 
 /// </summary>
 internal sealed record P99Verdict(VerdictBasis Basis, IReadOnlyList<Contender> Contenders)
 {
-    /// <summary>The significance level: the gate's default, one level across the tool.</summary>
-    public const double Alpha = 0.05;
+    /// <summary>
+    /// The significance level, two-sided: 0.10, which asks of each direction what the gate's one-sided 0.05 asks
+    /// (one level of evidence across the tool). With 3 trials per transport it is reached only when every trial of
+    /// one lies beyond every trial of the other (p = 2/20 = 0.1), so <c>--repeat 3</c> can decide a clear difference;
+    /// 5 trials reach p = 0.008 and see smaller ones. The p-value is always printed beside the verdict.
+    /// </summary>
+    public const double Alpha = 0.10;
+
+    // p-values are ratios of counts (2/20 is 0.1 in binary only to rounding): a hair of tolerance keeps a verdict
+    // from hanging on the last bit.
+    private const double AlphaTolerance = 1e-12;
 
     /// <summary>The lowest p99 (by median with trials).</summary>
     public Contender Lowest => Contenders[0];
@@ -61,13 +70,13 @@ internal sealed record P99Verdict(VerdictBasis Basis, IReadOnlyList<Contender> C
         : 0;
 
     /// <summary>Whether the trials are too few for any difference to reach <see cref="Alpha"/>.</summary>
-    public bool TooFewTrials => Basis == VerdictBasis.Trials && SmallestPossiblePValue > Alpha;
+    public bool TooFewTrials => Basis == VerdictBasis.Trials && SmallestPossiblePValue > Alpha + AlphaTolerance;
 
     /// <summary>Trials per transport from which a difference can reach <see cref="Alpha"/> (same count on both sides).</summary>
     public static int TrialsNeeded()
     {
         var n = ScenarioSpread.MinTrials;
-        while (MannWhitneyU.SmallestPossiblePValue(n, n, Alternative.TwoSided) > Alpha)
+        while (MannWhitneyU.SmallestPossiblePValue(n, n, Alternative.TwoSided) > Alpha + AlphaTolerance)
         {
             n++;
         }
@@ -113,7 +122,7 @@ internal sealed record P99Verdict(VerdictBasis Basis, IReadOnlyList<Contender> C
         foreach (var other in ranked.Skip(1))
         {
             var p = MannWhitneyU.Test(other.Values, lowest.Values, Alternative.TwoSided).PValue;
-            contenders.Add(new Contender(other.Scenario, other.Spread.Value, other.Spread, p, BeyondNoise: p <= Alpha && other.Spread.Value > lowest.Spread.Value));
+            contenders.Add(new Contender(other.Scenario, other.Spread.Value, other.Spread, p, BeyondNoise: p <= Alpha + AlphaTolerance && other.Spread.Value > lowest.Spread.Value));
         }
 
         return new P99Verdict(VerdictBasis.Trials, contenders);

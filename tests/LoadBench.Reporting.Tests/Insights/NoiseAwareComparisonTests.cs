@@ -56,33 +56,62 @@ public sealed class NoiseAwareComparisonTests
     }
 
     [Fact]
-    public void Trials_ThreeEach_SaysNoDifferenceCanBeSignificantAndHowManyTrialsCan()
+    public void Trials_ThreeEachFullyApart_NameTheBetterOne_AtTheSmallestPValueThreeTrialsCanGive()
     {
-        // Fully separated, but three against three can give at best p = 2/20 = 0.1 two-sided.
+        // Every WebSocket trial below every SSE trial: two-sided exact p = 2 / C(6, 3) = 2/20 = 0.1, the level α.
         var results = NoisyResults.Document(
             NoisyResults.WithTrials(TransportIds.Sse, 52, 55, 50),
             NoisyResults.WithTrials(TransportIds.WebSocket, 38, 36, 41));
 
-        var sentences = new ResultsDocumentSentences(results).All;
+        var sentences = new ResultsDocumentSentences(results);
+        var lead = Lead(sentences);
 
-        Assert.Contains(sentences, s => s.Contains("WebSocket had the lowest median p99 latency", StringComparison.Ordinal));
-        var why = Assert.Single(sentences, s => s.Contains("3 trials per transport", StringComparison.Ordinal));
-        Assert.StartsWith("Every trial of Server-Sent Events lay above every trial of WebSocket, but with 3 trials per transport", why, StringComparison.Ordinal);
-        Assert.Contains("no difference can be significant at α = 0.05 (the smallest possible two-sided p-value is 0.1)", why, StringComparison.Ordinal);
-        Assert.Contains("--repeat 4 or more", why, StringComparison.Ordinal);
-        Assert.DoesNotContain(sentences, s => s.Contains("had the lowest p99 latency", StringComparison.Ordinal));
+        Assert.StartsWith("With 100 clients, 10 events/s and a 256 B payload, WebSocket had the lowest p99 latency (publish → receive): 38.", lead, StringComparison.Ordinal);
+        Assert.Matches(@"against 52\.\d+ ms \(50\.\d+–55\.\d+; p = 0\.1\) for Server-Sent Events", lead);
+        Assert.Contains(sentences.All, s => s.Contains("median of 3 trials", StringComparison.Ordinal) && s.Contains("p ≤ 0.1 against the lowest", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Trials_ThreeEachOverlapping_SayOnlyThatTheTrialsAreTooFew()
+    public void Trials_ThreeEachOverlapping_AreWithinNoise()
     {
         var results = NoisyResults.Document(
             NoisyResults.WithTrials(TransportIds.Sse, 40, 45, 50),
             NoisyResults.WithTrials(TransportIds.WebSocket, 38, 47, 42));
 
+        var lead = Lead(new ResultsDocumentSentences(results));
+
+        Assert.Contains("were within noise of each other", lead, StringComparison.Ordinal);
+        Assert.DoesNotContain("had the lowest", lead, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Trials_TwoEach_SaysNoDifferenceCanBeSignificantAndHowManyTrialsCan()
+    {
+        // Fully apart, but two against two can give at best p = 2/6 = 0.33 two-sided.
+        var results = NoisyResults.Document(
+            NoisyResults.WithTrials(TransportIds.Sse, 52, 55),
+            NoisyResults.WithTrials(TransportIds.WebSocket, 38, 36));
+
         var sentences = new ResultsDocumentSentences(results).All;
 
-        Assert.Single(sentences, s => s.StartsWith("With 3 trials per transport no difference can be significant", StringComparison.Ordinal));
+        Assert.Contains(sentences, s => s.Contains("WebSocket had the lowest median p99 latency", StringComparison.Ordinal));
+        var why = Assert.Single(sentences, s => s.Contains("2 trials per transport", StringComparison.Ordinal));
+        Assert.StartsWith("Every trial of Server-Sent Events lay above every trial of WebSocket, but with 2 trials per transport", why, StringComparison.Ordinal);
+        Assert.Contains("no difference can be significant at α = 0.1 (the smallest possible two-sided p-value is 0.33", why, StringComparison.Ordinal);
+        Assert.Contains("--repeat 3 or more", why, StringComparison.Ordinal);
+        Assert.DoesNotContain(sentences, s => s.Contains("had the lowest p99 latency", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Trials_TwoEachOverlapping_SayOnlyThatTheTrialsAreTooFew()
+    {
+        var results = NoisyResults.Document(
+            NoisyResults.WithTrials(TransportIds.Sse, 40, 45),
+            NoisyResults.WithTrials(TransportIds.WebSocket, 38, 47));
+
+        var sentences = new ResultsDocumentSentences(results).All;
+
+        Assert.Single(sentences, s => s.StartsWith("With 2 trials per transport no difference can be significant", StringComparison.Ordinal));
         Assert.DoesNotContain(sentences, s => s.Contains("lay above", StringComparison.Ordinal));
     }
 
@@ -102,7 +131,7 @@ public sealed class NoiseAwareComparisonTests
         Assert.Contains("were within noise of each other", lead, StringComparison.Ordinal);
         Assert.Contains("(95% interval ", lead, StringComparison.Ordinal);
         Assert.Contains(sentences, s => s.Contains("95% bootstrap interval over its 6 one-second histograms", StringComparison.Ordinal)
-            && s.Contains("--repeat 5", StringComparison.Ordinal));
+            && s.Contains("--repeat 3", StringComparison.Ordinal));
     }
 
     [Fact]
