@@ -37,12 +37,13 @@ internal static class RunCommand
             target (unless --target), drive each scenario's transport, and write results.json, summary.csv,
             report.md, report.html and plots/ into the output folder. One run's differences include the
             machine's noise: --repeat N runs every scenario N times and keeps every trial, so the report can
-            tell a real difference from chance (5 trials each reach p = 0.008; 3 each at best p = 0.1).
+            tell a real difference from chance (two-sided p <= 0.1: with 3 trials each, every trial apart;
+            5 trials each reach p = 0.008 and see smaller differences).
 
             Examples:
               loadbench run quick
               loadbench run compare-transports
-              loadbench run compare-transports --repeat 5
+              loadbench run compare-transports --repeat 3
               loadbench run scenarios/quick.json --output /tmp/quick
               loadbench run scenarios/fanout.json --target http://127.0.0.1:5080
 
