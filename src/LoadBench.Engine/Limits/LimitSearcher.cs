@@ -89,7 +89,10 @@ internal sealed class LimitSearcher(
             FirstFailed = failed,
             BrokenRule = decisive.Step?.BrokenRule,
             Bottleneck = judged.Step is { } j ? Bottleneck(j) : null,
-            Label = judged.Step is { } k ? Label(k) : "no step ran",
+            Label = judged.Step is not { } k ? "no step ran"
+                : failed is null && complete ? string.Create(CultureInfo.InvariantCulture, $"not reached up to {search.To:0.##}")
+                : failed is null ? "not reached before the search was stopped"
+                : Label(k),
             Complete = complete,
         };
     }

@@ -74,6 +74,7 @@ public sealed class LimitSearcherTests
         Assert.Equal(100, result.HighestMet);
         Assert.Null(result.FirstFailed);
         Assert.Null(result.BrokenRule);
+        Assert.Equal("not reached up to 100", result.Label);
     }
 
     [Fact]
