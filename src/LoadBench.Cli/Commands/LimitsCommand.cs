@@ -26,7 +26,7 @@ internal static class LimitsCommand
             Find where each transport breaks: for every scenario with a "search" block (scenarios/README.md,
             "Limit search"), step the load up x2 until the SLO breaks, then bisect to within 10 %. Prints the
             worst-case duration first; Ctrl-C keeps the steps done so far (marked incomplete). Writes
-            results.json (with "limits") and the reports like 'run'.
+            results.json (with "limits") and the reports like 'run'. Exit code 3 when stopped early.
 
             Examples:
               loadbench limits limits
@@ -94,7 +94,13 @@ internal static class LimitsCommand
             Console.WriteLine(Describe(limit));
         }
 
-        return results.Limits is { Count: > 0 } limits && limits.All(l => l.Steps.Count > 0) ? ExitCodes.Success : ExitCodes.RunFailed;
+        if (cancellationToken.IsCancellationRequested || results.Limits is not { Count: > 0 } limits || limits.Any(l => !l.Complete))
+        {
+            await Console.Error.WriteLineAsync("loadbench: the search was stopped before it finished; the results hold the steps done, marked incomplete.");
+            return ExitCodes.RunFailed;
+        }
+
+        return limits.All(l => l.Steps.Count > 0) ? ExitCodes.Success : ExitCodes.RunFailed;
     }
 
     /// <summary>One line per search: the limit, the broken rule, the bottleneck and whose limit it is.</summary>
