@@ -48,7 +48,7 @@ public sealed record LimitStep
     [JsonPropertyName("eventsPerSecond")] public required double EventsPerSecond { get; init; }
     /// <summary>Target CPU in cores (its CPU time ÷ the step's wall time).</summary>
     [JsonPropertyName("targetCores")] public required double TargetCores { get; init; }
-    /// <summary>This engine process's CPU in cores over the step.</summary>
+    /// <summary>This engine process's CPU in cores over the same window as <see cref="TargetCores"/>.</summary>
     [JsonPropertyName("engineCores")] public required double EngineCores { get; init; }
     /// <summary>Connects refused for want of file descriptors (<c>fd_limit</c>).</summary>
     [JsonPropertyName("fdLimitErrors")] public required long FdLimitErrors { get; init; }

@@ -85,8 +85,12 @@ public static class LimitRunner
         var executor = new ScenarioExecutor(target, options);
         var searched = plan.Scenarios.Where(s => s.Search is not null).ToList();
         var stepNumber = 0;
-        var searcher = new LimitSearcher(
-            (scenario, ct) => executor.RunAsync(scenario, stepNumber++, searched.Sum(s => s.Search!.MaxSteps), progress, ct), machine, time);
+        var totalSteps = searched.Sum(s => s.Search!.MaxSteps);
+        var searcher = new LimitSearcher(async (scenario, ct) =>
+        {
+            var result = await executor.RunAsync(scenario, stepNumber++, totalSteps, progress, ct);
+            return (result, executor.LastEngineCores);
+        }, machine);
         var steps = new List<ScenarioResult>();
         var limits = new List<LimitSearchResult>();
         try

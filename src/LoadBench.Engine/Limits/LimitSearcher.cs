@@ -9,10 +9,11 @@ namespace LoadBench.Engine.Limits;
 /// Finds one scenario's limit: steps the varied level up ×2 from <see cref="LimitSearch.From"/> until the SLO
 /// breaks or <see cref="LimitSearch.To"/> is passed, then bisects between the last level that met it and the
 /// first that did not until they are within <see cref="LimitSearch.Tolerance"/>. Each step is one bounded run
-/// (<paramref name="runStep"/>: the scenario executor, or a stub in tests).
+/// (<paramref name="runStep"/>: the scenario executor, or a stub in tests), which returns the step's result and
+/// the engine's CPU in cores over its measured window.
 /// </summary>
 internal sealed class LimitSearcher(
-    Func<Scenario, CancellationToken, Task<ScenarioResult>> runStep, LimitMachine machine, TimeProvider time)
+    Func<Scenario, CancellationToken, Task<(ScenarioResult Result, double EngineCores)>> runStep, LimitMachine machine)
 {
     /// <summary>Runs the search. Cancellation ends it early: the result then holds the steps done, marked
     /// incomplete, and <paramref name="stepResults"/> their full results.</summary>
@@ -135,11 +136,7 @@ internal sealed class LimitSearcher(
         Scenario scenario, LimitSearch search, double level, CancellationToken cancellationToken)
     {
         var at = At(scenario, search, level);
-        var cpuBefore = machine.EngineCpuTime();
-        var start = time.GetTimestamp();
-        var result = await runStep(at, cancellationToken);
-        var wall = time.GetElapsedTime(start);
-        var engineCores = wall > TimeSpan.Zero ? (machine.EngineCpuTime() - cpuBefore) / wall : 0;
+        var (result, engineCores) = await runStep(at, cancellationToken);
         var broken = SloCheck.FirstBroken(search.Slo, result);
         return (new LimitStep
         {

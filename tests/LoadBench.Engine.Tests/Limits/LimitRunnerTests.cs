@@ -39,6 +39,7 @@ public sealed class LimitRunnerTests
             SampleInterval = S(0.2),
             TargetWarmUp = TimeSpan.Zero,
             TimeProvider = _time,
+            EngineCpuTime = () => TimeSpan.Zero,
         };
         var plan = ScenarioFile.Parse(Encoding.UTF8.GetBytes("""
             { "scenarios": [ { "name": "sse_limit", "transport": "sse", "feed": { "ratePerSecond": 20, "payloadBytes": 64 },
@@ -47,7 +48,7 @@ public sealed class LimitRunnerTests
             """), "limits-test.json");
 
         var results = await _time.RunAsync(
-            () => LimitRunner.RunAsync(plan, target, false, options, new LimitMachine(2, null, () => TimeSpan.Zero), progress, CancellationToken.None),
+            () => LimitRunner.RunAsync(plan, target, false, options, new LimitMachine(2, null), progress, CancellationToken.None),
             TimeSpan.FromMinutes(5));
 
         var limit = Assert.Single(results.Limits!);

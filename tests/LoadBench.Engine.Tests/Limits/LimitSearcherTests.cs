@@ -3,19 +3,16 @@ using LoadBench.Engine.Limits;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Results;
 using LoadBench.Syntax.Rules;
-using Microsoft.Extensions.Time.Testing;
 
 namespace LoadBench.Engine.Tests.Limits;
 
 /// <summary>
 /// The search against a stub target with a known breaking point: each step's result is what a target that gets
-/// slower above <c>N</c> clients would give (p99 10 ms up to N, 400 ms beyond), on a fake clock whose every step
-/// takes 5 s; the engine's CPU time is what the test says it is.
+/// slower above <c>N</c> clients would give (p99 10 ms up to N, 400 ms beyond); the engine's CPU is what the test
+/// says it is.
 /// </summary>
 public sealed class LimitSearcherTests
 {
-    private readonly FakeTimeProvider _time = new();
-
     private static readonly IReadOnlyList<AbsoluteRule> Slo = new[] { "latency/p99 <= 250ms", "integrity/lost == 0", "errors/rate <= 0.1%" }
         .Select(text => (AbsoluteRule)RuleExpression.Parse(text, out _)!).ToList();
 
@@ -30,18 +27,15 @@ public sealed class LimitSearcherTests
 
     /// <summary>A target that breaks above <paramref name="breakAt"/> of the varied level, using
     /// <paramref name="targetCores"/>; the engine uses <paramref name="engineCores"/> of CPU per second.</summary>
-    private (LimitSearcher Searcher, List<double> Levels) Stub(double breakAt, double targetCores, double engineCores, int cores = 8)
+    private static (LimitSearcher Searcher, List<double> Levels) Stub(double breakAt, double targetCores, double engineCores, int cores = 8)
     {
         var levels = new List<double>();
-        var cpu = TimeSpan.Zero;
         var searcher = new LimitSearcher((scenario, _) =>
         {
             var level = scenario.Feed.RatePerSecond == 10 ? ((KeepConstant)scenario.Load[0]).Copies : scenario.Feed.RatePerSecond;
             levels.Add(level);
-            _time.Advance(TimeSpan.FromSeconds(5));
-            cpu += TimeSpan.FromSeconds(5 * engineCores);
-            return Task.FromResult(Result(scenario, level > breakAt ? 400 : 10, targetCores));
-        }, new LimitMachine(cores, null, () => cpu), _time);
+            return Task.FromResult((Result(scenario, level > breakAt ? 400 : 10, targetCores), engineCores));
+        }, new LimitMachine(cores, null));
         return (searcher, levels);
     }
 
@@ -80,17 +74,12 @@ public sealed class LimitSearcherTests
     [Fact]
     public async Task Search_EnginePinnedAndBusy_IsLabelledEngineBound()
     {
-        var cpu = TimeSpan.Zero;
-        var levels = new List<double>();
         // Pinned to 3 of 4 cores; the engine burns 2.9 cores at every step, the target below one.
         var searcher = new LimitSearcher((scenario, _) =>
         {
             var level = ((KeepConstant)scenario.Load[0]).Copies;
-            levels.Add(level);
-            _time.Advance(TimeSpan.FromSeconds(5));
-            cpu += TimeSpan.FromSeconds(5 * 2.9);
-            return Task.FromResult(Result(scenario, level > 50 ? 400 : 10, 0.3));
-        }, new LimitMachine(4, 3, () => cpu), _time);
+            return Task.FromResult((Result(scenario, level > 50 ? 400 : 10, 0.3), 2.9));
+        }, new LimitMachine(4, 3));
 
         var result = await searcher.RunAsync(Searched(LimitSearch.Copies, 10, 1000), [], CancellationToken.None);
 
@@ -124,8 +113,8 @@ public sealed class LimitSearcherTests
                 ct.ThrowIfCancellationRequested();
             }
 
-            return Task.FromResult(Result(s, 10, 0.1));
-        }, new LimitMachine(2, null, () => TimeSpan.Zero), _time);
+            return Task.FromResult((Result(s, 10, 0.1), 0.1));
+        }, new LimitMachine(2, null));
         var steps = new List<ScenarioResult>();
 
         var result = await searcher.RunAsync(Searched(LimitSearch.Copies, 10, 1000), steps, cancel.Token);
@@ -143,12 +132,12 @@ public sealed class LimitSearcherTests
         {
             var copies = ((KeepConstant)s.Load[0]).Copies;
             var result = Result(s, 10, 0.2);
-            return Task.FromResult(copies <= 40 ? result : result with
+            return Task.FromResult((copies <= 40 ? result : result with
             {
                 Errors = new ErrorsResult { Count = 50, Rate = 0.5, ByKind = new Dictionary<string, long> { ["connect_refused"] = 50 } },
                 Throughput = result.Throughput with { Requests = 100 },
-            });
-        }, new LimitMachine(8, null, () => TimeSpan.Zero), _time);
+            }, 0.1));
+        }, new LimitMachine(8, null));
 
         var result = await searcher.RunAsync(Searched(LimitSearch.Copies, 10, 1000), [], CancellationToken.None);
 
