@@ -50,6 +50,9 @@ public sealed record LimitStep
     [JsonPropertyName("targetCores")] public required double TargetCores { get; init; }
     /// <summary>This engine process's CPU in cores over the same window as <see cref="TargetCores"/>.</summary>
     [JsonPropertyName("engineCores")] public required double EngineCores { get; init; }
+    /// <summary>Share (0..1) of the whole machine's CPU busy over the same window, every process counted; absent where
+    /// unknown. Above 0.9 with target and engine below it, other processes took the cores.</summary>
+    [JsonPropertyName("machineBusy")] public double? MachineBusy { get; init; }
     /// <summary>Connects refused for want of file descriptors (<c>fd_limit</c>).</summary>
     [JsonPropertyName("fdLimitErrors")] public required long FdLimitErrors { get; init; }
     /// <summary>Connects refused or reset (<c>connect_refused</c>, <c>connection_reset</c>).</summary>

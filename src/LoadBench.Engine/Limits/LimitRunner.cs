@@ -89,7 +89,7 @@ public static class LimitRunner
         var searcher = new LimitSearcher(async (scenario, ct) =>
         {
             var result = await executor.RunAsync(scenario, stepNumber++, totalSteps, progress, ct);
-            return (result, executor.LastEngineCores);
+            return (result, executor.LastEngineCores, executor.LastMachineBusy);
         }, machine);
         var steps = new List<ScenarioResult>();
         var limits = new List<LimitSearchResult>();

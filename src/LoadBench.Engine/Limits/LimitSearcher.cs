@@ -9,11 +9,11 @@ namespace LoadBench.Engine.Limits;
 /// Finds one scenario's limit: steps the varied level up ×2 from <see cref="LimitSearch.From"/> until the SLO
 /// breaks or <see cref="LimitSearch.To"/> is passed, then bisects between the last level that met it and the
 /// first that did not until they are within <see cref="LimitSearch.Tolerance"/>. Each step is one bounded run
-/// (<paramref name="runStep"/>: the scenario executor, or a stub in tests), which returns the step's result and
-/// the engine's CPU in cores over its measured window.
+/// (<paramref name="runStep"/>: the scenario executor, or a stub in tests), which returns the step's result, the
+/// engine's CPU in cores over its measured window, and the share of the machine's CPU busy then (null: unknown).
 /// </summary>
 internal sealed class LimitSearcher(
-    Func<Scenario, CancellationToken, Task<(ScenarioResult Result, double EngineCores)>> runStep, LimitMachine machine)
+    Func<Scenario, CancellationToken, Task<(ScenarioResult Result, double EngineCores, double? MachineBusy)>> runStep, LimitMachine machine)
 {
     /// <summary>Runs the search. Cancellation ends it early: the result then holds the steps done, marked
     /// incomplete, and <paramref name="stepResults"/> their full results.</summary>
@@ -127,8 +127,14 @@ internal sealed class LimitSearcher(
                 : "the target's limit (engine pinned to its own cores, below 90 % of them)";
         }
 
-        return step.TargetCores + step.EngineCores >= LimitMachine.Saturated * machine.Cores
-            ? "machine-bound (target and engine share the cores)"
+        if (step.TargetCores + step.EngineCores >= LimitMachine.Saturated * machine.Cores)
+        {
+            return "machine-bound (target and engine share the cores)";
+        }
+
+        // Target and engine alone did not fill the cores, but the machine was full: something else took them.
+        return step.MachineBusy >= LimitMachine.Saturated
+            ? "machine-bound (other processes kept the cores at least 90 % busy)"
             : "the target's limit (target and engine together below 90 % of the cores)";
     }
 
@@ -136,7 +142,7 @@ internal sealed class LimitSearcher(
         Scenario scenario, LimitSearch search, double level, CancellationToken cancellationToken)
     {
         var at = At(scenario, search, level);
-        var (result, engineCores) = await runStep(at, cancellationToken);
+        var (result, engineCores, machineBusy) = await runStep(at, cancellationToken);
         var broken = SloCheck.FirstBroken(search.Slo, result);
         return (new LimitStep
         {
@@ -148,6 +154,7 @@ internal sealed class LimitSearcher(
             EventsPerSecond = result.Throughput.EventsPerSecond,
             TargetCores = result.Server.CpuCores,
             EngineCores = Math.Round(engineCores, 3),
+            MachineBusy = machineBusy is { } busy ? Math.Round(busy, 3) : null,
             FdLimitErrors = Kind(result, ErrorKinds.FdLimit),
             ConnectErrors = Kind(result, ErrorKinds.ConnectRefused) + Kind(result, ErrorKinds.ConnectionReset),
         }, result);

@@ -67,6 +67,10 @@ public sealed record RunOptions
     /// can say how busy the engine was over the same window as the target (tests pass their own).</summary>
     internal Func<TimeSpan> EngineCpuTime { get; init; } = ProcessCpuTime;
 
+    /// <summary>The whole machine's CPU ticks so far, busy and total (all processes, all cores; <c>/proc/stat</c>);
+    /// null where unknown. Tells a limit search when something besides target and engine kept the cores busy.</summary>
+    internal Func<(long Busy, long Total)?> MachineCpuTicks { get; init; } = MachineCpu.Read;
+
     private static TimeSpan ProcessCpuTime()
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();

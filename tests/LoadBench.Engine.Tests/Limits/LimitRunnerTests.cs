@@ -40,6 +40,7 @@ public sealed class LimitRunnerTests
             TargetWarmUp = TimeSpan.Zero,
             TimeProvider = _time,
             EngineCpuTime = () => TimeSpan.Zero,
+            MachineCpuTicks = () => null,
         };
         var plan = ScenarioFile.Parse(Encoding.UTF8.GetBytes("""
             { "scenarios": [ { "name": "sse_limit", "transport": "sse", "feed": { "ratePerSecond": 20, "payloadBytes": 64 },

@@ -1,5 +1,6 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Limits;
+using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Results;
 using LoadBench.Syntax.Rules;
@@ -34,7 +35,7 @@ public sealed class LimitSearcherTests
         {
             var level = scenario.Feed.RatePerSecond == 10 ? ((KeepConstant)scenario.Load[0]).Copies : scenario.Feed.RatePerSecond;
             levels.Add(level);
-            return Task.FromResult((Result(scenario, level > breakAt ? 400 : 10, targetCores), engineCores));
+            return Task.FromResult((Result(scenario, level > breakAt ? 400 : 10, targetCores), engineCores, (double?)null));
         }, new LimitMachine(cores, null));
         return (searcher, levels);
     }
@@ -78,7 +79,7 @@ public sealed class LimitSearcherTests
         var searcher = new LimitSearcher((scenario, _) =>
         {
             var level = ((KeepConstant)scenario.Load[0]).Copies;
-            return Task.FromResult((Result(scenario, level > 50 ? 400 : 10, 0.3), 2.9));
+            return Task.FromResult((Result(scenario, level > 50 ? 400 : 10, 0.3), 2.9, (double?)null));
         }, new LimitMachine(4, 3));
 
         var result = await searcher.RunAsync(Searched(LimitSearch.Copies, 10, 1000), [], CancellationToken.None);
@@ -101,6 +102,26 @@ public sealed class LimitSearcherTests
     }
 
     [Fact]
+    public async Task Search_OtherProcessesFillTheCores_IsLabelledMachineBound()
+    {
+        // Target and engine use 0.6 of 2 cores, but the machine was 97 % busy: something else had the rest.
+        var searcher = new LimitSearcher((s, _) =>
+            Task.FromResult((Result(s, ((KeepConstant)s.Load[0]).Copies > 100 ? 400 : 10, 0.4), 0.2, (double?)0.97)), new LimitMachine(2, null));
+
+        var result = await searcher.RunAsync(Searched(LimitSearch.Copies, 10, 1000), [], CancellationToken.None);
+
+        Assert.Equal("machine-bound (other processes kept the cores at least 90 % busy)", result.Label);
+        Assert.Equal(0.97, result.Steps[^1].MachineBusy);
+    }
+
+    [Fact]
+    public void MachineCpu_ParsesProcStat_BusyIsAllButIdleAndIowait()
+    {
+        Assert.Equal((60L, 100L), MachineCpu.Parse("cpu  30 5 20 35 5 3 2 0 0 0"));
+        Assert.Null(MachineCpu.Parse("intr 1 2 3"));
+    }
+
+    [Fact]
     public async Task Search_Cancelled_KeepsTheStepsDoneMarkedIncomplete()
     {
         using var cancel = new CancellationTokenSource();
@@ -113,7 +134,7 @@ public sealed class LimitSearcherTests
                 ct.ThrowIfCancellationRequested();
             }
 
-            return Task.FromResult((Result(s, 10, 0.1), 0.1));
+            return Task.FromResult((Result(s, 10, 0.1), 0.1, (double?)null));
         }, new LimitMachine(2, null));
         var steps = new List<ScenarioResult>();
 
@@ -136,7 +157,7 @@ public sealed class LimitSearcherTests
             {
                 Errors = new ErrorsResult { Count = 50, Rate = 0.5, ByKind = new Dictionary<string, long> { ["connect_refused"] = 50 } },
                 Throughput = result.Throughput with { Requests = 100 },
-            }, 0.1));
+            }, 0.1, (double?)null));
         }, new LimitMachine(8, null));
 
         var result = await searcher.RunAsync(Searched(LimitSearch.Copies, 10, 1000), [], CancellationToken.None);
