@@ -103,7 +103,9 @@ internal static class LimitsCharts
     {
         var levels = Levels(searches);
         var ticks = new NumericManual();
-        foreach (var level in levels)
+        // Labels on the doubling steps only: the bisected levels between them would print over each other.
+        var from = searches.Min(s => s.From);
+        foreach (var level in levels.Where(l => IsDoubling(l, from) || l == levels[^1]))
         {
             ticks.AddMajor(Math.Log10(level), Format.Rate(level));
         }
@@ -112,6 +114,12 @@ internal static class LimitsCharts
         var span = Math.Max(Math.Log10(levels[^1]) - Math.Log10(levels[0]), 0.1);
         plot.Axes.SetLimitsX(Math.Log10(levels[0]) - span * 0.05, Math.Log10(levels[^1]) + span * 0.05);
         plot.ShowLegend(Edge.Right);
+    }
+
+    private static bool IsDoubling(double level, double from)
+    {
+        var doublings = Math.Log2(level / from);
+        return Math.Abs(doublings - Math.Round(doublings)) < 1e-9;
     }
 
     private static string Describe(IReadOnlyList<LimitSearchResult> searches, Func<LimitStep, string> value) =>
