@@ -14,6 +14,9 @@ public sealed record ResultsDocument
     [JsonPropertyName("environment")] public required RunEnvironment Environment { get; init; }
     /// <summary>One entry per scenario run (a scenario names one transport).</summary>
     [JsonPropertyName("scenarios")] public required IReadOnlyList<ScenarioResult> Scenarios { get; init; }
+    /// <summary><c>loadbench limits</c> only: one limit search per searched scenario; absent otherwise.</summary>
+    [JsonPropertyName("limits")]
+    public IReadOnlyList<LimitSearchResult>? Limits { get; init; }
 }
 
 /// <summary>Where and what was run, so two results can be judged comparable (or not).</summary>

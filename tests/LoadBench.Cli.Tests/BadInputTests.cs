@@ -28,6 +28,36 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Limits_BadSearchBlock_Exits2_NamingFileLineAndField()
+    {
+        var file = Path.Combine(_folder, "bad-search.json");
+        await File.WriteAllTextAsync(file, """
+            {
+              "defaults": { "feed": { "ratePerSecond": 1, "payloadBytes": 8 } },
+              "scenarios": [
+                { "name": "a", "transport": "sse", "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ],
+                  "search": { "vary": "copies", "from": 1, "to": 8, "step": "1s", "slo": ["latency/p99 +15%"] } }
+              ]
+            }
+            """);
+
+        var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), "limits", file);
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains($"{file}:5:", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("scenarios[0].search.slo[0]", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Limits_PlanWithoutSearch_Exits2_SayingWhy()
+    {
+        var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), "limits", "quick");
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("no scenario of 'quick' has a \"search\" block", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MalformedJson_Exits2_NamingTheLine()
     {
         var file = Path.Combine(_folder, "broken.json");

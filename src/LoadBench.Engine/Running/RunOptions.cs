@@ -62,4 +62,18 @@ public sealed record RunOptions
     /// before, with no trials in the results.
     /// </summary>
     public int Repeat { get; init; } = 1;
+
+    /// <summary>This engine process's CPU time so far: read at both ends of each measured phase, so a limit search
+    /// can say how busy the engine was over the same window as the target (tests pass their own).</summary>
+    internal Func<TimeSpan> EngineCpuTime { get; init; } = ProcessCpuTime;
+
+    /// <summary>The whole machine's CPU ticks so far, busy and total (all processes, all cores; <c>/proc/stat</c>);
+    /// null where unknown. Tells a limit search when something besides target and engine kept the cores busy.</summary>
+    internal Func<(long Busy, long Total)?> MachineCpuTicks { get; init; } = MachineCpu.Read;
+
+    private static TimeSpan ProcessCpuTime()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
 }

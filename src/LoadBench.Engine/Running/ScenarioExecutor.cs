@@ -17,6 +17,13 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
     private readonly ITargetApi _target = target ?? throw new ArgumentNullException(nameof(target));
     private readonly RunOptions _options = options ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>The engine's CPU, in cores, over the last scenario's measured window (the same window as the
+    /// target's <see cref="ServerCostResult.CpuCores"/>): the limit search's "engine CPU".</summary>
+    public double LastEngineCores { get; private set; }
+
+    /// <summary>Share of the whole machine's CPU (every process) busy over the same window; null where unknown.</summary>
+    public double? LastMachineBusy { get; private set; }
+
     public async Task<ScenarioResult> RunAsync(
         Scenario scenario, int index, int count, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
@@ -52,6 +59,8 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         var baseline = driver.Snapshot();
         // The window's clock starts with its counters: what settling and the first /stats call take is inside it.
         var measuredStart = time.GetTimestamp();
+        var engineCpuStart = _options.EngineCpuTime();
+        var machineStart = _options.MachineCpuTicks();
         recorders.Event.GetIntervalHistogram();
         recorders.Request.GetIntervalHistogram();
         driver.BeginMeasuredPhase();
@@ -81,6 +90,10 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         var undelivered = await driver.DrainAsync(lastSeq, _options.DrainTimeout, cancellationToken);
         var statsEnd = await _target.GetStatsAsync(cancellationToken);
         var wall = time.GetElapsedTime(measuredStart);
+        LastEngineCores = wall > TimeSpan.Zero ? (_options.EngineCpuTime() - engineCpuStart) / wall : 0;
+        LastMachineBusy = (machineStart, _options.MachineCpuTicks()) is ({ } a, { } b) && b.Total > a.Total
+            ? (double)(b.Busy - a.Busy) / (b.Total - a.Total)
+            : null;
         sampler.Observe(statsEnd.Process);
         // Every event is delivered and every client still connected: what the target retains for them now.
         var retained = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);

@@ -91,7 +91,8 @@ public static class ScenarioRunner
         };
     }
 
-    private static async Task RestoreAsync(ITargetApi target, FeedInfo original, TimeProvider time)
+    /// <summary>Puts a running target's publisher back as it was found (best effort).</summary>
+    internal static async Task RestoreAsync(ITargetApi target, FeedInfo original, TimeProvider time)
     {
         try
         {

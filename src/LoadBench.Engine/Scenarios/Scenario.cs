@@ -1,4 +1,5 @@
 using LoadBench.Contracts;
+using LoadBench.Engine.Limits;
 
 namespace LoadBench.Engine.Scenarios;
 
@@ -33,6 +34,10 @@ public sealed record Scenario
     /// and counted as the error <c>open_model_backlog</c>. Null: the peak arrivals per second, rounded up.
     /// </summary>
     public int? OpenModelClients { get; init; }
+
+    /// <summary>The entry's <c>search</c> block: what <c>loadbench limits</c> varies and the SLO it holds it to;
+    /// null when the entry has none (<c>loadbench run</c> ignores it).</summary>
+    internal LimitSearch? Search { get; init; }
 
     /// <summary>Length of the measured phase: the sum of the load steps.</summary>
     public TimeSpan Duration => Load.Aggregate(TimeSpan.Zero, (sum, step) => sum + step.During);

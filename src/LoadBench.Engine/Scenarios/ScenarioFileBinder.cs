@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LoadBench.Contracts;
+using LoadBench.Engine.Limits;
 using LoadBench.Syntax.Json;
 
 namespace LoadBench.Engine.Scenarios;
@@ -205,6 +206,9 @@ internal sealed partial class ScenarioFileBinder(string file)
         var clientsNode = Find("clients");
         var clients = clientsNode is null ? null : Int(clientsNode);
 
+        var searchNode = Find("search");
+        var search = searchNode is null ? null : BindSearch(searchNode);
+
         var loadNode = Find("load");
         if (loadNode is null)
         {
@@ -213,6 +217,12 @@ internal sealed partial class ScenarioFileBinder(string file)
         else if (loadNode is not JsonSourceArray)
         {
             Error(loadNode, loadNode.Path, $"must be a list of load steps, got {loadNode.Describe()}");
+        }
+
+        if (search is not null && loadNode is JsonSourceArray { Items: [JsonSourceObject first, ..] }
+            && first["model"] is JsonSourceValue { Text: nameof(Inject) or nameof(RampingInject) })
+        {
+            Error(searchNode!, searchNode!.Path, "a limit search steps closed load (copies): use KeepConstant or RampingConstant in 'load'");
         }
 
         var complete = _problems == problemsBefore;
@@ -275,9 +285,121 @@ internal sealed partial class ScenarioFileBinder(string file)
                         MaxPerPoll = maxPerPoll!.Value,
                     },
                     OpenModelClients = clients,
+                    Search = search,
                 }, nameNode!);
             }
         }
+    }
+
+    /// <summary>The <c>search</c> block; null (and reported) when any part of it cannot be read.</summary>
+    private LimitSearch? BindSearch(JsonSourceNode node)
+    {
+        if (node is not JsonSourceObject search)
+        {
+            Error(node, node.Path, $"must be an object {{ \"vary\": \"copies\", \"from\": 10, \"to\": 1000, \"step\": \"10s\", \"slo\": [\"latency/p99 <= 250ms\"] }}, got {node.Describe()}");
+            return null;
+        }
+
+        var problemsBefore = _problems;
+        CheckFields(search, ScenarioFileFields.Search);
+        string? vary = null;
+        if (search["vary"] is not { } varyNode)
+        {
+            Error(search, $"{search.Path}.vary", $"is required: what the search steps up, one of {string.Join(", ", LimitSearch.Axes)}");
+        }
+        else if (String(varyNode) is { } text)
+        {
+            if (LimitSearch.Axes.Contains(text))
+            {
+                vary = text;
+            }
+            else
+            {
+                Error(varyNode, varyNode.Path, $"unknown \"{text}\"; expected one of {string.Join(", ", LimitSearch.Axes)}");
+            }
+        }
+
+        var max = vary == LimitSearch.Rate ? FeedSettings.MaxRatePerSecond : ScenarioValidator.MaxCopies;
+        double? Level(string field)
+        {
+            if (search[field] is not { } levelNode)
+            {
+                Error(search, $"{search.Path}.{field}", $"is required: the {(field == "from" ? "first" : "highest")} level to try");
+                return null;
+            }
+
+            var value = vary == LimitSearch.Rate ? Number(levelNode) : Int(levelNode);
+            if (value is { } v && (v <= 0 || v > max))
+            {
+                Error(levelNode, levelNode.Path, $"must be above 0 and at most {max}, got {v}");
+                return null;
+            }
+
+            return value;
+        }
+
+        var from = Level("from");
+        var to = Level("to");
+        if (from is { } f && to is { } t && t < f)
+        {
+            Error(search["to"]!, search["to"]!.Path, $"must be at least 'from' ({f}), got {t}");
+        }
+
+        TimeSpan? step = null;
+        if (search["step"] is not { } stepNode)
+        {
+            Error(search, $"{search.Path}.step", "is required: how long each step's measured phase lasts, e.g. \"10s\"");
+        }
+        else if (Duration(stepNode) is { } length)
+        {
+            if (length <= TimeSpan.Zero || length > LimitSearch.MaxStepLength)
+            {
+                Error(stepNode, stepNode.Path, $"must be above 0s and at most {LimitSearch.MaxStepLength.TotalMinutes:0}m (every step is bounded), got {stepNode.Describe()}");
+            }
+            else
+            {
+                step = length;
+            }
+        }
+
+        var rules = new List<Syntax.Rules.AbsoluteRule>();
+        switch (search["slo"])
+        {
+            case null:
+                Error(search, $"{search.Path}.slo", "is required: a list of rules each step must meet, e.g. [\"latency/p99 <= 250ms\", \"integrity/lost == 0\"]");
+                break;
+            case JsonSourceArray { Items.Count: 0 } empty:
+                Error(empty, empty.Path, "must hold at least one rule");
+                break;
+            case JsonSourceArray list:
+                foreach (var item in list.Items)
+                {
+                    if (String(item) is not { } ruleText)
+                    {
+                        continue;
+                    }
+
+                    switch (Syntax.Rules.RuleExpression.Parse(ruleText, out var error))
+                    {
+                        case null:
+                            Error(item, item.Path, error!);
+                            break;
+                        case Syntax.Rules.AbsoluteRule absolute:
+                            rules.Add(absolute);
+                            break;
+                        default:
+                            Error(item, item.Path, $"an SLO is an absolute limit such as \"latency/p99 <= 250ms\"; \"{ruleText}\" is a change against a baseline, which a limit search has not got");
+                            break;
+                    }
+                }
+
+                break;
+            case var other:
+                Error(other, other.Path, $"must be a list of rules, got {other.Describe()}");
+                break;
+        }
+
+        return _problems == problemsBefore ? new LimitSearch(vary!, from!.Value, to!.Value, step!.Value, rules) : null;
     }
 
     /// <summary>The steps of one expanded scenario; a step that cannot be read is null (and reported).</summary>

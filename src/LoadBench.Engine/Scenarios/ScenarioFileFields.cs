@@ -13,13 +13,16 @@ internal static class ScenarioFileFields
 
     /// <summary>One entry of <c>scenarios</c>.</summary>
     public static readonly IReadOnlyList<string> Entry =
-        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll"];
+        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll", "search"];
 
     /// <summary><c>defaults</c>: any entry field but the entry's own name and description.</summary>
     public static readonly IReadOnlyList<string> Defaults = Entry.Where(f => f is not ("name" or "description")).ToArray();
 
     /// <summary><c>feed</c>, in an entry or in <c>defaults</c>.</summary>
     public static readonly IReadOnlyList<string> Feed = ["ratePerSecond", "payloadBytes"];
+
+    /// <summary><c>search</c>: what <c>loadbench limits</c> varies, and the SLO.</summary>
+    public static readonly IReadOnlyList<string> Search = ["vary", "from", "to", "step", "slo"];
 
     /// <summary>A load step of a closed model (<c>KeepConstant</c>, <c>RampingConstant</c>).</summary>
     public static readonly IReadOnlyList<string> ClosedStep = ["model", "copies", "during"];

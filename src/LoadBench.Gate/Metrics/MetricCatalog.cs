@@ -31,47 +31,46 @@ internal static class MetricCatalog
         return new GateMetric(metric.Name, metric.Unit, metric.Worse, metric.Description, perTrial, pooled);
     }
 
-    /// <summary>How one metric is read from a trial, and from all trials taken as one run.</summary>
-    private static Reading Measure(RuleMetric metric) =>
+    /// <summary>How one metric is read from a trial (<see cref="ResultMetrics"/>, the reader the engine's limit
+    /// search shares), and from all trials taken as one run.</summary>
+    private static Reading Measure(RuleMetric metric)
+    {
+        var name = metric.Name;
+        return (s => ResultMetrics.Read(name, s), Pooled(metric));
+    }
+
+    private static Func<IReadOnlyList<ScenarioResult>, double?> Pooled(RuleMetric metric) =>
         metric.Name.Split('/') switch
         {
-            ["latency", "mean"] => (
-                s => s.Latency.Event.Count > 0 ? s.Latency.Event.MeanMs : null,
-                trials => PooledLatency(trials.Select(t => t.Latency.Event), -1)),
-            ["latency", var leaf] when Percentiles.TryGetValue(leaf, out var percentile) => (
-                s => Pick(s.Latency.Event, percentile),
-                trials => PooledLatency(trials.Select(t => t.Latency.Event), percentile)),
-            ["request_latency", var leaf] when Percentiles.TryGetValue(leaf, out var percentile) => (
-                s => s.Latency.Request is { } r ? Pick(r, percentile) : null,
-                trials => PooledLatency(trials.Select(t => t.Latency.Request), percentile)),
-            ["throughput", "events_per_second"] => (
-                s => s.Throughput.EventsPerSecond,
-                // In-window events, as each trial's own figure: late events caught up in the drain must not
-                // inflate the pooled rate of a saturated transport.
-                trials => Ratio(trials.Sum(t => (double)(t.Throughput.EventsDeliveredInWindow ?? t.Throughput.EventsDelivered)), trials.Sum(t => t.DurationSeconds))),
-            ["bytes", "payload"] => Bytes(b => b.Payload, pe => pe.Payload),
-            ["bytes", "framing"] => Bytes(b => b.Framing, pe => pe.Framing),
-            ["bytes", "headers"] => Bytes(b => b.Headers, pe => pe.Headers),
-            ["bytes", "total"] => Bytes(b => b.Total, pe => pe.Total),
+            ["latency", "mean"] => trials => PooledLatency(trials.Select(t => t.Latency.Event), -1),
+            ["latency", var leaf] when Percentiles.TryGetValue(leaf, out var percentile) =>
+                trials => PooledLatency(trials.Select(t => t.Latency.Event), percentile),
+            ["request_latency", var leaf] when Percentiles.TryGetValue(leaf, out var percentile) =>
+                trials => PooledLatency(trials.Select(t => t.Latency.Request), percentile),
+            // In-window events, as each trial's own figure: late events caught up in the drain must not
+            // inflate the pooled rate of a saturated transport.
+            ["throughput", "events_per_second"] =>
+                trials => Ratio(trials.Sum(t => (double)(t.Throughput.EventsDeliveredInWindow ?? t.Throughput.EventsDelivered)), trials.Sum(t => t.DurationSeconds)),
+            ["bytes", "payload"] => Bytes(b => b.Payload),
+            ["bytes", "framing"] => Bytes(b => b.Framing),
+            ["bytes", "headers"] => Bytes(b => b.Headers),
+            ["bytes", "total"] => Bytes(b => b.Total),
             ["integrity", "lost"] => Count(s => s.Integrity.Lost),
             ["integrity", "duplicates"] => Count(s => s.Integrity.Duplicates),
             ["integrity", "reorders"] => Count(s => s.Integrity.Reorders),
             ["integrity", "reconnects"] => Count(s => s.Integrity.Reconnects),
             ["integrity", "gone"] => Count(s => s.Integrity.GoneSignals),
             ["errors", "count"] => Count(s => s.Errors.Count),
-            ["errors", "rate"] => (
-                s => ErrorRate(s.Errors.Count, s.Throughput.Requests),
-                trials => ErrorRate(trials.Sum(t => (double)t.Errors.Count), trials.Sum(t => (double)t.Throughput.Requests))),
-            ["server", "cpu_ms_per_1000_events"] => (
-                s => s.Server.CpuMsPer1000Events,
+            ["errors", "rate"] =>
+                trials => ResultMetrics.ErrorRate(trials.Sum(t => (double)t.Errors.Count), trials.Sum(t => (double)t.Throughput.Requests)),
+            ["server", "cpu_ms_per_1000_events"] =>
                 trials => trials.Any(t => t.Server.CpuMsPer1000Events is not null)
                     ? Ratio(trials.Sum(t => t.Server.CpuMs) * 1000, trials.Sum(t => (double)t.Throughput.EventsDelivered))
-                    : null),
-            ["server", "kib_per_connection"] => (
-                s => s.Server.KibPerConnection,
+                    : null,
+            ["server", "kib_per_connection"] =>
                 trials => trials.Any(t => t.Server.KibPerConnection is not null)
                     ? Ratio(trials.Sum(t => Math.Max(0.0, t.Server.WorkingSetBytesPeak - t.Server.WorkingSetBytesBefore)) / 1024.0, trials.Sum(t => (double)t.Clients))
-                    : null),
+                    : null,
             // A name added to the file format without its arithmetic here fails the first use of the catalog.
             _ => throw new InvalidOperationException($"the gate cannot measure '{metric.Name}': add it to {nameof(MetricCatalog)}"),
         };
@@ -113,21 +112,11 @@ internal static class MetricCatalog
         return percentile < 0 ? pooled.MeanMs : Pick(pooled, percentile);
     }
 
-    private static Reading Bytes(Func<BytesResult, long> total, Func<BytesPerEvent, double> perEvent) =>
-        (s => ByteEvents(s) > 0 ? perEvent(s.Bytes.PerEvent) : null,
-         trials => Ratio(trials.Sum(t => (double)total(t.Bytes)), trials.Sum(ByteEvents)));
+    private static Func<IReadOnlyList<ScenarioResult>, double?> Bytes(Func<BytesResult, long> total) =>
+        trials => Ratio(trials.Sum(t => (double)total(t.Bytes)), trials.Sum(ResultMetrics.ByteEvents));
 
-    /// <summary>The divisor of bytes per event: the events the counted connections carried (warm-up included),
-    /// or, in files written before results had it, the events delivered.</summary>
-    private static double ByteEvents(ScenarioResult s) => s.Bytes.Events ?? s.Throughput.EventsDelivered;
-
-    private static Reading Count(Func<ScenarioResult, long> count) =>
-        (s => count(s), trials => trials.Sum(count));
+    private static Func<IReadOnlyList<ScenarioResult>, double?> Count(Func<ScenarioResult, long> count) =>
+        trials => trials.Sum(count);
 
     private static double? Ratio(double part, double whole) => whole > 0 ? part / whole : null;
-
-    /// <summary>Streaming transports may send no request in the measured phase (the connection opened in the
-    /// warm-up): no errors then is a rate of 0, and any error an infinite one, so a limit still catches it.</summary>
-    private static double ErrorRate(double errors, double requests) =>
-        requests > 0 ? errors / requests : errors > 0 ? double.PositiveInfinity : 0;
 }

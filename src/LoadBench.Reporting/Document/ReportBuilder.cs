@@ -34,6 +34,24 @@ internal static class ReportBuilder
         blocks.Add(new Heading(2, "What this means"));
         blocks.Add(new Paragraph(string.Join(" ", WhatThisMeans.Sentences(results))));
 
+        if (results.Limits is { Count: > 0 } limits)
+        {
+            blocks.Add(new Heading(2, "Limits"));
+            blocks.Add(new Paragraph("Each transport's load was stepped up ×2 until a rule of the SLO broke, then bisected until the last level that met it " +
+                "and the first that did not were within 10 %. The bottleneck is the busiest resource at the first failing step; the label says whose limit it is: " +
+                "when target and engine share the cores and together used 90 % of them, the machine's."));
+            blocks.Add(LimitsTable(limits));
+            if (options.IncludeCharts)
+            {
+                foreach (var byVary in limits.GroupBy(l => l.Vary, StringComparer.Ordinal))
+                {
+                    var searches = byVary.ToList();
+                    AddChart(LimitsCharts.P99(run, byVary.Key, searches, options));
+                    AddChart(LimitsCharts.Throughput(run, byVary.Key, searches, options));
+                }
+            }
+        }
+
         foreach (var group in SetupGroup.All(results))
         {
             blocks.Add(new Heading(2, group.Setup.Describe()));
@@ -170,6 +188,14 @@ internal static class ReportBuilder
             .ToList();
         return new Table(["Clients", .. family.Series.Select(s => s.Label)], rows, [null, .. family.Series.Select(s => (string?)s.Transport)]);
     }
+
+    private static Table LimitsTable(IReadOnlyList<LimitSearchResult> limits) => new(
+        ["Search", "Transport", "Varied", "Highest met", "First failed", "Broken rule", "Bottleneck", "Whose limit"],
+        [.. limits.Select(l => (IReadOnlyList<string>)[
+            l.Scenario + (l.Complete ? "" : " (incomplete)"), TransportIds.DisplayName(l.Transport), LimitsCharts.Axis(l.Vary),
+            l.HighestMet is { } met ? Format.Rate(met) : NotApplicable,
+            l.FirstFailed is { } failed ? Format.Rate(failed) : $"not reached up to {Format.Rate(l.To)}",
+            l.BrokenRule ?? NotApplicable, l.Bottleneck ?? NotApplicable, l.Label])]);
 
     private static Table ScenarioTable(ResultsDocument results) => new(
         ["Scenario", "Transport", "Load simulation", "Clients", "Events/s published", "Payload (B)", "Warm-up (s)", "Measured (s)"],

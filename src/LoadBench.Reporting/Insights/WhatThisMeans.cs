@@ -34,6 +34,7 @@ internal static class WhatThisMeans
         sentences.AddRange(HeaderBytes(results));
         sentences.AddRange(Saturation(results));
         sentences.AddRange(Integrity(results));
+        sentences.AddRange(LimitSentences.Sentences(results));
         if (results.Scenarios.All(s => s.Throughput.EventsDelivered == 0))
         {
             sentences.Insert(0, "No scenario delivered an event, so there is nothing to compare.");

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace LoadBench.Syntax.Rules;
 
 /// <summary>
-/// Parses one rule as written in a scenario file (the gate's thresholds today; scenario SLOs later):
+/// Parses one rule as written in a scenario file (the gate's thresholds, and the SLO of a limit search's <c>search</c> block):
 /// <code>
 /// latency/p99 &lt;= 50ms          absolute: OP is &lt;=, &lt;, &gt;=, &gt; or ==
 /// integrity/lost == 0

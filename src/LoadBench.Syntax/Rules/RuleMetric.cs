@@ -2,7 +2,8 @@ namespace LoadBench.Syntax.Rules;
 
 /// <summary>
 /// A metric a rule may name, as the file format knows it: its stable hierarchical name (<c>latency/p99</c>),
-/// its unit and which way is worse. How to compute it from results is the gate's business (its MetricCatalog).
+/// its unit and which way is worse. Its value in one result is read by LoadBench.Results's ResultMetrics (the gate and
+/// the limit search share it); pooling trials is the gate's MetricCatalog.
 /// </summary>
 /// <param name="Name">The metric's path, e.g. <c>latency/p99</c>.</param>
 /// <param name="Unit">What its numbers are.</param>

@@ -31,6 +31,7 @@ public sealed class ScenarioSchemaTests
         { "/$defs/feed", [.. ScenarioFileFields.Feed] },
         { "/$defs/closedStep", [.. ScenarioFileFields.ClosedStep] },
         { "/$defs/openStep", [.. ScenarioFileFields.OpenStep] },
+        { "/$defs/search", [.. ScenarioFileFields.Search] },
     };
 
     [Theory]

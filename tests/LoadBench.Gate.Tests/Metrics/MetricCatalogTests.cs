@@ -115,4 +115,14 @@ public sealed class MetricCatalogTests
             RuleMetrics.All.Select(m => (m.Name, m.Unit, m.Worse, m.Description)),
             MetricCatalog.All.Select(m => (m.Name, m.Unit, m.Worse, m.Description)));
     }
+
+    [Fact]
+    public void PerTrial_ReadsEveryMetricARuleMayName_ThroughTheSharedReader()
+    {
+        // ResultMetrics (in Results) is the per-trial reader the engine's limit search uses too: no name may be missing.
+        var trial = Trials.Scenario("s", "poll", Trials.Constant(2), requests: 10, errors: 1, withRequestLatency: true);
+
+        Assert.All(RuleMetrics.All, m => Assert.Equal(ResultMetrics.Read(m.Name, trial), MetricCatalog.Find(m.Name)!.PerTrial(trial)));
+        Assert.Equal(0.1, ResultMetrics.Read("errors/rate", trial));
+    }
 }

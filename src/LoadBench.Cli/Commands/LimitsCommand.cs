@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using LoadBench.Cli.Progress;
+using LoadBench.Cli.Scenarios;
+using LoadBench.Engine.Limits;
+using LoadBench.Engine.Running;
+using LoadBench.Engine.Scenarios;
+using LoadBench.Results;
+
+namespace LoadBench.Cli.Commands;
+
+/// <summary><c>loadbench limits SCENARIO</c>: finds, per transport, the highest load that meets the scenario's SLO.</summary>
+internal static class LimitsCommand
+{
+    /// <summary>What a step costs beyond its warm-up, measured phase and drain (settings, full collections,
+    /// stopping clients), for the worst case printed first.</summary>
+    private static readonly TimeSpan OverheadPerStep = TimeSpan.FromSeconds(2);
+
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("SCENARIO") { Description = ScenarioArgument.Description };
+        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder for results and reports (default: results/<UTC time>-<scenario>/)." };
+        var pinCpus = new Option<bool>("--pin-cpus") { Description = "Pin the target it starts to core 0 and the engine to the others (Linux, taskset); a limit with the engine at >= 90 % of its cores is then labelled engine-bound." };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress display; only the result summary." };
+        var command = new Command("limits", $"""
+            Find where each transport breaks: for every scenario with a "search" block (scenarios/README.md,
+            "Limit search"), step the load up x2 until the SLO breaks, then bisect to within 10 %. Prints the
+            worst-case duration first; Ctrl-C keeps the steps done so far (marked incomplete). Writes
+            results.json (with "limits") and the reports like 'run'. Exit code 3 when stopped early.
+
+            Examples:
+              loadbench limits limits
+              loadbench limits scenarios/limits.json --pin-cpus
+
+            {ExitCodes.HelpText}
+            """)
+        {
+            scenario, output, pinCpus, quiet,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(scenario)!, parse.GetValue(output), parse.GetValue(pinCpus), parse.GetValue(quiet), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string scenarioArgument, DirectoryInfo? output, bool pinCpus, bool quiet, CancellationToken cancellationToken)
+    {
+        if (ScenarioSource.Resolve(scenarioArgument) is not { } source)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: {ScenarioSource.NotFound(scenarioArgument)}");
+            return ExitCodes.UsageError;
+        }
+
+        ScenarioPlan plan;
+        try
+        {
+            plan = source.LoadPlan();
+        }
+        catch (ScenarioFileException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.UsageError;
+        }
+
+        if (LimitRunner.SearchCount(plan) == 0)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: no scenario of '{plan.Name}' has a \"search\" block; see scenarios/README.md, \"Limit search\" (or 'loadbench limits limits')");
+            return ExitCodes.UsageError;
+        }
+
+        var options = new RunOptions { TargetProcess = TargetLauncher.ForThisProgram(pinCpus) };
+        var worst = LimitRunner.WorstCase(plan, options, OverheadPerStep);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"loadbench limits: {LimitRunner.SearchCount(plan)} searches; worst case {worst.TotalMinutes:0.#} min (every search at its most steps); Ctrl-C keeps the steps done."));
+        var directory = output?.FullName ?? Path.GetFullPath(Path.Combine(
+            "results", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + plan.Name));
+
+        ResultsDocument results;
+        try
+        {
+            await using var progress = ProgressDisplay.Create(quiet);
+            results = await LimitRunner.RunAsync(plan, options, pinCpus, progress, cancellationToken);
+        }
+        catch (Exception e) when (e is TargetStartException or HttpRequestException)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: the search failed: {e.Message}");
+            return ExitCodes.RunFailed;
+        }
+
+        // Written even after Ctrl-C: the steps done are the result so far.
+        var files = await ResultsOutput.WriteAsync(results, directory, CancellationToken.None);
+        ResultsOutput.PrintSummary(results, files);
+        foreach (var limit in results.Limits ?? [])
+        {
+            Console.WriteLine(Describe(limit));
+        }
+
+        if (cancellationToken.IsCancellationRequested || results.Limits is not { Count: > 0 } limits || limits.Any(l => !l.Complete))
+        {
+            await Console.Error.WriteLineAsync("loadbench: the search was stopped before it finished; the results hold the steps done, marked incomplete.");
+            return ExitCodes.RunFailed;
+        }
+
+        return limits.All(l => l.Steps.Count > 0) ? ExitCodes.Success : ExitCodes.RunFailed;
+    }
+
+    /// <summary>One line per search: the limit, the broken rule, the bottleneck and whose limit it is.</summary>
+    internal static string Describe(LimitSearchResult limit)
+    {
+        var incomplete = limit.Complete ? "" : " [incomplete: stopped]";
+        var vary = limit.Vary == "copies" ? "clients" : "events/s";
+        return (limit.HighestMet, limit.FirstFailed) switch
+        {
+            (_, null) => Invariant($"{limit.Scenario}: not reached up to {limit.HighestMet ?? limit.To:0.##} {vary}{incomplete}"),
+            (null, { } failed) => Invariant($"{limit.Scenario}: SLO broken already at {failed:0.##} {vary} ({limit.BrokenRule}; {limit.Bottleneck}; {limit.Label}){incomplete}"),
+            ({ } met, { } failed) => Invariant($"{limit.Scenario}: {met:0.##} {vary} met the SLO, {failed:0.##} did not ({limit.BrokenRule}; bottleneck {limit.Bottleneck}; {limit.Label}){incomplete}"),
+        };
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
