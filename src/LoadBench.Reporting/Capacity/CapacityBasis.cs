@@ -53,7 +53,7 @@ public sealed record CapacityBasis(
             else
             {
                 var first = checkedOnes[0];
-                problems.Add($"{TransportIds.DisplayName(transport)}: scenario '{first.Scenario.Name}' {first.Problem}" +
+                problems.Add($"{TransportIds.DisplayName(transport)}: scenario '{first.Scenario.Name}': {first.Problem}" +
                     (checkedOnes.Count > 1 ? $" (and none of its other {checkedOnes.Count - 1} scenario(s) has the figures either)" : string.Empty));
             }
         }
@@ -68,18 +68,18 @@ public sealed record CapacityBasis(
         static bool Positive(double? v) => v is { } x && double.IsFinite(x) && x > 0;
         static string Says(double? v) => v is { } x ? $"is {x.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a positive number" : "is missing";
         var polling = s.Transport == TransportIds.Polling;
-        if (s.Clients <= 0) return $"has clients = {s.Clients}: nothing to scale from";
-        if (!Positive(s.PublishRatePerSecond)) return $"has publishRatePerSecond that {Says(s.PublishRatePerSecond)}";
-        if (!Positive(s.DurationSeconds)) return $"has durationSeconds that {Says(s.DurationSeconds)}";
-        if (!Positive(s.Server.KibPerConnection)) return $"has server.kibPerConnection that {Says(s.Server.KibPerConnection)}";
-        if (!polling && !Positive(s.Server.CpuMsPer1000Events)) return $"has server.cpuMsPer1000Events that {Says(s.Server.CpuMsPer1000Events)}";
-        if (polling && !Positive(s.Server.CpuMs)) return $"has server.cpuMs that {Says(s.Server.CpuMs)}";
-        if (polling && s.Throughput.Requests <= 0) return $"has throughput.requests = {s.Throughput.Requests}: no CPU per request";
-        if (polling && !Positive(s.PollIntervalMs)) return $"has pollIntervalMs that {Says(s.PollIntervalMs)}";
-        if (polling && s.Throughput.EventsDelivered <= 0) return "has throughput.eventsDelivered = 0: no bytes per request";
-        if (!Positive(s.Bytes.PerEvent.Total)) return $"has bytes.perEvent.total that {Says(s.Bytes.PerEvent.Total)}";
+        if (s.Clients <= 0) return $"clients is {s.Clients}: nothing to scale from";
+        if (!Positive(s.PublishRatePerSecond)) return $"publishRatePerSecond {Says(s.PublishRatePerSecond)}";
+        if (!Positive(s.DurationSeconds)) return $"durationSeconds {Says(s.DurationSeconds)}";
+        if (!Positive(s.Server.KibPerConnection)) return $"server.kibPerConnection {Says(s.Server.KibPerConnection)}";
+        if (!polling && !Positive(s.Server.CpuMsPer1000Events)) return $"server.cpuMsPer1000Events {Says(s.Server.CpuMsPer1000Events)}";
+        if (polling && !Positive(s.Server.CpuMs)) return $"server.cpuMs {Says(s.Server.CpuMs)}";
+        if (polling && s.Throughput.Requests <= 0) return $"throughput.requests is {s.Throughput.Requests}: no CPU per request";
+        if (polling && !Positive(s.PollIntervalMs)) return $"pollIntervalMs {Says(s.PollIntervalMs)}";
+        if (polling && s.Throughput.EventsDelivered <= 0) return "throughput.eventsDelivered is 0: no bytes per request";
+        if (!Positive(s.Bytes.PerEvent.Total)) return $"bytes.perEvent.total {Says(s.Bytes.PerEvent.Total)}";
         var parts = new[] { s.Bytes.PerEvent.Payload, s.Bytes.PerEvent.Framing, s.Bytes.PerEvent.Headers };
-        if (parts.Any(p => !double.IsFinite(p) || p < 0)) return "has a bytes.perEvent part (payload, framing, headers) that is negative or not a number";
+        if (parts.Any(p => !double.IsFinite(p) || p < 0)) return "bytes.perEvent.payload, .framing or .headers is negative or not a number";
         return null;
     }
 
