@@ -27,6 +27,7 @@ public sealed class PlanCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "plots", "capacity-cores.png")));
         Assert.True(File.Exists(Path.Combine(output, "plots", "capacity-instances.svg")));
         Assert.True(File.Exists(Path.Combine(output, "plan.txt")));
+        Assert.Contains("\"targetCpuMsPerSecond\": 80.04", await File.ReadAllTextAsync(Path.Combine(output, "plan.json")), StringComparison.Ordinal);
     }
 
     [Fact]

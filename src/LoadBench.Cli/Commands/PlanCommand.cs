@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using LoadBench.Reporting.Capacity;
 
 namespace LoadBench.Cli.Commands;
@@ -19,7 +20,7 @@ internal static class PlanCommand
         var pollInterval = new Option<string?>("--poll-interval") { Description = "Short polling's interval, e.g. 1s or 250ms (default: as measured)." };
         var cores = new Option<string?>("--instance-cores") { Description = $"Cores of one instance (default {CapacityRequest.DefaultInstanceCores})." };
         var memory = new Option<string?>("--instance-memory-gib") { Description = $"Memory of one instance in GiB (default {CapacityRequest.DefaultInstanceMemoryGiB})." };
-        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder for the charts (plots/capacity-*.png and .svg) and plan.txt; none written without it." };
+        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder for plan.txt, plan.json (every digit, for scripts) and the charts (plots/capacity-*.png and .svg); none written without it." };
         var command = new Command("plan", $"""
             Project what the target would need for N subscribers at R events/s with P-byte payloads, per transport:
             cores, memory, egress bandwidth and instances of a given size. Linear in connections, deliveries and
@@ -77,9 +78,12 @@ internal static class PlanCommand
                 Directory.CreateDirectory(folder.FullName);
                 var planFile = Path.Combine(folder.FullName, "plan.txt");
                 await File.WriteAllTextAsync(planFile, text, cancellationToken);
+                var jsonFile = Path.Combine(folder.FullName, "plan.json");
+                await File.WriteAllTextAsync(jsonFile, Json(plan), cancellationToken);
                 var charts = CapacityFiles.WriteCharts(plan, document.Environment.ScenarioName, folder.FullName);
                 Console.WriteLine();
                 Console.WriteLine($"Written: {planFile}");
+                Console.WriteLine($"Written: {jsonFile}");
                 foreach (var chart in charts)
                 {
                     Console.WriteLine($"Written: {chart}");
@@ -90,6 +94,30 @@ internal static class PlanCommand
         });
         return command;
     }
+
+    /// <summary>The projections with every digit, for scripts (scenarios/bench/capacity-check.sh reads it).</summary>
+    private static string Json(CapacityPlan plan) => JsonSerializer.Serialize(
+        plan.Projections.Select(p => new Dictionary<string, object?>
+        {
+            ["transport"] = p.Basis.Transport,
+            ["projectedFrom"] = p.Basis.ScenarioName,
+            ["measuredClients"] = p.Basis.Clients,
+            ["subscribers"] = p.Subscribers,
+            ["ratePerSecond"] = p.RatePerSecond,
+            ["payloadBytes"] = p.PayloadBytes,
+            ["pollIntervalMs"] = p.PollIntervalMs,
+            ["targetCores"] = p.TargetCores,
+            ["targetCpuMsPerSecond"] = p.TargetCores * 1000,
+            ["retainedMemoryBytes"] = p.RetainedMemoryBytes,
+            ["totalMemoryBytes"] = p.TotalMemoryBytes,
+            ["egressBitsPerSecond"] = p.EgressBitsPerSecond,
+            ["instances"] = p.Instances,
+            ["boundBy"] = p.Bound.ToString(),
+            ["warnings"] = p.Warnings,
+        }),
+        JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     /// <summary>The request from the options' text, or null with why (naming the option).</summary>
     internal static CapacityRequest? Request(string? subscribers, string? rate, string? payload, string? pollInterval, string? cores, string? memory, out string? why)
