@@ -5,6 +5,8 @@ namespace LoadBench.Reporting.Capacity;
 /// <summary>What limited the instance count of a projection.</summary>
 public enum CapacityBound
 {
+    /// <summary>No need asks for more than one instance.</summary>
+    None,
     Cpu,
     Memory,
     OpenFiles,
@@ -36,7 +38,8 @@ public sealed record CapacityProjection(
     public int Instances => Math.Max(1, Math.Max(InstancesForCpu, Math.Max(InstancesForMemory, InstancesForOpenFiles)));
 
     public CapacityBound Bound =>
-        Instances == InstancesForOpenFiles && InstancesForOpenFiles >= InstancesForCpu && InstancesForOpenFiles >= InstancesForMemory ? CapacityBound.OpenFiles
+        Math.Max(InstancesForCpu, Math.Max(InstancesForMemory, InstancesForOpenFiles)) <= 1 ? CapacityBound.None
+        : Instances == InstancesForOpenFiles && InstancesForOpenFiles >= InstancesForCpu && InstancesForOpenFiles >= InstancesForMemory ? CapacityBound.OpenFiles
         : Instances == InstancesForMemory && InstancesForMemory >= InstancesForCpu ? CapacityBound.Memory
         : CapacityBound.Cpu;
 }

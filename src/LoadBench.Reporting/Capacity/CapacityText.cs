@@ -119,6 +119,7 @@ public static class CapacityText
     {
         CapacityBound.OpenFiles => string.Create(CultureInfo.InvariantCulture, $"open files ({Format.Count(CapacityPlanner.ConnectionsPerInstance)} connections each)"),
         CapacityBound.Memory => "memory",
+        CapacityBound.None => "— (one is enough)",
         _ => "CPU",
     };
 }

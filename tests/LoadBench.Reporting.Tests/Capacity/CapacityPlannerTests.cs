@@ -46,6 +46,7 @@ public sealed class CapacityPlannerTests
         Assert.Equal(236_400_000, p.EgressBitsPerSecond, 3);
         // 2.5 cores fit 70 % of 4 cores (2.8): one instance for CPU, memory and open files alike.
         Assert.Equal((1, 1, 1, 1), (p.InstancesForCpu, p.InstancesForMemory, p.InstancesForOpenFiles, p.Instances));
+        Assert.Equal(CapacityBound.None, p.Bound);
         // 10,000 subscribers are 100× the 100 measured.
         Assert.Contains("×100", Assert.Single(p.Warnings), StringComparison.Ordinal);
     }
