@@ -92,7 +92,7 @@ public sealed record CapacityBasis(
         return new CapacityBasis(
             s.Transport, s.Name, s.Clients, s.PublishRatePerSecond, s.PayloadBytes, polling ? s.PollIntervalMs : null,
             s.Throughput.Requests / s.DurationSeconds,
-            // Short polling has no per-event figure requirement; derive it when present for the table only.
+            // Short polling is projected per request; its per-event figure is kept for reading only.
             s.Server.CpuMsPer1000Events ?? s.Server.CpuMs * 1000 / Math.Max(1, s.Throughput.EventsDelivered),
             polling ? s.Server.CpuMs / s.Throughput.Requests : null,
             s.Server.KibPerConnection!.Value,
