@@ -60,8 +60,9 @@ public static class CapacityText
                 $"{Format.Rate(p.Basis.RatePerSecond)} events/s of {Format.Count(p.Basis.PayloadBytes)} B" +
                 (p.Basis.PollIntervalMs is { } ms ? $", polling every {Format.Ms(ms)} ms" : string.Empty))) + ".",
             "Only the target's own cost is counted (its CPU and heap, measured in its own process); the engine that drove the clients is not.",
-            "The line goes through zero, so the target's fixed cost per second (publisher, timers, GC; about 5 ms/s on the development machine) " +
-            "is scaled with the load: a projection from a lightly loaded run comes out high (docs/capacity.md: 37 % high for 100 → 800 polling clients).",
+            "The line goes through zero, so the target's fixed cost per second (publisher, timers, GC; 5–10 ms/s on the development machine) " +
+            "is scaled with the load: CPU projected from a lightly loaded run comes out high (docs/capacity.md: 9–31 % high from 1,000 to 8,000 " +
+            "streaming subscribers, 37–44 % from 100 to 800 polling clients; memory within 10 %).",
             $"Memory is the target's retained managed heap per connection (after a full collection) × subscribers, plus an allowance of " +
             $"{Format.Count((long)CapacityPlanner.AllowanceMiBPerInstance)} MiB per instance for the runtime, code, the feed's retained events and GC headroom; " +
             "kernel socket buffers are not in it (the kernel holds them outside the process, several KiB to MiB per socket depending on its tuning).",
