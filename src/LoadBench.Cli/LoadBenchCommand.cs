@@ -25,6 +25,7 @@ public static class LoadBenchCommand
             DemoCommand.Create(),
             ReportCommand.Create(),
             CompareCommand.Create(),
+            PlanCommand.Create(),
             GateCommand.Create(),
             BaselineCommand.Create(),
             ScenariosCommand.Create(),

@@ -45,7 +45,7 @@ public sealed class ReportWriterEdgeCaseTests : IDisposable
         var results = new ResultsDocument { Environment = SampleResults.Environment("quick"), Scenarios = [.. TransportIds.All.Select(t => SampleResults.Scenario(t, 10))] };
         var files = ReportWriter.WriteAll(results, _directory, Small);
 
-        Assert.Equal(10, files.PlotFiles.Count); // spectrum, bytes, time series, CPU, memory — PNG and SVG
+        Assert.Equal(14, files.PlotFiles.Count); // spectrum, bytes, time series, CPU, memory, capacity cores and instances — PNG and SVG
         Assert.DoesNotContain(files.PlotFiles, p => p.Contains("vs-clients", StringComparison.Ordinal));
         Assert.All(files.PlotFiles.Where(p => p.EndsWith(".png", StringComparison.Ordinal)), p => Assert.Equal((640, 400), Png.Size(File.ReadAllBytes(p))));
     }

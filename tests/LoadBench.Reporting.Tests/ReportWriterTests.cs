@@ -16,6 +16,7 @@ public sealed partial class ReportWriterTests(WrittenReport report) : IClassFixt
         "latency-spectrum-100c-10eps-256B", "bytes-per-event-100c-10eps-256B", "latency-over-time-100c-10eps-256B",
         "server-cpu-100c-10eps-256B", "server-memory-100c-10eps-256B",
         "events-per-second-vs-clients-10eps-256B", "p99-vs-clients-10eps-256B",
+        "capacity-cores", "capacity-instances",
     ];
 
     [Fact]

@@ -90,6 +90,8 @@ internal static class ReportBuilder
             }
         }
 
+        CapacitySection.Add(blocks, results, run, options, AddChart);
+
         var errors = results.Scenarios.SelectMany(s => s.Errors.ByKind.Where(k => k.Value > 0).Select(k => (Scenario: s, Kind: k.Key, Count: k.Value))).ToList();
         if (errors.Count > 0)
         {

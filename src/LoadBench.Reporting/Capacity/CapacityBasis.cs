@@ -1,0 +1,103 @@
+using LoadBench.Contracts;
+using LoadBench.Results;
+
+namespace LoadBench.Reporting.Capacity;
+
+/// <summary>
+/// The measured figures one transport's projection starts from, taken from one scenario of a results file: the
+/// one with the most clients (then the longest measured phase), since it is the closest to the scale projected to.
+/// Only the target's own cost is read (<c>server.*</c>); the engine's cost is never in it.
+/// </summary>
+/// <param name="CpuMsPer1000Events">Target CPU per 1,000 delivered events (<c>server.cpuMsPer1000Events</c>).</param>
+/// <param name="CpuMsPerRequest">Short polling only: target CPU per request (<c>server.cpuMs ÷ throughput.requests</c>),
+/// since its cost follows subscribers ÷ poll interval rather than deliveries.</param>
+/// <param name="KibPerConnection">Target retained heap per open connection (<c>server.kibPerConnection</c>).</param>
+/// <param name="PayloadBytesPerEvent">Event JSON per delivered event (<c>bytes.perEvent.payload</c>): the payload plus its envelope.</param>
+/// <param name="OverheadBytesPerEvent">Framing and headers per delivered event (streaming transports; they stay when the payload changes).</param>
+/// <param name="OverheadBytesPerRequest">Short polling only: framing and headers per request.</param>
+public sealed record CapacityBasis(
+    string Transport,
+    string ScenarioName,
+    int Clients,
+    double RatePerSecond,
+    int PayloadBytes,
+    double? PollIntervalMs,
+    double RequestsPerSecond,
+    double CpuMsPer1000Events,
+    double? CpuMsPerRequest,
+    double KibPerConnection,
+    double PayloadBytesPerEvent,
+    double OverheadBytesPerEvent,
+    double? OverheadBytesPerRequest)
+{
+    /// <summary>
+    /// One basis per transport of <paramref name="results"/> (in the usual transport order), and for each transport
+    /// none of whose scenarios has the figures a projection needs, why — naming the scenario and the results field.
+    /// </summary>
+    public static (IReadOnlyList<CapacityBasis> Bases, IReadOnlyList<string> Problems) Choose(ResultsDocument results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var bases = new List<CapacityBasis>();
+        var problems = new List<string>();
+        var transports = results.Scenarios.Select(s => s.Transport).Distinct(StringComparer.Ordinal)
+            .OrderBy(t => TransportIds.All.ToList().IndexOf(t) is var i && i < 0 ? int.MaxValue : i).ToList();
+        foreach (var transport in transports)
+        {
+            var ordered = results.Scenarios.Where(s => s.Transport == transport)
+                .OrderByDescending(s => s.Clients).ThenByDescending(s => s.DurationSeconds).ToList();
+            var checkedOnes = ordered.Select(s => (Scenario: s, Problem: Missing(s))).ToList();
+            if (checkedOnes.FirstOrDefault(c => c.Problem is null) is { Scenario: { } usable })
+            {
+                bases.Add(From(usable));
+            }
+            else
+            {
+                var first = checkedOnes[0];
+                problems.Add($"{TransportIds.DisplayName(transport)}: scenario '{first.Scenario.Name}': {first.Problem}" +
+                    (checkedOnes.Count > 1 ? $" (and none of its other {checkedOnes.Count - 1} scenario(s) has the figures either)" : string.Empty));
+            }
+        }
+
+        return (bases, problems);
+    }
+
+    /// <summary>What a scenario lacks for a projection, naming the results field, or null when it has everything.</summary>
+    internal static string? Missing(ScenarioResult s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        static bool Positive(double? v) => v is { } x && double.IsFinite(x) && x > 0;
+        static string Says(double? v) => v is { } x ? $"is {x.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a positive number" : "is missing";
+        var polling = s.Transport == TransportIds.Polling;
+        if (s.Clients <= 0) return $"clients is {s.Clients}: nothing to scale from";
+        if (!Positive(s.PublishRatePerSecond)) return $"publishRatePerSecond {Says(s.PublishRatePerSecond)}";
+        if (!Positive(s.DurationSeconds)) return $"durationSeconds {Says(s.DurationSeconds)}";
+        if (!Positive(s.Server.KibPerConnection)) return $"server.kibPerConnection {Says(s.Server.KibPerConnection)}";
+        if (!polling && !Positive(s.Server.CpuMsPer1000Events)) return $"server.cpuMsPer1000Events {Says(s.Server.CpuMsPer1000Events)}";
+        if (polling && !Positive(s.Server.CpuMs)) return $"server.cpuMs {Says(s.Server.CpuMs)}";
+        if (polling && s.Throughput.Requests <= 0) return $"throughput.requests is {s.Throughput.Requests}: no CPU per request";
+        if (polling && !Positive(s.PollIntervalMs)) return $"pollIntervalMs {Says(s.PollIntervalMs)}";
+        if (polling && s.Throughput.EventsDelivered <= 0) return "throughput.eventsDelivered is 0: no bytes per request";
+        if (!Positive(s.Bytes.PerEvent.Total)) return $"bytes.perEvent.total {Says(s.Bytes.PerEvent.Total)}";
+        var parts = new[] { s.Bytes.PerEvent.Payload, s.Bytes.PerEvent.Framing, s.Bytes.PerEvent.Headers };
+        if (parts.Any(p => !double.IsFinite(p) || p < 0)) return "bytes.perEvent.payload, .framing or .headers is negative or not a number";
+        return null;
+    }
+
+    private static CapacityBasis From(ScenarioResult s)
+    {
+        var perEvent = s.Bytes.PerEvent;
+        var overheadPerEvent = perEvent.Framing + perEvent.Headers;
+        var polling = s.Transport == TransportIds.Polling;
+        var eventsPerRequest = polling ? (double)s.Throughput.EventsDelivered / s.Throughput.Requests : 0;
+        return new CapacityBasis(
+            s.Transport, s.Name, s.Clients, s.PublishRatePerSecond, s.PayloadBytes, polling ? s.PollIntervalMs : null,
+            s.Throughput.Requests / s.DurationSeconds,
+            // Short polling is projected per request; its per-event figure is kept for reading only.
+            s.Server.CpuMsPer1000Events ?? s.Server.CpuMs * 1000 / Math.Max(1, s.Throughput.EventsDelivered),
+            polling ? s.Server.CpuMs / s.Throughput.Requests : null,
+            s.Server.KibPerConnection!.Value,
+            perEvent.Payload,
+            overheadPerEvent,
+            polling ? overheadPerEvent * eventsPerRequest : null);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using LoadBench.Contracts;
+
+namespace LoadBench.Reporting.Capacity;
+
+/// <summary>
+/// A plan in words and a table, the same for <c>loadbench plan</c> and the report's "Capacity planning" section.
+/// </summary>
+public static class CapacityText
+{
+    public static IReadOnlyList<string> Header(CapacityRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return
+        [
+            "Transport", "Projected from", "Target cores", "Retained memory (GiB)", "Memory with allowance (GiB)",
+            "Egress (Mbit/s)", $"Instances ({Format.Rate(request.InstanceCores)} cores, {Format.Rate(request.InstanceMemoryGiB)} GiB)", "Bound by",
+        ];
+    }
+
+    public static IReadOnlyList<IReadOnlyList<string>> Rows(CapacityPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return [.. plan.Projections.Select(p => (IReadOnlyList<string>)[
+            TransportIds.DisplayName(p.Basis.Transport),
+            $"{p.Basis.ScenarioName} ({Format.Count(p.Basis.Clients)} clients)",
+            Format.Rate(p.TargetCores),
+            Format.Rate(p.RetainedMemoryBytes / Gib),
+            Format.Rate(p.TotalMemoryBytes / Gib),
+            Format.Rate(p.EgressBitsPerSecond / 1e6),
+            Format.Count(p.Instances),
+            Bound(p)])];
+    }
+
+    /// <summary>The headline: what was projected to.</summary>
+    public static string Summary(CapacityPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var r = plan.Request;
+        var rate = r.RatePerSecond is { } rps ? $"{Format.Rate(rps)} events/s" : "each transport's measured event rate";
+        var payload = r.PayloadBytes is { } pb ? $"{Format.Count(pb)}-byte payloads" : "its measured payload size";
+        var poll = plan.Projections.FirstOrDefault(p => p.PollIntervalMs is not null) is { PollIntervalMs: { } ms }
+            ? $", short polling every {Format.Ms(ms)} ms" : string.Empty;
+        return $"Target cost projected for {Format.Count(r.Subscribers)} subscribers, each receiving every event, at {rate} with {payload}{poll}; " +
+            $"instances of {Format.Rate(r.InstanceCores)} cores and {Format.Rate(r.InstanceMemoryGiB)} GiB.";
+    }
+
+    /// <summary>The assumptions the figures rest on, in words.</summary>
+    public static IReadOnlyList<string> Assumptions(CapacityPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var sentences = new List<string>
+        {
+            "Linear: target CPU grows with deliveries (subscribers × events/s) at the measured CPU per delivered event; for short polling it grows " +
+            "with requests (subscribers ÷ poll interval) at the measured CPU per request, and the mix of empty and full polls is assumed as measured. " +
+            "Memory grows with open connections, bytes with deliveries (and polling requests).",
+            "Each transport is projected from its scenario with the most clients in the results (named in the table); the measured range is " +
+            string.Join("; ", plan.Projections.Select(p => $"{TransportIds.DisplayName(p.Basis.Transport)} {Format.Count(p.Basis.Clients)} clients at " +
+                $"{Format.Rate(p.Basis.RatePerSecond)} events/s of {Format.Count(p.Basis.PayloadBytes)} B" +
+                (p.Basis.PollIntervalMs is { } ms ? $", polling every {Format.Ms(ms)} ms" : string.Empty))) + ".",
+            "Only the target's own cost is counted (its CPU and heap, measured in its own process); the engine that drove the clients is not.",
+            "The line goes through zero, so the target's fixed cost per second (publisher, timers, GC; 5–10 ms/s on the development machine) " +
+            "is scaled with the load: CPU projected from a lightly loaded run comes out high (docs/capacity.md: 9–31 % high from 1,000 to 8,000 " +
+            "streaming subscribers, 37–44 % from 100 to 800 polling clients; memory within 10 %).",
+            $"Memory is the target's retained managed heap per connection (after a full collection) × subscribers, plus an allowance of " +
+            $"{Format.Count((long)CapacityPlanner.AllowanceMiBPerInstance)} MiB per instance for the runtime, code, the feed's retained events and GC headroom; " +
+            "kernel socket buffers are not in it (the kernel holds them outside the process, several KiB to MiB per socket depending on its tuning).",
+            "Bytes per event: the payload's bytes scale with the payload size; the event envelope, framing and headers stay as measured. " +
+            "Egress is counted on the wire in both directions (requests included), so it is an upper bound on what the target sends. " +
+            "CPU per event is assumed independent of the payload size within the measured range.",
+            $"Instances: the most of three needs — CPU filled to {Format.Percent(CapacityPlanner.CpuUtilisation)} of an instance's cores, memory for connections " +
+            $"(instance memory minus the allowance), and open files: {Format.Count(CapacityPlanner.OpenFilesPerProcess)} per process here, " +
+            $"{Format.Count(CapacityPlanner.OpenFileReserve)} kept back, so at most {Format.Count(CapacityPlanner.ConnectionsPerInstance)} connections per instance.",
+        };
+        if (plan.Projections.Count == 0)
+        {
+            sentences.Add("No transport in the results has the figures a projection needs.");
+        }
+
+        return sentences;
+    }
+
+    /// <summary>The whole plan as plain text for a terminal: summary, aligned table, assumptions, warnings.</summary>
+    public static string Plain(CapacityPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var text = new StringBuilder();
+        text.AppendLine(Summary(plan)).AppendLine();
+        var header = Header(plan.Request);
+        var rows = Rows(plan);
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToList();
+        void Line(IReadOnlyList<string> cells) => text.AppendLine(string.Join("  ", cells.Select((c, i) => i <= 1 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
+        Line(header);
+        text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in rows)
+        {
+            Line(row);
+        }
+
+        text.AppendLine().AppendLine("Assumptions:");
+        foreach (var sentence in Assumptions(plan))
+        {
+            text.Append("- ").AppendLine(sentence);
+        }
+
+        if (plan.Warnings.Count > 0)
+        {
+            text.AppendLine().AppendLine("Warnings:");
+            foreach (var warning in plan.Warnings)
+            {
+                text.Append("- ").AppendLine(warning);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private const double Gib = 1024.0 * 1024 * 1024;
+
+    private static string Bound(CapacityProjection p) => p.Bound switch
+    {
+        CapacityBound.OpenFiles => string.Create(CultureInfo.InvariantCulture, $"open files ({Format.Count(CapacityPlanner.ConnectionsPerInstance)} connections each)"),
+        CapacityBound.Memory => "memory",
+        CapacityBound.None => "— (one is enough)",
+        _ => "CPU",
+    };
+}

@@ -1,0 +1,195 @@
+using LoadBench.Contracts;
+using LoadBench.Reporting.Capacity;
+using LoadBench.Reporting.Tests.TestSupport;
+using LoadBench.Results;
+
+namespace LoadBench.Reporting.Tests.Capacity;
+
+/// <summary>
+/// The projection against figures computed by hand from <see cref="SampleResults"/> at 100 clients (10 events/s,
+/// 256 B): SSE 25 ms CPU per 1,000 events, 10 KiB per connection, 281 B payload + 14 B framing + 0.5 B headers per
+/// event; WebSocket 20 ms and 12 KiB; short polling 150 ms per 1,000 of its 6,000 events over 10,000 requests.
+/// </summary>
+public sealed class CapacityPlannerTests
+{
+    private const double Gib = 1024.0 * 1024 * 1024;
+
+    private static CapacityBasis Basis(string transport)
+    {
+        var (bases, problems) = CapacityBasis.Choose(SampleResults.Create());
+        Assert.Empty(problems);
+        return Assert.Single(bases, b => b.Transport == transport);
+    }
+
+    [Fact]
+    public void Choose_TakesTheScenarioWithTheMostClients_PerTransport_InTransportOrder()
+    {
+        var (bases, _) = CapacityBasis.Choose(SampleResults.Create());
+
+        Assert.Equal(TransportIds.All, bases.Select(b => b.Transport));
+        Assert.All(bases, b => Assert.Equal(100, b.Clients));
+        Assert.Equal("sse_100_clients", bases.Single(b => b.Transport == TransportIds.Sse).ScenarioName);
+    }
+
+    [Fact]
+    public void Project_Sse_MatchesHandComputedFigures()
+    {
+        var p = CapacityPlanner.Project(Basis(TransportIds.Sse), new CapacityRequest { Subscribers = 10_000, RatePerSecond = 10, PayloadBytes = 256 });
+
+        // 10,000 × 10 = 100,000 deliveries/s × 25 ms / 1,000 = 2,500 ms/s.
+        Assert.Equal(100_000, p.DeliveriesPerSecond, 6);
+        Assert.Equal(2.5, p.TargetCores, 9);
+        // 10,000 × 10 KiB = 102,400,000 B; plus one instance's 512 MiB.
+        Assert.Equal(102_400_000, p.RetainedMemoryBytes, 3);
+        Assert.Equal(102_400_000 + 536_870_912, p.TotalMemoryBytes, 3);
+        // 100,000 × (281 + 14 + 0.5) B × 8 bits.
+        Assert.Equal(236_400_000, p.EgressBitsPerSecond, 3);
+        // 2.5 cores fit 70 % of 4 cores (2.8): one instance for CPU, memory and open files alike.
+        Assert.Equal((1, 1, 1, 1), (p.InstancesForCpu, p.InstancesForMemory, p.InstancesForOpenFiles, p.Instances));
+        Assert.Equal(CapacityBound.None, p.Bound);
+        // 10,000 subscribers are 100× the 100 measured.
+        Assert.Contains("×100", Assert.Single(p.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Project_LargerPayload_ScalesPayloadBytesOnly()
+    {
+        var p = CapacityPlanner.Project(Basis(TransportIds.Sse), new CapacityRequest { Subscribers = 10_000, RatePerSecond = 10, PayloadBytes = 1_256 });
+
+        // The payload part grows by 1,000 B (281 → 1,281); framing and headers stay; CPU per event stays.
+        Assert.Equal(100_000 * (1_281 + 14.5) * 8, p.EgressBitsPerSecond, 3);
+        Assert.Equal(2.5, p.TargetCores, 9);
+    }
+
+    [Fact]
+    public void Project_ShortPolling_CostFollowsRequests()
+    {
+        var p = CapacityPlanner.Project(Basis(TransportIds.Polling),
+            new CapacityRequest { Subscribers = 1_000, RatePerSecond = 10, PayloadBytes = 256, PollIntervalMs = 1_000 });
+
+        // CPU per request: 900 ms ÷ 10,000 requests = 0.09 ms; 1,000 subscribers every second = 1,000 requests/s.
+        Assert.Equal(1_000, p.RequestsPerSecond!.Value, 9);
+        Assert.Equal(0.09, p.TargetCores, 9);
+        // Bytes: 10,000 deliveries/s × 281 B + 1,000 requests/s × (1 + 300) B × 6,000 / 10,000 events per request.
+        Assert.Equal((10_000 * 281 + 1_000 * 180.6) * 8, p.EgressBitsPerSecond, 3);
+        // Exactly 10× the 100 clients and as many requests/s as measured (1,000): no warning yet.
+        Assert.Empty(p.Warnings);
+    }
+
+    [Fact]
+    public void Project_MoreThanTenTimesTheMeasuredClients_Warns()
+    {
+        var p = CapacityPlanner.Project(Basis(TransportIds.WebSocket), new CapacityRequest { Subscribers = 1_001, RatePerSecond = 10, PayloadBytes = 256 });
+
+        var warning = Assert.Single(p.Warnings);
+        Assert.Contains("1,001 subscribers", warning, StringComparison.Ordinal);
+        Assert.Contains("100 measured", warning, StringComparison.Ordinal);
+        Assert.Contains("ws_100_clients", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Project_MoreThanTenTimesTheMeasuredRate_Warns()
+    {
+        var p = CapacityPlanner.Project(Basis(TransportIds.WebSocket), new CapacityRequest { Subscribers = 100, RatePerSecond = 101, PayloadBytes = 256 });
+
+        Assert.Contains("101 events/s", Assert.Single(p.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Project_ManyQuietSubscribers_OpenFileCapDrivesInstances()
+    {
+        var p = CapacityPlanner.Project(Basis(TransportIds.WebSocket), new CapacityRequest { Subscribers = 100_000, RatePerSecond = 0.01, PayloadBytes = 256 });
+
+        // 100,000 × 0.01 × 20 ms / 1,000 = 0.02 cores; 100,000 × 12 KiB ≈ 1.14 GiB: one instance each;
+        // open files: 100,000 ÷ (20,000 − 1,000) = 5.3 → 6.
+        Assert.Equal(0.02, p.TargetCores, 9);
+        Assert.Equal((1, 1, 6), (p.InstancesForCpu, p.InstancesForMemory, p.InstancesForOpenFiles));
+        Assert.Equal(6, p.Instances);
+        Assert.Equal(CapacityBound.OpenFiles, p.Bound);
+        Assert.Equal(100_000 * 12 * 1024 + 6 * 536_870_912.0, p.TotalMemoryBytes, 3);
+    }
+
+    [Fact]
+    public void Project_SmallInstances_MemoryDrivesInstances()
+    {
+        // 0.625 GiB − 512 MiB leaves 128 MiB per instance; 50,000 × 12 KiB = 585.9 MiB → 5 instances (files: 3).
+        var p = CapacityPlanner.Project(Basis(TransportIds.WebSocket),
+            new CapacityRequest { Subscribers = 50_000, RatePerSecond = 0.01, PayloadBytes = 256, InstanceMemoryGiB = 0.625 });
+
+        Assert.Equal((5, 3), (p.InstancesForMemory, p.InstancesForOpenFiles));
+        Assert.Equal(CapacityBound.Memory, p.Bound);
+    }
+
+    [Fact]
+    public void Project_BusyFeed_CpuDrivesInstances()
+    {
+        // 10,000 × 100 events/s × 20 ms / 1,000 = 20 cores; 70 % of 4 cores = 2.8 per instance → 7.15 → 8.
+        var p = CapacityPlanner.Project(Basis(TransportIds.WebSocket), new CapacityRequest { Subscribers = 10_000, RatePerSecond = 100, PayloadBytes = 256 });
+
+        Assert.Equal(20, p.TargetCores, 9);
+        Assert.Equal(8, p.Instances);
+        Assert.Equal(CapacityBound.Cpu, p.Bound);
+    }
+
+    [Fact]
+    public void Project_WithoutRateOrPayload_UsesEachTransportsMeasuredFigures()
+    {
+        var p = CapacityPlanner.Project(Basis(TransportIds.Sse), new CapacityRequest { Subscribers = 1_000 });
+
+        Assert.Equal((10, 256), (p.RatePerSecond, p.PayloadBytes));
+        Assert.Equal(1_000 * 10 * 25 / 1000.0 / 1000, p.TargetCores, 9);
+    }
+
+    [Fact]
+    public void Choose_ScenarioWithoutMemoryPerConnection_IsNamedWithTheField()
+    {
+        var sse = SampleResults.Scenario(TransportIds.Sse, 100);
+        var document = NoisyResults.Document(sse with { Server = sse.Server with { KibPerConnection = null } });
+
+        var (bases, problems) = CapacityBasis.Choose(document);
+
+        Assert.Empty(bases);
+        var problem = Assert.Single(problems);
+        Assert.Contains("sse_100_clients", problem, StringComparison.Ordinal);
+        Assert.Contains("server.kibPerConnection is missing", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Choose_BadCpuFigure_IsNamed_AndAnotherScenarioOfTheTransportIsUsedWhenItHasTheFigures()
+    {
+        var big = SampleResults.Scenario(TransportIds.WebSocket, 100);
+        var broken = big with { Server = big.Server with { CpuMsPer1000Events = double.NaN } };
+        Assert.Contains("server.cpuMsPer1000Events", CapacityBasis.Missing(broken), StringComparison.Ordinal);
+
+        var (bases, problems) = CapacityBasis.Choose(NoisyResults.Document(broken, SampleResults.Scenario(TransportIds.WebSocket, 10)));
+
+        Assert.Empty(problems);
+        Assert.Equal(10, Assert.Single(bases).Clients);
+    }
+
+    [Theory]
+    [InlineData(0, 4, 8, "--subscribers")]
+    [InlineData(10, 0, 8, "--instance-cores")]
+    [InlineData(10, 4, 0.5, "--instance-memory-gib")]
+    public void Invalid_NamesTheOption(long subscribers, double cores, double memory, string option)
+    {
+        var why = CapacityPlanner.Invalid(new CapacityRequest { Subscribers = subscribers, InstanceCores = cores, InstanceMemoryGiB = memory });
+
+        Assert.StartsWith(option, why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plain_HasTheTableAssumptionsAndWarnings()
+    {
+        var (bases, _) = CapacityBasis.Choose(SampleResults.Create());
+        var plan = CapacityPlanner.Plan(bases, new CapacityRequest { Subscribers = 100_000, RatePerSecond = 10, PayloadBytes = 256 });
+
+        var text = CapacityText.Plain(plan);
+
+        Assert.Contains("Server-Sent Events  sse_100_clients (100 clients)", text, StringComparison.Ordinal);
+        Assert.Contains("kernel socket buffers are not in it", text, StringComparison.Ordinal);
+        Assert.Contains("engine that drove the clients is not", text, StringComparison.Ordinal);
+        Assert.Contains("Warnings:", text, StringComparison.Ordinal);
+        Assert.Equal(4, plan.Warnings.Count(w => w.Contains("100,000 subscribers", StringComparison.Ordinal)));
+    }
+}
