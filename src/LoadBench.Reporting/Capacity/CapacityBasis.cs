@@ -4,9 +4,19 @@ using LoadBench.Results;
 namespace LoadBench.Reporting.Capacity;
 
 /// <summary>
+/// Target CPU as a fixed cost per instance plus a slope × load, fitted through two scenarios of one transport at
+/// two client counts (same rate, payload and poll interval). Load is deliveries/s, or requests/s for short polling.
+/// </summary>
+/// <param name="FixedMsPerSecond">CPU ms per second with no load: publisher, timers, GC, <c>/stats</c>; counted once per instance.</param>
+/// <param name="MsPerLoadUnit">CPU ms per delivery (or, for short polling, per request).</param>
+public sealed record CapacityCpuFit(double FixedMsPerSecond, double MsPerLoadUnit, string LowScenario, int LowClients, string HighScenario, int HighClients);
+
+/// <summary>
 /// The measured figures one transport's projection starts from, taken from one scenario of a results file: the
 /// one with the most clients (then the longest measured phase), since it is the closest to the scale projected to.
-/// Only the target's own cost is read (<c>server.*</c>); the engine's cost is never in it.
+/// When the file also holds the transport at a smaller client count with the same rate, payload and poll interval,
+/// target CPU is fitted as fixed + slope × load through the two largest client counts (<see cref="CpuFit"/>);
+/// otherwise it is a line through zero. Only the target's own cost is read (<c>server.*</c>); the engine's cost is never in it.
 /// </summary>
 /// <param name="CpuMsPer1000Events">Target CPU per 1,000 delivered events (<c>server.cpuMsPer1000Events</c>).</param>
 /// <param name="CpuMsPerRequest">Short polling only: target CPU per request (<c>server.cpuMs ÷ throughput.requests</c>),
@@ -30,6 +40,12 @@ public sealed record CapacityBasis(
     double OverheadBytesPerEvent,
     double? OverheadBytesPerRequest)
 {
+    /// <summary>The fixed + slope CPU fit, or null for a line through zero (see <see cref="CpuFitNote"/>).</summary>
+    public CapacityCpuFit? CpuFit { get; init; }
+
+    /// <summary>Why a second client count was found but not used (a negative fixed part or slope: noise), or null.</summary>
+    public string? CpuFitNote { get; init; }
+
     /// <summary>
     /// One basis per transport of <paramref name="results"/> (in the usual transport order), and for each transport
     /// none of whose scenarios has the figures a projection needs, why — naming the scenario and the results field.
@@ -48,7 +64,9 @@ public sealed record CapacityBasis(
             var checkedOnes = ordered.Select(s => (Scenario: s, Problem: Missing(s))).ToList();
             if (checkedOnes.FirstOrDefault(c => c.Problem is null) is { Scenario: { } usable })
             {
-                bases.Add(From(usable));
+                var basis = From(usable);
+                var lower = ordered.Where(s => s.Clients < usable.Clients && Missing(s) is null && SameShape(s, usable)).FirstOrDefault();
+                bases.Add(lower is null ? basis : WithFit(basis, lower, usable));
             }
             else
             {
@@ -81,6 +99,44 @@ public sealed record CapacityBasis(
         var parts = new[] { s.Bytes.PerEvent.Payload, s.Bytes.PerEvent.Framing, s.Bytes.PerEvent.Headers };
         if (parts.Any(p => !double.IsFinite(p) || p < 0)) return "bytes.perEvent.payload, .framing or .headers is negative or not a number";
         return null;
+    }
+
+    private static bool SameShape(ScenarioResult a, ScenarioResult b) =>
+        a.PublishRatePerSecond.Equals(b.PublishRatePerSecond) && a.PayloadBytes == b.PayloadBytes && Nullable.Equals(a.PollIntervalMs, b.PollIntervalMs);
+
+    /// <summary>Load per second of the measured phase: deliveries, or for short polling requests.</summary>
+    private static double Load(ScenarioResult s) =>
+        (s.Transport == TransportIds.Polling ? s.Throughput.Requests : s.Throughput.EventsDelivered) / s.DurationSeconds;
+
+    /// <summary>
+    /// Fits CPU ms/s = fixed + slope × load through <paramref name="low"/> and <paramref name="high"/> (two points,
+    /// so the line passes through both). A negative fixed part or a slope that is not positive is noise: the basis
+    /// keeps its line through zero and says why.
+    /// </summary>
+    internal static CapacityBasis WithFit(CapacityBasis basis, ScenarioResult low, ScenarioResult high)
+    {
+        ArgumentNullException.ThrowIfNull(basis);
+        ArgumentNullException.ThrowIfNull(low);
+        ArgumentNullException.ThrowIfNull(high);
+        double x1 = Load(low), x2 = Load(high);
+        double y1 = low.Server.CpuMs / low.DurationSeconds, y2 = high.Server.CpuMs / high.DurationSeconds;
+        var pair = $"'{low.Name}' ({low.Clients} clients) and '{high.Name}' ({high.Clients} clients)";
+        var slope = x2 > x1 ? (y2 - y1) / (x2 - x1) : double.NaN;
+        var fixedMs = y2 - slope * x2;
+        // Exact proportional figures can leave a rounding residue just below zero; that is zero, not noise.
+        if (Math.Abs(fixedMs) <= 1e-9 * Math.Max(1, y2))
+        {
+            fixedMs = 0;
+        }
+
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        string? why = !(x2 > x1) ? "the larger client count did not carry more load"
+            : !(slope > 0) ? string.Create(invariant, $"the slope came out {slope:0.####} ms per unit of load, not positive")
+            : fixedMs < 0 ? string.Create(invariant, $"the fixed part came out {fixedMs:0.#} ms/s, negative")
+            : null;
+        return why is null
+            ? basis with { CpuFit = new CapacityCpuFit(fixedMs, slope, low.Name, low.Clients, high.Name, high.Clients) }
+            : basis with { CpuFitNote = $"a fixed + slope fit through {pair} was not used ({why}: noise), so the line goes through zero" };
     }
 
     private static CapacityBasis From(ScenarioResult s)

@@ -13,7 +13,8 @@ public enum CapacityBound
 }
 
 /// <summary>One transport's projection: the target's cost at the requested scale, and the instances it takes.</summary>
-/// <param name="TargetCores">Target CPU at the requested scale, in cores (CPU seconds per second).</param>
+/// <param name="TargetCores">Target CPU at the requested scale, in cores (CPU seconds per second), over all instances
+/// (with a fitted fixed cost, that cost once per instance).</param>
 /// <param name="RetainedMemoryBytes">Retained heap for every connection: subscribers × memory per connection.</param>
 /// <param name="TotalMemoryBytes">Retained heap plus <see cref="CapacityPlanner.AllowanceMiBPerInstance"/> per instance.</param>
 /// <param name="EgressBitsPerSecond">Bytes per delivered event (and, for short polling, per request) × the rate, in bits/s.</param>
@@ -53,7 +54,8 @@ public sealed record CapacityPlan(CapacityRequest Request, IReadOnlyList<Capacit
 
 /// <summary>
 /// Projects the target's cost linearly from measured figures: CPU follows deliveries (subscribers × rate), or for
-/// short polling requests (subscribers ÷ poll interval); memory follows open connections; bytes follow deliveries
+/// short polling requests (subscribers ÷ poll interval) — through zero, or as a fixed cost per instance plus a slope
+/// when two client counts were measured (<see cref="CapacityBasis.CpuFit"/>); memory follows open connections; bytes follow deliveries
 /// (and requests). It is arithmetic on a results file and nothing else.
 /// </summary>
 public static class CapacityPlanner
@@ -118,8 +120,16 @@ public static class CapacityPlanner
         var deliveries = n * rate;
         double? requests = interval is { } ms ? n * 1000.0 / ms : null;
 
-        var cpuMsPerSecond = polling ? requests!.Value * basis.CpuMsPerRequest!.Value : deliveries * basis.CpuMsPer1000Events / 1000;
-        var cores = cpuMsPerSecond / 1000;
+        // Through zero: load × the measured cost per unit. Fitted: a fixed cost per instance plus slope × load, so an
+        // instance holds (its CPU budget − the fixed part) ÷ slope of load.
+        var load = polling ? requests!.Value : deliveries;
+        var fit = basis.CpuFit;
+        var cpuBudgetMs = request.InstanceCores * CpuUtilisation * 1000;
+        var loadMsPerSecond = fit is { } f ? load * f.MsPerLoadUnit
+            : polling ? load * basis.CpuMsPerRequest!.Value : load * basis.CpuMsPer1000Events / 1000;
+        var forCpu = fit is null ? Ceiling(loadMsPerSecond / cpuBudgetMs)
+            : fit.FixedMsPerSecond >= cpuBudgetMs ? int.MaxValue
+            : Ceiling(loadMsPerSecond / (cpuBudgetMs - fit.FixedMsPerSecond));
 
         // The payload's bytes scale; the event's envelope, framing and headers stay as measured.
         var payloadPerEvent = Math.Max(0, basis.PayloadBytesPerEvent + payload - basis.PayloadBytes);
@@ -129,10 +139,10 @@ public static class CapacityPlanner
 
         var retained = n * basis.KibPerConnection * 1024;
         var perInstanceForConnections = (request.InstanceMemoryGiB * 1024 - AllowanceMiBPerInstance) * 1024 * 1024;
-        var forCpu = Ceiling(cores / (request.InstanceCores * CpuUtilisation));
         var forMemory = Ceiling(retained / perInstanceForConnections);
         var forFiles = Ceiling((double)n / ConnectionsPerInstance);
         var instances = Math.Max(1, Math.Max(forCpu, Math.Max(forMemory, forFiles)));
+        var cores = (loadMsPerSecond + (fit is null ? 0 : instances * fit.FixedMsPerSecond)) / 1000;
         var total = retained + instances * AllowanceMiBPerInstance * 1024 * 1024;
 
         var warnings = new List<string>();

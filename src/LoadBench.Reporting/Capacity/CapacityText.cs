@@ -52,17 +52,15 @@ public static class CapacityText
         ArgumentNullException.ThrowIfNull(plan);
         var sentences = new List<string>
         {
-            "Linear: target CPU grows with deliveries (subscribers × events/s) at the measured CPU per delivered event; for short polling it grows " +
-            "with requests (subscribers ÷ poll interval) at the measured CPU per request, and the mix of empty and full polls is assumed as measured. " +
+            "Linear: target CPU grows with deliveries (subscribers × events/s); for short polling it grows " +
+            "with requests (subscribers ÷ poll interval), and the mix of empty and full polls is assumed as measured. " +
             "Memory grows with open connections, bytes with deliveries (and polling requests).",
             "Each transport is projected from its scenario with the most clients in the results (named in the table); the measured range is " +
             string.Join("; ", plan.Projections.Select(p => $"{TransportIds.DisplayName(p.Basis.Transport)} {Format.Count(p.Basis.Clients)} clients at " +
                 $"{Format.Rate(p.Basis.RatePerSecond)} events/s of {Format.Count(p.Basis.PayloadBytes)} B" +
                 (p.Basis.PollIntervalMs is { } ms ? $", polling every {Format.Ms(ms)} ms" : string.Empty))) + ".",
             "Only the target's own cost is counted (its CPU and heap, measured in its own process); the engine that drove the clients is not.",
-            "The line goes through zero, so the target's fixed cost per second (publisher, timers, GC; 5–10 ms/s on the development machine) " +
-            "is scaled with the load: CPU projected from a lightly loaded run comes out high (docs/capacity.md: 9–31 % high from 1,000 to 8,000 " +
-            "streaming subscribers, 37–44 % from 100 to 800 polling clients; memory within 10 %).",
+            CpuLine(plan),
             $"Memory is the target's retained managed heap per connection (after a full collection) × subscribers, plus an allowance of " +
             $"{Format.Count((long)CapacityPlanner.AllowanceMiBPerInstance)} MiB per instance for the runtime, code, the feed's retained events and GC headroom; " +
             "kernel socket buffers are not in it (the kernel holds them outside the process, several KiB to MiB per socket depending on its tuning).",
@@ -79,6 +77,39 @@ public static class CapacityText
         }
 
         return sentences;
+    }
+
+    /// <summary>How each transport's CPU line was drawn: fitted (fixed + slope, through which scenarios) or through zero, and why.</summary>
+    internal static string CpuLine(CapacityPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var fitted = plan.Projections.Where(p => p.Basis.CpuFit is not null).ToList();
+        var throughZero = plan.Projections.Where(p => p.Basis.CpuFit is null).ToList();
+        var parts = new List<string>();
+        if (fitted.Count > 0)
+        {
+            parts.Add("Target CPU is fitted as a fixed cost per instance (publisher, timers, GC, /stats; counted once per instance) plus a slope × load, " +
+                "through the two largest client counts measured at the same rate, payload and poll interval: " +
+                string.Join("; ", fitted.Select(p =>
+                {
+                    var f = p.Basis.CpuFit!;
+                    var unit = p.Basis.Transport == TransportIds.Polling ? "1,000 requests" : "1,000 deliveries";
+                    return $"{TransportIds.DisplayName(p.Basis.Transport)} {Format.Rate(f.FixedMsPerSecond)} ms/s + {Format.Rate(f.MsPerLoadUnit * 1000)} ms per {unit} " +
+                        $"(from '{f.LowScenario}', {Format.Count(f.LowClients)} clients, and '{f.HighScenario}', {Format.Count(f.HighClients)})";
+                })) + ".");
+        }
+
+        if (throughZero.Count > 0)
+        {
+            var notes = throughZero.Where(p => p.Basis.CpuFitNote is not null).Select(p => $"{TransportIds.DisplayName(p.Basis.Transport)}: {p.Basis.CpuFitNote}").ToList();
+            parts.Add($"For {string.Join(", ", throughZero.Select(p => TransportIds.DisplayName(p.Basis.Transport)))} the CPU line goes through zero " +
+                "(only one client count was measured" + (notes.Count > 0 ? ", or the fit was noise — " + string.Join("; ", notes) : string.Empty) + "), " +
+                "so the target's fixed cost per second (publisher, timers, GC; 5–10 ms/s on the development machine) is scaled with the load and " +
+                "CPU projected from a lightly loaded run comes out high (docs/capacity.md: 9–44 % high from one client count to 8× as many; " +
+                "measure two client counts to fit the fixed cost).");
+        }
+
+        return string.Join(" ", parts);
     }
 
     /// <summary>The whole plan as plain text for a terminal: summary, aligned table, assumptions, warnings.</summary>

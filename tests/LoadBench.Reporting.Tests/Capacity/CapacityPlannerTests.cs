@@ -192,4 +192,98 @@ public sealed class CapacityPlannerTests
         Assert.Contains("Warnings:", text, StringComparison.Ordinal);
         Assert.Equal(4, plan.Warnings.Count(w => w.Contains("100,000 subscribers", StringComparison.Ordinal)));
     }
+
+    /// <summary>
+    /// SSE at 10 and 100 clients (10 events/s, 10 s measured): 100 and 1,000 deliveries/s. CPU is set so the target
+    /// spends <paramref name="lowCpuMs"/> and 280 ms (28 ms/s, 28 ms per 1,000 events) in the measured phase.
+    /// </summary>
+    private static ResultsDocument SseAtTwoCounts(double lowCpuMs)
+    {
+        var low = SampleResults.Scenario(TransportIds.Sse, 10);
+        var high = SampleResults.Scenario(TransportIds.Sse, 100);
+        return NoisyResults.Document(
+            low with { Server = low.Server with { CpuMs = lowCpuMs, CpuMsPer1000Events = lowCpuMs } },
+            high with { Server = high.Server with { CpuMs = 280, CpuMsPer1000Events = 28 } });
+    }
+
+    [Fact]
+    public void Choose_TwoClientCounts_FitsFixedPlusSlope_ThroughTheTwoPoints()
+    {
+        // 10 ms/s at 100 deliveries/s, 28 ms/s at 1,000: slope 18 ÷ 900 = 0.02 ms per delivery; fixed 28 − 0.02 × 1,000 = 8 ms/s.
+        var basis = Assert.Single(CapacityBasis.Choose(SseAtTwoCounts(lowCpuMs: 100)).Bases);
+
+        var fit = Assert.IsType<CapacityCpuFit>(basis.CpuFit);
+        Assert.Equal(8, fit.FixedMsPerSecond, 9);
+        Assert.Equal(0.02, fit.MsPerLoadUnit, 12);
+        Assert.Equal(("sse_10_clients", 10, "sse_100_clients", 100), (fit.LowScenario, fit.LowClients, fit.HighScenario, fit.HighClients));
+        Assert.Null(basis.CpuFitNote);
+    }
+
+    [Fact]
+    public void Project_Fitted_CountsTheFixedPartOncePerInstance()
+    {
+        var basis = Assert.Single(CapacityBasis.Choose(SseAtTwoCounts(lowCpuMs: 100)).Bases);
+
+        // 10,000 × 10 = 100,000 deliveries/s × 0.02 = 2,000 ms/s + 8 ms/s once = 2,008 ms/s (through zero it was 2,800).
+        var one = CapacityPlanner.Project(basis, new CapacityRequest { Subscribers = 10_000, RatePerSecond = 10, PayloadBytes = 256 });
+        Assert.Equal(2.008, one.TargetCores, 9);
+        Assert.Equal(1, one.Instances);
+
+        // 20,000 × 10 × 0.02 = 4,000 ms/s; an instance holds 2,800 − 8 = 2,792 ms/s of load → 1.43 → 2 (files: 2 too);
+        // 4,000 + 2 × 8 = 4,016 ms/s.
+        var two = CapacityPlanner.Project(basis, new CapacityRequest { Subscribers = 20_000, RatePerSecond = 10, PayloadBytes = 256 });
+        Assert.Equal((2, 2), (two.InstancesForCpu, two.Instances));
+        Assert.Equal(4.016, two.TargetCores, 9);
+    }
+
+    [Fact]
+    public void Choose_NegativeFixedPart_FallsBackToThroughZero_WithANote()
+    {
+        // 1 ms/s at 100 deliveries/s, 28 at 1,000: slope 27 ÷ 900 = 0.03; fixed 28 − 30 = −2 ms/s: noise.
+        var basis = Assert.Single(CapacityBasis.Choose(SseAtTwoCounts(lowCpuMs: 10)).Bases);
+
+        Assert.Null(basis.CpuFit);
+        Assert.Contains("fixed part came out -2 ms/s, negative", basis.CpuFitNote, StringComparison.Ordinal);
+        // Through zero from the 100-client scenario: 100,000 deliveries/s × 28 ms / 1,000 = 2,800 ms/s.
+        var p = CapacityPlanner.Project(basis, new CapacityRequest { Subscribers = 10_000, RatePerSecond = 10, PayloadBytes = 256 });
+        Assert.Equal(2.8, p.TargetCores, 9);
+        var text = CapacityText.Plain(CapacityPlanner.Plan([basis], new CapacityRequest { Subscribers = 10_000 }));
+        Assert.Contains("CPU line goes through zero", text, StringComparison.Ordinal);
+        Assert.Contains("negative", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Choose_NegativeSlope_FallsBackToThroughZero_WithANote()
+    {
+        // 30 ms/s at 100 deliveries/s, 28 at 1,000: the slope is negative.
+        var basis = Assert.Single(CapacityBasis.Choose(SseAtTwoCounts(lowCpuMs: 300)).Bases);
+
+        Assert.Null(basis.CpuFit);
+        Assert.Contains("not positive", basis.CpuFitNote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Choose_OtherClientCountAtAnotherRate_IsNotFitted()
+    {
+        var low = SampleResults.Scenario(TransportIds.Sse, 10);
+        var document = NoisyResults.Document(low with { PublishRatePerSecond = 5 }, SampleResults.Scenario(TransportIds.Sse, 100));
+
+        var basis = Assert.Single(CapacityBasis.Choose(document).Bases);
+
+        Assert.Null(basis.CpuFit);
+        Assert.Null(basis.CpuFitNote);
+    }
+
+    [Fact]
+    public void Choose_SampleShortPolling_FitsPerRequest()
+    {
+        // 10 clients: 150 ms over 1,000 requests in 10 s = 15 ms/s at 100 requests/s; 100 clients: 900 ms over 10,000
+        // = 90 ms/s at 1,000/s. Slope 75 ÷ 900 = 1/12 ms per request; fixed 90 − 1,000/12 = 20/3 ms/s.
+        var fit = Assert.IsType<CapacityCpuFit>(Basis(TransportIds.Polling).CpuFit);
+
+        Assert.Equal(20.0 / 3, fit.FixedMsPerSecond, 9);
+        Assert.Equal(1.0 / 12, fit.MsPerLoadUnit, 12);
+        // SSE in the sample is exactly proportional: the fit has no fixed part.
+        Assert.Equal(0, Basis(TransportIds.Sse).CpuFit!.FixedMsPerSecond, 9);
+    }
 }
