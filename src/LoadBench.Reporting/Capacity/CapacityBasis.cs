@@ -65,7 +65,7 @@ public sealed record CapacityBasis(
             if (checkedOnes.FirstOrDefault(c => c.Problem is null) is { Scenario: { } usable })
             {
                 var basis = From(usable);
-                var lower = ordered.Where(s => s.Clients < usable.Clients && Missing(s) is null && SameShape(s, usable)).FirstOrDefault();
+                var lower = ordered.Where(s => s.Clients < usable.Clients && HasCpuFigures(s) && SameShape(s, usable)).FirstOrDefault();
                 bases.Add(lower is null ? basis : WithFit(basis, lower, usable));
             }
             else
@@ -101,6 +101,10 @@ public sealed record CapacityBasis(
         return null;
     }
 
+    /// <summary>A second point for the CPU fit needs only CPU and load figures (not memory per connection).</summary>
+    private static bool HasCpuFigures(ScenarioResult s) =>
+        s.Clients > 0 && double.IsFinite(s.DurationSeconds) && s.DurationSeconds > 0 && double.IsFinite(s.Server.CpuMs) && s.Server.CpuMs >= 0 && Load(s) > 0;
+
     private static bool SameShape(ScenarioResult a, ScenarioResult b) =>
         a.PublishRatePerSecond.Equals(b.PublishRatePerSecond) && a.PayloadBytes == b.PayloadBytes && Nullable.Equals(a.PollIntervalMs, b.PollIntervalMs);
 
@@ -120,7 +124,7 @@ public sealed record CapacityBasis(
         ArgumentNullException.ThrowIfNull(high);
         double x1 = Load(low), x2 = Load(high);
         double y1 = low.Server.CpuMs / low.DurationSeconds, y2 = high.Server.CpuMs / high.DurationSeconds;
-        var pair = $"'{low.Name}' ({low.Clients} clients) and '{high.Name}' ({high.Clients} clients)";
+        var pair = $"'{low.Name}' ({Format.Count(low.Clients)} clients) and '{high.Name}' ({Format.Count(high.Clients)} clients)";
         var slope = x2 > x1 ? (y2 - y1) / (x2 - x1) : double.NaN;
         var fixedMs = y2 - slope * x2;
         // Exact proportional figures can leave a rounding residue just below zero; that is zero, not noise.

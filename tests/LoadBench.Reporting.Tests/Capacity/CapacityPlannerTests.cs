@@ -286,4 +286,19 @@ public sealed class CapacityPlannerTests
         // SSE in the sample is exactly proportional: the fit has no fixed part.
         Assert.Equal(0, Basis(TransportIds.Sse).CpuFit!.FixedMsPerSecond, 9);
     }
+
+    [Fact]
+    public void Choose_SecondPointWithoutMemoryPerConnection_StillFitsCpu()
+    {
+        // Only CPU and load are read from the second point: a smaller run whose retained heap came out 0 still counts.
+        var low = SampleResults.Scenario(TransportIds.Sse, 10);
+        var high = SampleResults.Scenario(TransportIds.Sse, 100);
+        var document = NoisyResults.Document(
+            low with { Server = low.Server with { CpuMs = 100, KibPerConnection = 0 } },
+            high with { Server = high.Server with { CpuMs = 280, CpuMsPer1000Events = 28 } });
+
+        var fit = Assert.IsType<CapacityCpuFit>(Assert.Single(CapacityBasis.Choose(document).Bases).CpuFit);
+
+        Assert.Equal(8, fit.FixedMsPerSecond, 9);
+    }
 }
