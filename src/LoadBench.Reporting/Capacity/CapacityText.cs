@@ -103,7 +103,8 @@ public static class CapacityText
         {
             var notes = throughZero.Where(p => p.Basis.CpuFitNote is not null).Select(p => $"{TransportIds.DisplayName(p.Basis.Transport)}: {p.Basis.CpuFitNote}").ToList();
             parts.Add($"For {string.Join(", ", throughZero.Select(p => TransportIds.DisplayName(p.Basis.Transport)))} the CPU line goes through zero " +
-                "(only one client count was measured" + (notes.Count > 0 ? ", or the fit was noise — " + string.Join("; ", notes) : string.Empty) + "), " +
+                "(only one client count was measured at that rate, payload and poll interval" +
+                (notes.Count > 0 ? ", or the fit was noise — " + string.Join("; ", notes) : string.Empty) + "), " +
                 "so the target's fixed cost per second (publisher, timers, GC; 5–10 ms/s on the development machine) is scaled with the load and " +
                 "CPU projected from a lightly loaded run comes out high (docs/capacity.md: 9–44 % high from one client count to 8× as many; " +
                 "measure two client counts to fit the fixed cost).");
