@@ -13,7 +13,7 @@ public sealed record CapacityCpuFit(double FixedMsPerSecond, double MsPerLoadUni
 
 /// <summary>
 /// The measured figures one transport's projection starts from, taken from one scenario of a results file: the
-/// one with the most clients (then the longest measured phase), since it is the closest to the scale projected to.
+/// one with the most clients (then the highest event rate, then the longest measured phase), since it is the closest to the scale projected to — and, in a comparison run, the same setup for every transport, so the table compares like with like.
 /// When the file also holds the transport at a smaller client count with the same rate, payload and poll interval,
 /// target CPU is fitted as fixed + slope × load through the two largest client counts (<see cref="CpuFit"/>);
 /// otherwise it is a line through zero. Only the target's own cost is read (<c>server.*</c>); the engine's cost is never in it.
@@ -60,7 +60,7 @@ public sealed record CapacityBasis(
         foreach (var transport in transports)
         {
             var ordered = results.Scenarios.Where(s => s.Transport == transport)
-                .OrderByDescending(s => s.Clients).ThenByDescending(s => s.DurationSeconds).ToList();
+                .OrderByDescending(s => s.Clients).ThenByDescending(s => s.PublishRatePerSecond).ThenByDescending(s => s.DurationSeconds).ToList();
             var checkedOnes = ordered.Select(s => (Scenario: s, Problem: Missing(s))).ToList();
             if (checkedOnes.FirstOrDefault(c => c.Problem is null) is { Scenario: { } usable })
             {

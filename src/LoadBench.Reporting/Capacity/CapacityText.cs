@@ -55,7 +55,7 @@ public static class CapacityText
             "Linear: target CPU grows with deliveries (subscribers × events/s); for short polling it grows " +
             "with requests (subscribers ÷ poll interval), and the mix of empty and full polls is assumed as measured. " +
             "Memory grows with open connections, bytes with deliveries (and polling requests).",
-            "Each transport is projected from its scenario with the most clients in the results (named in the table); the measured range is " +
+            "Each transport is projected from its scenario with the most clients (then the highest event rate) in the results (named in the table); the measured range is " +
             string.Join("; ", plan.Projections.Select(p => $"{TransportIds.DisplayName(p.Basis.Transport)} {Format.Count(p.Basis.Clients)} clients at " +
                 $"{Format.Rate(p.Basis.RatePerSecond)} events/s of {Format.Count(p.Basis.PayloadBytes)} B" +
                 (p.Basis.PollIntervalMs is { } ms ? $", polling every {Format.Ms(ms)} ms" : string.Empty))) + ".",

@@ -263,6 +263,19 @@ public sealed class CapacityPlannerTests
     }
 
     [Fact]
+    public void Choose_SameClientsAtTwoRates_TakesTheHigherRate_SoEveryTransportIsProjectedFromTheSameSetup()
+    {
+        // The main job measures every transport at 1,000 clients at 10 and at 100 events/s: the table must compare
+        // the transports at one setup, the busiest, whichever of the two came first in the file.
+        var slow = SampleResults.Scenario(TransportIds.Sse, 100) with { Name = "sse_slow", PublishRatePerSecond = 10 };
+        var fast = SampleResults.Scenario(TransportIds.Sse, 100) with { Name = "sse_fast", PublishRatePerSecond = 100 };
+
+        var basis = Assert.Single(CapacityBasis.Choose(NoisyResults.Document(slow, fast)).Bases);
+
+        Assert.Equal("sse_fast", basis.ScenarioName);
+    }
+
+    [Fact]
     public void Choose_OtherClientCountAtAnotherRate_IsNotFitted()
     {
         var low = SampleResults.Scenario(TransportIds.Sse, 10);
