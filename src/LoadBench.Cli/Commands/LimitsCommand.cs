@@ -44,20 +44,9 @@ internal static class LimitsCommand
 
     private static async Task<int> RunAsync(string scenarioArgument, DirectoryInfo? output, bool pinCpus, bool quiet, CancellationToken cancellationToken)
     {
-        if (ScenarioSource.Resolve(scenarioArgument) is not { } source)
+        // Errors name the path as the user typed it, or the built-in scenario.
+        if (await ScenarioSource.LoadPlanOrReportAsync(scenarioArgument) is not { } plan)
         {
-            await Console.Error.WriteLineAsync($"loadbench: {ScenarioSource.NotFound(scenarioArgument)}");
-            return ExitCodes.UsageError;
-        }
-
-        ScenarioPlan plan;
-        try
-        {
-            plan = source.LoadPlan();
-        }
-        catch (ScenarioFileException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
             return ExitCodes.UsageError;
         }
 

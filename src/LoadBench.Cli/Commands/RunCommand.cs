@@ -75,21 +75,9 @@ internal static class RunCommand
             return ExitCodes.UsageError;
         }
 
-        if (ScenarioSource.Resolve(scenarioArgument) is not { } source)
+        // Errors name the path as the user typed it, or the built-in scenario.
+        if (await ScenarioSource.LoadPlanOrReportAsync(scenarioArgument) is not { } plan)
         {
-            await Console.Error.WriteLineAsync($"loadbench: {ScenarioSource.NotFound(scenarioArgument)}");
-            return ExitCodes.UsageError;
-        }
-
-        ScenarioPlan plan;
-        try
-        {
-            // Errors name the path as the user typed it, or the built-in scenario.
-            plan = source.LoadPlan();
-        }
-        catch (ScenarioFileException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
             return ExitCodes.UsageError;
         }
 

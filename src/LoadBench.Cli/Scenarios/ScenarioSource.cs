@@ -28,6 +28,29 @@ internal sealed record ScenarioSource(string DisplayName, BuiltInScenario? Built
     public static string NotFound(string argument) =>
         $"'{argument}' is neither a scenario file nor a built-in scenario. Built-in: {BuiltInScenarios.Names()} ('loadbench scenarios' describes them).";
 
+    /// <summary>
+    /// Resolves <paramref name="argument"/> and loads its plan; when either fails, writes why to standard error and
+    /// returns null, and the caller exits 2. For the commands that need the plan only (run, limits).
+    /// </summary>
+    public static async Task<ScenarioPlan?> LoadPlanOrReportAsync(string argument)
+    {
+        if (Resolve(argument) is not { } source)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: {NotFound(argument)}");
+            return null;
+        }
+
+        try
+        {
+            return source.LoadPlan();
+        }
+        catch (ScenarioFileException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return null;
+        }
+    }
+
     /// <exception cref="ScenarioFileException">The scenario file cannot be run; the message names every problem.</exception>
     public ScenarioPlan LoadPlan()
     {
