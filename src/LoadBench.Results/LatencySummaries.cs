@@ -39,5 +39,24 @@ public static class LatencySummaries
         return histogram.TotalCount == 0 ? 0 : Ms(histogram.GetValueAtPercentile(percentile));
     }
 
+    /// <summary>The summaries' histograms added and read again (never their percentiles averaged); null when every
+    /// one is null (a transport without request latency). Trials pooled and runs merged both add this way.</summary>
+    internal static LatencySummary? Sum(IEnumerable<LatencySummary?> summaries)
+    {
+        var present = summaries.OfType<LatencySummary>().ToList();
+        if (present.Count == 0)
+        {
+            return null;
+        }
+
+        var sum = HistogramCodec.NewHistogram();
+        foreach (var summary in present)
+        {
+            sum.Add(HistogramCodec.Decode(summary.Histogram));
+        }
+
+        return FromHistogram(sum);
+    }
+
     private static double Ms(long micros) => micros / MicrosPerMs;
 }

@@ -58,4 +58,21 @@ public static class ResultFigures
     /// refused) the rate is 1 — everything attempted failed — not the 0 that <see cref="Ratio"/> would say.
     /// </summary>
     public static double ErrorRate(long errors, long requests) => requests > 0 ? (double)errors / requests : errors > 0 ? 1 : 0;
+
+    /// <summary>Errors of several results counted together: counts per kind added, the rate over <paramref name="requests"/>.</summary>
+    internal static ErrorsResult SumErrors(IEnumerable<ErrorsResult> errors, long requests)
+    {
+        var byKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        long count = 0;
+        foreach (var result in errors)
+        {
+            count += result.Count;
+            foreach (var (kind, n) in result.ByKind)
+            {
+                byKind[kind] = byKind.GetValueOrDefault(kind) + n;
+            }
+        }
+
+        return new ErrorsResult { Count = count, Rate = ErrorRate(count, requests), ByKind = byKind };
+    }
 }

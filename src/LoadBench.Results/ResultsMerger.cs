@@ -125,7 +125,7 @@ public static class ResultsMerger
                 Reconnects = a.Integrity.Reconnects + b.Integrity.Reconnects,
                 GoneSignals = a.Integrity.GoneSignals + b.Integrity.GoneSignals,
             },
-            Errors = MergeErrors(a.Errors, b.Errors, requests),
+            Errors = ResultFigures.SumErrors([a.Errors, b.Errors], requests),
             Server = MergeServer(a.Server, b.Server, separateTargets, events, clients),
             TimeSeries = MergeTimeSeries(a.Name, a.TimeSeries, b.TimeSeries),
         };
@@ -138,25 +138,10 @@ public static class ResultsMerger
             return a ?? b;
         }
 
-        var sum = HistogramCodec.NewHistogram();
-        sum.Add(HistogramCodec.Decode(a.Histogram));
-        sum.Add(HistogramCodec.Decode(b.Histogram));
-        return LatencySummaries.FromHistogram(sum);
+        return LatencySummaries.Sum([a, b]);
     }
 
     private static long EmptyResponses(ThroughputResult t) => (long)Math.Round((t.EmptyResponseShare ?? 0) * t.Requests);
-
-    private static ErrorsResult MergeErrors(ErrorsResult a, ErrorsResult b, long requests)
-    {
-        var byKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (kind, count) in a.ByKind.Concat(b.ByKind))
-        {
-            byKind[kind] = byKind.GetValueOrDefault(kind) + count;
-        }
-
-        var count2 = a.Count + b.Count;
-        return new ErrorsResult { Count = count2, Rate = ResultFigures.ErrorRate(count2, requests), ByKind = byKind };
-    }
 
     private static ServerCostResult MergeServer(ServerCostResult a, ServerCostResult b, bool separateTargets, long events, int clients)
     {

@@ -53,8 +53,8 @@ public static class TrialPooler
             DurationSeconds = seconds,
             Latency = new LatencyResult
             {
-                Event = SumOf(trials.Select(t => t.Latency.Event))!,
-                Request = SumOf(trials.Select(t => t.Latency.Request)),
+                Event = LatencySummaries.Sum(trials.Select(t => t.Latency.Event))!,
+                Request = LatencySummaries.Sum(trials.Select(t => t.Latency.Request)),
             },
             Throughput = PoolThroughput(trials, seconds, events, requests),
             Bytes = ResultFigures.Bytes(
@@ -68,7 +68,7 @@ public static class TrialPooler
                 Reconnects = trials.Sum(t => t.Integrity.Reconnects),
                 GoneSignals = trials.Sum(t => t.Integrity.GoneSignals),
             },
-            Errors = PoolErrors(trials, requests),
+            Errors = ResultFigures.SumErrors(trials.Select(t => t.Errors), requests),
             Server = PoolServer(trials, events),
             TimeSeries = EndToEnd(trials),
             Trials = trials,
@@ -95,18 +95,6 @@ public static class TrialPooler
                 ? null
                 : requests > 0 ? trials.Sum(t => (t.Throughput.EmptyResponseShare ?? 0) * t.Throughput.Requests) / requests : 0,
         };
-    }
-
-    private static ErrorsResult PoolErrors(IReadOnlyList<ScenarioResult> trials, long requests)
-    {
-        var byKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (kind, count) in trials.SelectMany(t => t.Errors.ByKind))
-        {
-            byKind[kind] = byKind.GetValueOrDefault(kind) + count;
-        }
-
-        var count2 = trials.Sum(t => t.Errors.Count);
-        return new ErrorsResult { Count = count2, Rate = ResultFigures.ErrorRate(count2, requests), ByKind = byKind };
     }
 
     /// <summary>
@@ -144,23 +132,5 @@ public static class TrialPooler
         }
 
         return points;
-    }
-
-    /// <summary>The summaries' histograms added; null when every one is null (a transport without request latency).</summary>
-    internal static LatencySummary? SumOf(IEnumerable<LatencySummary?> summaries)
-    {
-        var present = summaries.OfType<LatencySummary>().ToList();
-        if (present.Count == 0)
-        {
-            return null;
-        }
-
-        var sum = HistogramCodec.NewHistogram();
-        foreach (var summary in present)
-        {
-            sum.Add(HistogramCodec.Decode(summary.Histogram));
-        }
-
-        return LatencySummaries.FromHistogram(sum);
     }
 }
