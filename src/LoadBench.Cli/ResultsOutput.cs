@@ -10,6 +10,10 @@ internal static class ResultsOutput
 {
     public const string ResultsFileName = "results.json";
 
+    /// <summary>Where a command writes when not told: <c>./results/&lt;UTC time&gt;-&lt;label&gt;/</c> of the current folder.</summary>
+    public static string DefaultDirectory(string label) => Path.GetFullPath(Path.Combine(
+        "results", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + label));
+
     public static async Task<ReportFiles> WriteAsync(ResultsDocument results, string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);

@@ -151,8 +151,7 @@ internal static class GateCommand
             Console.WriteLine($"warning: {warning}");
         }
 
-        var directory = args.Output?.FullName ?? Path.GetFullPath(Path.Combine(
-            "results", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-gate-" + plan.Name));
+        var directory = args.Output?.FullName ?? ResultsOutput.DefaultDirectory("gate-" + plan.Name);
         var options = new RunOptions
         {
             TargetUrl = target,

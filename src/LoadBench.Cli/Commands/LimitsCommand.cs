@@ -60,8 +60,7 @@ internal static class LimitsCommand
         var worst = LimitRunner.WorstCase(plan, options, OverheadPerStep);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"loadbench limits: {LimitRunner.SearchCount(plan)} searches; worst case {worst.TotalMinutes:0.#} min (every search at its most steps); Ctrl-C keeps the steps done."));
-        var directory = output?.FullName ?? Path.GetFullPath(Path.Combine(
-            "results", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + plan.Name));
+        var directory = output?.FullName ?? ResultsOutput.DefaultDirectory(plan.Name);
 
         ResultsDocument results;
         try

@@ -88,7 +88,7 @@ internal static class RunCommand
             TargetProcess = target is null ? TargetLauncher.ForThisProgram(pinCpus) : null,
             Repeat = repeat,
         };
-        var directory = output?.FullName ?? DefaultOutputDirectory(plan.Name);
+        var directory = output?.FullName ?? ResultsOutput.DefaultDirectory(plan.Name);
 
         ResultsDocument results;
         try
@@ -118,7 +118,4 @@ internal static class RunCommand
 
         return ExitCodes.Success;
     }
-
-    private static string DefaultOutputDirectory(string planName) => Path.GetFullPath(Path.Combine(
-        "results", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + planName));
 }
