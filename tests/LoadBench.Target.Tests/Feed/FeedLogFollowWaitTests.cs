@@ -53,34 +53,31 @@ public sealed class FeedLogFollowWaitTests
 
     /// <summary>
     /// CPU in 100 ms windows while the followers wait. A follower that spun or polled would keep a core or the
-    /// thread pool busy in every window. The runtime's own background work comes in bursts of tiered JIT
-    /// compiling (tens of ms, on a test host that just started), so only windows without JIT work are judged,
-    /// and their median: a quiet process spends about 1 ms in one.
+    /// thread pool busy in every window (100 ms of CPU a window for one spinning core). The runtime's own background
+    /// work comes in bursts of tiered JIT compiling — on a test host that has run many tests it can compile in
+    /// almost every window — so each window's JIT compilation time is taken out of its CPU, and the median of the
+    /// windows is judged: a quiet process spends about 1 ms in one. Judging only JIT-free windows, as this test first
+    /// did, found too few of them on a busy CI run (2 of 60) and failed with the followers as quiet as ever.
     /// </summary>
     private static async Task AssertQuietAsync()
     {
-        const int wantedQuietWindows = 5;
-        const int maxWindows = 60;
-        var quiet = new List<double>();
-        var windows = 0;
+        const int windows = 20;
+        var cpuBesideJit = new List<double>();
         var workItemsBefore = ThreadPool.CompletedWorkItemCount;
-        while (quiet.Count < wantedQuietWindows && windows < maxWindows)
+        for (var i = 0; i < windows; i++)
         {
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var jitBefore = JitInfo.GetCompilationTime();
             await Task.Delay(Window);
-            windows++;
-            if (JitInfo.GetCompilationTime() == jitBefore)
-            {
-                quiet.Add((Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds);
-            }
+            var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
+            var jit = JitInfo.GetCompilationTime() - jitBefore;
+            cpuBesideJit.Add(Math.Max(0, (cpu - jit).TotalMilliseconds));
         }
 
         var workItems = ThreadPool.CompletedWorkItemCount - workItemsBefore;
-        quiet.Sort();
-        var shown = $"{Followers} waiting followers, {windows} windows of 100 ms: CPU in those without JIT work (sorted) {string.Join(", ", quiet.Select(w => w.ToString("F1", CultureInfo.InvariantCulture)))} ms; {workItems} thread-pool work items";
-        Assert.True(quiet.Count >= 3, shown);
-        Assert.True(quiet[quiet.Count / 2] < 5, shown);
+        cpuBesideJit.Sort();
+        var shown = $"{Followers} waiting followers, {windows} windows of 100 ms: CPU beside JIT compiling (sorted) {string.Join(", ", cpuBesideJit.Select(w => w.ToString("F1", CultureInfo.InvariantCulture)))} ms; {workItems} thread-pool work items";
+        Assert.True(cpuBesideJit[windows / 2] < 5, shown);
         // About 2 a window when idle (the window's own timer); a follower polling every millisecond adds 100.
         Assert.True(workItems < 10 * windows, shown);
     }
