@@ -11,4 +11,7 @@ namespace LoadBench.Contracts;
 [JsonSerializable(typeof(FeedInfo))]
 [JsonSerializable(typeof(FeedSettings))]
 [JsonSerializable(typeof(StatsSnapshot))]
+[JsonSerializable(typeof(FaultRequest))]
+[JsonSerializable(typeof(FaultRecord))]
+[JsonSerializable(typeof(FaultRecord[]))]
 public sealed partial class ContractsJson : JsonSerializerContext;

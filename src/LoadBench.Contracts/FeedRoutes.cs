@@ -10,6 +10,7 @@ public static class FeedRoutes
     public const string Info = "/feed/info";
     public const string Settings = "/feed/settings";
     public const string DropConnections = "/feed/drop-connections";
+    public const string Faults = "/feed/faults";
     public const string Stats = "/stats";
 
     /// <summary>Default and largest <c>max</c> of a poll.</summary>
