@@ -17,6 +17,20 @@ public sealed record ResultsDocument
     /// <summary><c>loadbench limits</c> only: one limit search per searched scenario; absent otherwise.</summary>
     [JsonPropertyName("limits")]
     public IReadOnlyList<LimitSearchResult>? Limits { get; init; }
+    /// <summary>
+    /// Present when the run did not finish as planned (interrupted, the target died, an agent was lost): what was
+    /// measured is still here, and the scenarios that did not finish carry their own <see cref="ScenarioResult.Incomplete"/>.
+    /// </summary>
+    [JsonPropertyName("incomplete")] public IncompleteMark? Incomplete { get; init; }
+}
+
+/// <summary>Why a run or a scenario did not finish as planned, and when.</summary>
+public sealed record IncompleteMark
+{
+    /// <summary>What happened, in words a reader can act on, e.g. <c>interrupted (Ctrl-C)</c>, <c>target stopped answering</c>.</summary>
+    [JsonPropertyName("reason")] public required string Reason { get; init; }
+    /// <summary>When it happened.</summary>
+    [JsonPropertyName("at")] public required DateTimeOffset At { get; init; }
 }
 
 /// <summary>Where and what was run, so two results can be judged comparable (or not).</summary>
@@ -71,6 +85,8 @@ public sealed record ScenarioResult
     /// Absent for a single run; a trial never has trials of its own.
     /// </summary>
     [JsonPropertyName("trials")] public IReadOnlyList<ScenarioResult>? Trials { get; init; }
+    /// <summary>Present when this scenario's measured phase was cut short; its figures cover only what ran.</summary>
+    [JsonPropertyName("incomplete")] public IncompleteMark? Incomplete { get; init; }
 }
 
 /// <summary>Percentiles in milliseconds, computed from <see cref="Histogram"/> (never averaged across runs).</summary>
