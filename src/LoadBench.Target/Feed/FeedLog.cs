@@ -145,20 +145,24 @@ public sealed class FeedLog
     }
 
     /// <summary>
-    /// Stops the publisher (not <see cref="Publish"/> by hand) until <paramref name="until"/> by this log's
-    /// clock; a later pause replaces an earlier one. The publisher is woken through <see cref="SettingsChanged"/>.
+    /// Stops the publisher (not <see cref="Publish"/> by hand) for <paramref name="duration"/> from now by this
+    /// log's clock, read under the publish lock: no scheduled event carries a <c>ts</c> inside the returned
+    /// period. A later pause replaces an earlier one. The publisher is woken through <see cref="SettingsChanged"/>.
     /// </summary>
-    internal void PausePublisher(DateTimeOffset until)
+    internal (DateTimeOffset Start, DateTimeOffset End) PausePublisher(TimeSpan duration)
     {
         TaskCompletionSource changed;
+        DateTimeOffset start;
         lock (_publishLock)
         {
-            _publisherPausedUntil = until;
+            start = _time.GetUtcNow();
+            _publisherPausedUntil = start + duration;
             changed = _settingsChanged;
             Volatile.Write(ref _settingsChanged, NewSignal());
         }
 
         changed.TrySetResult();
+        return (start, start + duration);
     }
 
     /// <summary>How long the publisher is still paused; zero when it is not.</summary>

@@ -51,7 +51,7 @@ public static class SseEndpoints
         {
             // Send the headers now: the client knows it is subscribed before the first event is published.
             await response.Body.FlushAsync(streamSource.Token);
-            await SseFormatter.WriteAsync(Items(cursor, epoch, log, streamSource.Token), response.Body,
+            await SseFormatter.WriteAsync(Items(cursor, epoch, log, context.Features.Get<FeedConnection>(), streamSource.Token), response.Body,
                 (item, writer) => WriteData(item, writer, stats.Sse), streamSource.Token);
         }
         catch (OperationCanceledException) when (streamSource.IsCancellationRequested)
@@ -64,10 +64,16 @@ public static class SseEndpoints
 
     /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c> or <c>event: reset</c>.</summary>
     private static async IAsyncEnumerable<SseItem<FeedItem>> Items(
-        long after, string? epoch, FeedLog log, [EnumeratorCancellation] CancellationToken cancellationToken)
+        long after, string? epoch, FeedLog log, FeedConnection? connection, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in log.FollowAsync(after, epoch, cancellationToken))
         {
+            if (connection is not null)
+            {
+                // A stall fault holds the write, and the follower with it: the events wait, none is dropped.
+                await connection.WhileStalledAsync(cancellationToken);
+            }
+
             yield return item.Kind switch
             {
                 FeedItemKind.Event => new SseItem<FeedItem>(item) { EventId = item.Event!.SeqText },

@@ -41,7 +41,7 @@ public static class WebSocketEndpoints
         var receiving = ReceiveUntilCloseAsync(socket, sessionSource);
         try
         {
-            var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, stats.WebSocket,
+            var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, context.Features.Get<FeedConnection>(), stats.WebSocket,
                 lifetime.ApplicationStopping, sessionSource.Token);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -65,7 +65,7 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
-        WebSocket socket, long after, string? epoch, FeedLog log, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
+        WebSocket socket, long after, string? epoch, FeedLog log, FeedConnection? connection, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
     {
         using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
         try
@@ -75,6 +75,12 @@ public static class WebSocketEndpoints
                 switch (item.Kind)
                 {
                     case FeedItemKind.Event:
+                        if (connection is not null)
+                        {
+                            // A stall fault holds the send, and the follower with it: the events wait, none is dropped.
+                            await connection.WhileStalledAsync(followSource.Token);
+                        }
+
                         await socket.SendAsync(item.Event!.Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
                         counters.EventsSent(1, item.Event.Json.Length);
                         break;
