@@ -4,12 +4,13 @@ using LoadBench.Contracts;
 namespace LoadBench.Engine.Running;
 
 /// <summary><see cref="ITargetApi"/> over HTTP. One small connection pool of its own, apart from the clients'
-/// sockets, so control requests are not counted as load.</summary>
+/// sockets, so control requests are not counted as load. With a control token every call carries it (the open
+/// routes ignore it), so a control call added later cannot forget it.</summary>
 internal sealed class TargetHttpApi : ITargetApi, IDisposable
 {
     private readonly HttpClient _http;
 
-    public TargetHttpApi(Uri baseUri, TimeSpan? timeout = null)
+    public TargetHttpApi(Uri baseUri, string? controlToken = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(baseUri);
         BaseUri = baseUri;
@@ -18,6 +19,10 @@ internal sealed class TargetHttpApi : ITargetApi, IDisposable
             BaseAddress = baseUri,
             Timeout = timeout ?? TimeSpan.FromSeconds(10),
         };
+        if (controlToken is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(ControlToken.Scheme, controlToken);
+        }
     }
 
     public Uri BaseUri { get; }
