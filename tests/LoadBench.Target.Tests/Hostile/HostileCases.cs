@@ -68,6 +68,12 @@ internal static class HostileCases
             cases[$"last_event_id_{name} {FeedRoutes.Sse}"] = target => BadLastEventIdAsync(target, Uri.UnescapeDataString(value).Replace("\0", "", StringComparison.Ordinal));
         }
 
+        cases["long_poll_timeout_negative_and_huge"] = target => BadParametersAsync(target, "timeout",
+            $"{FeedRoutes.LongPoll}?after=0&timeout=-1", $"{FeedRoutes.LongPoll}?after=0&timeout=99999999999", $"{FeedRoutes.LongPoll}?after=0&timeout=1e3");
+        cases["poll_max_zero_and_huge"] = target => BadParametersAsync(target, "max",
+            $"{FeedRoutes.Poll}?after=0&max=0", $"{FeedRoutes.Poll}?after=0&max=2147483648", $"{FeedRoutes.LongPoll}?after=0&max=-7");
+        cases["stats_gc_garbage_with_token"] = target => BadParametersAsync(target, "gc", $"{FeedRoutes.Stats}?gc=yes%00");
+
         // Query strings and headers.
         cases["query_malformed_percent_and_repeated"] = MalformedQueryAsync;
         cases["request_line_over_limit"] = target => KestrelRefusesAsync(target, $"GET {FeedRoutes.Poll}?after=0&pad={new string('a', 9000)} HTTP/1.1\r\nHost: x\r\n\r\n", 414);
@@ -82,7 +88,8 @@ internal static class HostileCases
         cases["slow_headers_timed_out"] = SlowHeadersAsync;
         cases["half_closed_after_request_still_answered"] = HalfClosedAfterRequestAsync;
         cases["half_closed_mid_head"] = HalfClosedMidHeadAsync;
-        cases["tls_client_hello_on_plain_port"] = TlsClientHelloAsync;
+        cases["tls_client_hello_bytes_on_plain_port"] = target => KestrelRefusesAsync(target, ClientHello(), 400);
+        cases["tls_handshake_on_plain_port_fails_fast"] = TlsHandshakeAsync;
         cases["http2_preface_on_http1_port"] = Http2PrefaceAsync;
 
         // WebSocket: upgrades that are not, and clients that send to the receive-only feed.
@@ -175,6 +182,18 @@ internal static class HostileCases
         Assert.Equal("Last-Event-ID", problem.GetProperty("parameter").GetString());
     }
 
+    private static async Task BadParametersAsync(RunningTarget target, string parameter, params string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue(ControlToken.Scheme, HostileTarget.Token);
+            using var response = await target.Http.SendAsync(request);
+            var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+        }
+    }
+
     private static async Task MalformedQueryAsync(RunningTarget target)
     {
         foreach (var query in new[] { "?after=%ZZ", "?after=1&after=1", "?after=%C3%28", "?max=%00", "?after=0&max=1e9" })
@@ -225,11 +244,15 @@ internal static class HostileCases
     private static async Task HalfClosedMidHeadAsync(RunningTarget target)
     {
         var answer = await RawExchange.SendAsync(target.BaseAddress, $"GET {FeedRoutes.Poll}?after=0 HTTP/1.1\r\nHo", halfClose: true);
-        // The head can never complete: refused or closed, never answered as if it had.
-        Assert.DoesNotContain(200, RawExchange.Statuses(answer));
+        // The head can never complete: refused, never answered as if it had.
+        Assert.Equal([400], RawExchange.Statuses(answer));
     }
 
-    private static async Task TlsClientHelloAsync(RunningTarget target)
+    /// <summary>The start of a TLS 1.2 ClientHello record (content type 22, version 3.1), as a browser sends it to an https:// URL.</summary>
+    private static string ClientHello() => Encoding.Latin1.GetString(
+        [0x16, 0x03, 0x01, 0x00, 0x31, 0x01, 0x00, 0x00, 0x2d, 0x03, 0x03, .. new byte[32], 0x00, 0x00, 0x02, 0x00, 0x2f, 0x01, 0x00, 0x00, 0x02, 0xff, 0x01]);
+
+    private static async Task TlsHandshakeAsync(RunningTarget target)
     {
         using var client = new System.Net.Sockets.TcpClient();
         await client.ConnectAsync(target.BaseAddress.Host, target.BaseAddress.Port);

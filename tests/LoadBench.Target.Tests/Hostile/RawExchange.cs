@@ -49,7 +49,7 @@ internal static class RawExchange
     }
 
     public static Task<string> SendAsync(Uri baseAddress, string request, bool halfClose = false) =>
-        SendAsync(baseAddress, [Encoding.UTF8.GetBytes(request)], halfClose: halfClose);
+        SendAsync(baseAddress, [Encoding.Latin1.GetBytes(request)], halfClose: halfClose);
 
     /// <summary>The status codes of every response in <paramref name="answer"/>, in order.</summary>
     public static List<int> Statuses(string answer) =>
