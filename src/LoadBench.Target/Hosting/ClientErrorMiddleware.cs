@@ -5,7 +5,7 @@ namespace LoadBench.Target.Hosting;
 /// <c>Content-Length</c> over <see cref="SafeLimits.MaxRequestBodyBytes"/> is refused with 413 before any route
 /// runs (whatever the route, so no handler ever starts reading it), and a body that grows past the limit while
 /// read (chunked), arrives too slowly (408) or is malformed answers with Kestrel's own status. Client mistakes
-/// are logged below error level.
+/// are logged at debug level (a hostile client cannot flood the console).
 /// </summary>
 internal sealed class ClientErrorMiddleware(RequestDelegate next, TargetOptions options, ILogger<ClientErrorMiddleware> logger)
 {
@@ -34,7 +34,8 @@ internal sealed class ClientErrorMiddleware(RequestDelegate next, TargetOptions 
 
     private Task RefuseAsync(HttpContext context, int status, string title, string detail)
     {
-        logger.LogInformation("Refused {Method} {Path}: {Status} {Detail}", context.Request.Method, context.Request.Path, status, detail);
+        // Debug, not Information: a hostile client must not be able to flood the console.
+        logger.LogDebug("Refused {Method} {Path}: {Status} {Detail}", context.Request.Method, context.Request.Path, status, detail);
         // The rest of the body is not read: the connection cannot carry another request, so say it closes.
         context.Response.Clear();
         context.Response.Headers.Connection = "close";

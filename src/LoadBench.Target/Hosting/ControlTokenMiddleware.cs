@@ -29,7 +29,8 @@ internal sealed class ControlTokenMiddleware(RequestDelegate next, TargetOptions
             return next(context);
         }
 
-        logger.LogInformation("Refused {Method} {Path}: no valid control token", context.Request.Method, context.Request.Path);
+        // Debug, not Information: a hostile client must not be able to flood the console.
+        logger.LogDebug("Refused {Method} {Path}: no valid control token", context.Request.Method, context.Request.Path);
         context.Response.Headers.WWWAuthenticate = ControlToken.Scheme;
         return TypedResults.Problem(
             title: "Control token required",
