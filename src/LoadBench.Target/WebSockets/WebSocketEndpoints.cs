@@ -113,6 +113,8 @@ public static class WebSocketEndpoints
         {
             while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
+                // Once refused, what the client still sends is only skipped: in bigger bites, not 16 bytes a call.
+                buffer = policy.Refusal is null || buffer.Length > 16 ? buffer : new byte[4096];
                 var result = await socket.ReceiveAsync(buffer.AsMemory(), session.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {

@@ -86,8 +86,9 @@ internal static class HostileCases
         cases["http10_poll_and_info"] = Http10Async;
         cases["pipelined_requests_answered_in_order"] = PipelinedAsync;
         cases["slow_headers_timed_out"] = SlowHeadersAsync;
-        cases["half_closed_after_request_still_answered"] = HalfClosedAfterRequestAsync;
+        cases["half_closed_after_request"] = HalfClosedAfterRequestAsync;
         cases["half_closed_mid_head"] = HalfClosedMidHeadAsync;
+        cases["half_closed_sse_subscriber_released"] = HalfClosedSseSubscriberAsync;
         cases["tls_client_hello_bytes_on_plain_port"] = target => KestrelRefusesAsync(target, ClientHello(), 400);
         cases["tls_handshake_on_plain_port_fails_fast"] = TlsHandshakeAsync;
         cases["http2_preface_on_http1_port"] = Http2PrefaceAsync;
@@ -235,17 +236,49 @@ internal static class HostileCases
         Assert.Equal([408], RawExchange.Statuses(answer));
     }
 
+    // Kestrel takes a client's FIN as the end of the connection, not half of it (dotnet/aspnetcore#13188, #24462):
+    // the answer may be cut. What must hold: the target closes the connection at once (RawExchange fails the test
+    // after 10 s), and whatever it did answer is the right answer.
     private static async Task HalfClosedAfterRequestAsync(RunningTarget target)
     {
         var answer = await RawExchange.SendAsync(target.BaseAddress, $"GET {FeedRoutes.Poll}?after=0 HTTP/1.1\r\nHost: x\r\n\r\n", halfClose: true);
-        Assert.Equal([200], RawExchange.Statuses(answer));
+        Assert.True(RawExchange.Statuses(answer) is [] or [200], answer);
     }
 
     private static async Task HalfClosedMidHeadAsync(RunningTarget target)
     {
         var answer = await RawExchange.SendAsync(target.BaseAddress, $"GET {FeedRoutes.Poll}?after=0 HTTP/1.1\r\nHo", halfClose: true);
-        // The head can never complete: refused, never answered as if it had.
-        Assert.Equal([400], RawExchange.Statuses(answer));
+        // The head can never complete: refused or closed, never answered as if it had.
+        Assert.True(RawExchange.Statuses(answer) is [] or [400], answer);
+    }
+
+    private static async Task HalfClosedSseSubscriberAsync(RunningTarget target)
+    {
+        var webSockets = target.Stats.WebSocket.Snapshot().OpenConnections;
+        using var client = new System.Net.Sockets.TcpClient { NoDelay = true };
+        await client.ConnectAsync(target.BaseAddress.Host, target.BaseAddress.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {FeedRoutes.Sse}?after=0 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        await Wait.UntilAsync(() => target.Stats.Sse.Snapshot().OpenConnections == 2, "the half-closing subscriber to be streamed to");
+
+        client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+
+        // Its stream ends and its subscription is released; the bystander's SSE stream stays.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (await stream.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // Ended by a reset: ended all the same.
+        }
+
+        await Wait.UntilAsync(() => target.Stats.Sse.Snapshot().OpenConnections == 1, "the half-closed subscription to be released");
+        Assert.Equal(webSockets, target.Stats.WebSocket.Snapshot().OpenConnections);
     }
 
     /// <summary>The start of a TLS 1.2 ClientHello record (content type 22, version 3.1), as a browser sends it to an https:// URL.</summary>
