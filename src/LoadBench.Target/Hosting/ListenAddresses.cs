@@ -31,7 +31,7 @@ internal static class ListenAddresses
 
             if (!address.IsUnixPipe && !IsLoopbackHost(address.Host))
             {
-                throw NotLoopback(url);
+                throw NotLoopback($"--urls {url}");
             }
         }
     }
@@ -41,7 +41,7 @@ internal static class ListenAddresses
     {
         if (controlToken is null && endpoint is not null && !IPAddress.IsLoopback(endpoint.Address))
         {
-            throw NotLoopback(endpoint.ToString());
+            throw NotLoopback($"the endpoint {endpoint}");
         }
     }
 
@@ -50,5 +50,5 @@ internal static class ListenAddresses
         || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     private static TargetConfigurationException NotLoopback(string where) => new(
-        $"--urls {where} listens beyond loopback: give --control-token TOKEN as well, so that only who knows it can change or drop the feed (and do not expose the control routes through a proxy).");
+        $"{where} listens beyond loopback: give --control-token TOKEN as well, so that only who knows it can change or drop the feed (and do not expose the control routes through a proxy).");
 }

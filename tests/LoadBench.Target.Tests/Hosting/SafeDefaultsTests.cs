@@ -83,6 +83,17 @@ public sealed class SafeDefaultsTests
         Assert.Contains("--control-token", refusal.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_EndpointFromKestrelConfigBeyondLoopback_WithoutToken_Refused_BeforeBinding()
+    {
+        // Not through --urls: the check on each endpoint Kestrel binds catches it, before the socket is opened.
+        await using var app = TargetApp.Build(["--urls", "http://127.0.0.1:0", "--Kestrel:Endpoints:Main:Url=http://0.0.0.0:0"]);
+
+        var refusal = await Assert.ThrowsAsync<TargetConfigurationException>(() => app.StartAsync());
+
+        Assert.Contains("--control-token", refusal.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:0")]
     [InlineData("http://127.0.0.2:0")]
