@@ -19,7 +19,7 @@ namespace LoadBench.Target;
 public static class TargetApp
 {
     /// <param name="args">Command line: <c>--urls</c>, <c>--rate</c>, <c>--payload-bytes</c>, <c>--retention</c>,
-    /// <c>--delivery-delay-ms</c>, <c>--max-connections</c>.</param>
+    /// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>.</param>
     /// <param name="configure">Changes the options after the command line was read (tests).</param>
     /// <param name="configureServices">Adds or replaces services, e.g. a fake <see cref="TimeProvider"/> (tests).</param>
     /// <param name="mapExtraRoutes">Maps more routes on the same app (the demo page).</param>
@@ -35,10 +35,14 @@ public static class TargetApp
         var options = TargetOptionsReader.Read(builder.Configuration);
         configure?.Invoke(options);
 
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        var urls = builder.Configuration["urls"];
+        if (string.IsNullOrEmpty(urls))
         {
-            builder.WebHost.UseUrls(TargetOptions.DefaultUrl);
+            urls = TargetOptions.DefaultUrl;
+            builder.WebHost.UseUrls(urls);
         }
+
+        ListenAddresses.RequireLoopbackOrToken(urls, options.ControlToken);
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
@@ -59,8 +63,10 @@ public static class TargetApp
         {
             // The Server header is dropped as production deployments do; Date stays (HTTP requires it).
             kestrel.AddServerHeader = false;
+            options.Limits.ApplyTo(kestrel.Limits);
             kestrel.ConfigureEndpointDefaults(listen =>
             {
+                ListenAddresses.RequireLoopbackOrToken(listen.IPEndPoint, options.ControlToken);
                 var connections = listen.ApplicationServices.GetRequiredService<ConnectionMiddleware>();
                 listen.Use(next => connection => connections.OnConnectionAsync(connection, next));
             });
@@ -70,7 +76,11 @@ public static class TargetApp
         app.UseMiddleware<TransportAttributionMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<ClientErrorMiddleware>();
         app.UseWebSockets();
+        // Routing first, so the token check also sees which route matched.
+        app.UseRouting();
+        app.UseMiddleware<ControlTokenMiddleware>();
         app.MapPolling();
         app.MapLongPolling();
         app.MapSse();

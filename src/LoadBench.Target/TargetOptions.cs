@@ -1,7 +1,9 @@
+using LoadBench.Target.Hosting;
+
 namespace LoadBench.Target;
 
 /// <summary>How the target starts. Command line: <c>--rate</c>, <c>--payload-bytes</c>, <c>--retention</c>,
-/// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--urls</c>.</summary>
+/// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>, <c>--urls</c>.</summary>
 public sealed class TargetOptions
 {
     /// <summary>Where the target listens when <c>--urls</c> is not given: loopback only, never all interfaces.</summary>
@@ -28,4 +30,13 @@ public sealed class TargetOptions
 
     /// <summary>How long graceful shutdown waits for streams to end.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// When set, the control routes (settings, faults, drop-connections, <c>/stats?gc=true</c>) need
+    /// <c>Authorization: Bearer</c> this token; without one the target refuses to listen beyond loopback.
+    /// </summary>
+    public string? ControlToken { get; set; }
+
+    /// <summary>What one client may send before it is refused (README, "Safe defaults"); tests shorten the timeouts.</summary>
+    public SafeLimits Limits { get; set; } = new();
 }

@@ -40,10 +40,14 @@ public sealed class RunningTarget : IAsyncDisposable
     /// <param name="extraArgs">Target options after the defaults (a later option wins: <c>"--rate", "20"</c>).</param>
     public static Task<RunningTarget> StartAsync(params string[] extraArgs) => StartAsync(extraArgs, CancellationToken.None);
 
-    public static async Task<RunningTarget> StartAsync(IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
+    public static Task<RunningTarget> StartAsync(IReadOnlyList<string> extraArgs, CancellationToken cancellationToken) =>
+        StartAsync(extraArgs, configure: null, cancellationToken);
+
+    /// <param name="configure">Changes options the command line does not reach (e.g. shorter limits).</param>
+    public static async Task<RunningTarget> StartAsync(IReadOnlyList<string> extraArgs, Action<TargetOptions>? configure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(extraArgs);
-        var app = TargetApp.Build(["--urls", "http://127.0.0.1:0", "--rate", "0", .. extraArgs]);
+        var app = TargetApp.Build(["--urls", "http://127.0.0.1:0", "--rate", "0", .. extraArgs], configure);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningTarget(app, new Uri(address));

@@ -14,6 +14,7 @@ internal static class DemoCommand
             DefaultValueFactory = _ => TargetOptions.DefaultUrl,
         };
         var rate = new Option<double>("--rate") { Description = "Events per second to start with (the page can change it).", DefaultValueFactory = _ => 5 };
+        var token = ControlTokenOption.ForTarget();
         var command = new Command("demo", """
             Serve the live teaching page: the same feed arriving four ways, side by side, in a browser.
             Open the printed URL; change the rate, payload and poll interval, pause, or drop every connection
@@ -24,10 +25,11 @@ internal static class DemoCommand
               loadbench demo --urls http://127.0.0.1:8080 --rate 20
             """)
         {
-            urls, rate,
+            urls, rate, token,
         };
         command.SetAction((parse, cancellationToken) => ServeCommand.RunTargetAsync(
-            ["--urls", parse.GetValue(urls)!, "--rate", parse.GetValue(rate).ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ["--urls", parse.GetValue(urls)!, "--rate", parse.GetValue(rate).ToString(System.Globalization.CultureInfo.InvariantCulture),
+             .. ControlTokenOption.TargetArgs(parse.GetValue(token))],
             announce: addresses =>
             {
                 foreach (var address in addresses)

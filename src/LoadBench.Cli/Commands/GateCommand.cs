@@ -44,6 +44,7 @@ internal static class GateCommand
         var target = new Option<string?>("--target") { Description = "Use a running target at this URL instead of starting one per trial (loopback only)." };
         var allowRemote = new Option<bool>("--allow-non-loopback") { Description = "Allow a --target that is not 127.0.0.0/8, ::1 or localhost. Only for targets you own." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display; only the verdicts." };
+        var token = ControlTokenOption.ForEngine();
         var command = new Command("gate", $"""
             CI regression gate: run a scenario file (or a built-in scenario by name) N times and judge the trials
             against the thresholds in the file. Absolute thresholds ('latency/p99 <= 50ms', 'integrity/lost == 0')
@@ -61,19 +62,22 @@ internal static class GateCommand
             {ExitCodes.HelpText}
             """)
         {
-            scenario, baseline, repeat, alpha, output, junit, markdown, saveBaseline, target, allowRemote, quiet,
+            scenario, baseline, repeat, alpha, output, junit, markdown, saveBaseline, target, allowRemote, token, quiet,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new GateArguments(parse.GetValue(scenario)!, parse.GetValue(baseline), parse.GetValue(repeat), parse.GetValue(alpha),
                 parse.GetValue(output), parse.GetValue(junit), parse.GetValue(markdown), parse.GetValue(saveBaseline),
-                parse.GetValue(target), parse.GetValue(allowRemote), parse.GetValue(quiet)),
+                parse.GetValue(target), parse.GetValue(allowRemote), parse.GetValue(quiet)) { ControlToken = parse.GetValue(token) },
             cancellationToken));
         return command;
     }
 
     private sealed record GateArguments(
         string Scenario, FileInfo? Baseline, int Repeat, double Alpha, DirectoryInfo? Output, FileInfo? JUnit, FileInfo? Markdown,
-        FileInfo? SaveBaseline, string? Target, bool AllowRemote, bool Quiet);
+        FileInfo? SaveBaseline, string? Target, bool AllowRemote, bool Quiet)
+    {
+        public string? ControlToken { get; init; }
+    }
 
     private static async Task<int> RunAsync(GateArguments args, CancellationToken cancellationToken)
     {
@@ -156,6 +160,7 @@ internal static class GateCommand
         {
             TargetUrl = target,
             AllowNonLoopback = args.AllowRemote,
+            ControlToken = args.ControlToken,
             TargetProcess = target is null ? TargetLauncher.ForThisProgram(pinCpus: false) : null,
         };
 

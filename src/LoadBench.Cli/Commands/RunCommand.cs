@@ -25,6 +25,7 @@ internal static class RunCommand
         var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Folder for results and reports (default: results/<UTC time>-<scenario>/)." };
         var target = new Option<string?>("--target") { Description = "Use a running target at this URL instead of starting one (loopback only)." };
         var allowRemote = new Option<bool>("--allow-non-loopback") { Description = "Allow a --target that is not 127.0.0.0/8, ::1 or localhost. Only for targets you own." };
+        var token = ControlTokenOption.ForEngine();
         var pinCpus = new Option<bool>("--pin-cpus") { Description = "Pin the target it starts to core 0 and the engine to the others (Linux, taskset)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display; only the result summary." };
         var repeat = new Option<int>("--repeat", "-n")
@@ -50,17 +51,17 @@ internal static class RunCommand
             {ExitCodes.HelpText}
             """)
         {
-            scenario, output, target, allowRemote, pinCpus, quiet, repeat,
+            scenario, output, target, allowRemote, token, pinCpus, quiet, repeat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(scenario)!, parse.GetValue(output), parse.GetValue(target), parse.GetValue(allowRemote),
-            parse.GetValue(pinCpus), parse.GetValue(quiet), parse.GetValue(repeat), cancellationToken));
+            parse.GetValue(pinCpus), parse.GetValue(quiet), parse.GetValue(repeat), parse.GetValue(token), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
         string scenarioArgument, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, int repeat,
-        CancellationToken cancellationToken)
+        string? controlToken, CancellationToken cancellationToken)
     {
         if (repeat is < 1 or > MaxRepeat)
         {
@@ -85,6 +86,7 @@ internal static class RunCommand
         {
             TargetUrl = target,
             AllowNonLoopback = allowRemote,
+            ControlToken = controlToken,
             TargetProcess = target is null ? TargetLauncher.ForThisProgram(pinCpus) : null,
             Repeat = repeat,
         };

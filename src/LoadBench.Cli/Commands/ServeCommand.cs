@@ -18,19 +18,24 @@ internal static class ServeCommand
         var rate = new Option<double>("--rate") { Description = "Events published per second (0 = paused).", DefaultValueFactory = _ => 10 };
         var payload = new Option<int>("--payload-bytes") { Description = "Size of each event's data, in bytes.", DefaultValueFactory = _ => 64 };
         var retention = new Option<int>("--retention") { Description = "Events kept for late readers.", DefaultValueFactory = _ => 100_000 };
+        var token = ControlTokenOption.ForTarget();
         var command = new Command("serve", """
             Run the target: one feed served by short polling, long polling, SSE and WebSocket.
 
             Examples:
               loadbench serve
               loadbench serve --urls http://127.0.0.1:5080 --rate 100 --payload-bytes 256
+              loadbench serve --urls http://0.0.0.0:5080 --control-token "$(openssl rand -hex 16)"
+
+            Beyond loopback it needs --control-token (exit code 2 without one).
             """)
         {
-            urls, rate, payload, retention,
+            urls, rate, payload, retention, token,
         };
         command.SetAction((parse, cancellationToken) => RunTargetAsync(
             ["--urls", parse.GetValue(urls)!, "--rate", Invariant(parse.GetValue(rate)), "--payload-bytes", Invariant(parse.GetValue(payload)),
-             "--retention", Invariant(parse.GetValue(retention))], announce: null, cancellationToken));
+             "--retention", Invariant(parse.GetValue(retention)), .. ControlTokenOption.TargetArgs(parse.GetValue(token))],
+            announce: null, cancellationToken));
         return command;
     }
 

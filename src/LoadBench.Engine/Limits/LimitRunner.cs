@@ -54,7 +54,7 @@ public static class LimitRunner
         var machine = LimitMachine.ThisProcess(pinnedEngine);
         if (options.TargetUrl is { } url)
         {
-            using var api = new TargetHttpApi(TargetAddress.Check(url.ToString(), options.AllowNonLoopback));
+            using var api = new TargetHttpApi(TargetAddress.Check(url.ToString(), options.AllowNonLoopback), options.ControlToken);
             return await RunAsync(plan, api, false, options, machine, progress, cancellationToken);
         }
 

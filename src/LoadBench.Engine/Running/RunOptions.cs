@@ -15,6 +15,10 @@ public sealed record RunOptions
     /// <summary>Lets <see cref="TargetUrl"/> name a host that is not loopback. Off unless a person asked for it.</summary>
     public bool AllowNonLoopback { get; init; }
 
+    /// <summary>The <see cref="TargetUrl"/> target's control token (<c>--control-token</c>): sent as
+    /// <c>Authorization: Bearer</c> on the engine's control calls. A target the engine starts has none.</summary>
+    public string? ControlToken { get; init; }
+
     /// <summary>Makes one transport client. The default is the engine's own; tests pass fakes.</summary>
     internal Func<FeedClientOptions, IFeedClient> ClientFactory { get; init; } = FeedClientFactory.Create;
 

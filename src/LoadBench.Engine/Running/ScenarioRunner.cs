@@ -25,7 +25,7 @@ public static class ScenarioRunner
         if (options.TargetUrl is { } url)
         {
             var checkedUrl = TargetAddress.Check(url.ToString(), options.AllowNonLoopback);
-            using var api = new TargetHttpApi(checkedUrl);
+            using var api = new TargetHttpApi(checkedUrl, options.ControlToken);
             return await RunAsync(plan, api, targetStartedByEngine: false, options, progress, cancellationToken);
         }
 

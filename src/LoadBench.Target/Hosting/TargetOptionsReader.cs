@@ -6,6 +6,8 @@ namespace LoadBench.Target.Hosting;
 /// <summary>Reads <see cref="TargetOptions"/> from configuration (command line <c>--rate 10</c>, environment, …).</summary>
 internal static class TargetOptionsReader
 {
+    private const int MaxTokenLength = 1024;
+
     public static TargetOptions Read(IConfiguration configuration)
     {
         var options = new TargetOptions();
@@ -18,7 +20,25 @@ internal static class TargetOptionsReader
             options.MaxConnections = ReadInt(configuration, "max-connections", 0, 1, 1_000_000);
         }
 
+        options.ControlToken = ReadToken(configuration);
         return options;
+    }
+
+    /// <summary>A token travels in a header: visible ASCII only, so it cannot be cut short or split a header.</summary>
+    private static string? ReadToken(IConfiguration configuration)
+    {
+        var raw = configuration["control-token"];
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (raw.Length is 0 or > MaxTokenLength || raw.Any(c => c is < '!' or > '~'))
+        {
+            throw new TargetConfigurationException($"--control-token must be 1 to {MaxTokenLength} visible ASCII characters (no spaces); a long random one, e.g. from 'openssl rand -hex 16'.");
+        }
+
+        return raw;
     }
 
     private static double ReadDouble(IConfiguration configuration, string key, double fallback, double min, double max)

@@ -21,7 +21,7 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        string? after, string? epoch, FeedLog log, FeedStats stats, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, string? epoch, FeedLog log, FeedStats stats, TargetOptions options, IHostApplicationLifetime lifetime, HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -38,11 +38,15 @@ public static class WebSocketEndpoints
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var sessionSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var receiving = ReceiveUntilCloseAsync(socket, sessionSource);
+        // Stops following (not a send in flight) when the target stops or the client breaks the receive-only rule.
+        using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        var policy = new ReceiveOnlyPolicy(options.Limits.MaxWebSocketClientMessageBytes, stopSource);
+        var receiving = ReceiveUntilCloseAsync(socket, policy, sessionSource);
         try
         {
             var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, context.Features.Get<FeedConnection>(), stats.WebSocket,
-                lifetime.ApplicationStopping, sessionSource.Token);
+                stopSource.Token, sessionSource.Token);
+            (status, description) = policy.Refusal ?? (status, description);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 // Not the session token: it is already cancelled when the client closed first, and the
@@ -50,7 +54,7 @@ public static class WebSocketEndpoints
                 await socket.CloseOutputAsync(status, description, context.RequestAborted);
             }
 
-            await receiving.WaitAsync(TimeSpan.FromSeconds(2), context.RequestAborted);
+            await receiving.WaitAsync(options.Limits.WebSocketCloseDrain, context.RequestAborted);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or TimeoutException)
         {
@@ -108,22 +112,27 @@ public static class WebSocketEndpoints
 
     /// <summary>
     /// The feed is one-way, but a WebSocket must still read: to see the client's close frame (and answer it)
-    /// and its pings. Anything else the client sends is read and ignored.
+    /// and its pings. Anything else the client sends breaks the feed's protocol (<see cref="ReceiveOnlyPolicy"/>);
+    /// after that close, reading goes on only to reach the client's close frame.
     /// </summary>
-    private static async Task ReceiveUntilCloseAsync(WebSocket socket, CancellationTokenSource session)
+    private static async Task ReceiveUntilCloseAsync(WebSocket socket, ReceiveOnlyPolicy policy, CancellationTokenSource session)
     {
         // The socket reads close and ping frames into its own buffer; this one only ever sees data a client
         // sends against the protocol. Every subscriber holds it for its whole life, so it is small.
         var buffer = new byte[16];
         try
         {
-            while (socket.State == WebSocketState.Open)
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
+                // Once refused, what the client still sends is only skipped: in bigger bites, not 16 bytes a call.
+                buffer = policy.Refusal is null || buffer.Length > 16 ? buffer : new byte[4096];
                 var result = await socket.ReceiveAsync(buffer.AsMemory(), session.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
+
+                policy.Observe(result);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)

@@ -99,19 +99,23 @@ public sealed class WebSocketEndpointTests
     }
 
     [Fact]
-    public async Task WebSocket_ClientMessages_AreReadAndIgnored_TheFeedAndTheCloseGoOn()
+    public async Task WebSocket_ClientMessage_ClosesWith1008_AfterTheEventsBeforeIt_AndTheCloseHandshakeCompletes()
     {
+        // Issue 12 ("Hostile input"): the feed is receive-only. It used to read and ignore client messages; it
+        // now closes with 1008 (1009 past 1 KiB, see the Hostile catalogue), after the events already sent.
         await using var target = await RunningTarget.StartAsync();
         using var socket = await ConnectAsync(target, "?after=0");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-
-        // Longer than the server's receive buffer, and in UTF-8 characters of several bytes each.
-        await socket.SendAsync(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("héllo wörld €", 40))), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
-        await socket.SendAsync(new byte[1000], WebSocketMessageType.Binary, endOfMessage: true, timeout.Token);
         var published = target.Publish(2);
-
         Assert.Equal(published, await ReceiveAsync(socket, 2));
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+
+        // Longer than the server's receive buffer, in UTF-8 characters of several bytes each, under 1 KiB in all.
+        await socket.SendAsync(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("héllo wörld €", 40))), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+
+        Assert.Empty(await ReceiveAsync(socket, 1));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
+        Assert.Contains("receive-only", socket.CloseStatusDescription, StringComparison.Ordinal);
+        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
         Assert.Equal(WebSocketState.Closed, socket.State);
     }
 
