@@ -11,6 +11,14 @@ public enum FeedItemKind
     /// <see cref="FeedItem.OldestSeq"/> are lost. Always the last item.
     /// </summary>
     Gone,
+
+    /// <summary>
+    /// The follower fell more than the target's slow-consumer bound behind the latest event
+    /// (<see cref="SlowConsumerLimits"/>): it is disconnected, and may resume from its cursor
+    /// (<see cref="FeedItem.After"/>); <see cref="FeedItem.LatestSeq"/> is the latest seq when it was judged.
+    /// Always the last item.
+    /// </summary>
+    TooSlow,
 }
 
 /// <summary>
@@ -38,11 +46,19 @@ public readonly record struct FeedItem
     /// <summary>The event, for <see cref="FeedItemKind.Event"/>; null otherwise.</summary>
     public PublishedEvent? Event => _data as PublishedEvent;
 
-    /// <summary>For <see cref="FeedItemKind.Gone"/>: the follower's cursor, the last seq it was given (or asked after); 0 otherwise.</summary>
-    public long After => (_data as GoneDetails)?.After ?? 0;
+    /// <summary>For <see cref="FeedItemKind.Gone"/> and <see cref="FeedItemKind.TooSlow"/>: the follower's cursor, the last seq it was given (or asked after); 0 otherwise.</summary>
+    public long After => _data switch
+    {
+        GoneDetails gone => gone.After,
+        TooSlowDetails tooSlow => tooSlow.After,
+        _ => 0,
+    };
 
     /// <summary>For <see cref="FeedItemKind.Gone"/>: the oldest retained seq, where the follower may start again; 0 otherwise.</summary>
     public long OldestSeq => (_data as GoneDetails)?.OldestSeq ?? 0;
+
+    /// <summary>For <see cref="FeedItemKind.TooSlow"/>: the latest seq when the follower was judged too slow; 0 otherwise.</summary>
+    public long LatestSeq => (_data as TooSlowDetails)?.LatestSeq ?? 0;
 
     public static FeedItem Of(PublishedEvent feedEvent)
     {
@@ -52,5 +68,9 @@ public readonly record struct FeedItem
 
     public static FeedItem Gone(long after, long oldestSeq) => new(FeedItemKind.Gone, new GoneDetails(after, oldestSeq));
 
+    public static FeedItem TooSlow(long after, long latestSeq) => new(FeedItemKind.TooSlow, new TooSlowDetails(after, latestSeq));
+
     private sealed record GoneDetails(long After, long OldestSeq);
+
+    private sealed record TooSlowDetails(long After, long LatestSeq);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LoadBench.Contracts;
+using LoadBench.Target.SlowConsumers;
 
 namespace LoadBench.Target.Feed;
 
@@ -21,6 +22,8 @@ public sealed class FeedLog
     private readonly TimeProvider _time;
     private readonly PublishedEvent?[] _ring;
     private readonly Lock _publishLock = new();
+    private readonly long _maxLagEvents;
+    private readonly TimeSpan _maxLagTime;
     private long _latestSeq;
     private TaskCompletionSource _nextPublish = NewSignal();
     private TaskCompletionSource _settingsChanged = NewSignal();
@@ -34,7 +37,12 @@ public sealed class FeedLog
         _time = time;
         _ring = new PublishedEvent?[options.Retention];
         _settings = FeedSettingsState.Create(options.RatePerSecond, options.PayloadBytes, TimeSpan.FromMilliseconds(options.DeliveryDelayMs));
+        _maxLagEvents = options.SlowConsumerMaxLagEvents > 0 ? options.SlowConsumerMaxLagEvents : long.MaxValue;
+        _maxLagTime = options.SlowConsumerMaxLagSeconds > 0 ? TimeSpan.FromSeconds(options.SlowConsumerMaxLagSeconds) : TimeSpan.MaxValue;
     }
+
+    /// <summary>Is any slow-consumer bound set (<see cref="TargetOptions.SlowConsumerMaxLagEvents"/>, <see cref="TargetOptions.SlowConsumerMaxLagSeconds"/>)?</summary>
+    internal bool HasSlowConsumerBound => _maxLagEvents != long.MaxValue || _maxLagTime != TimeSpan.MaxValue;
 
     public int Retention => _ring.Length;
 
@@ -182,20 +190,31 @@ public sealed class FeedLog
     /// loop): every event after it, in order, each as soon as it is visible; between events it waits as
     /// <see cref="WaitForEventAfterAsync"/> does, on the shared publish signal, with no thread and no polling.
     /// It ends only with one <see cref="FeedItemKind.Gone"/> item, when the cursor is or falls behind retention,
+    /// with one <see cref="FeedItemKind.TooSlow"/> item, when the follower falls past the slow-consumer bound,
     /// or by cancellation (an <see cref="OperationCanceledException"/>).
     /// </summary>
     /// <param name="after">The last seq the follower has; 0 starts at the oldest retained event.</param>
     /// <param name="cancellationToken">Ends the follow.</param>
-    public IAsyncEnumerable<FeedItem> FollowAsync(long after, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<FeedItem> FollowAsync(long after, CancellationToken cancellationToken = default) =>
+        FollowAsync(after, null, cancellationToken);
+
+    /// <inheritdoc cref="FollowAsync(long, CancellationToken)"/>
+    /// <param name="after">The last seq the follower has; 0 starts at the oldest retained event.</param>
+    /// <param name="follower">Where the loop leaves its cursor for <see cref="SlowConsumerSweep"/>; null: nobody watches.</param>
+    /// <param name="cancellationToken">Ends the follow.</param>
+    public IAsyncEnumerable<FeedItem> FollowAsync(long after, FeedFollower? follower, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(after);
-        return FollowCoreAsync(after, cancellationToken);
+        return FollowCoreAsync(after, follower, cancellationToken);
     }
 
-    private async IAsyncEnumerable<FeedItem> FollowCoreAsync(long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<FeedItem> FollowCoreAsync(long after, FeedFollower? follower, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A cursor already behind retention needs no check of its own: its first look finds the next event gone.
         var cursor = EffectiveCursor(after);
+        var startLatest = LatestSeq;
+        var startTimestamp = _time.GetTimestamp();
+        follower?.Start(cursor, startLatest, startTimestamp);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -204,7 +223,18 @@ public sealed class FeedLog
             switch (TryGet(cursor + 1, out var next))
             {
                 case EventLookup.Found:
+                    if (IsTooSlow(cursor, next!, startLatest, startTimestamp))
+                    {
+                        yield return FeedItem.TooSlow(cursor, LatestSeq);
+                        yield break;
+                    }
+
                     cursor = next!.Seq;
+                    if (follower is not null)
+                    {
+                        follower.Cursor = cursor;
+                    }
+
                     yield return FeedItem.Of(next);
                     break;
                 case EventLookup.Gone:
@@ -217,6 +247,41 @@ public sealed class FeedLog
             }
         }
     }
+
+    /// <summary>
+    /// The slow-consumer bound, for a follower at <paramref name="cursor"/> whose next event
+    /// <paramref name="next"/> is visible. Behind means: more than the bound's events published since the
+    /// later of its cursor and its start (a backlog asked for on purpose, by a resume or after=0, is not lag), or
+    /// a later event exists and its oldest undelivered event has been visible for longer than the bound's time
+    /// (counted at most from its start). Per event this is one read and one comparison; the clock is read only
+    /// when a backlog exists.
+    /// </summary>
+    private bool IsTooSlow(long cursor, PublishedEvent next, long startLatest, long startTimestamp)
+    {
+        var latest = LatestSeq;
+        if (latest - Math.Max(cursor, startLatest) > _maxLagEvents)
+        {
+            return true;
+        }
+
+        if (next.Seq >= latest || _maxLagTime == TimeSpan.MaxValue)
+        {
+            return false;
+        }
+
+        return _time.GetElapsedTime(next.PublishedTimestamp) - Settings.DeliveryDelay > _maxLagTime
+            && _time.GetElapsedTime(startTimestamp) > _maxLagTime;
+    }
+
+    /// <summary>The same bound for <see cref="SlowConsumerSweep"/>, which has only the follower's cursor: a cursor
+    /// behind retention is behind; one with nothing visible after it is judged on events only.</summary>
+    internal bool IsTooSlow(long cursor, long startLatest, long startTimestamp) =>
+        TryGet(cursor + 1, out var next) switch
+        {
+            EventLookup.Gone => true,
+            EventLookup.Found => IsTooSlow(cursor, next!, startLatest, startTimestamp),
+            _ => LatestSeq - Math.Max(cursor, startLatest) > _maxLagEvents,
+        };
 
     /// <summary>
     /// Completes when an event after <paramref name="after"/> can be read (published and past the delivery

@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using LoadBench.Contracts;
 using LoadBench.Target.Feed;
+using LoadBench.Target.SlowConsumers;
 using LoadBench.Target.Stats;
 
 namespace LoadBench.Target.WebSockets;
 
 /// <summary>
 /// <c>GET /feed/ws?after={seq}</c> (WebSocket upgrade): one text message per event, exactly the event JSON.
-/// A cursor older than retention is told in-band with close status 4410 (<see cref="FeedGone"/>); shutdown
+/// A cursor older than retention is told in-band with close status 4410 (<see cref="FeedGone"/>), a subscriber
+/// too far behind with 4408 (<see cref="FeedTooSlow"/>); shutdown
 /// closes with 1001 (going away). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them.
 /// </summary>
 public static class WebSocketEndpoints
@@ -20,7 +22,7 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        string? after, FeedLog log, FeedStats stats, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, FeedLog log, FeedStats stats, SlowConsumerSweep sweep, IHostApplicationLifetime lifetime, HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -35,10 +37,11 @@ public static class WebSocketEndpoints
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var sessionSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var follower = sweep.Track(context);
         var receiving = ReceiveUntilCloseAsync(socket, sessionSource);
         try
         {
-            var (status, description) = await SendEventsAsync(socket, cursor, log, stats.WebSocket,
+            var (status, description) = await SendEventsAsync(socket, cursor, log, follower, stats.WebSocket,
                 lifetime.ApplicationStopping, sessionSource.Token);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -62,12 +65,12 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
-        WebSocket socket, long after, FeedLog log, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
+        WebSocket socket, long after, FeedLog log, FeedFollower follower, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
     {
         using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
         try
         {
-            await foreach (var item in log.FollowAsync(after, followSource.Token))
+            await foreach (var item in log.FollowAsync(after, follower, followSource.Token))
             {
                 switch (item.Kind)
                 {
@@ -77,6 +80,8 @@ public static class WebSocketEndpoints
                         break;
                     case FeedItemKind.Gone:
                         return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq));
+                    case FeedItemKind.TooSlow:
+                        return ((WebSocketCloseStatus)FeedTooSlow.WebSocketCloseStatus, FeedProblems.TooSlowWebSocketDescription(item.After));
                     default:
                         throw new UnreachableException($"WebSocket has no message for a '{item.Kind}' feed item.");
                 }
@@ -92,7 +97,7 @@ public static class WebSocketEndpoints
             return (WebSocketCloseStatus.NormalClosure, null);
         }
 
-        throw new UnreachableException("Following the feed ends only with 'gone' or by cancellation.");
+        throw new UnreachableException("Following the feed ends only with 'gone', 'too slow' or by cancellation.");
     }
 
     /// <summary>
