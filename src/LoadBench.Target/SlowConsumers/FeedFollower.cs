@@ -16,6 +16,7 @@ public sealed class FeedFollower : IDisposable
     private readonly HttpContext? _context;
     private readonly SlowConsumerSweep? _owner;
     private long _cursor;
+    private long _startTimestamp;
     private int _state;
 
     internal FeedFollower(HttpContext? context, SlowConsumerSweep? owner)
@@ -36,8 +37,6 @@ public sealed class FeedFollower : IDisposable
 
     /// <summary>When the follow loop started (<see cref="TimeProvider.GetTimestamp"/>); 0 until it has.</summary>
     internal long StartTimestamp => Volatile.Read(ref _startTimestamp);
-
-    private long _startTimestamp;
 
     // The sweep's own memory of this follower, touched only by the sweep's single timer callback.
     internal long CursorAtLastSweep { get; set; }

@@ -42,6 +42,7 @@ public sealed class SlowConsumerSweep : IHostedService, IDisposable
     /// <summary>Registers a subscriber for the life of its request; dispose the result when the request ends.</summary>
     public FeedFollower Track(HttpContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var follower = new FeedFollower(context, this);
         _followers.TryAdd(follower, 0);
         return follower;
