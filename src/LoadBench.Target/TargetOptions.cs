@@ -36,9 +36,9 @@ public sealed class TargetOptions
     public int SlowConsumerMaxLagEvents { get; set; } = 50_000;
 
     /// <summary>
-    /// An SSE or WebSocket subscriber whose oldest undelivered event became visible more than this many seconds
-    /// ago (while a later one exists) is disconnected as too slow; 0 = no bound on time. 30 s is a hundred
-    /// times the scenarios' latency SLO (p99 ≤ 250 ms).
+    /// An SSE or WebSocket subscriber whose oldest undelivered event was published more than this many seconds
+    /// before the latest one (the delivery delay not counted) is disconnected as too slow; 0 = no bound on time.
+    /// 30 s is a hundred times the scenarios' latency SLO (p99 ≤ 250 ms).
     /// </summary>
     public double SlowConsumerMaxLagSeconds { get; set; } = 30;
 

@@ -252,9 +252,10 @@ public sealed class FeedLog
     /// The slow-consumer bound, for a follower at <paramref name="cursor"/> whose next event
     /// <paramref name="next"/> is visible. Behind means: more than the bound's events published since the
     /// later of its cursor and its start (a backlog asked for on purpose, by a resume or after=0, is not lag), or
-    /// a later event exists and its oldest undelivered event has been visible for longer than the bound's time
-    /// (counted at most from its start). Per event this is one read and one comparison; the clock is read only
-    /// when a backlog exists.
+    /// the latest event was published more than the bound's time after its oldest undelivered one (or after its
+    /// start, when that is later), the delivery delay not counted. Both are read off the feed — the latest seq
+    /// and the latest event's publish time — so judging costs no clock read: per event one read and one
+    /// comparison when the follower is caught up, one more read of the ring when it has a backlog.
     /// </summary>
     private bool IsTooSlow(long cursor, PublishedEvent next, long startLatest, long startTimestamp)
     {
@@ -264,13 +265,15 @@ public sealed class FeedLog
             return true;
         }
 
-        if (next.Seq >= latest || _maxLagTime == TimeSpan.MaxValue)
+        if (next.Seq >= latest || _maxLagTime == TimeSpan.MaxValue
+            || Volatile.Read(ref _ring[latest % _ring.Length]) is not { } newest)
         {
             return false;
         }
 
-        return _time.GetElapsedTime(next.PublishedTimestamp) - Settings.DeliveryDelay > _maxLagTime
-            && _time.GetElapsedTime(startTimestamp) > _maxLagTime;
+        // The slot may already hold a newer event than `latest`: later still, so the follower is as far behind or more.
+        var from = Math.Max(next.PublishedTimestamp, startTimestamp);
+        return _time.GetElapsedTime(from, newest.PublishedTimestamp) - Settings.DeliveryDelay > _maxLagTime;
     }
 
     /// <summary>The same bound for <see cref="SlowConsumerSweep"/>, which has only the follower's cursor: a cursor

@@ -123,16 +123,18 @@ public sealed class SlowConsumerTests
         reader.StartReading();
         await using var stalled = await SubscribeAsync(target, transport, "?after=0");
         await PublishUntilStalledAsync(target, transport, reader);
-        await PublishPacedAsync(target, reader, 2); // a later event than the one it is stuck on or waits for
+        await PublishPacedAsync(target, reader, 1); // so the event after the one it is stuck on is published now
 
-        // Within the bound nothing happens, however many sweeps pass.
+        // The latest event 4 s after the one it is stuck before: within the bound, however many sweeps pass.
         target.Time.Advance(TimeSpan.FromSeconds(4));
+        await PublishPacedAsync(target, reader, 1);
         target.Sweep.Sweep();
         target.Sweep.Sweep();
         Assert.Equal(0, target.Sweep.Aborted);
 
-        // Past it: one sweep finds it behind, the next finds it still stuck and aborts it.
+        // 6 s: one sweep finds it behind, the next finds it still stuck and aborts it.
         target.Time.Advance(TimeSpan.FromSeconds(2));
+        await PublishPacedAsync(target, reader, 1);
         target.Sweep.Sweep();
         target.Sweep.Sweep();
         Assert.Equal(1, target.Sweep.Aborted);
@@ -188,6 +190,7 @@ public sealed class SlowConsumerTests
             Assert.True(Sent(target) < (long)stalledCount * events / 2, $"{Sent(target)} events written: the subscribers were not stalled");
 
             target.Time.Advance(TimeSpan.FromSeconds(6));
+            target.Log.Publish(); // the latest now 6 s after the events they are stuck before
             target.Sweep.Sweep();
             target.Sweep.Sweep();
             Assert.Equal(stalledCount, target.Sweep.Aborted);
