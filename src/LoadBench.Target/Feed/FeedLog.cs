@@ -24,6 +24,7 @@ public sealed class FeedLog
     private readonly Lock _publishLock = new();
     private readonly long _maxLagEvents;
     private readonly TimeSpan _maxLagTime;
+    private readonly long _maxLagTimestampTicks;
     private long _latestSeq;
     private TaskCompletionSource _nextPublish = NewSignal();
     private TaskCompletionSource _settingsChanged = NewSignal();
@@ -39,6 +40,9 @@ public sealed class FeedLog
         _settings = FeedSettingsState.Create(options.RatePerSecond, options.PayloadBytes, TimeSpan.FromMilliseconds(options.DeliveryDelayMs));
         _maxLagEvents = options.SlowConsumerMaxLagEvents > 0 ? options.SlowConsumerMaxLagEvents : long.MaxValue;
         _maxLagTime = options.SlowConsumerMaxLagSeconds > 0 ? TimeSpan.FromSeconds(options.SlowConsumerMaxLagSeconds) : TimeSpan.MaxValue;
+        _maxLagTimestampTicks = options.SlowConsumerMaxLagSeconds > 0
+            ? (long)Math.Min(options.SlowConsumerMaxLagSeconds * time.TimestampFrequency, long.MaxValue / 2)
+            : long.MaxValue;
     }
 
     /// <summary>Is any slow-consumer bound set (<see cref="TargetOptions.SlowConsumerMaxLagEvents"/>, <see cref="TargetOptions.SlowConsumerMaxLagSeconds"/>)?</summary>
@@ -272,8 +276,11 @@ public sealed class FeedLog
         }
 
         // The slot may already hold a newer event than `latest`: later still, so the follower is as far behind or more.
+        // Within the bound in raw timestamp ticks is the usual answer, and needs no conversion; past it, the
+        // delivery delay (which holds every event back alike) is taken off before judging.
         var from = Math.Max(next.PublishedTimestamp, startTimestamp);
-        return _time.GetElapsedTime(from, newest.PublishedTimestamp) - Settings.DeliveryDelay > _maxLagTime;
+        return newest.PublishedTimestamp - from > _maxLagTimestampTicks
+            && _time.GetElapsedTime(from, newest.PublishedTimestamp) - Settings.DeliveryDelay > _maxLagTime;
     }
 
     /// <summary>The same bound for <see cref="SlowConsumerSweep"/>, which has only the follower's cursor: a cursor
