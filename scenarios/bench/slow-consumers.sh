@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Slow consumers: 1,000 subscribers that never read (500 SSE, 500 WebSocket: stalled-subscribers.py, raw sockets)
-# beside 1,000 normal ones (`loadbench run slow-consumers.json`: 1,000 SSE, then 1,000 WebSocket, 10 events/s of
-# 4 KB, 3 s warm-up + 15 s measured each), against one target with its default slow-consumer bounds
+# beside 1,000 normal ones (`loadbench run slow-consumers.json`: 1,000 SSE, then 1,000 WebSocket, 2 events/s of
+# 16 KB, 3 s warm-up + 15 s measured each), against one target with its default slow-consumer bounds
 # (50,000 events, 30 s). Run twice: without the stalled subscribers (the baseline), then with them.
 #
 #   scenarios/bench/slow-consumers.sh            # about 2.5 minutes
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 source scenarios/bench/lib.sh
 
 STALLED=${STALLED:-1000}
-TAIL_S=${TAIL_S:-45}   # how long to keep watching after the engine run: the stalled ones are aborted ~30 s after they block
+TAIL_S=${TAIL_S:-60}   # how long to keep watching after the engine run: the stalled ones are aborted ~30 s after they block
 OUT=$(mktemp -d /tmp/slow-consumers.XXXXXX)
 bench_build
 STALLED_PID=""
@@ -28,7 +28,7 @@ trap 'bench_stop "$STALLED_PID" "$TARGET_PID"' EXIT
 run() {
   local label=$1 with=$2 dir="$OUT/$1"
   mkdir -p "$dir"
-  bench_start_target "$dir/target.log" --rate 10 --payload-bytes 4096
+  bench_start_target "$dir/target.log" --rate 2 --payload-bytes 16384
   bench_load_note
   if [[ $with == yes ]]; then
     python3 scenarios/bench/stalled-subscribers.py "$TARGET_URL" "$STALLED" >"$dir/stalled.txt" 2>&1 &
@@ -49,7 +49,7 @@ run() {
     || { echo "engine run failed:" >&2; tail -n 20 "$dir/engine.log" >&2; }
   if [[ $with == yes ]]; then
     # Keep the feed running and watch the stalled ones until the target has aborted them all (or TAIL_S passes).
-    curl -sf -X PUT -H 'Content-Type: application/json' -d '{"ratePerSecond":10}' "$TARGET_URL/feed/settings" >/dev/null
+    curl -sf -X PUT -H 'Content-Type: application/json' -d '{"ratePerSecond":2}' "$TARGET_URL/feed/settings" >/dev/null
     for _ in $(seq 1 "$TAIL_S"); do
       [[ $(tail -n1 "$dir/stalled.txt" | awk '{print $2}') == 0 ]] && break
       sleep 1
