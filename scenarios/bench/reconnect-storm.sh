@@ -4,7 +4,7 @@
 # jitter (every client waits exactly 1 s) and then with full jitter (a random wait in [0, 1 s)), both 1 s doubling
 # to 10 s (reconnect-storm-none.json, reconnect-storm-full.json; the kept ones: reconnect-storm-kept.json).
 #
-#   scenarios/bench/reconnect-storm.sh        # about 2.5 minutes
+#   scenarios/bench/reconnect-storm.sh        # about 4 minutes on a busy machine (two runs of ~100 s, builds)
 #   STORM=2000 scenarios/bench/reconnect-storm.sh   # when the machine is busy: 5,000 connects can take a minute
 #
 # The engines' measured phases (60 s stormed, 70 s kept) are long so that the drop falls inside them even when
