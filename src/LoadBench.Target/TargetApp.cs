@@ -5,6 +5,7 @@ using LoadBench.Target.Feed;
 using LoadBench.Target.Hosting;
 using LoadBench.Target.LongPolling;
 using LoadBench.Target.Polling;
+using LoadBench.Target.SlowConsumers;
 using LoadBench.Target.Sse;
 using LoadBench.Target.Stats;
 using LoadBench.Target.WebSockets;
@@ -19,7 +20,7 @@ namespace LoadBench.Target;
 public static class TargetApp
 {
     /// <param name="args">Command line: <c>--urls</c>, <c>--rate</c>, <c>--payload-bytes</c>, <c>--retention</c>,
-    /// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>.</param>
+    /// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>, <c>--slow-consumer-max-lag-events</c>, <c>--slow-consumer-max-lag-seconds</c>.</param>
     /// <param name="configure">Changes the options after the command line was read (tests).</param>
     /// <param name="configureServices">Adds or replaces services, e.g. a fake <see cref="TimeProvider"/> (tests).</param>
     /// <param name="mapExtraRoutes">Maps more routes on the same app (the demo page).</param>
@@ -57,6 +58,8 @@ public static class TargetApp
         builder.Services.AddSingleton(new ConnectionLimit(options.MaxConnections ?? ConnectionLimit.DefaultMax()));
         builder.Services.AddSingleton<ConnectionMiddleware>();
         builder.Services.AddHostedService<FeedPublisher>();
+        builder.Services.AddSingleton<SlowConsumerSweep>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SlowConsumerSweep>());
         configureServices?.Invoke(builder.Services);
 
         builder.WebHost.ConfigureKestrel(kestrel =>

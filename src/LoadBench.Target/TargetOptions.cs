@@ -3,7 +3,8 @@ using LoadBench.Target.Hosting;
 namespace LoadBench.Target;
 
 /// <summary>How the target starts. Command line: <c>--rate</c>, <c>--payload-bytes</c>, <c>--retention</c>,
-/// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>, <c>--urls</c>.</summary>
+/// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>, <c>--slow-consumer-max-lag-events</c>,
+/// <c>--slow-consumer-max-lag-seconds</c>, <c>--urls</c>.</summary>
 public sealed class TargetOptions
 {
     /// <summary>Where the target listens when <c>--urls</c> is not given: loopback only, never all interfaces.</summary>
@@ -27,6 +28,21 @@ public sealed class TargetOptions
     /// already open keep being served — instead of the accept loop failing at the file limit.
     /// </summary>
     public int? MaxConnections { get; set; }
+
+    /// <summary>
+    /// An SSE or WebSocket subscriber more than this many events behind the latest is disconnected as too slow
+    /// (<see cref="LoadBench.Contracts.FeedTooSlow"/>); 0 = no bound on events. The default is half the default
+    /// retention: far beyond any healthy subscriber at the scenarios' rates (at most a few thousand events/s),
+    /// and reached before "gone", so a slow subscriber can still resume without loss.
+    /// </summary>
+    public int SlowConsumerMaxLagEvents { get; set; } = 50_000;
+
+    /// <summary>
+    /// An SSE or WebSocket subscriber whose oldest undelivered event was published more than this many seconds
+    /// before the latest one (the delivery delay not counted) is disconnected as too slow; 0 = no bound on time.
+    /// 30 s is a hundred times the scenarios' latency SLO (p99 ≤ 250 ms).
+    /// </summary>
+    public double SlowConsumerMaxLagSeconds { get; set; } = 30;
 
     /// <summary>How long graceful shutdown waits for streams to end.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -26,6 +26,7 @@ internal sealed class ScenarioClients(
         PollMax = Scenario.Client.MaxPerPoll,
         TimeProvider = Options.TimeProvider,
         Randomizer = Options.Randomizer,
+        Reconnect = Scenario.Client.Reconnect,
     });
 
     /// <summary>

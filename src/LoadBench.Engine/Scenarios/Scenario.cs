@@ -64,4 +64,7 @@ public sealed record ClientSpec
 
     /// <summary>Polling and long polling: most events per response.</summary>
     public int MaxPerPoll { get; init; } = FeedRoutes.DefaultPollMax;
+
+    /// <summary>The back-off before reconnecting (the file's <c>reconnect</c> block).</summary>
+    internal Transports.ReconnectPolicy Reconnect { get; init; } = Transports.ReconnectPolicy.Default;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LoadBench.Contracts;
 using LoadBench.Engine.Limits;
+using LoadBench.Engine.Transports;
 using LoadBench.Syntax.Json;
 
 namespace LoadBench.Engine.Scenarios;
@@ -206,6 +207,9 @@ internal sealed partial class ScenarioFileBinder(string file)
         var clientsNode = Find("clients");
         var clients = clientsNode is null ? null : Int(clientsNode);
 
+        var reconnectNode = Find("reconnect");
+        var reconnect = reconnectNode is null ? ReconnectPolicy.Default : BindReconnect(reconnectNode);
+
         var searchNode = Find("search");
         var search = searchNode is null ? null : BindSearch(searchNode);
 
@@ -283,12 +287,72 @@ internal sealed partial class ScenarioFileBinder(string file)
                         PollInterval = pollInterval.Value,
                         LongPollTimeout = longPoll!.Value,
                         MaxPerPoll = maxPerPoll!.Value,
+                        Reconnect = reconnect!,
                     },
                     OpenModelClients = clients,
                     Search = search,
                 }, nameNode!);
             }
         }
+    }
+
+    /// <summary>The <c>reconnect</c> block, each field defaulting to <see cref="ReconnectPolicy.Default"/>'s;
+    /// null (and reported) when any part of it cannot be read.</summary>
+    private ReconnectPolicy? BindReconnect(JsonSourceNode node)
+    {
+        if (node is not JsonSourceObject block)
+        {
+            Error(node, node.Path, $"must be an object {{ \"initialDelay\": \"100ms\", \"maxDelay\": \"10s\", \"jitter\": \"full\" }}, got {node.Describe()}");
+            return null;
+        }
+
+        var problemsBefore = _problems;
+        CheckFields(block, ScenarioFileFields.Reconnect);
+        var defaults = ReconnectPolicy.Default;
+        var most = ReconnectPolicy.MostDelay;
+        TimeSpan? Delay(string field, TimeSpan fallback)
+        {
+            if (block[field] is not { } delayNode)
+            {
+                return fallback;
+            }
+
+            var delay = Duration(delayNode);
+            if (delay is { } d && (d <= TimeSpan.Zero || d > most))
+            {
+                Error(delayNode, delayNode.Path, $"must be above 0s and at most {most.TotalMinutes:0}m, got {delayNode.Describe()}");
+                return null;
+            }
+
+            return delay;
+        }
+
+        var initial = Delay("initialDelay", defaults.InitialDelay);
+        var max = Delay("maxDelay", defaults.MaxDelay);
+        if (initial is { } i && max is { } m && m < i)
+        {
+            var at = block["maxDelay"] ?? block["initialDelay"]!;
+            Error(at, at.Path, $"'maxDelay' must be at least 'initialDelay' ({i.TotalMilliseconds:0.###} ms), got {m.TotalMilliseconds:0.###} ms");
+        }
+
+        var jitter = defaults.Jitter;
+        if (block["jitter"] is { } jitterNode && String(jitterNode) is { } jitterText)
+        {
+            switch (jitterText)
+            {
+                case "full":
+                    jitter = ReconnectJitter.Full;
+                    break;
+                case "none":
+                    jitter = ReconnectJitter.None;
+                    break;
+                default:
+                    Error(jitterNode, jitterNode.Path, $"unknown \"{jitterText}\"; expected \"full\" (a random wait up to the nominal one) or \"none\" (exactly the nominal one)");
+                    break;
+            }
+        }
+
+        return _problems == problemsBefore ? new ReconnectPolicy(initial!.Value, max!.Value, jitter) : null;
     }
 
     /// <summary>The <c>search</c> block; null (and reported) when any part of it cannot be read.</summary>

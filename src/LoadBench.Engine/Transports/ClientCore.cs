@@ -20,7 +20,7 @@ internal sealed class ClientCore
         _eventLatency = options.Recorders.Event;
         Meter = new WireMeter(Counters);
         Checker = new SequenceChecker(options.StartAfter, Counters);
-        Backoff = new Backoff(options.TimeProvider, options.Randomizer);
+        Backoff = new Backoff(options.TimeProvider, options.Randomizer, options.Reconnect);
     }
 
     public FeedClientOptions Options { get; }

@@ -26,6 +26,9 @@ internal sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyR
     /// <see cref="IRequestDrivenClient.SendOneAsync"/>), paces poll intervals and back-off, and bounds requests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>How the client backs off before reconnecting (the scenario's <c>reconnect</c> block).</summary>
+    public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
+
     /// <summary>The back-off's source of jitter: a number in [0, 1) per call. Tests pass a fixed one.</summary>
 #pragma warning disable CA5394 // jitter, not security
     public Func<double> Randomizer { get; init; } = Random.Shared.NextDouble;

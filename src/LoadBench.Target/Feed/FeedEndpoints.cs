@@ -18,10 +18,46 @@ public static class FeedEndpoints
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapGet(FeedRoutes.Info, (FeedLog log) => TypedResults.Json(log.Info(), ContractsJson.Default.FeedInfo));
         routes.MapPut(FeedRoutes.Settings, UpdateSettingsAsync);
-        routes.MapPost(FeedRoutes.DropConnections, (FeedConnections connections) =>
-            TypedResults.Json(new DropResult(connections.AbortAll()), TargetJson.Default.DropResult));
+        routes.MapPost(FeedRoutes.DropConnections, DropConnections);
         routes.MapFaults();
         return routes;
+    }
+
+    /// <summary>
+    /// <c>POST /feed/drop-connections</c>: every open feed connection, or <c>?count=N</c> of them, or
+    /// <c>?fraction=F</c> (0..1, rounded to the nearest connection) — the most recently opened first; the rest
+    /// keep being served.
+    /// </summary>
+    private static Results<JsonHttpResult<DropResult>, ProblemHttpResult> DropConnections(
+        string? count, string? fraction, FeedConnections connections)
+    {
+        if (count is not null && fraction is not null)
+        {
+            return FeedProblems.BadParameter("count", "Give 'count' or 'fraction', not both.");
+        }
+
+        if (count is not null)
+        {
+            if (!int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                return FeedProblems.BadParameter("count", $"'count' must be a whole number of connections from 0 to {int.MaxValue}, got '{count}'.");
+            }
+
+            return TypedResults.Json(new DropResult(connections.AbortNewest(n)), TargetJson.Default.DropResult);
+        }
+
+        if (fraction is not null)
+        {
+            if (!double.TryParse(fraction, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var share)
+                || share is < 0 or > 1)
+            {
+                return FeedProblems.BadParameter("fraction", $"'fraction' must be a number from 0 to 1 (a share of the open feed connections), got '{fraction}'.");
+            }
+
+            return TypedResults.Json(new DropResult(connections.AbortNewest((int)Math.Round(share * connections.Count))), TargetJson.Default.DropResult);
+        }
+
+        return TypedResults.Json(new DropResult(connections.AbortAll()), TargetJson.Default.DropResult);
     }
 
     private static async Task<Results<JsonHttpResult<FeedInfo>, ProblemHttpResult>> UpdateSettingsAsync(

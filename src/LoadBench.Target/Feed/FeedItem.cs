@@ -17,6 +17,14 @@ public enum FeedItemKind
     /// epoch, <see cref="FeedItem.Epoch"/>, whose latest seq is <see cref="FeedItem.LatestSeq"/>. Always the last item.
     /// </summary>
     Reset,
+
+    /// <summary>
+    /// The follower fell more than the target's slow-consumer bound behind the latest event
+    /// (<see cref="SlowConsumerLimits"/>): it is disconnected, and may resume from its cursor
+    /// (<see cref="FeedItem.After"/>); <see cref="FeedItem.LatestSeq"/> is the latest seq when it was judged.
+    /// Always the last item.
+    /// </summary>
+    TooSlow,
 }
 
 /// <summary>
@@ -44,8 +52,13 @@ public readonly record struct FeedItem
     /// <summary>The event, for <see cref="FeedItemKind.Event"/>; null otherwise.</summary>
     public PublishedEvent? Event => _data as PublishedEvent;
 
-    /// <summary>For <see cref="FeedItemKind.Gone"/>: the follower's cursor, the last seq it was given (or asked after); 0 otherwise.</summary>
-    public long After => (_data as GoneDetails)?.After ?? 0;
+    /// <summary>For <see cref="FeedItemKind.Gone"/> and <see cref="FeedItemKind.TooSlow"/>: the follower's cursor, the last seq it was given (or asked after); 0 otherwise.</summary>
+    public long After => _data switch
+    {
+        GoneDetails gone => gone.After,
+        TooSlowDetails tooSlow => tooSlow.After,
+        _ => 0,
+    };
 
     /// <summary>For <see cref="FeedItemKind.Gone"/>: the oldest retained seq, where the follower may start again; 0 otherwise.</summary>
     public long OldestSeq => (_data as GoneDetails)?.OldestSeq ?? 0;
@@ -53,8 +66,14 @@ public readonly record struct FeedItem
     /// <summary>For <see cref="FeedItemKind.Reset"/>: the current epoch, where the follower starts again from after=0; null otherwise.</summary>
     public string? Epoch => (_data as ResetDetails)?.Epoch;
 
-    /// <summary>For <see cref="FeedItemKind.Reset"/>: the current epoch's latest seq; 0 otherwise.</summary>
-    public long LatestSeq => (_data as ResetDetails)?.LatestSeq ?? 0;
+    /// <summary>For <see cref="FeedItemKind.Reset"/>: the current epoch's latest seq; for <see cref="FeedItemKind.TooSlow"/>: the
+    /// latest seq when the follower was judged too slow; 0 otherwise.</summary>
+    public long LatestSeq => _data switch
+    {
+        ResetDetails reset => reset.LatestSeq,
+        TooSlowDetails tooSlow => tooSlow.LatestSeq,
+        _ => 0,
+    };
 
     public static FeedItem Of(PublishedEvent feedEvent)
     {
@@ -70,7 +89,11 @@ public readonly record struct FeedItem
         return new(FeedItemKind.Reset, new ResetDetails(epoch, latestSeq));
     }
 
+    public static FeedItem TooSlow(long after, long latestSeq) => new(FeedItemKind.TooSlow, new TooSlowDetails(after, latestSeq));
+
     private sealed record GoneDetails(long After, long OldestSeq);
 
     private sealed record ResetDetails(string Epoch, long LatestSeq);
+
+    private sealed record TooSlowDetails(long After, long LatestSeq);
 }

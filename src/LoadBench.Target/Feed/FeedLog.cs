@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LoadBench.Contracts;
+using LoadBench.Target.SlowConsumers;
 
 namespace LoadBench.Target.Feed;
 
@@ -29,6 +30,9 @@ public sealed class FeedLog
     private readonly Lock _publishLock = new();
     private FeedGeneration _generation;
     private DateTimeOffset _publisherPausedUntil;
+    private readonly long _maxLagEvents;
+    private readonly TimeSpan _maxLagTime;
+    private readonly long _maxLagTimestampTicks;
     private TaskCompletionSource _nextPublish = NewSignal();
     private TaskCompletionSource _settingsChanged = NewSignal();
     private FeedSettingsState _settings;
@@ -42,7 +46,15 @@ public sealed class FeedLog
         _retention = options.Retention;
         _generation = new FeedGeneration(options.Retention);
         _settings = FeedSettingsState.Create(options.RatePerSecond, options.PayloadBytes, TimeSpan.FromMilliseconds(options.DeliveryDelayMs));
+        _maxLagEvents = options.SlowConsumerMaxLagEvents > 0 ? options.SlowConsumerMaxLagEvents : long.MaxValue;
+        _maxLagTime = options.SlowConsumerMaxLagSeconds > 0 ? TimeSpan.FromSeconds(options.SlowConsumerMaxLagSeconds) : TimeSpan.MaxValue;
+        _maxLagTimestampTicks = options.SlowConsumerMaxLagSeconds > 0
+            ? (long)Math.Min(options.SlowConsumerMaxLagSeconds * time.TimestampFrequency, long.MaxValue / 2)
+            : long.MaxValue;
     }
+
+    /// <summary>Is any slow-consumer bound set (<see cref="TargetOptions.SlowConsumerMaxLagEvents"/>, <see cref="TargetOptions.SlowConsumerMaxLagSeconds"/>)?</summary>
+    internal bool HasSlowConsumerBound => _maxLagEvents != long.MaxValue || _maxLagTime != TimeSpan.MaxValue;
 
     public int Retention => _retention;
 
@@ -289,22 +301,32 @@ public sealed class FeedLog
     /// <see cref="WaitForEventAfterAsync"/> does, on the shared publish signal, with no thread and no polling.
     /// It ends only with one final item — <see cref="FeedItemKind.Gone"/> when the cursor is or falls behind
     /// retention, <see cref="FeedItemKind.Reset"/> when <paramref name="epoch"/> is stale or the feed restarts
-    /// while it follows — or by cancellation (an <see cref="OperationCanceledException"/>).
+    /// while it follows, <see cref="FeedItemKind.TooSlow"/> when the follower falls past the slow-consumer
+    /// bound — or by cancellation (an <see cref="OperationCanceledException"/>).
     /// </summary>
     /// <param name="after">The last seq the follower has; 0 starts at the oldest retained event.</param>
     /// <param name="epoch">The epoch the follower's cursor belongs to; null or empty: the current one (no check).</param>
     /// <param name="cancellationToken">Ends the follow.</param>
-    public IAsyncEnumerable<FeedItem> FollowAsync(long after, string? epoch = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(after);
-        return FollowCoreAsync(after, epoch, cancellationToken);
-    }
+    public IAsyncEnumerable<FeedItem> FollowAsync(long after, string? epoch = null, CancellationToken cancellationToken = default) =>
+        FollowAsync(after, epoch, follower: null, cancellationToken);
 
     /// <inheritdoc cref="FollowAsync(long, string?, CancellationToken)"/>
     public IAsyncEnumerable<FeedItem> FollowAsync(long after, CancellationToken cancellationToken) =>
-        FollowAsync(after, epoch: null, cancellationToken);
+        FollowAsync(after, epoch: null, follower: null, cancellationToken);
 
-    private async IAsyncEnumerable<FeedItem> FollowCoreAsync(long after, string? epoch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <inheritdoc cref="FollowAsync(long, string?, CancellationToken)"/>
+    /// <param name="after">The last seq the follower has; 0 starts at the oldest retained event.</param>
+    /// <param name="epoch">The epoch the follower's cursor belongs to; null or empty: the current one (no check).</param>
+    /// <param name="follower">Where the loop leaves its cursor for <see cref="SlowConsumerSweep"/>; null: nobody watches.</param>
+    /// <param name="cancellationToken">Ends the follow.</param>
+    public IAsyncEnumerable<FeedItem> FollowAsync(long after, string? epoch, FeedFollower? follower, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        return FollowCoreAsync(after, epoch, follower, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<FeedItem> FollowCoreAsync(
+        long after, string? epoch, FeedFollower? follower, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The generation is read once: a restart from here on is a newer one, and the follower is told.
         var generation = Generation;
@@ -316,6 +338,9 @@ public sealed class FeedLog
 
         // A cursor already behind retention needs no check of its own: its first look finds the next event gone.
         var cursor = after == 0 ? Math.Max(0, generation.OldestSeq - 1) : after;
+        var startLatest = Volatile.Read(ref generation.LatestSeq);
+        var startTimestamp = _time.GetTimestamp();
+        follower?.Start(cursor, startLatest, startTimestamp);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -331,7 +356,18 @@ public sealed class FeedLog
             switch (TryGet(generation, cursor + 1, out var next))
             {
                 case EventLookup.Found:
+                    if (IsTooSlow(generation, cursor, next!, startLatest, startTimestamp))
+                    {
+                        yield return FeedItem.TooSlow(cursor, Volatile.Read(ref generation.LatestSeq));
+                        yield break;
+                    }
+
                     cursor = next!.Seq;
+                    if (follower is not null)
+                    {
+                        follower.Cursor = cursor;
+                    }
+
                     yield return FeedItem.Of(next);
                     break;
                 case EventLookup.Gone:
@@ -347,6 +383,51 @@ public sealed class FeedLog
 
     private static FeedItem ResetItem(FeedGeneration current) =>
         FeedItem.Reset(current.Epoch, Volatile.Read(ref current.LatestSeq));
+
+    /// <summary>
+    /// The slow-consumer bound, for a follower at <paramref name="cursor"/> whose next event
+    /// <paramref name="next"/> is visible. Behind means: more than the bound's events published since the
+    /// later of its cursor and its start (a backlog asked for on purpose, by a resume or after=0, is not lag), or
+    /// the latest event was published more than the bound's time after its oldest undelivered one (or after its
+    /// start, when that is later), the delivery delay not counted. Both are read off the feed — the latest seq
+    /// and the latest event's publish time — so judging costs no clock read: per event one read and one
+    /// comparison when the follower is caught up, one more read of the ring when it has a backlog.
+    /// </summary>
+    private bool IsTooSlow(FeedGeneration generation, long cursor, PublishedEvent next, long startLatest, long startTimestamp)
+    {
+        var latest = Volatile.Read(ref generation.LatestSeq);
+        if (latest - Math.Max(cursor, startLatest) > _maxLagEvents)
+        {
+            return true;
+        }
+
+        if (next.Seq >= latest || _maxLagTime == TimeSpan.MaxValue
+            || Volatile.Read(ref generation.Ring[latest % generation.Ring.Length]) is not { } newest)
+        {
+            return false;
+        }
+
+        // The slot may already hold a newer event than `latest`: later still, so the follower is as far behind or more.
+        // Within the bound in raw timestamp ticks is the usual answer, and needs no conversion; past it, the
+        // delivery delay (which holds every event back alike) is taken off before judging.
+        var from = Math.Max(next.PublishedTimestamp, startTimestamp);
+        return newest.PublishedTimestamp - from > _maxLagTimestampTicks
+            && _time.GetElapsedTime(from, newest.PublishedTimestamp) - Settings.DeliveryDelay > _maxLagTime;
+    }
+
+    /// <summary>The same bound for <see cref="SlowConsumerSweep"/>, which has only the follower's cursor: a cursor
+    /// behind retention is behind; one with nothing visible after it is judged on events only.</summary>
+    /// (A follower of an older generation is told of the restart by its own loop; it is judged on the current one.)
+    internal bool IsTooSlow(long cursor, long startLatest, long startTimestamp)
+    {
+        var generation = Generation;
+        return TryGet(generation, cursor + 1, out var next) switch
+        {
+            EventLookup.Gone => true,
+            EventLookup.Found => IsTooSlow(generation, cursor, next!, startLatest, startTimestamp),
+            _ => Volatile.Read(ref generation.LatestSeq) - Math.Max(cursor, startLatest) > _maxLagEvents,
+        };
+    }
 
     /// <summary>
     /// Completes when an event after <paramref name="after"/> can be read (published and past the delivery

@@ -43,4 +43,10 @@ internal static class FeedProblems
         $$"""{"oldestSeq":{{oldestSeq}},"after":{{after}}}""";
 
     public static string GoneWebSocketDescription(long oldestSeq) => FeedGone.WebSocketDescriptionPrefix + oldestSeq;
+
+    /// <summary>The data of SSE's <c>event: too-slow</c> (<see cref="FeedTooSlow"/>).</summary>
+    public static string TooSlowJson(long after, long latestSeq) =>
+        $$"""{"after":{{after}},"latestSeq":{{latestSeq}}}""";
+
+    public static string TooSlowWebSocketDescription(long after) => FeedTooSlow.WebSocketDescriptionPrefix + after;
 }

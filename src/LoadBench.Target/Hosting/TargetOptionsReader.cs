@@ -15,6 +15,8 @@ internal static class TargetOptionsReader
         options.PayloadBytes = ReadInt(configuration, "payload-bytes", options.PayloadBytes, 0, FeedSettings.MaxPayloadBytes);
         options.Retention = ReadInt(configuration, "retention", options.Retention, 1, 10_000_000);
         options.DeliveryDelayMs = ReadInt(configuration, "delivery-delay-ms", options.DeliveryDelayMs, 0, FeedSettings.MaxDeliveryDelayMs);
+        options.SlowConsumerMaxLagEvents = ReadInt(configuration, "slow-consumer-max-lag-events", options.SlowConsumerMaxLagEvents, 0, 10_000_000);
+        options.SlowConsumerMaxLagSeconds = ReadDouble(configuration, "slow-consumer-max-lag-seconds", options.SlowConsumerMaxLagSeconds, 0, 3600);
         if (configuration["max-connections"] is not null)
         {
             options.MaxConnections = ReadInt(configuration, "max-connections", 0, 1, 1_000_000);

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using LoadBench.Contracts;
 using LoadBench.Target.Feed;
+using LoadBench.Target.SlowConsumers;
 using LoadBench.Target.Stats;
 
 namespace LoadBench.Target.Sse;
@@ -13,7 +14,8 @@ namespace LoadBench.Target.Sse;
 /// <c>GET /feed/sse?after={seq}</c>: a text/event-stream, one event per published event —
 /// <c>data: {json}</c> and <c>id: {seq}</c> — flushed per event. The standard <c>Last-Event-ID</c> header
 /// resumes (it wins over <c>after</c>). A cursor older than retention gets one <c>event: gone</c> and the end
-/// of the stream; a stale <c>epoch</c>, or a restart while the stream is open, one <c>event: reset</c> and the end. The items come from <see cref="FeedLog.FollowAsync"/>; this class only frames them.
+/// of the stream; a stale <c>epoch</c>, or a restart while the stream is open, one <c>event: reset</c> and the end; a subscriber
+/// too far behind one <c>event: too-slow</c> and the end (<see cref="FeedTooSlow"/>). The items come from <see cref="FeedLog.FollowAsync(long, string?, FeedFollower?, CancellationToken)"/>; this class only frames them.
 /// <para>
 /// Written with the framework's <see cref="SseFormatter"/> (what <c>TypedResults.ServerSentEvents</c> uses
 /// inside) and an item formatter that copies the event's stored JSON. <c>TypedResults.ServerSentEvents</c>
@@ -32,7 +34,7 @@ public static class SseEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        string? after, string? epoch, FeedLog log, FeedStats stats, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, string? epoch, FeedLog log, FeedStats stats, SlowConsumerSweep sweep, IHostApplicationLifetime lifetime, HttpContext context)
     {
         var lastEventId = context.Request.Headers[LastEventIdHeader].ToString();
         var (raw, parameter) = lastEventId.Length > 0 ? (lastEventId, LastEventIdHeader) : (after, "after");
@@ -47,11 +49,12 @@ public static class SseEndpoints
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var follower = sweep.Track(context);
         try
         {
             // Send the headers now: the client knows it is subscribed before the first event is published.
             await response.Body.FlushAsync(streamSource.Token);
-            await SseFormatter.WriteAsync(Items(cursor, epoch, log, context.Features.Get<FeedConnection>(), streamSource.Token), response.Body,
+            await SseFormatter.WriteAsync(Items(cursor, epoch, log, follower, context.Features.Get<FeedConnection>(), streamSource.Token), response.Body,
                 (item, writer) => WriteData(item, writer, stats.Sse), streamSource.Token);
         }
         catch (OperationCanceledException) when (streamSource.IsCancellationRequested)
@@ -62,11 +65,11 @@ public static class SseEndpoints
         return Results.Empty;
     }
 
-    /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c> or <c>event: reset</c>.</summary>
+    /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c>, <c>event: reset</c> or <c>event: too-slow</c>.</summary>
     private static async IAsyncEnumerable<SseItem<FeedItem>> Items(
-        long after, string? epoch, FeedLog log, FeedConnection? connection, [EnumeratorCancellation] CancellationToken cancellationToken)
+        long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in log.FollowAsync(after, epoch, cancellationToken))
+        await foreach (var item in log.FollowAsync(after, epoch, follower, cancellationToken))
         {
             if (connection is not null)
             {
@@ -79,6 +82,7 @@ public static class SseEndpoints
                 FeedItemKind.Event => new SseItem<FeedItem>(item) { EventId = item.Event!.SeqText },
                 FeedItemKind.Gone => new SseItem<FeedItem>(item, FeedGone.SseEventType),
                 FeedItemKind.Reset => new SseItem<FeedItem>(item, FeedReset.SseEventType),
+                FeedItemKind.TooSlow => new SseItem<FeedItem>(item, FeedTooSlow.SseEventType),
                 _ => throw NoFrameFor(item.Kind),
             };
         }
@@ -99,6 +103,8 @@ public static class SseEndpoints
                 break;
             case FeedItemKind.Reset:
                 writer.Write(Encoding.UTF8.GetBytes(FeedProblems.ResetJson(data.Epoch!, data.LatestSeq)));
+            case FeedItemKind.TooSlow:
+                writer.Write(Encoding.UTF8.GetBytes(FeedProblems.TooSlowJson(data.After, data.LatestSeq)));
                 break;
             default:
                 throw NoFrameFor(data.Kind);

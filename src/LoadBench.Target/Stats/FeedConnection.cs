@@ -12,12 +12,16 @@ public sealed class FeedConnection : IDisposable
     private bool _ended;
     private Task? _stall;
 
-    internal FeedConnection(FeedConnections owner, HttpContext context, bool streaming)
+    internal FeedConnection(FeedConnections owner, HttpContext context, bool streaming, long id)
     {
         _owner = owner;
         _context = context;
         IsStreaming = streaming;
+        Id = id;
     }
+
+    /// <summary>Order of opening (1, 2, …): "drop the newest N" aborts the highest.</summary>
+    public long Id { get; }
 
     /// <summary>SSE or WebSocket: a subscriber whose writes a stall can hold.</summary>
     public bool IsStreaming { get; }

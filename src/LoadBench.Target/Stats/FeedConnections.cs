@@ -10,6 +10,7 @@ namespace LoadBench.Target.Stats;
 public sealed class FeedConnections
 {
     private readonly ConcurrentDictionary<FeedConnection, byte> _open = new();
+    private long _opened;
 
     /// <summary>Tracks a feed request until the returned registration is disposed (when the request ends).</summary>
     /// <param name="context">The request.</param>
@@ -17,7 +18,7 @@ public sealed class FeedConnections
     public FeedConnection Track(HttpContext context, bool streaming)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var connection = new FeedConnection(this, context, streaming);
+        var connection = new FeedConnection(this, context, streaming, Interlocked.Increment(ref _opened));
         _open.TryAdd(connection, 0);
         return connection;
     }
@@ -31,6 +32,31 @@ public sealed class FeedConnections
         var dropped = 0;
         foreach (var connection in _open.Keys)
         {
+            if (connection.TryAbort())
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
+    }
+
+    /// <summary>
+    /// Aborts <paramref name="count"/> open feed connections, the most recently opened first, and says how many
+    /// it aborted (fewer when fewer are open); the rest keep being served. Newest first is a choice a test or a
+    /// benchmark can rely on: the subscribers it opened first, to watch, are the ones that stay.
+    /// </summary>
+    public int AbortNewest(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var dropped = 0;
+        foreach (var connection in _open.Keys.OrderByDescending(c => c.Id))
+        {
+            if (dropped >= count)
+            {
+                break;
+            }
+
             if (connection.TryAbort())
             {
                 dropped++;

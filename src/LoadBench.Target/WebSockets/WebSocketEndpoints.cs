@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using LoadBench.Contracts;
 using LoadBench.Target.Feed;
+using LoadBench.Target.SlowConsumers;
 using LoadBench.Target.Stats;
 
 namespace LoadBench.Target.WebSockets;
@@ -9,7 +10,8 @@ namespace LoadBench.Target.WebSockets;
 /// <summary>
 /// <c>GET /feed/ws?after={seq}</c> (WebSocket upgrade): one text message per event, exactly the event JSON.
 /// A cursor older than retention is told in-band with close status 4410 (<see cref="FeedGone"/>); a stale
-/// <c>epoch</c>, or a restart while the socket is open, with 4409 (<see cref="FeedReset"/>); shutdown
+/// <c>epoch</c>, or a restart while the socket is open, with 4409 (<see cref="FeedReset"/>); a subscriber
+/// too far behind with 4408 (<see cref="FeedTooSlow"/>); shutdown
 /// closes with 1001 (going away). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them.
 /// </summary>
 public static class WebSocketEndpoints
@@ -21,7 +23,7 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        string? after, string? epoch, FeedLog log, FeedStats stats, TargetOptions options, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, string? epoch, FeedLog log, FeedStats stats, TargetOptions options, SlowConsumerSweep sweep, IHostApplicationLifetime lifetime, HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -41,10 +43,11 @@ public static class WebSocketEndpoints
         // Stops following (not a send in flight) when the target stops or the client breaks the receive-only rule.
         using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         var policy = new ReceiveOnlyPolicy(options.Limits.MaxWebSocketClientMessageBytes, stopSource);
+        using var follower = sweep.Track(context);
         var receiving = ReceiveUntilCloseAsync(socket, policy, sessionSource);
         try
         {
-            var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, context.Features.Get<FeedConnection>(), stats.WebSocket,
+            var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, follower, context.Features.Get<FeedConnection>(), stats.WebSocket,
                 stopSource.Token, sessionSource.Token);
             (status, description) = policy.Refusal ?? (status, description);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -69,12 +72,12 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
-        WebSocket socket, long after, string? epoch, FeedLog log, FeedConnection? connection, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
+        WebSocket socket, long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
     {
         using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
         try
         {
-            await foreach (var item in log.FollowAsync(after, epoch, followSource.Token))
+            await foreach (var item in log.FollowAsync(after, epoch, follower, followSource.Token))
             {
                 switch (item.Kind)
                 {
@@ -92,6 +95,8 @@ public static class WebSocketEndpoints
                         return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq));
                     case FeedItemKind.Reset:
                         return ((WebSocketCloseStatus)FeedReset.WebSocketCloseStatus, FeedProblems.ResetWebSocketDescription(item.Epoch!));
+                    case FeedItemKind.TooSlow:
+                        return ((WebSocketCloseStatus)FeedTooSlow.WebSocketCloseStatus, FeedProblems.TooSlowWebSocketDescription(item.After));
                     default:
                         throw new UnreachableException($"WebSocket has no message for a '{item.Kind}' feed item.");
                 }
@@ -107,7 +112,7 @@ public static class WebSocketEndpoints
             return (WebSocketCloseStatus.NormalClosure, null);
         }
 
-        throw new UnreachableException("Following the feed ends only with 'gone', 'reset' or by cancellation.");
+        throw new UnreachableException("Following the feed ends only with 'gone', 'reset', 'too slow' or by cancellation.");
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using LoadBench.Engine.Scenarios;
+using LoadBench.Engine.Transports;
 using LoadBench.Syntax.Json;
 
 namespace LoadBench.Engine.Tests.Scenarios;
@@ -108,6 +109,54 @@ public sealed class ScenarioFileTests
 
         Assert.Equal((File, 3, 1), (error.File, error.Line, error.Column));
         Assert.Equal($"{File}:3:1: unexpected content after the end of the JSON document", error.ToString());
+    }
+
+    [Fact]
+    public void Parse_ReconnectBlock_SetsTheBackoff_AndDefaultsFillWhatIsLeftOut()
+    {
+        var plan = Parse("""
+            {
+              "defaults": { "feed": { "ratePerSecond": 1, "payloadBytes": 10 }, "reconnect": { "maxDelay": "10s" } },
+              "scenarios": [
+                { "name": "a", "transport": "sse", "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] },
+                { "name": "b", "transport": "ws", "reconnect": { "initialDelay": "100ms", "maxDelay": "2s", "jitter": "none" },
+                  "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] },
+                { "name": "c", "transport": "ws", "reconnect": { },
+                  "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ] }
+              ]
+            }
+            """);
+
+        Assert.Equal(ReconnectPolicy.Default with { MaxDelay = TimeSpan.FromSeconds(10) }, plan.Scenarios[0].Client.Reconnect);
+        Assert.Equal(new ReconnectPolicy(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), ReconnectJitter.None), plan.Scenarios[1].Client.Reconnect);
+        Assert.Equal(ReconnectPolicy.Default, plan.Scenarios[2].Client.Reconnect); // an entry's block replaces the defaults' whole
+        Assert.Equal(new ReconnectPolicy(TimeSpan.FromMilliseconds(25), TimeSpan.FromSeconds(1), ReconnectJitter.Full), ReconnectPolicy.Default);
+    }
+
+    [Theory]
+    [InlineData("""{ "jitter": "half" }""", "scenarios[0].reconnect.jitter", "unknown \"half\"; expected \"full\"")]
+    [InlineData("""{ "initialDelay": "2s", "maxDelay": "1s" }""", "scenarios[0].reconnect.maxDelay", "'maxDelay' must be at least 'initialDelay' (2000 ms), got 1000 ms")]
+    [InlineData("""{ "initialDelay": "0s" }""", "scenarios[0].reconnect.initialDelay", "must be above 0s and at most 1m")]
+    [InlineData("""{ "maxDelay": "2m" }""", "scenarios[0].reconnect.maxDelay", "must be above 0s and at most 1m")]
+    [InlineData("""{ "initalDelay": "1s" }""", "scenarios[0].reconnect.initalDelay", "unknown field (did you mean 'initialDelay'?)")]
+    [InlineData("""{ "maxDelay": 5 }""", "scenarios[0].reconnect.maxDelay", "must be a duration like")]
+    [InlineData("""[ "100ms" ]""", "scenarios[0].reconnect", "must be an object")]
+    public void Parse_BadReconnectBlock_NamesFileLineAndField(string block, string field, string message)
+    {
+        var error = SingleError($$"""
+            {
+              "defaults": { "feed": { "ratePerSecond": 1, "payloadBytes": 10 } },
+              "scenarios": [
+                { "name": "a", "transport": "sse", "load": [ { "model": "KeepConstant", "copies": 1, "during": "1s" } ],
+                  "reconnect": {{block}} }
+              ]
+            }
+            """);
+
+        Assert.Equal(File, error.File);
+        Assert.Equal(5, error.Line);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

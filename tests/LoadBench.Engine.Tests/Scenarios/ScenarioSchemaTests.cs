@@ -32,6 +32,7 @@ public sealed class ScenarioSchemaTests
         { "/$defs/closedStep", [.. ScenarioFileFields.ClosedStep] },
         { "/$defs/openStep", [.. ScenarioFileFields.OpenStep] },
         { "/$defs/search", [.. ScenarioFileFields.Search] },
+        { "/$defs/reconnect", [.. ScenarioFileFields.Reconnect] },
     };
 
     [Theory]

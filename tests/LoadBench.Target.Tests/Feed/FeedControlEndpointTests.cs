@@ -94,6 +94,95 @@ public sealed class FeedControlEndpointTests
         await AssertClosedAsync(longPoll);
     }
 
+    [Fact]
+    public async Task DropConnections_WithCount_AbortsTheNewestOnes_TheRestKeepBeingServed()
+    {
+        await using var target = await RunningTarget.StartAsync();
+        var subscribers = new List<RawHttpConnection>();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var sse = await RawHttpConnection.OpenAsync(target.BaseAddress);
+                subscribers.Add(sse);
+                await sse.SendGetAsync(FeedRoutes.Sse + "?after=0");
+                await sse.ReadHeadAsync();
+                await Wait.UntilAsync(() => target.Stats.Sse.Snapshot().OpenConnections == i + 1, "the subscriber to be open");
+            }
+
+            using var response = await target.Http.PostAsync(FeedRoutes.DropConnections + "?count=3", null);
+
+            Assert.Equal("""{"dropped":3}""", await response.Content.ReadAsStringAsync());
+            foreach (var dropped in subscribers[2..])
+            {
+                await AssertClosedAsync(dropped);
+            }
+
+            // The two opened first were kept, and still get events.
+            target.Publish(1);
+            foreach (var kept in subscribers[..2])
+            {
+                var bytes = await kept.ReadUntilAsync("\"seq\":1,", 1);
+                Assert.Contains("\"seq\":1,", System.Text.Encoding.ASCII.GetString(bytes), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(2, target.Stats.Sse.Snapshot().OpenConnections);
+        }
+        finally
+        {
+            subscribers.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Theory]
+    [InlineData(0.5, 2)]  // half of 4
+    [InlineData(0.3, 1)]  // 1.2 rounds to 1
+    [InlineData(1.0, 4)]
+    [InlineData(0.0, 0)]
+    public async Task DropConnections_WithFraction_AbortsThatShareRounded(double fraction, int expected)
+    {
+        await using var target = await RunningTarget.StartAsync();
+        var subscribers = new List<RawHttpConnection>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var sse = await RawHttpConnection.OpenAsync(target.BaseAddress);
+                subscribers.Add(sse);
+                await sse.SendGetAsync(FeedRoutes.Sse + "?after=0");
+                await sse.ReadHeadAsync();
+            }
+
+            await Wait.UntilAsync(() => target.Stats.Sse.Snapshot().OpenConnections == 4, "four subscribers");
+            using var response = await target.Http.PostAsync(
+                FeedRoutes.DropConnections + "?fraction=" + fraction.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+
+            Assert.Equal($$"""{"dropped":{{expected}}}""", await response.Content.ReadAsStringAsync());
+            await Wait.UntilAsync(() => target.Stats.Sse.Snapshot().OpenConnections == 4 - expected, "the rest to stay open");
+        }
+        finally
+        {
+            subscribers.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Theory]
+    [InlineData("?count=-1", "count")]
+    [InlineData("?count=many", "count")]
+    [InlineData("?fraction=1.5", "fraction")]
+    [InlineData("?fraction=-0.1", "fraction")]
+    [InlineData("?fraction=half", "fraction")]
+    [InlineData("?count=1&fraction=0.5", "count")]
+    public async Task DropConnections_BadCountOrFraction_Is400NamingIt(string query, string parameter)
+    {
+        await using var target = await RunningTarget.StartAsync();
+
+        using var response = await target.Http.PostAsync(FeedRoutes.DropConnections + query, null);
+
+        var problem = await Problems.AssertProblemAsync(response, System.Net.HttpStatusCode.BadRequest);
+        Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
+    }
+
     private static async Task AssertClosedAsync(RawHttpConnection connection)
     {
         try

@@ -11,6 +11,9 @@ public sealed class TargetAppTests
     [InlineData("--payload-bytes", "2000000")]
     [InlineData("--retention", "0")]
     [InlineData("--max-connections", "0")]
+    [InlineData("--slow-consumer-max-lag-events", "-1")]
+    [InlineData("--slow-consumer-max-lag-seconds", "soon")]
+    [InlineData("--slow-consumer-max-lag-seconds", "3601")]
     public void Build_BadOption_ThrowsNamingTheOption(string option, string value)
     {
         var error = Assert.Throws<TargetConfigurationException>(() => TargetApp.Build([option, value]));
