@@ -103,6 +103,7 @@ public static class SseEndpoints
                 break;
             case FeedItemKind.Reset:
                 writer.Write(Encoding.UTF8.GetBytes(FeedProblems.ResetJson(data.Epoch!, data.LatestSeq)));
+                break;
             case FeedItemKind.TooSlow:
                 writer.Write(Encoding.UTF8.GetBytes(FeedProblems.TooSlowJson(data.After, data.LatestSeq)));
                 break;
