@@ -15,6 +15,11 @@ public sealed record RunOptions
     /// <summary>Lets <see cref="TargetUrl"/> name a host that is not loopback. Off unless a person asked for it.</summary>
     public bool AllowNonLoopback { get; init; }
 
+    /// <summary>Local addresses the clients spread their connections over, round robin, bound before connect
+    /// (<c>--source-address</c>; e.g. 127.0.0.2 and 127.0.0.3 on loopback): one source address has only ~28,000
+    /// ephemeral ports towards one destination. Empty: the kernel picks.</summary>
+    public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
+
     /// <summary>Makes one transport client. The default is the engine's own; tests pass fakes.</summary>
     internal Func<FeedClientOptions, IFeedClient> ClientFactory { get; init; } = FeedClientFactory.Create;
 
