@@ -1,4 +1,5 @@
 using LoadBench.Contracts;
+using LoadBench.Target.Clock;
 using LoadBench.Target.Demo;
 using LoadBench.Target.Feed;
 using LoadBench.Target.Hosting;
@@ -75,6 +76,7 @@ public static class TargetApp
         app.MapWebSockets();
         app.MapFeedControl();
         app.MapStats();
+        app.MapClock();
         app.MapDemo();
         mapExtraRoutes?.Invoke(app);
         return app;
