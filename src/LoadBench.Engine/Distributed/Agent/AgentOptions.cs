@@ -13,7 +13,7 @@ public sealed partial record AgentOptions
     /// Default: host name and process id.</summary>
     public string Name { get; init; } = DefaultName();
 
-    /// <summary>Lets the target be a host that is not loopback (<c>--allow-remote</c>): an agent on another machine
+    /// <summary>Lets the target be a host that is not loopback (<c>--allow-non-loopback</c>): an agent on another machine
     /// than the target. Off unless a person asked for it.</summary>
     public bool AllowNonLoopback { get; init; }
 

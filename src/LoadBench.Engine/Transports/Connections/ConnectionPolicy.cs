@@ -4,7 +4,7 @@ namespace LoadBench.Engine.Transports.Connections;
 
 /// <summary>
 /// Where a client may connect and from which local address. The default is loopback only, the kernel's choice of
-/// source address. <see cref="AllowNonLoopback"/> is set only from an explicit flag (<c>--allow-remote</c>): a load
+/// source address. <see cref="AllowNonLoopback"/> is set only from an explicit flag (<c>--allow-non-loopback</c>): a load
 /// agent on another host reaches the target over a real network. <see cref="SourceAddresses"/> spreads connections
 /// over several local addresses (bound before connect), because one source address has only ~28,000 ephemeral ports
 /// towards one destination; on loopback any 127.0.0.0/8 address works without configuring anything.
