@@ -31,7 +31,9 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
             context.Progress?.Report(new RunProgress(scenario.Name, index, count, phase, elapsed, remaining, eps, p99, clients, message));
 
         var before = await target.GetStatsAfterFullCollectionAsync(cancellationToken);
-        await target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
+        // Paused while the agents prepare: the publisher starts at the start instant, so no event waits for the
+        // agents' start (it would show as seconds of latency) and every event after the cursor goes to every subscriber.
+        await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0, scenario.Feed.PayloadBytes), cancellationToken);
         var info = await target.GetInfoAsync(cancellationToken);
 
         var agents = context.Roster.Live;
@@ -56,6 +58,7 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         ThrowOnRefusal(scenario, "start", started.Select(p => (p.Key, p.Value.Ok, p.Value.Error)));
 
         await WatchUntilAsync(startAt, RunPhase.Starting, index, Report, cancellationToken);
+        await target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
         if (scenario.WarmUp > TimeSpan.Zero)
         {
             Report(RunPhase.WarmUp, TimeSpan.Zero, scenario.WarmUp);
@@ -139,7 +142,7 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
                 message = $"load agent lost: {string.Join(", ", lost.Select(a => $"{a.Name} at {a.LostAt:HH:mm:ss.fff} UTC"))}; the others carry on";
             }
 
-            var latest = context.Live.Latest(index);
+            var latest = context.Live.Latest(index, context.Roster.Live.Count);
             var left = until - context.PublisherTime.GetUtcNow();
             report(phase, time.GetElapsedTime(start), left > TimeSpan.Zero ? left : TimeSpan.Zero,
                 latest?.EventsPerSecond ?? 0, latest?.P99Ms ?? 0, latest?.Clients ?? 0, message);

@@ -17,8 +17,9 @@ internal sealed class LiveProgress(INatsSub<byte[]> ticks) : IAsyncDisposable
     public static async Task<LiveProgress> SubscribeAsync(NatsChannel channel, string runId, CancellationToken cancellationToken) =>
         new(await channel.SubscribeAsync(Subjects.Ticks(runId), cancellationToken));
 
-    /// <summary>The newest second of <paramref name="scenario"/> heard so far, all agents' ticks of it added.</summary>
-    public (string Phase, double EventsPerSecond, double P99Ms, int Clients, int Agents)? Latest(int scenario)
+    /// <summary>The newest second of <paramref name="scenario"/> that all <paramref name="agents"/> have reported (else the
+    /// newest heard at all), its ticks added.</summary>
+    public (string Phase, double EventsPerSecond, double P99Ms, int Clients, int Agents)? Latest(int scenario, int agents)
     {
         while (ticks.Msgs.TryRead(out var message))
         {
@@ -41,7 +42,13 @@ internal sealed class LiveProgress(INatsSub<byte[]> ticks) : IAsyncDisposable
             second.Order = ++_order;
         }
 
-        var newest = _seconds.Where(s => s.Key.Scenario == scenario).OrderByDescending(s => s.Value.Order).Select(s => (s.Key, s.Value)).FirstOrDefault();
+        var heard = _seconds.Where(s => s.Key.Scenario == scenario).OrderByDescending(s => s.Value.Order).Select(s => (s.Key, s.Value)).ToList();
+        var newest = heard.FirstOrDefault(s => s.Value.Agents >= agents);
+        if (newest.Value is null)
+        {
+            newest = heard.FirstOrDefault();
+        }
+
         if (newest.Value is null)
         {
             return null;
