@@ -15,7 +15,7 @@ namespace LoadBench.Engine.Distributed.Agent;
 /// </summary>
 internal sealed class AgentScenario(
     Scenario share, int index, ITargetApi target, RunOptions options, long startCursor, string agent,
-    Func<AgentTick, Task> publishTick) : IAsyncDisposable
+    Func<AgentTick, CancellationToken, Task> publishTick) : IAsyncDisposable
 {
     private readonly LatencyRecorders _recorders = new();
     private readonly HistogramBase _events = HistogramCodec.NewHistogram();
@@ -136,7 +136,7 @@ internal sealed class AgentScenario(
                 });
             }
 
-            await PublishTickQuietlyAsync(new AgentTick(agent, Index, phase, second++, eventsPerSecond, driver.Clients, encoded));
+            await PublishTickQuietlyAsync(new AgentTick(agent, Index, phase, second++, eventsPerSecond, driver.Clients, encoded), cancellationToken);
             (lastEvents, lastAt) = (delivered, elapsed);
             next += options.SampleInterval;
         }
@@ -145,11 +145,14 @@ internal sealed class AgentScenario(
         await play;
     }
 
-    private async Task PublishTickQuietlyAsync(AgentTick tick)
+    private async Task PublishTickQuietlyAsync(AgentTick tick, CancellationToken cancellationToken)
     {
         try
         {
-            await publishTick(tick);
+            // Bounded: with NATS unreachable a publish can wait for the reconnect, and the load must not wait with it.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            await publishTick(tick, timeout.Token);
         }
 #pragma warning disable CA1031 // Live progress is a view: a tick NATS could not take must not stop the load.
         catch (Exception)

@@ -15,12 +15,12 @@ internal sealed class AgentSession : IAsyncDisposable
     private readonly RunOptions _run;
     private readonly string _agent;
     private readonly CancellationTokenSource _life = new();
-    private readonly Func<AgentTick, Task> _publishTick;
+    private readonly Func<AgentTick, CancellationToken, Task> _publishTick;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private AgentScenario? _scenario;
     private long _lastCoordinatorBeat;
 
-    private AgentSession(string runId, TargetHttpApi target, RunOptions run, ClockOffset offset, string agent, Func<AgentTick, Task> publishTick)
+    private AgentSession(string runId, TargetHttpApi target, RunOptions run, ClockOffset offset, string agent, Func<AgentTick, CancellationToken, Task> publishTick)
     {
         RunId = runId;
         _target = target;
@@ -40,7 +40,7 @@ internal sealed class AgentSession : IAsyncDisposable
 
     /// <summary>Joins a run: checks the target address, estimates the clock offset to the publisher.</summary>
     public static async Task<AgentSession> JoinAsync(
-        JoinRequest join, AgentOptions options, Func<AgentTick, Task> publishTick, CancellationToken cancellationToken)
+        JoinRequest join, AgentOptions options, Func<AgentTick, CancellationToken, Task> publishTick, CancellationToken cancellationToken)
     {
         var url = TargetAddress.Check(join.TargetUrl, options.AllowNonLoopback);
         var target = new TargetHttpApi(url);

@@ -109,8 +109,8 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, IProg
         return new JoinReply(true, null, session.Offset.OffsetMicros, session.Offset.UncertaintyMicros, Environment.ProcessorCount, Budget());
     }
 
-    private Func<AgentTick, Task> PublishTickAsync(string runId) =>
-        tick => channel.PublishAsync(Subjects.Ticks(runId), tick, DistributedJson.Default.AgentTick, CancellationToken.None);
+    private Func<AgentTick, CancellationToken, Task> PublishTickAsync(string runId) =>
+        (tick, cancellationToken) => channel.PublishAsync(Subjects.Ticks(runId), tick, DistributedJson.Default.AgentTick, cancellationToken);
 
     private AgentSession Session(string runId) =>
         _session is { } session && session.RunId == runId
