@@ -158,6 +158,33 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task NatsKilledMidRun_AgentsStopTheirClients_CoordinatorFailsWithinSeconds()
+    {
+        await StartAgentsAsync(2);
+        var plan = WritePlan("""
+            { "name": "agents_dead_nats", "defaults": { "feed": { "ratePerSecond": 10, "payloadBytes": 64 } },
+              "scenarios": [ { "name": "sse_20", "transport": "sse", "load": [ { "model": "KeepConstant", "copies": 20, "during": "60s" } ] } ] }
+            """);
+        await using var coordinator = BackgroundLoadBench.Start(
+            "run", plan, "--nats", Nats.Url, "--agents", "2", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", _output);
+        await WaitForOpenConnectionsAsync(TransportIds.Sse, 20, TimeSpan.FromSeconds(60), coordinator);
+
+        Nats.Kill();
+        var killed = DateTime.UtcNow;
+        while ((await StatsAsync()).Transports[TransportIds.Sse].OpenConnections > 0)
+        {
+            Assert.True(DateTime.UtcNow - killed < TimeSpan.FromSeconds(5),
+                $"SSE streams still open {DateTime.UtcNow - killed} after NATS died\n{AgentOutput()}");
+            await Task.Delay(100);
+        }
+
+        // Not the scenario's 60 s: the coordinator gives up once every agent is lost.
+        var exit = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(exit == ExitCodes.RunFailed, $"exit {exit}\n{coordinator.Output}");
+        Assert.Contains("is NATS still up?", coordinator.Output, StringComparison.Ordinal);
+    }
+
     private async Task StartAgentsAsync(int count)
     {
         for (var i = 1; i <= count; i++)

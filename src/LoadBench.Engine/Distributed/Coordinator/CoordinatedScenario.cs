@@ -133,6 +133,13 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
                 return;
             }
 
+            if (context.Roster.Live.Count == 0)
+            {
+                // Nobody is left to carry the load (NATS itself may be gone): waiting out the phase would measure nothing.
+                throw new DistributedRunException(
+                    $"Every load agent was lost ({string.Join(", ", context.Roster.Chosen.Select(a => $"{a.Name} at {a.LostAt:HH:mm:ss.fff} UTC"))}); is NATS still up?");
+            }
+
             await Task.Delay(remaining < context.Options.Run.SampleInterval ? remaining : context.Options.Run.SampleInterval, time, cancellationToken);
             string? message = null;
             var lost = context.Roster.Chosen.Where(a => a.IsLost).ToList();
