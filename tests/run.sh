@@ -12,9 +12,12 @@ as_root() {
 }
 
 # Debian packages the tests use: chromium (the demo page's browser test), fonts and fontconfig (ScottPlot
-# draws text through Skia). Installed only when missing; apt-get needs its lists fetched first.
+# draws text through Skia), nats-server (the load-agent tests start their own on a free loopback port and stop it).
+# Installed only when missing; apt-get needs its lists fetched first.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Debian puts nats-server in /usr/sbin, off a normal user's PATH: look there too.
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # dpkg, not ldconfig: ldconfig is in /usr/sbin, off a normal user's PATH, and `ldconfig -p | grep -q` can
 # fail under pipefail when grep exits first.
@@ -23,6 +26,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Under CI a missing nats-server is a failure said at once (the tests would also fail, one by one, naming it).
+if [ "${CI:-}" = true ] && ! { command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; }; then
+  echo "tests/run.sh: nats-server is still missing after apt-get; the load-agent tests need it" >&2
+  echo "0 passed, 1 failed"
+  exit 1
 fi
 
 results_dir="$(pwd)/TestResults"

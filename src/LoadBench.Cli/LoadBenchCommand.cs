@@ -21,6 +21,7 @@ public static class LoadBenchCommand
         {
             ServeCommand.Create(),
             RunCommand.Create(),
+            AgentCommand.Create(),
             LimitsCommand.Create(),
             DemoCommand.Create(),
             ReportCommand.Create(),

@@ -4,7 +4,7 @@ using LoadBench.Engine.Running;
 
 // Commands that drive the engine run socket completions inline (see EngineProcess): without it the engine's own
 // scheduling overhead, not the target, caps polling throughput.
-if (args is ["run" or "gate" or "limits", ..])
+if (args is ["run" or "gate" or "limits" or "agent", ..])
 {
     EngineProcess.PreferInlineSocketCompletions();
 }

@@ -10,6 +10,7 @@ namespace LoadBench.Contracts;
 [JsonSerializable(typeof(List<FeedEvent>))]
 [JsonSerializable(typeof(FeedInfo))]
 [JsonSerializable(typeof(FeedSettings))]
+[JsonSerializable(typeof(FeedClock))]
 [JsonSerializable(typeof(StatsSnapshot))]
 [JsonSerializable(typeof(FaultRequest))]
 [JsonSerializable(typeof(FaultRecord))]

@@ -13,6 +13,10 @@ public static class FeedRoutes
     public const string Faults = "/feed/faults";
     public const string Stats = "/stats";
 
+    /// <summary>The publisher's clock (<see cref="FeedClock"/>): what load agents on other machines compare their own
+    /// clocks with, so publish → receive latency is measured on one time line.</summary>
+    public const string Clock = "/feed/clock";
+
     /// <summary>Default and largest <c>max</c> of a poll.</summary>
     public const int DefaultPollMax = 1000;
     public const int MaxPollMax = 10_000;

@@ -87,6 +87,39 @@ public sealed record ScenarioResult
     [JsonPropertyName("trials")] public IReadOnlyList<ScenarioResult>? Trials { get; init; }
     /// <summary>Present when this scenario's measured phase was cut short; its figures cover only what ran.</summary>
     [JsonPropertyName("incomplete")] public IncompleteMark? Incomplete { get; init; }
+    /// <summary>
+    /// <c>loadbench run --nats … --agents N</c> only: the load agents that drove this scenario and what each carried.
+    /// Every figure above is their results merged exactly (histograms added, counters summed: <see cref="ResultsMerger"/>).
+    /// Absent for a run of one engine process.
+    /// </summary>
+    [JsonPropertyName("agents")] public IReadOnlyList<AgentShareResult>? Agents { get; init; }
+}
+
+/// <summary>One load agent's part of a scenario: its share of the load, what it measured, its clock offset.</summary>
+public sealed record AgentShareResult
+{
+    /// <summary>The agent's name (<c>loadbench agent --name</c>; host name and process id by default).</summary>
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    /// <summary>Cores the agent announced.</summary>
+    [JsonPropertyName("cores")] public int Cores { get; init; }
+    /// <summary>Sockets it could still open when it joined: its weight when the load was shared out.</summary>
+    [JsonPropertyName("openFileBudget")] public long OpenFileBudget { get; init; }
+    /// <summary>Its share of the load, as NBomber would print it, e.g. <c>KeepConstant(copies: 34, during: 00:00:05)</c>.</summary>
+    [JsonPropertyName("loadSimulation")] public required string LoadSimulation { get; init; }
+    /// <summary>Most clients it ran at once in the measured phase (0 when lost before reporting).</summary>
+    [JsonPropertyName("clients")] public int Clients { get; init; }
+    /// <summary>Events its clients received in the measured phase (0 when lost before reporting).</summary>
+    [JsonPropertyName("eventsDelivered")] public long EventsDelivered { get; init; }
+    /// <summary>Its own publish → receive percentiles (its histogram alone; the scenario's come from all histograms added).</summary>
+    [JsonPropertyName("p50Ms")] public double? P50Ms { get; init; }
+    [JsonPropertyName("p99Ms")] public double? P99Ms { get; init; }
+    /// <summary>Publisher's clock minus the agent's, estimated NTP-style (several round trips to <c>/feed/clock</c>, the
+    /// shortest wins) and added to every receive time before latency was computed.</summary>
+    [JsonPropertyName("clockOffsetMs")] public double ClockOffsetMs { get; init; }
+    /// <summary>Half the shortest round trip: the offset is right to within this, and so is every latency of this agent.</summary>
+    [JsonPropertyName("clockUncertaintyMs")] public double ClockUncertaintyMs { get; init; }
+    /// <summary>When the coordinator noticed the agent was gone (no heartbeat, no answer); absent when it finished.</summary>
+    [JsonPropertyName("lostAt")] public DateTimeOffset? LostAt { get; init; }
 }
 
 /// <summary>Percentiles in milliseconds, computed from <see cref="Histogram"/> (never averaged across runs).</summary>

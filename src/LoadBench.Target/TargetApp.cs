@@ -1,4 +1,5 @@
 using LoadBench.Contracts;
+using LoadBench.Target.Clock;
 using LoadBench.Target.Demo;
 using LoadBench.Target.Faults;
 using LoadBench.Target.Feed;
@@ -90,6 +91,7 @@ public static class TargetApp
         app.MapWebSockets();
         app.MapFeedControl();
         app.MapStats();
+        app.MapClock();
         app.MapDemo();
         mapExtraRoutes?.Invoke(app);
         return app;

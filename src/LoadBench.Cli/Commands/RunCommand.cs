@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using LoadBench.Cli.Progress;
 using LoadBench.Cli.Scenarios;
+using LoadBench.Engine.Distributed;
+using LoadBench.Engine.Distributed.Coordinator;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Reporting;
@@ -33,6 +35,13 @@ internal static class RunCommand
             Description = $"Run the whole plan N times (1..{MaxRepeat}, default 1), interleaved per setup, and keep every trial: the report then shows each figure as the median and range of the trials, and names a transport better only when the Mann-Whitney test says the difference is not noise.",
             DefaultValueFactory = _ => 1,
         };
+        var nats = new Option<string?>("--nats") { Description = "Spread the load over load agents ('loadbench agent') on this NATS server, e.g. nats://127.0.0.1:4222; needs --agents." };
+        var agents = new Option<int>("--agents") { Description = "How many load agents carry the load (with --nats); the run waits up to 30 s for them." };
+        var sources = new Option<string[]>("--source-address")
+        {
+            Description = "A local address to open connections from (repeatable); connections are spread over them, round robin.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("run", $"""
             Run a scenario file, or a built-in scenario by name ('loadbench scenarios' lists them): start the
             target (unless --target), drive each scenario's transport, and write results.json, summary.csv,
@@ -47,22 +56,35 @@ internal static class RunCommand
               loadbench run compare-transports --repeat 3
               loadbench run scenarios/quick.json --output /tmp/quick
               loadbench run scenarios/fanout.json --target http://127.0.0.1:5080
+              loadbench run quick --nats nats://127.0.0.1:4222 --agents 3
 
             {ExitCodes.HelpText}
             """)
         {
-            scenario, output, target, allowRemote, token, pinCpus, quiet, repeat,
+            scenario, output, target, allowRemote, token, pinCpus, quiet, repeat, nats, agents, sources,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(scenario)!, parse.GetValue(output), parse.GetValue(target), parse.GetValue(allowRemote),
-            parse.GetValue(pinCpus), parse.GetValue(quiet), parse.GetValue(repeat), parse.GetValue(token), cancellationToken));
+            parse.GetValue(pinCpus), parse.GetValue(quiet), parse.GetValue(repeat), parse.GetValue(token),
+            new Distribution(parse.GetValue(nats), parse.GetValue(agents), parse.GetValue(sources) ?? []), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
         string scenarioArgument, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, int repeat,
-        string? controlToken, CancellationToken cancellationToken)
+        string? controlToken, Distribution distribution, CancellationToken cancellationToken)
     {
+        if ((distribution.Nats is null) != (distribution.Agents == 0) || distribution.Agents < 0)
+        {
+            await Console.Error.WriteLineAsync("loadbench: --nats and --agents go together: --nats nats://HOST:4222 --agents N (N >= 1)");
+            return ExitCodes.UsageError;
+        }
+
+        if (SourceAddresses.Parse(distribution.Sources) is not { } sourceAddresses)
+        {
+            return ExitCodes.UsageError;
+        }
+
         if (repeat is < 1 or > MaxRepeat)
         {
             await Console.Error.WriteLineAsync($"loadbench: --repeat must be between 1 and {MaxRepeat}, got {repeat}");
@@ -89,6 +111,7 @@ internal static class RunCommand
             ControlToken = controlToken,
             TargetProcess = target is null ? TargetLauncher.ForThisProgram(pinCpus) : null,
             Repeat = repeat,
+            SourceAddresses = sourceAddresses,
         };
         var directory = output?.FullName ?? ResultsOutput.DefaultDirectory(plan.Name);
 
@@ -96,7 +119,14 @@ internal static class RunCommand
         try
         {
             await using var progress = ProgressDisplay.Create(quiet);
-            results = await ScenarioRunner.RunAsync(plan, options, progress, cancellationToken);
+            results = distribution.Nats is { } natsUrl
+                ? await DistributedRunner.RunAsync(plan, new DistributedRunOptions { NatsUrl = natsUrl, Agents = distribution.Agents, Run = options }, progress, cancellationToken)
+                : await ScenarioRunner.RunAsync(plan, options, progress, cancellationToken);
+        }
+        catch (DistributedRunException e)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: the distributed run failed: {e.Message}");
+            return ExitCodes.RunFailed;
         }
         catch (Exception e) when (e is TargetStartException or HttpRequestException)
         {
@@ -111,6 +141,12 @@ internal static class RunCommand
 
         var files = await ResultsOutput.WriteAsync(results, directory, cancellationToken);
         ResultsOutput.PrintSummary(results, files);
+        if (results.Incomplete is { } incomplete)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: incomplete: {incomplete.Reason}. The results were written and are marked incomplete.");
+            return ExitCodes.Incomplete;
+        }
+
         var empty = results.Scenarios.Where(s => s.Throughput.EventsDelivered == 0).Select(s => s.Name).ToList();
         if (empty.Count > 0)
         {
@@ -120,4 +156,7 @@ internal static class RunCommand
 
         return ExitCodes.Success;
     }
+
+    /// <summary>The distributed-run options: a NATS server, how many agents; source addresses for local clients.</summary>
+    private sealed record Distribution(string? Nats, int Agents, string[] Sources);
 }

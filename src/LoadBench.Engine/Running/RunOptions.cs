@@ -19,6 +19,11 @@ public sealed record RunOptions
     /// <c>Authorization: Bearer</c> on the engine's control calls. A target the engine starts has none.</summary>
     public string? ControlToken { get; init; }
 
+    /// <summary>Local addresses the clients spread their connections over, round robin, bound before connect
+    /// (<c>--source-address</c>; e.g. 127.0.0.2 and 127.0.0.3 on loopback): one source address has only ~28,000
+    /// ephemeral ports towards one destination. Empty: the kernel picks.</summary>
+    public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
+
     /// <summary>Makes one transport client. The default is the engine's own; tests pass fakes.</summary>
     internal Func<FeedClientOptions, IFeedClient> ClientFactory { get; init; } = FeedClientFactory.Create;
 

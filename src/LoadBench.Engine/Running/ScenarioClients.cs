@@ -1,6 +1,7 @@
 using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Engine.Transports;
+using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Running;
 
@@ -11,6 +12,9 @@ internal sealed class ScenarioClients(
     public Scenario Scenario { get; } = scenario;
     public ITargetApi Target { get; } = target;
     public RunOptions Options { get; } = options;
+
+    /// <summary>One policy per scenario, so its round robin over source addresses spans all of the scenario's clients.</summary>
+    private readonly ConnectionPolicy _connections = new(options.AllowNonLoopback, options.SourceAddresses);
 
     /// <summary>Errors of the scheduler itself: <c>fd_limit</c>, <c>open_model_backlog</c>, <c>client_exited</c>, …</summary>
     public ClientCounters SchedulerCounters { get; } = new();
@@ -27,6 +31,7 @@ internal sealed class ScenarioClients(
         TimeProvider = Options.TimeProvider,
         Randomizer = Options.Randomizer,
         Reconnect = Scenario.Client.Reconnect,
+        Connections = _connections,
     });
 
     /// <summary>

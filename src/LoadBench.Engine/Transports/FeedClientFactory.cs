@@ -23,7 +23,7 @@ internal static class FeedClientFactory
 {
     /// <summary>Creates a client for <see cref="FeedClientOptions.Transport"/>.</summary>
     /// <exception cref="ArgumentException">Unknown transport, a base address that is not absolute http, or
-    /// not loopback, or out-of-range numbers.</exception>
+    /// not loopback (unless <see cref="FeedClientOptions.Connections"/> allows it), or out-of-range numbers.</exception>
     public static IFeedClient Create(FeedClientOptions options)
     {
         Validate(options);
@@ -50,7 +50,8 @@ internal static class FeedClientFactory
             throw new ArgumentException($"The target must be an absolute http:// address; got '{options.BaseUri}'.", nameof(options));
         }
 
-        if (!LoopbackConnector.IsLoopback(options.BaseUri.Host))
+        ArgumentNullException.ThrowIfNull(options.Connections);
+        if (!options.Connections.AllowNonLoopback && !LoopbackConnector.IsLoopback(options.BaseUri.Host))
         {
             throw new ArgumentException($"The target must be on loopback (127.0.0.1, ::1, localhost); got '{options.BaseUri.Host}'.", nameof(options));
         }

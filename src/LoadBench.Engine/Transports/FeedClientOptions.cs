@@ -1,10 +1,11 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Transports;
 
 /// <summary>What <see cref="FeedClientFactory.Create"/> needs to make one client.</summary>
-/// <param name="BaseUri">The target, e.g. <c>http://127.0.0.1:5000/</c>. Loopback only.</param>
+/// <param name="BaseUri">The target, e.g. <c>http://127.0.0.1:5000/</c>. Loopback only, unless <see cref="Connections"/> allows others.</param>
 /// <param name="Transport">One of <see cref="TransportIds"/>: <c>poll</c>, <c>longpoll</c>, <c>sse</c>, <c>ws</c>.</param>
 /// <param name="Recorders">The scenario's latency recorders (publish → receive into <c>Event</c>; polls into <c>Request</c>).</param>
 internal sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyRecorders Recorders)
@@ -28,6 +29,10 @@ internal sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyR
 
     /// <summary>How the client backs off before reconnecting (the scenario's <c>reconnect</c> block).</summary>
     public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
+
+    /// <summary>Whether a non-loopback target is allowed (only from an explicit flag) and the source addresses to
+    /// spread connections over (<see cref="ConnectionPolicy"/>).</summary>
+    public ConnectionPolicy Connections { get; init; } = ConnectionPolicy.LoopbackOnly;
 
     /// <summary>The back-off's source of jitter: a number in [0, 1) per call. Tests pass a fixed one.</summary>
 #pragma warning disable CA5394 // jitter, not security

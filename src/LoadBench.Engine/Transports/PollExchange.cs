@@ -48,7 +48,7 @@ internal sealed class PollExchange : IDisposable
         _prefixLength = prefix.Length;
         _request = new byte[prefix.Length + MaxDigits + _suffix.Length];
         prefix.CopyTo(_request, 0);
-        _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time);
+        _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time, core.Options.Connections);
     }
 
     /// <summary>

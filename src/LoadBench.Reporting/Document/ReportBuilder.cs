@@ -33,6 +33,7 @@ internal static class ReportBuilder
         blocks.Add(new Paragraph(RunLine(results)));
         blocks.Add(new Heading(2, "What this means"));
         blocks.Add(new Paragraph(string.Join(" ", WhatThisMeans.Sentences(results))));
+        AgentsSection.Add(blocks, results);
 
         if (results.Limits is { Count: > 0 } limits)
         {

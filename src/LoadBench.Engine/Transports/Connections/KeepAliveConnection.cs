@@ -29,19 +29,23 @@ internal sealed class KeepAliveConnection : IDisposable
     private readonly WireMeter _meter;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
+    private readonly ConnectionPolicy? _policy;
     private CancellationTokenSource _timeoutSource;
     private HttpMessageScanner _responses = new(isResponse: true);
     private Socket? _socket;
     private byte[] _buffer = new byte[4096];
     private bool _reused;
 
-    /// <param name="host">Loopback host (<c>127.0.0.1</c>, <c>[::1]</c>, <c>localhost</c>); anything else is refused at connect.</param>
+    /// <param name="host">Loopback host (<c>127.0.0.1</c>, <c>[::1]</c>, <c>localhost</c>); anything else is refused at
+    /// connect unless <paramref name="policy"/> allows it.</param>
     /// <param name="port">TCP port.</param>
     /// <param name="meter">The client's byte meter: every byte read and written is reported to it.</param>
     /// <param name="timeout">Longest time for one request, connect included; then <see cref="TimeoutException"/>.</param>
     /// <param name="time">The clock <paramref name="timeout"/> runs on: the client's.</param>
-    public KeepAliveConnection(string host, int port, WireMeter meter, TimeSpan timeout, TimeProvider time)
+    /// <param name="policy">Non-loopback targets and source addresses (<see cref="ConnectionPolicy"/>); null: loopback only.</param>
+    public KeepAliveConnection(string host, int port, WireMeter meter, TimeSpan timeout, TimeProvider time, ConnectionPolicy? policy = null)
     {
+        _policy = policy;
         _host = host;
         _port = port;
         _meter = meter;
@@ -175,7 +179,7 @@ internal sealed class KeepAliveConnection : IDisposable
 
     private async ValueTask ConnectAsync(CancellationToken token)
     {
-        _socket = await LoopbackConnector.ConnectSocketAsync(_host, _port, token);
+        _socket = await LoopbackConnector.ConnectSocketAsync(_host, _port, _policy, token);
         _responses = new HttpMessageScanner(isResponse: true);
         _reused = false;
     }

@@ -6,8 +6,8 @@ namespace LoadBench.Engine.Transports.Connections;
 
 /// <summary>
 /// The one place where client connections are opened. Every connection goes to a loopback address — any other
-/// host is refused before a socket exists — and is wrapped in a <see cref="CountingStream"/> that reports to the
-/// client's <see cref="WireMeter"/>.
+/// host is refused before a socket exists, unless the client's <see cref="ConnectionPolicy"/> allows it (an explicit
+/// flag) — and is wrapped in a <see cref="CountingStream"/> that reports to the client's <see cref="WireMeter"/>.
 /// </summary>
 /// <remarks>
 /// Each client gets its own handler (one connection at a time) rather than one pool shared by a scenario: a
@@ -19,12 +19,13 @@ internal static class LoopbackConnector
 {
     /// <summary>Creates the handler of one client: loopback only, counted, one keep-alive connection, no proxy,
     /// cookies, redirects or decompression (each would change what crosses the wire).</summary>
-    public static SocketsHttpHandler CreateHandler(WireMeter meter)
+    public static SocketsHttpHandler CreateHandler(WireMeter meter, ConnectionPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(meter);
+        var connections = policy ?? ConnectionPolicy.LoopbackOnly;
         return new SocketsHttpHandler
         {
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, meter, cancellationToken),
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, meter, connections, cancellationToken),
             ConnectTimeout = TimeSpan.FromSeconds(10),
             MaxConnectionsPerServer = 1,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
@@ -39,18 +40,30 @@ internal static class LoopbackConnector
     /// <summary>True for 127.0.0.0/8, ::1 and the name <c>localhost</c>.</summary>
     public static bool IsLoopback(string host) => TryGetLoopbackAddress(host, out _);
 
-    internal static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, WireMeter meter, CancellationToken cancellationToken)
+    internal static async ValueTask<Stream> ConnectAsync(
+        DnsEndPoint endPoint, WireMeter meter, ConnectionPolicy policy, CancellationToken cancellationToken)
     {
-        var socket = await ConnectSocketAsync(endPoint.Host, endPoint.Port, cancellationToken);
+        var socket = await ConnectSocketAsync(endPoint.Host, endPoint.Port, policy, cancellationToken);
         return new CountingStream(new NetworkStream(socket, ownsSocket: true), meter);
     }
 
-    /// <summary>Opens one TCP connection to a loopback host (refusing any other) with Nagle off.</summary>
-    internal static async ValueTask<Socket> ConnectSocketAsync(string host, int port, CancellationToken cancellationToken)
+    /// <summary>Opens one TCP connection with Nagle off: to a loopback host, or to any host when
+    /// <paramref name="policy"/> allows it; from the policy's next source address when it names some.</summary>
+    internal static async ValueTask<Socket> ConnectSocketAsync(
+        string host, int port, ConnectionPolicy? policy, CancellationToken cancellationToken)
     {
+        policy ??= ConnectionPolicy.LoopbackOnly;
         if (!TryGetLoopbackAddress(host, out var address))
         {
-            throw new NonLoopbackTargetException(host);
+            if (!policy.AllowNonLoopback)
+            {
+                throw new NonLoopbackTargetException(host);
+            }
+
+            // Allowed explicitly: an IP literal as written, a name through DNS (first address).
+            address = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+                ? literal
+                : (await Dns.GetHostAddressesAsync(host, cancellationToken))[0];
         }
 
         // new Socket throws SocketException(TooManyOpenSockets) at the process's open-file limit (EMFILE);
@@ -58,6 +71,12 @@ internal static class LoopbackConnector
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (policy.NextSource(address.AddressFamily) is { } source)
+            {
+                // Port 0: the kernel picks a free ephemeral port of this source address.
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+
             await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
             return socket;
         }

@@ -27,7 +27,7 @@ internal sealed class SseClient : IFeedClient
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
         // A stream lives as long as the phase: no overall timeout; the connect timeout still applies.
-        _http = new HttpClient(LoopbackConnector.CreateHandler(_core.Meter), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(LoopbackConnector.CreateHandler(_core.Meter, options.Connections), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
         _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
     }

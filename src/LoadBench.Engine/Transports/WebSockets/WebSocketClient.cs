@@ -26,7 +26,7 @@ internal sealed class WebSocketClient : IFeedClient
     {
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
-        _invoker = new HttpMessageInvoker(LoopbackConnector.CreateHandler(_core.Meter), disposeHandler: true);
+        _invoker = new HttpMessageInvoker(LoopbackConnector.CreateHandler(_core.Meter, options.Connections), disposeHandler: true);
         var builder = new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = "ws" };
         _prefix = builder.Uri.AbsoluteUri + "?after=";
     }

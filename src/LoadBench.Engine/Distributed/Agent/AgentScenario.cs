@@ -1,0 +1,198 @@
+using HdrHistogram;
+using LoadBench.Engine.Distributed.Messages;
+using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Running;
+using LoadBench.Engine.Scenarios;
+using LoadBench.Results;
+
+namespace LoadBench.Engine.Distributed.Agent;
+
+/// <summary>
+/// One agent's share of one scenario, played on the coordinator's schedule: prepared (clients and pools made), then
+/// warm-up and measured phase from one instant on the publisher's clock (the same instant on every agent), then
+/// drained and stopped on command. The counting is the single-process executor's: baseline at the measured phase's
+/// start, empty recorders, settle, counters since the baseline, events never received by the end of the drain as lost.
+/// </summary>
+internal sealed class AgentScenario(
+    Scenario share, int index, ITargetApi target, RunOptions options, long startCursor, string agent,
+    Func<AgentTick, CancellationToken, Task> publishTick) : IAsyncDisposable
+{
+    private readonly LatencyRecorders _recorders = new();
+    private readonly HistogramBase _events = HistogramCodec.NewHistogram();
+    private readonly HistogramBase _requests = HistogramCodec.NewHistogram();
+    private readonly List<TimeSeriesPoint> _series = [];
+    private ILoadDriver? _driver;
+    private Task _play = Task.CompletedTask;
+    private CancellationTokenSource? _playCancel;
+    private ClientCountersSnapshot _baseline = ClientCountersSnapshot.Empty;
+    private ClientCountersSnapshot _inWindow = ClientCountersSnapshot.Empty;
+    private TimeSpan _duration;
+    private long _undelivered;
+
+    public int Index { get; } = index;
+
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        var clients = new ScenarioClients(share, target, _recorders, options, startCursor);
+        _driver = share.IsOpenModel ? new OpenLoadDriver(clients) : new ClosedLoadDriver(clients);
+        await _driver.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Starts playing at <paramref name="startAt"/> on the publisher's time line (this agent's corrected clock).</summary>
+    public void Start(DateTimeOffset startAt, CancellationToken cancellationToken)
+    {
+        _playCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = _playCancel.Token;
+        _play = Task.Run(() => PlayAsync(startAt, token), CancellationToken.None);
+    }
+
+    private async Task PlayAsync(DateTimeOffset startAt, CancellationToken cancellationToken)
+    {
+        var driver = _driver ?? throw new InvalidOperationException("Start before prepare.");
+        var time = options.TimeProvider;
+        await DelayUntilAsync(startAt, cancellationToken);
+        if (share.WarmUp > TimeSpan.Zero)
+        {
+            await SampleAsync(driver, share.WarmUp, "warmup", measured: false, cancellationToken);
+        }
+
+        // Every agent starts its measured phase at the same instant, whatever its warm-up cost it.
+        await DelayUntilAsync(startAt + share.WarmUp, cancellationToken);
+        _baseline = driver.Snapshot();
+        var measuredStart = time.GetTimestamp();
+        _recorders.Event.GetIntervalHistogram();
+        _recorders.Request.GetIntervalHistogram();
+        driver.BeginMeasuredPhase();
+        await driver.SettleAtStartAsync(cancellationToken);
+        await SampleAsync(driver, share.Duration, "measured", measured: true, cancellationToken);
+        _duration = time.GetElapsedTime(measuredStart);
+        _inWindow = driver.Snapshot().Since(_baseline);
+    }
+
+    /// <summary>Waits for the measured phase to end (bounded by the caller's token), then for the clients to
+    /// receive every event up to <paramref name="lastSeq"/>.</summary>
+    public async Task<long> DrainAsync(long lastSeq, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var driver = _driver ?? throw new InvalidOperationException("Drain before prepare.");
+        await _play.WaitAsync(cancellationToken);
+        _undelivered = await driver.DrainAsync(lastSeq, timeout, cancellationToken);
+        return _undelivered;
+    }
+
+    public async Task<AgentReport> StopAsync()
+    {
+        var driver = _driver ?? throw new InvalidOperationException("Stop before prepare.");
+        await driver.StopAsync();
+        var lifetime = driver.Snapshot();
+        var sinceBaseline = lifetime.Since(_baseline);
+        // As the single-process executor counts it: a warm-up gap filled later is not a loss; the drain's shortfall is.
+        var counters = sinceBaseline with { Lost = Math.Max(0, sinceBaseline.Lost) + _undelivered };
+        _events.Add(_recorders.Event.GetIntervalHistogram());
+        _requests.Add(_recorders.Request.GetIntervalHistogram());
+        return new AgentReport(
+            true, null, CountersWire.From(counters), CountersWire.From(_inWindow), CountersWire.From(lifetime),
+            HistogramCodec.Encode(_events), HistogramCodec.Encode(_requests), _duration.TotalSeconds, driver.PeakClients, _series);
+    }
+
+    /// <summary>Plays one phase and samples once per interval: a tick to the coordinator always; for the measured
+    /// phase also the time series and the phase histograms (as the single-process executor samples).</summary>
+    private async Task SampleAsync(ILoadDriver driver, TimeSpan length, string phase, bool measured, CancellationToken cancellationToken)
+    {
+        var time = options.TimeProvider;
+        var start = time.GetTimestamp();
+        var play = driver.PlayAsync(length, cancellationToken);
+        var next = options.SampleInterval;
+        var lastEvents = driver.Snapshot().EventsDelivered;
+        var lastAt = TimeSpan.Zero;
+        var second = 0;
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (!play.IsCompleted)
+        {
+            var wait = next - time.GetElapsedTime(start);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.WhenAny(play, Task.Delay(wait, time, stopWaiting.Token));
+                continue;
+            }
+
+            var elapsed = time.GetElapsedTime(start);
+            var events = _recorders.Event.GetIntervalHistogram();
+            var requests = _recorders.Request.GetIntervalHistogram();
+            var delivered = driver.Snapshot().EventsDelivered;
+            var eventsPerSecond = (delivered - lastEvents) / Math.Max(1e-9, (elapsed - lastAt).TotalSeconds);
+            var encoded = HistogramCodec.Encode(events);
+            if (measured)
+            {
+                _events.Add(events);
+                _requests.Add(requests);
+                _series.Add(new TimeSeriesPoint
+                {
+                    T = Math.Round(elapsed.TotalSeconds, 3),
+                    EventsPerSecond = eventsPerSecond,
+                    P50Ms = LatencySummaries.PercentileMs(events, 50),
+                    P99Ms = LatencySummaries.PercentileMs(events, 99),
+                    Clients = driver.Clients,
+                    Histogram = encoded,
+                });
+            }
+
+            await PublishTickQuietlyAsync(new AgentTick(agent, Index, phase, second++, eventsPerSecond, driver.Clients, encoded), cancellationToken);
+            (lastEvents, lastAt) = (delivered, elapsed);
+            next += options.SampleInterval;
+        }
+
+        await stopWaiting.CancelAsync();
+        await play;
+    }
+
+    private async Task PublishTickQuietlyAsync(AgentTick tick, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Bounded: with NATS unreachable a publish can wait for the reconnect, and the load must not wait with it.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            await publishTick(tick, timeout.Token);
+        }
+#pragma warning disable CA1031 // Live progress is a view: a tick NATS could not take must not stop the load.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private async Task DelayUntilAsync(DateTimeOffset instant, CancellationToken cancellationToken)
+    {
+        var wait = instant - options.TimeProvider.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, options.TimeProvider, cancellationToken);
+        }
+    }
+
+    /// <summary>Stops every client: no load outlives the scenario, whatever ended it. Cancel the play's token first.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_playCancel is not null)
+        {
+            await _playCancel.CancelAsync();
+        }
+
+        try
+        {
+            await _play;
+        }
+#pragma warning disable CA1031 // The play's own end (cancelled, failed) was reported where it mattered.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        if (_driver is not null)
+        {
+            await _driver.DisposeAsync();
+        }
+
+        _playCancel?.Dispose();
+    }
+}

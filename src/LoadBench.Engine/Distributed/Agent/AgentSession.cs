@@ -1,0 +1,162 @@
+using LoadBench.Engine.Distributed.Clock;
+using LoadBench.Engine.Distributed.Messages;
+using LoadBench.Engine.Running;
+using LoadBench.Engine.Scenarios;
+
+namespace LoadBench.Engine.Distributed.Agent;
+
+/// <summary>
+/// An agent's part in one run: the target it drives, its clock offset to the publisher, the scenario it is playing,
+/// and the watchdog that ends it all when the coordinator falls silent (a dead coordinator leaves no load behind).
+/// </summary>
+internal sealed class AgentSession : IAsyncDisposable
+{
+    private readonly TargetHttpApi _target;
+    private readonly RunOptions _run;
+    private readonly string _agent;
+    private readonly CancellationTokenSource _life = new();
+    private readonly Func<AgentTick, CancellationToken, Task> _publishTick;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private AgentScenario? _scenario;
+    private long _lastCoordinatorBeat;
+
+    private AgentSession(string runId, TargetHttpApi target, RunOptions run, ClockOffset offset, string agent, Func<AgentTick, CancellationToken, Task> publishTick)
+    {
+        RunId = runId;
+        _target = target;
+        _run = run;
+        Offset = offset;
+        _agent = agent;
+        _publishTick = publishTick;
+        _lastCoordinatorBeat = run.TimeProvider.GetTimestamp();
+    }
+
+    public string RunId { get; }
+
+    public ClockOffset Offset { get; }
+
+    /// <summary>Fires when the session ends: left, or the coordinator was lost.</summary>
+    public CancellationToken Ended => _life.Token;
+
+    /// <summary>Joins a run: checks the target address, estimates the clock offset to the publisher.</summary>
+    public static async Task<AgentSession> JoinAsync(
+        JoinRequest join, AgentOptions options, Func<AgentTick, CancellationToken, Task> publishTick, CancellationToken cancellationToken)
+    {
+        var url = TargetAddress.Check(join.TargetUrl, options.AllowNonLoopback);
+        var target = new TargetHttpApi(url);
+        try
+        {
+            ClockOffset offset;
+            using (var control = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) })
+            {
+                offset = await ClockOffsetEstimator.EstimateAsync(control, options.TimeProvider, ClockOffsetEstimator.DefaultSamples, cancellationToken);
+            }
+
+            var run = new RunOptions
+            {
+                TargetUrl = url,
+                AllowNonLoopback = options.AllowNonLoopback,
+                SourceAddresses = options.SourceAddresses,
+                // Receive times on the publisher's time line: latency = corrected now − ts.
+                TimeProvider = new OffsetTimeProvider(options.TimeProvider, TimeSpan.FromTicks(offset.OffsetMicros * TimeSpan.TicksPerMicrosecond)),
+                FdBudget = options.FdBudget,
+            };
+            return new AgentSession(join.RunId, target, run, offset, options.Name, publishTick);
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+    }
+
+    public void CoordinatorBeat() => Interlocked.Exchange(ref _lastCoordinatorBeat, _run.TimeProvider.GetTimestamp());
+
+    public bool CoordinatorSilentFor(TimeSpan silence) =>
+        _run.TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastCoordinatorBeat)) > silence;
+
+    public async Task PrepareAsync(PrepareRequest request, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await DropScenarioAsync();
+            var share = request.Share.ToScenario();
+            var scenario = new AgentScenario(share, request.ScenarioIndex, _target, _run, request.StartCursor, _agent, _publishTick);
+            _scenario = scenario;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _life.Token);
+            await scenario.PrepareAsync(linked.Token);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public void Start(StartRequest request)
+    {
+        var scenario = Current(request.ScenarioIndex);
+        var startAt = DateTimeOffset.UnixEpoch + TimeSpan.FromTicks(request.StartAtUnixMicros * TimeSpan.TicksPerMicrosecond);
+        scenario.Start(startAt, _life.Token);
+    }
+
+    public async Task<long> DrainAsync(DrainRequest request, CancellationToken cancellationToken)
+    {
+        var scenario = Current(request.ScenarioIndex);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _life.Token);
+        return await scenario.DrainAsync(request.LastSeq, TimeSpan.FromMilliseconds(request.TimeoutMs), linked.Token);
+    }
+
+    public async Task<AgentReport> StopAsync(StopRequest request)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            var scenario = Current(request.ScenarioIndex);
+            var report = await scenario.StopAsync();
+            await DropScenarioAsync();
+            return report;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Ends the session now: the play is cancelled and every client stopped.</summary>
+    public async Task EndAsync()
+    {
+        await _life.CancelAsync();
+        await _lock.WaitAsync();
+        try
+        {
+            await DropScenarioAsync();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private AgentScenario Current(int index) =>
+        _scenario is { } s && s.Index == index
+            ? s
+            : throw new InvalidOperationException($"Scenario {index} is not prepared on this agent.");
+
+    private async Task DropScenarioAsync()
+    {
+        if (_scenario is { } old)
+        {
+            _scenario = null;
+            await old.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await EndAsync();
+        _target.Dispose();
+        _life.Dispose();
+        _lock.Dispose();
+    }
+}

@@ -1,0 +1,39 @@
+using LoadBench.Results;
+
+namespace LoadBench.Engine.Distributed.Messages;
+
+/// <summary>
+/// What one agent measured in one scenario, raw: counters, whole-phase histograms, its time series with a histogram
+/// per second. The coordinator builds a result per agent from it and merges them exactly (ResultsMerger), so no
+/// percentile is ever averaged across agents.
+/// </summary>
+internal sealed record AgentReport(
+    bool Ok,
+    string? Error,
+    CountersWire? Counters,
+    CountersWire? InWindow,
+    CountersWire? Lifetime,
+    string? EventHistogram,
+    string? RequestHistogram,
+    double DurationSeconds,
+    int PeakClients,
+    IReadOnlyList<TimeSeriesPoint>? TimeSeries);
+
+/// <summary>A <see cref="Metrics.ClientCountersSnapshot"/> on the wire.</summary>
+internal sealed record CountersWire(
+    long EventsDelivered, long Requests, long EmptyResponses,
+    long Lost, long Duplicates, long Reorders, long Reconnects, long GoneSignals,
+    long PayloadBytes, long FramingBytes, long HeaderBytes,
+    long SocketBytesRead, long SocketBytesWritten,
+    Dictionary<string, long> Errors)
+{
+    public static CountersWire From(Metrics.ClientCountersSnapshot s) => new(
+        s.EventsDelivered, s.Requests, s.EmptyResponses, s.Lost, s.Duplicates, s.Reorders, s.Reconnects, s.GoneSignals,
+        s.PayloadBytes, s.FramingBytes, s.HeaderBytes, s.SocketBytesRead, s.SocketBytesWritten,
+        new Dictionary<string, long>(s.Errors, StringComparer.Ordinal));
+
+    public Metrics.ClientCountersSnapshot ToSnapshot() => new(
+        EventsDelivered, Requests, EmptyResponses, Lost, Duplicates, Reorders, Reconnects, GoneSignals,
+        PayloadBytes, FramingBytes, HeaderBytes, SocketBytesRead, SocketBytesWritten,
+        new Dictionary<string, long>(Errors, StringComparer.Ordinal));
+}
