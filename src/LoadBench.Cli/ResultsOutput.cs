@@ -14,16 +14,60 @@ internal static class ResultsOutput
     public static string DefaultDirectory(string label) => Path.GetFullPath(Path.Combine(
         "results", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + label));
 
+    /// <summary>Most suffixes tried before giving up (<c>-2</c> … <c>-999</c>): a bound, never reached in practice.</summary>
+    private const int MaxSuffix = 999;
+
+    /// <summary>
+    /// Writes results.json and the reports into a fresh folder: <paramref name="directory"/> when it does not exist
+    /// or is empty, else the first of <c>DIRECTORY-2</c>, <c>DIRECTORY-3</c>, … that is (<see cref="FreshDirectory"/>),
+    /// so an earlier run's results are never overwritten. Every file is written whole or not at all (<see cref="AtomicFile"/>).
+    /// </summary>
     public static async Task<ReportFiles> WriteAsync(ResultsDocument results, string directory, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
-        await ResultsFile.WriteAsync(Path.Combine(directory, ResultsFileName), results, cancellationToken);
-        return ReportWriter.WriteAll(results, directory);
+        var fresh = FreshDirectory(directory);
+        await ResultsFile.WriteAsync(Path.Combine(fresh, ResultsFileName), results, cancellationToken);
+        return ReportWriter.WriteAll(results, fresh);
+    }
+
+    /// <summary>
+    /// The folder to write into, created: <paramref name="directory"/> itself when it does not exist or is empty,
+    /// otherwise the first free <c>DIRECTORY-N</c> (N = 2, 3, …), said on the console. Nothing in an existing,
+    /// non-empty folder is ever replaced.
+    /// </summary>
+    public static string FreshDirectory(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        for (var n = 1; n <= MaxSuffix; n++)
+        {
+            var candidate = n == 1 ? full : string.Create(CultureInfo.InvariantCulture, $"{full}-{n}");
+            if (File.Exists(candidate) || (Directory.Exists(candidate) && Directory.EnumerateFileSystemEntries(candidate).Any()))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(candidate);
+            if (n > 1)
+            {
+                Console.WriteLine($"note: {full} already holds files; writing to {candidate} instead (nothing is overwritten).");
+            }
+
+            return candidate;
+        }
+
+        throw new IOException($"{full} and {full}-2 … {full}-{MaxSuffix} all exist; choose another --output folder.");
     }
 
     public static void PrintSummary(ResultsDocument results, ReportFiles files)
     {
         Console.WriteLine();
+        if (results.Incomplete is { } incomplete)
+        {
+            Console.WriteLine($"INCOMPLETE RUN: {incomplete.Reason}");
+            Console.WriteLine("Scenarios marked [incomplete] cover only what ran before the stop.");
+            Console.WriteLine();
+        }
+
         if (results.Scenarios.Select(s => s.Trials?.Count ?? 1).DefaultIfEmpty(1).Max() is > 1 and var trials)
         {
             Console.WriteLine($"Each scenario ran {trials} times; the figures below pool its trials (the report shows each trial's spread).");
@@ -33,7 +77,7 @@ internal static class ResultsOutput
         foreach (var s in results.Scenarios)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Name,-34} {TransportIds.DisplayName(s.Transport),-18} {s.Latency.Event.P50Ms,8:0.00} {s.Latency.Event.P99Ms,8:0.00} {s.Throughput.EventsPerSecond,10:0.0} {s.Bytes.PerEvent.Total,8:0} {s.Integrity.Lost,6} {s.Errors.Count,6}"));
+                $"{Label(s),-34} {TransportIds.DisplayName(s.Transport),-18} {s.Latency.Event.P50Ms,8:0.00} {s.Latency.Event.P99Ms,8:0.00} {s.Throughput.EventsPerSecond,10:0.0} {s.Bytes.PerEvent.Total,8:0} {s.Integrity.Lost,6} {s.Errors.Count,6}"));
         }
 
         Console.WriteLine();
@@ -46,4 +90,6 @@ internal static class ResultsOutput
         Console.WriteLine($"Report: {files.HtmlReport}");
         Console.WriteLine($"Results: {Path.Combine(files.OutputDirectory, ResultsFileName)}");
     }
+
+    private static string Label(ScenarioResult scenario) => scenario.Incomplete is null ? scenario.Name : scenario.Name + " [incomplete]";
 }

@@ -90,11 +90,18 @@ internal static class RunCommand
         };
         var directory = output?.FullName ?? ResultsOutput.DefaultDirectory(plan.Name);
 
+        using var stop = Interruption.Link(cancellationToken);
         ResultsDocument results;
         try
         {
             await using var progress = ProgressDisplay.Create(quiet);
-            results = await ScenarioRunner.RunAsync(plan, options, progress, cancellationToken);
+            results = await ScenarioRunner.RunAsync(plan, options, progress, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped before the target answered: no scenario ran, so there is nothing to write.
+            await Console.Error.WriteLineAsync($"loadbench: {Interruption.Signal ?? "interrupted"} before any scenario ran; nothing was written.");
+            return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is TargetStartException or HttpRequestException)
         {
@@ -107,8 +114,19 @@ internal static class RunCommand
             return ExitCodes.UsageError;
         }
 
-        var files = await ResultsOutput.WriteAsync(results, directory, cancellationToken);
+        // Written even after a stop (never cancelled itself): what was measured is the result so far.
+        var files = await ResultsOutput.WriteAsync(results, directory, CancellationToken.None);
         ResultsOutput.PrintSummary(results, files);
+        if (results.Incomplete is { } incomplete)
+        {
+            // A signal wins over a target failure seen after it: Ctrl-C in a terminal stops a target the engine started too.
+            var interrupted = stop.IsCancellationRequested;
+            await Console.Error.WriteLineAsync(interrupted
+                ? $"loadbench: {Interruption.Signal ?? "interrupted"}: the results written are marked incomplete ({incomplete.Reason})."
+                : $"loadbench: the run failed: {incomplete.Reason}. The scenarios measured so far are written, marked incomplete.");
+            return interrupted ? ExitCodes.Interrupted : ExitCodes.RunFailed;
+        }
+
         var empty = results.Scenarios.Where(s => s.Throughput.EventsDelivered == 0).Select(s => s.Name).ToList();
         if (empty.Count > 0)
         {
