@@ -35,7 +35,7 @@ internal sealed class TargetProcess : IAsyncDisposable
     /// <summary>True once the process ended (or was stopped by <see cref="DisposeAsync"/>).</summary>
     public bool HasExited => _stopped || _process.HasExited;
 
-    /// <summary>How the process ended, naming its id and exit code (and its last line of output), or null while it runs
+    /// <summary>How the process ended, naming its id and exit code, or null while it runs
     /// (or after <see cref="DisposeAsync"/> stopped it: that end was asked for).</summary>
     public string? ExitDescription
     {
@@ -46,8 +46,7 @@ internal sealed class TargetProcess : IAsyncDisposable
                 return null;
             }
 
-            var last = OutputTail.Split(Environment.NewLine).LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
-            return $"the target process (pid {_process.Id}) exited with code {_process.ExitCode}" + (last is null ? "" : $"; its last output: {last.Trim()}");
+            return $"the target process (pid {_process.Id}) exited with code {_process.ExitCode}";
         }
     }
 

@@ -10,7 +10,8 @@ namespace LoadBench.Engine.Running;
 /// every <see cref="RunOptions.TargetCheckInterval"/>; the target has failed when no answer came for
 /// <see cref="RunOptions.TargetSilenceLimit"/> and either three checks in a row failed or one has hung that long —
 /// so a target that answers slowly under load is not taken for a dead one, and a fake clock's jump alone trips
-/// nothing. A process the engine started that exits is noticed at the next check.
+/// nothing. A refused connection is final (nothing listens any more): three refusals in a row trip it after half
+/// that silence. A process the engine started that exits is noticed at the next check.
 /// </summary>
 internal sealed class TargetWatchdog : IAsyncDisposable
 {
@@ -27,6 +28,7 @@ internal sealed class TargetWatchdog : IAsyncDisposable
     private long _lastAnswer;
     private long _checkStarted;
     private int _failures;
+    private int _refusals;
     private string? _lastError;
 
     private TargetWatchdog(ITargetApi target, RunStop stop, Func<string?>? processExit, RunOptions options)
@@ -94,7 +96,8 @@ internal sealed class TargetWatchdog : IAsyncDisposable
     {
         var silence = _time.GetElapsedTime(Interlocked.Read(ref _lastAnswer));
         var hung = _time.GetElapsedTime(Interlocked.Read(ref _checkStarted));
-        if (silence < _silenceLimit || (Volatile.Read(ref _failures) < FailuresInARow && hung < _silenceLimit))
+        var limit = Volatile.Read(ref _refusals) >= FailuresInARow ? _silenceLimit / 2 : _silenceLimit;
+        if (silence < limit || (Volatile.Read(ref _failures) < FailuresInARow && hung < _silenceLimit))
         {
             return null;
         }
@@ -113,6 +116,7 @@ internal sealed class TargetWatchdog : IAsyncDisposable
             await _target.GetInfoAsync(timeout.Token);
             Interlocked.Exchange(ref _lastAnswer, _time.GetTimestamp());
             Volatile.Write(ref _failures, 0);
+            Volatile.Write(ref _refusals, 0);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -121,6 +125,14 @@ internal sealed class TargetWatchdog : IAsyncDisposable
         {
             Volatile.Write(ref _lastError, ex is OperationCanceledException ? "a check timed out" : ex.Message);
             Interlocked.Increment(ref _failures);
+            if (ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+            {
+                Interlocked.Increment(ref _refusals);
+            }
+            else
+            {
+                Volatile.Write(ref _refusals, 0);
+            }
         }
     }
 }
