@@ -17,31 +17,38 @@ internal static class ResultsOutput
     /// <summary>Most suffixes tried before giving up (<c>-2</c> … <c>-999</c>): a bound, never reached in practice.</summary>
     private const int MaxSuffix = 999;
 
+    /// <summary>What a run writes into its folder: a folder holding any of these is an earlier run's.</summary>
+    public static readonly IReadOnlyList<string> RunFiles =
+        [ResultsFileName, ReportWriter.HtmlFileName, ReportWriter.MarkdownFileName, ReportWriter.SummaryCsvFileName, ReportWriter.PlotsDirectoryName];
+
     /// <summary>
-    /// Writes results.json and the reports into a fresh folder: <paramref name="directory"/> when it does not exist
-    /// or is empty, else the first of <c>DIRECTORY-2</c>, <c>DIRECTORY-3</c>, … that is (<see cref="FreshDirectory"/>),
-    /// so an earlier run's results are never overwritten. Every file is written whole or not at all (<see cref="AtomicFile"/>).
+    /// Writes results.json and the reports into a fresh folder: <paramref name="directory"/> unless it already holds
+    /// an earlier run's files, else the first of <c>DIRECTORY-2</c>, <c>DIRECTORY-3</c>, … that does not
+    /// (<see cref="FreshDirectory"/>), so an earlier run's results are never overwritten. Every file is written whole
+    /// or not at all (<see cref="AtomicFile"/>).
     /// </summary>
     public static async Task<ReportFiles> WriteAsync(ResultsDocument results, string directory, CancellationToken cancellationToken)
     {
-        var fresh = FreshDirectory(directory);
+        var fresh = FreshDirectory(directory, RunFiles);
         await ResultsFile.WriteAsync(Path.Combine(fresh, ResultsFileName), results, cancellationToken);
         return ReportWriter.WriteAll(results, fresh);
     }
 
     /// <summary>
-    /// The folder to write into, created: <paramref name="directory"/> itself when it does not exist or is empty,
-    /// otherwise the first free <c>DIRECTORY-N</c> (N = 2, 3, …), said on the console. Nothing in an existing,
-    /// non-empty folder is ever replaced.
+    /// The folder to write into, created: <paramref name="directory"/> itself unless it holds any of
+    /// <paramref name="names"/> (what the command writes there), otherwise the first <c>DIRECTORY-N</c> (N = 2, 3, …)
+    /// that holds none, said on the console. So nothing an earlier run wrote is ever replaced, and files of other
+    /// names beside them (a scenario file, notes) neither move the output nor are touched.
     /// </summary>
-    public static string FreshDirectory(string directory)
+    public static string FreshDirectory(string directory, IReadOnlyList<string> names)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(names);
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         for (var n = 1; n <= MaxSuffix; n++)
         {
             var candidate = n == 1 ? full : string.Create(CultureInfo.InvariantCulture, $"{full}-{n}");
-            if (File.Exists(candidate) || (Directory.Exists(candidate) && Directory.EnumerateFileSystemEntries(candidate).Any()))
+            if (File.Exists(candidate) || names.Any(name => Path.Exists(Path.Combine(candidate, name))))
             {
                 continue;
             }
@@ -49,13 +56,13 @@ internal static class ResultsOutput
             Directory.CreateDirectory(candidate);
             if (n > 1)
             {
-                Console.WriteLine($"note: {full} already holds files; writing to {candidate} instead (nothing is overwritten).");
+                Console.WriteLine($"note: {full} already holds an earlier run's results; writing to {candidate} instead (nothing is overwritten).");
             }
 
             return candidate;
         }
 
-        throw new IOException($"{full} and {full}-2 … {full}-{MaxSuffix} all exist; choose another --output folder.");
+        throw new IOException($"{full} and {full}-2 … {full}-{MaxSuffix} all hold results; choose another --output folder.");
     }
 
     public static void PrintSummary(ResultsDocument results, ReportFiles files)

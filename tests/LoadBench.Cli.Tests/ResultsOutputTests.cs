@@ -9,29 +9,32 @@ public sealed class ResultsOutputTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("loadbench-output-").FullName;
 
     [Fact]
-    public void FreshDirectory_MissingOrEmpty_IsUsedAsGiven()
+    public void FreshDirectory_MissingEmptyOrHoldingOtherFiles_IsUsedAsGiven()
     {
         var missing = Path.Combine(_folder, "run");
         var empty = Directory.CreateDirectory(Path.Combine(_folder, "empty")).FullName;
+        var other = Directory.CreateDirectory(Path.Combine(_folder, "other")).FullName;
+        File.WriteAllText(Path.Combine(other, "scenario.json"), "{}");
 
-        Assert.Equal(missing, ResultsOutput.FreshDirectory(missing));
+        Assert.Equal(missing, ResultsOutput.FreshDirectory(missing, ResultsOutput.RunFiles));
         Assert.True(Directory.Exists(missing));
-        Assert.Equal(empty, ResultsOutput.FreshDirectory(empty));
+        Assert.Equal(empty, ResultsOutput.FreshDirectory(empty, ResultsOutput.RunFiles));
+        Assert.Equal(other, ResultsOutput.FreshDirectory(other, ResultsOutput.RunFiles));
     }
 
     [Fact]
-    public void FreshDirectory_HoldingFiles_GetsTheFirstFreeSuffix_AndNothingInTheOthersChanges()
+    public void FreshDirectory_HoldingAnEarlierRun_GetsTheFirstFreeSuffix_AndNothingInTheOthersChanges()
     {
         var run = Path.Combine(_folder, "run");
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "results.json"), "first");
-        Directory.CreateDirectory(run + "-2");
-        File.WriteAllText(Path.Combine(run + "-2", "results.json"), "second");
+        Directory.CreateDirectory(Path.Combine(run + "-2", "plots"));
+        File.WriteAllText(Path.Combine(run + "-2", "report.md"), "second");
 
-        Assert.Equal(run + "-3", ResultsOutput.FreshDirectory(run + Path.DirectorySeparatorChar));
+        Assert.Equal(run + "-3", ResultsOutput.FreshDirectory(run + Path.DirectorySeparatorChar, ResultsOutput.RunFiles));
 
         Assert.Equal("first", File.ReadAllText(Path.Combine(run, "results.json")));
-        Assert.Equal("second", File.ReadAllText(Path.Combine(run + "-2", "results.json")));
+        Assert.Equal("second", File.ReadAllText(Path.Combine(run + "-2", "report.md")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(run + "-3"));
     }
 

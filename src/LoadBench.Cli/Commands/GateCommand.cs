@@ -21,6 +21,9 @@ namespace LoadBench.Cli.Commands;
 internal static class GateCommand
 {
     public const int DefaultRepeat = 3;
+
+    /// <summary>What a gate writes into its folder (trial-1 is always the first).</summary>
+    private static readonly IReadOnlyList<string> GateFiles = ["trial-1", "gate.md", "junit.xml"];
     private const int MaxRepeat = MannWhitneyU.MaxSampleSize;
 
     public static Command Create()
@@ -151,8 +154,8 @@ internal static class GateCommand
             Console.WriteLine($"warning: {warning}");
         }
 
-        // A fresh folder (DIR-2, … when DIR holds files): an earlier gate's trials are never overwritten.
-        var directory = ResultsOutput.FreshDirectory(args.Output?.FullName ?? ResultsOutput.DefaultDirectory("gate-" + plan.Name));
+        // A fresh folder (DIR-2, … when DIR holds an earlier gate's files): its trials are never overwritten.
+        var directory = ResultsOutput.FreshDirectory(args.Output?.FullName ?? ResultsOutput.DefaultDirectory("gate-" + plan.Name), GateFiles);
         var options = new RunOptions
         {
             TargetUrl = target,
