@@ -8,9 +8,9 @@ namespace LoadBench.Engine.Running;
 /// (<see cref="RunStop.TargetFailed"/>). Without it the clients of a dead target keep retrying until the scenario's
 /// planned end and the run then fails with nothing written. It asks <c>GET /feed/info</c> (one request at a time)
 /// every <see cref="RunOptions.TargetCheckInterval"/>; the target has failed when no answer came for
-/// <see cref="RunOptions.TargetSilenceLimit"/> and either three checks in a row failed or one has hung that long —
-/// so a target that answers slowly under load is not taken for a dead one, and a fake clock's jump alone trips
-/// nothing. A refused connection is final (nothing listens any more): three refusals in a row trip it after half
+/// <see cref="RunOptions.TargetSilenceLimit"/> and a check since then failed (each times out after that limit) or
+/// has hung that long — so a target that answers slowly under load is not taken for a dead one, and a fake clock's
+/// jump alone trips nothing. A refused connection is final (nothing listens any more): three refusals in a row trip it after half
 /// that silence. A process the engine started that exits is noticed at the next check.
 /// </summary>
 internal sealed class TargetWatchdog : IAsyncDisposable
@@ -97,7 +97,7 @@ internal sealed class TargetWatchdog : IAsyncDisposable
         var silence = _time.GetElapsedTime(Interlocked.Read(ref _lastAnswer));
         var hung = _time.GetElapsedTime(Interlocked.Read(ref _checkStarted));
         var limit = Volatile.Read(ref _refusals) >= FailuresInARow ? _silenceLimit / 2 : _silenceLimit;
-        if (silence < limit || (Volatile.Read(ref _failures) < FailuresInARow && hung < _silenceLimit))
+        if (silence < limit || (Volatile.Read(ref _failures) == 0 && hung < _silenceLimit))
         {
             return null;
         }
