@@ -55,8 +55,8 @@ public static class ReportWriter
             {
                 var png = Path.Combine(plots, chart.FileStem + ".png");
                 var svg = Path.Combine(plots, chart.FileStem + ".svg");
-                File.WriteAllBytes(png, chart.Png);
-                File.WriteAllText(svg, chart.Svg, Utf8);
+                AtomicFile.WriteAllBytes(png, chart.Png);
+                AtomicFile.WriteAllText(svg, chart.Svg, Utf8);
                 plotFiles.Add(png);
                 plotFiles.Add(svg);
             }
@@ -65,9 +65,10 @@ public static class ReportWriter
         var csv = Path.Combine(directory, SummaryCsvFileName);
         var markdown = Path.Combine(directory, MarkdownFileName);
         var html = Path.Combine(directory, HtmlFileName);
-        File.WriteAllText(csv, SummaryCsv.Build(results), Utf8);
-        File.WriteAllText(markdown, MarkdownRenderer.Render(model), Utf8);
-        File.WriteAllText(html, HtmlRenderer.Render(model), Utf8);
+        // Each file whole or not at all (a temporary file renamed over it): a crash never leaves a truncated report.
+        AtomicFile.WriteAllText(csv, SummaryCsv.Build(results), Utf8);
+        AtomicFile.WriteAllText(markdown, MarkdownRenderer.Render(model), Utf8);
+        AtomicFile.WriteAllText(html, HtmlRenderer.Render(model), Utf8);
         return new ReportFiles(directory, csv, markdown, html, plotFiles);
     }
 }

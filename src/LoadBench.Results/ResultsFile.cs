@@ -16,7 +16,8 @@ public static class ResultsFile
             Directory.CreateDirectory(directory);
         }
 
-        await File.WriteAllTextAsync(path, Serialize(document), cancellationToken);
+        // Written whole or not at all: a crash mid-write never leaves a truncated results.json.
+        await AtomicFile.WriteAllTextAsync(path, Serialize(document), cancellationToken);
     }
 
     public static async Task<ResultsDocument> ReadAsync(string path, CancellationToken cancellationToken)

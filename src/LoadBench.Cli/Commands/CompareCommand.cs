@@ -14,6 +14,7 @@ internal static class CompareCommand
         var command = new Command("compare", $"""
             Put two results side by side, scenario by scenario and transport by transport, with absolute and
             percentage deltas. It only describes; to fail a pipeline on a regression use 'loadbench gate'.
+            A.json must be a complete run (an incomplete one, stopped by Ctrl-C or a failed target, is refused).
 
             Examples:
               loadbench compare results/before/results.json results/after/results.json
@@ -31,6 +32,19 @@ internal static class CompareCommand
             if (a is null || b is null)
             {
                 return ExitCodes.UsageError;
+            }
+
+            // A run stopped early measured less than its plan: as the "before" side every delta would mislead.
+            if (a.Incomplete is { } incomplete)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"loadbench: {parse.GetValue(baseline)}: marked incomplete ({incomplete.Reason}); an incomplete run cannot be the baseline of a comparison. Compare against a complete run.");
+                return ExitCodes.UsageError;
+            }
+
+            if (b.Incomplete is { } stopped)
+            {
+                Console.WriteLine($"note: {parse.GetValue(candidate)} is marked incomplete ({stopped.Reason}); its figures cover only what ran.");
             }
 
             var report = ComparisonReport.Create(a, b, parse.GetValue(baseline)!.ToString(), parse.GetValue(candidate)!.ToString());

@@ -21,6 +21,9 @@ namespace LoadBench.Cli.Commands;
 internal static class GateCommand
 {
     public const int DefaultRepeat = 3;
+
+    /// <summary>What a gate writes into its folder (trial-1 is always the first).</summary>
+    private static readonly IReadOnlyList<string> GateFiles = ["trial-1", "gate.md", "junit.xml"];
     private const int MaxRepeat = MannWhitneyU.MaxSampleSize;
 
     public static Command Create()
@@ -155,7 +158,8 @@ internal static class GateCommand
             Console.WriteLine($"warning: {warning}");
         }
 
-        var directory = args.Output?.FullName ?? ResultsOutput.DefaultDirectory("gate-" + plan.Name);
+        // A fresh folder (DIR-2, … when DIR holds an earlier gate's files): its trials are never overwritten.
+        var directory = ResultsOutput.FreshDirectory(args.Output?.FullName ?? ResultsOutput.DefaultDirectory("gate-" + plan.Name), GateFiles);
         var options = new RunOptions
         {
             TargetUrl = target,
@@ -164,6 +168,7 @@ internal static class GateCommand
             TargetProcess = target is null ? TargetLauncher.ForThisProgram(pinCpus: false) : null,
         };
 
+        using var stop = Interruption.Link(cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var trials = new List<ResultsDocument>();
@@ -175,7 +180,12 @@ internal static class GateCommand
             try
             {
                 await using var progress = ProgressDisplay.Create(args.Quiet);
-                results = await ScenarioRunner.RunAsync(plan, options, progress, cancellationToken);
+                results = await ScenarioRunner.RunAsync(plan, options, progress, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync($"loadbench: {Interruption.Signal ?? "interrupted"} before trial {i} measured anything; no verdict. Trials so far: {directory}");
+                return ExitCodes.Interrupted;
             }
             catch (Exception e) when (e is TargetStartException or HttpRequestException)
             {
@@ -188,6 +198,18 @@ internal static class GateCommand
             }
 
             var file = Path.Combine(directory, $"trial-{i}", ResultsOutput.ResultsFileName);
+            if (results.Incomplete is { } incomplete)
+            {
+                // A stopped trial is written with its reports, marked incomplete, and judges nothing: no verdict, no baseline.
+                var files = await ResultsOutput.WriteAsync(results, Path.GetDirectoryName(file)!, CancellationToken.None);
+                ResultsOutput.PrintSummary(results, files);
+                var interrupted = stop.IsCancellationRequested;
+                await Console.Error.WriteLineAsync(interrupted
+                    ? $"loadbench: {Interruption.Signal ?? "interrupted"}: trial {i} stopped ({incomplete.Reason}); no verdict. Trials so far: {directory}"
+                    : $"loadbench: trial {i} failed: {incomplete.Reason}; no verdict. Trials so far: {directory}");
+                return interrupted ? ExitCodes.Interrupted : ExitCodes.RunFailed;
+            }
+
             await ResultsFile.WriteAsync(file, results, cancellationToken);
             trials.Add(results);
             trialFiles.Add(file);
@@ -204,7 +226,7 @@ internal static class GateCommand
         Console.Write(ConsoleTable.Render(report));
 
         var markdownText = MarkdownSummary.Render(report);
-        await File.WriteAllTextAsync(Path.Combine(directory, "gate.md"), markdownText, cancellationToken);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(directory, "gate.md"), markdownText, cancellationToken);
         await JUnitReport.WriteAsync(Path.Combine(directory, "junit.xml"), report, startedAt, clock.Elapsed, cancellationToken);
         if (args.JUnit is { } junitFile)
         {

@@ -25,8 +25,8 @@ internal static class LimitsCommand
         var command = new Command("limits", $"""
             Find where each transport breaks: for every scenario with a "search" block (scenarios/README.md,
             "Limit search"), step the load up x2 until the SLO breaks, then bisect to within 10 %. Prints the
-            worst-case duration first; Ctrl-C keeps the steps done so far (marked incomplete). Writes
-            results.json (with "limits") and the reports like 'run'. Exit code 3 when stopped early.
+            worst-case duration first; Ctrl-C keeps the steps done so far (marked incomplete, exit code 130).
+            Writes results.json (with "limits") and the reports like 'run'. Exit code 3 when the target failed.
 
             Examples:
               loadbench limits limits
@@ -62,11 +62,17 @@ internal static class LimitsCommand
             $"loadbench limits: {LimitRunner.SearchCount(plan)} searches; worst case {worst.TotalMinutes:0.#} min (every search at its most steps); Ctrl-C keeps the steps done."));
         var directory = output?.FullName ?? ResultsOutput.DefaultDirectory(plan.Name);
 
+        using var stop = Interruption.Link(cancellationToken);
         ResultsDocument results;
         try
         {
             await using var progress = ProgressDisplay.Create(quiet);
-            results = await LimitRunner.RunAsync(plan, options, pinCpus, progress, cancellationToken);
+            results = await LimitRunner.RunAsync(plan, options, pinCpus, progress, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: {Interruption.Signal ?? "interrupted"} before any step ran; nothing was written.");
+            return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is TargetStartException or HttpRequestException)
         {
@@ -82,9 +88,16 @@ internal static class LimitsCommand
             Console.WriteLine(Describe(limit));
         }
 
-        if (cancellationToken.IsCancellationRequested || results.Limits is not { Count: > 0 } limits || limits.Any(l => !l.Complete))
+        if (stop.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("loadbench: the search was stopped before it finished; the results hold the steps done, marked incomplete.");
+            await Console.Error.WriteLineAsync($"loadbench: {Interruption.Signal ?? "interrupted"}: the search was stopped before it finished; the results hold the steps done, marked incomplete.");
+            return ExitCodes.Interrupted;
+        }
+
+        if (results.Incomplete is { } incomplete || results.Limits is not { Count: > 0 } limits || limits.Any(l => !l.Complete))
+        {
+            var why = results.Incomplete?.Reason ?? "the search was stopped before it finished";
+            await Console.Error.WriteLineAsync($"loadbench: {why}; the results hold the steps done, marked incomplete.");
             return ExitCodes.RunFailed;
         }
 

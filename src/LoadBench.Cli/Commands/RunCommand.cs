@@ -115,18 +115,25 @@ internal static class RunCommand
         };
         var directory = output?.FullName ?? ResultsOutput.DefaultDirectory(plan.Name);
 
+        using var stop = Interruption.Link(cancellationToken);
         ResultsDocument results;
         try
         {
             await using var progress = ProgressDisplay.Create(quiet);
             results = distribution.Nats is { } natsUrl
-                ? await DistributedRunner.RunAsync(plan, new DistributedRunOptions { NatsUrl = natsUrl, Agents = distribution.Agents, Run = options }, progress, cancellationToken)
-                : await ScenarioRunner.RunAsync(plan, options, progress, cancellationToken);
+                ? await DistributedRunner.RunAsync(plan, new DistributedRunOptions { NatsUrl = natsUrl, Agents = distribution.Agents, Run = options }, progress, stop.Token)
+                : await ScenarioRunner.RunAsync(plan, options, progress, stop.Token);
         }
         catch (DistributedRunException e)
         {
             await Console.Error.WriteLineAsync($"loadbench: the distributed run failed: {e.Message}");
             return ExitCodes.RunFailed;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped before the target answered: no scenario ran, so there is nothing to write.
+            await Console.Error.WriteLineAsync($"loadbench: {Interruption.Signal ?? "interrupted"} before any scenario ran; nothing was written.");
+            return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is TargetStartException or HttpRequestException)
         {
@@ -139,12 +146,29 @@ internal static class RunCommand
             return ExitCodes.UsageError;
         }
 
-        var files = await ResultsOutput.WriteAsync(results, directory, cancellationToken);
+        // Written even after a stop (never cancelled itself): what was measured is the result so far.
+        var files = await ResultsOutput.WriteAsync(results, directory, CancellationToken.None);
         ResultsOutput.PrintSummary(results, files);
         if (results.Incomplete is { } incomplete)
         {
-            await Console.Error.WriteLineAsync($"loadbench: incomplete: {incomplete.Reason}. The results were written and are marked incomplete.");
-            return ExitCodes.Incomplete;
+            // A signal wins over a failure seen after it: Ctrl-C in a terminal stops a target the engine started too.
+            // Otherwise a distributed run that lost an agent is incomplete (4); a local one whose target failed, failed (3).
+            var interrupted = stop.IsCancellationRequested;
+            if (interrupted)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"loadbench: {Interruption.Signal ?? "interrupted"}: the results written are marked incomplete ({incomplete.Reason}).");
+                return ExitCodes.Interrupted;
+            }
+
+            if (distribution.Nats is not null)
+            {
+                await Console.Error.WriteLineAsync($"loadbench: incomplete: {incomplete.Reason}. The results were written and are marked incomplete.");
+                return ExitCodes.Incomplete;
+            }
+
+            await Console.Error.WriteLineAsync($"loadbench: the run failed: {incomplete.Reason}. The scenarios measured so far are written, marked incomplete.");
+            return ExitCodes.RunFailed;
         }
 
         var empty = results.Scenarios.Where(s => s.Throughput.EventsDelivered == 0).Select(s => s.Name).ToList();

@@ -55,7 +55,7 @@ public static class LimitRunner
         if (options.TargetUrl is { } url)
         {
             using var api = new TargetHttpApi(TargetAddress.Check(url.ToString(), options.AllowNonLoopback), options.ControlToken);
-            return await RunAsync(plan, api, false, options, machine, progress, cancellationToken);
+            return await RunAsync(plan, api, false, options, machine, progress, cancellationToken, processExit: null);
         }
 
         if (options.TargetProcess is not { } process)
@@ -67,7 +67,7 @@ public static class LimitRunner
         using var started = new TargetHttpApi(target.BaseUri);
         try
         {
-            return await RunAsync(plan, started, true, options, machine, progress, cancellationToken);
+            return await RunAsync(plan, started, true, options, machine, progress, cancellationToken, () => target.ExitDescription);
         }
         catch (HttpRequestException ex) when (target.HasExited)
         {
@@ -75,14 +75,18 @@ public static class LimitRunner
         }
     }
 
+    /// <summary>Runs every search against <paramref name="target"/>. A cancellation or a failed target
+    /// (<see cref="TargetWatchdog"/>) ends it early: the steps done, the stopped one's figures so far, and the
+    /// document marked incomplete, naming the searches never started.</summary>
     internal static async Task<ResultsDocument> RunAsync(
         ScenarioPlan plan, ITargetApi target, bool targetStartedByEngine, RunOptions options, LimitMachine machine,
-        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+        IProgress<RunProgress>? progress, CancellationToken cancellationToken, Func<string?>? processExit = null)
     {
         var time = options.TimeProvider;
         var startedAt = time.GetUtcNow();
         var original = await target.GetInfoAsync(cancellationToken);
-        var executor = new ScenarioExecutor(target, options);
+        using var stop = new RunStop(cancellationToken);
+        var executor = new ScenarioExecutor(target, options, stop);
         var searched = plan.Scenarios.Where(s => s.Search is not null).ToList();
         var stepNumber = 0;
         var totalSteps = searched.Sum(s => s.Search!.MaxSteps);
@@ -93,35 +97,44 @@ public static class LimitRunner
         }, machine);
         var steps = new List<ScenarioResult>();
         var limits = new List<LimitSearchResult>();
-        try
+        var where = "in the target warm-up";
+        await using (TargetWatchdog.Start(target, stop, processExit, options))
         {
-            await TargetWarmUp.RunAsync(plan, executor, options.TargetWarmUp, progress, cancellationToken);
-            foreach (var scenario in searched)
+            try
             {
-                limits.Add(await searcher.RunAsync(scenario, steps, cancellationToken));
-                if (cancellationToken.IsCancellationRequested)
+                await TargetWarmUp.RunAsync(plan, executor, options.TargetWarmUp, progress, stop.Token);
+                foreach (var scenario in searched)
                 {
-                    break;
+                    where = $"in the search of '{scenario.Name}'";
+                    limits.Add(await searcher.RunAsync(scenario, steps, stop.Token));
+                    if (stop.Stopping)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.Stopping)
+            {
+                // Stopped in the target warm-up: no step ran; the document says so.
+            }
+            finally
+            {
+                if (!targetStartedByEngine && stop.TargetFailure is null)
+                {
+                    await ScenarioRunner.RestoreAsync(target, original, time);
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped in the target warm-up: no step ran; the document says so.
-        }
-        finally
-        {
-            if (!targetStartedByEngine)
-            {
-                await ScenarioRunner.RestoreAsync(target, original, time);
-            }
-        }
 
+        var notStarted = searched.Skip(limits.Count).Select(s => s.Name).ToList();
         return new ResultsDocument
         {
             Environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, time.GetUtcNow()),
             Scenarios = steps,
             Limits = limits,
+            Incomplete = stop.Stopping && (notStarted.Count > 0 || limits.Any(l => !l.Complete))
+                ? RunInterruption.Mark(stop, where, steps.Count(s => s.Incomplete is null), notStarted, time)
+                : null,
         };
     }
 }

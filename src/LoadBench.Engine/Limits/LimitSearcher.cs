@@ -1,4 +1,5 @@
 using System.Globalization;
+using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Engine.Transports;
 using LoadBench.Results;
@@ -69,6 +70,16 @@ internal sealed class LimitSearcher(
                     failed = mid;
                 }
             }
+        }
+        catch (ScenarioInterruptedException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stopped step is kept in the results with its figures so far, marked incomplete, but judges nothing.
+            if (e.Partial is { } partial)
+            {
+                stepResults.Add(partial);
+            }
+
+            complete = false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -29,20 +29,89 @@ internal static class RepeatedTrials
         return order;
     }
 
-    public static async Task<List<ScenarioResult>> RunAsync(
-        ScenarioPlan plan, ScenarioExecutor executor, int repeat, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Runs the trials. On a stop (<paramref name="stop"/>), every scenario with at least one trial is pooled
+    /// from the trials it has (the stopped trial with its figures so far), and marked incomplete when it has fewer
+    /// trials than planned or holds the stopped one; the document's mark names the trials that never ran.</summary>
+    public static async Task<TrialsOutcome> RunAsync(
+        ScenarioPlan plan, ScenarioExecutor executor, int repeat, IProgress<RunProgress>? progress, RunStop stop, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(stop);
         var order = Order(plan.Scenarios, repeat);
         var trials = plan.Scenarios.Select(_ => new List<ScenarioResult>(repeat)).ToList();
-        for (var i = 0; i < order.Count; i++)
+        var time = executor.TimeProvider;
+        string? where = null;
+        var ran = 0;
+        for (; ran < order.Count; ran++)
         {
-            trials[order[i]].Add(await executor.RunAsync(plan.Scenarios[order[i]], i, order.Count, progress, cancellationToken));
+            try
+            {
+                trials[order[ran]].Add(await executor.RunAsync(plan.Scenarios[order[ran]], ran, order.Count, progress, cancellationToken));
+            }
+            catch (ScenarioInterruptedException e) when (stop.Stopping)
+            {
+                if (e.Partial is { } partial)
+                {
+                    trials[order[ran]].Add(partial);
+                }
+
+                where = RunInterruption.Where(e);
+                break;
+            }
+
+            if (stop.Stopping)
+            {
+                where = "between trials";
+                ran++;
+                break;
+            }
         }
 
-        return [.. trials.Select(TrialPooler.Pool)];
+        if (where is null || ran >= order.Count && trials.All(t => t.All(r => r.Incomplete is null)))
+        {
+            return new TrialsOutcome([.. trials.Select(TrialPooler.Pool)], null);
+        }
+
+        var pooled = new List<ScenarioResult>();
+        var notStarted = new List<string>();
+        for (var i = 0; i < plan.Scenarios.Count; i++)
+        {
+            var done = trials[i];
+            if (done.Count == 0)
+            {
+                notStarted.Add(plan.Scenarios[i].Name);
+                continue;
+            }
+
+            var pool = TrialPooler.Pool(done);
+            var stopped = done.FirstOrDefault(t => t.Incomplete is not null)?.Incomplete;
+            if (stopped is not null || done.Count < repeat)
+            {
+                var complete = done.Count(t => t.Incomplete is null);
+                pool = pool with
+                {
+                    Incomplete = new IncompleteMark
+                    {
+                        Reason = FormattableString.Invariant($"{complete} of {repeat} trials finished") + (stopped is null ? "" : "; " + stopped.Reason),
+                        At = stopped?.At ?? time.GetUtcNow(),
+                    },
+                };
+            }
+
+            pooled.Add(pool);
+            if (done.Count < repeat)
+            {
+                notStarted.Add(FormattableString.Invariant($"{plan.Scenarios[i].Name} ({repeat - done.Count} of {repeat} trials)"));
+            }
+        }
+
+        var finished = trials.Sum(t => t.Count(r => r.Incomplete is null));
+        return new TrialsOutcome(pooled, RunInterruption.Mark(stop, where, finished, notStarted, time));
     }
 
     /// <summary>Everything that makes two scenarios comparable side by side: all but the name, transport and client settings.</summary>
     private static string SetupKey(Scenario s) =>
         FormattableString.Invariant($"{s.Feed.RatePerSecond}|{s.Feed.PayloadBytes}|{s.WarmUp.Ticks}|{s.OpenModelClients}|{s.DescribeLoad()}");
 }
+
+/// <summary>The pooled scenarios of a repeated run, and the document's incomplete mark when it stopped early.</summary>
+internal sealed record TrialsOutcome(IReadOnlyList<ScenarioResult> Scenarios, IncompleteMark? Incomplete);

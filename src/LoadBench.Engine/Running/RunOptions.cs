@@ -39,6 +39,14 @@ public sealed record RunOptions
     /// <summary>Longest wait for a cancelled client to return before it is counted as <c>client_stop_timeout</c>.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the run asks the target whether it still answers (<see cref="TargetWatchdog"/>);
+    /// <see cref="TimeSpan.Zero"/> turns the watchdog off.</summary>
+    internal TimeSpan TargetCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the target may stay silent before the run stops as failed: with the check interval and the
+    /// clients' stop, a dead target ends the run within 10 s.</summary>
+    internal TimeSpan TargetSilenceLimit { get; init; } = TimeSpan.FromSeconds(6);
+
     /// <summary>
     /// Most copies started per second. Thousands of simultaneous connects overflow the target's accept
     /// backlog and turn into SYN retries a second later; spreading them keeps the start honest. Copies the

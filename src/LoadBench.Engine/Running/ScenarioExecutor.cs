@@ -10,10 +10,15 @@ namespace LoadBench.Engine.Running;
 /// <summary>
 /// Runs one scenario against a target: settings → warm-up → measured phase → drain → stop, and returns its
 /// <see cref="ScenarioResult"/>. Only the measured phase counts: its counters are the clients' snapshots
-/// minus a baseline taken at its start, its histograms start empty at its start.
+/// minus a baseline taken at its start, its histograms start empty at its start. When the run stops early
+/// (the token is cancelled, or a call to the target fails: <see cref="RunStop"/>) it stops the clients and throws
+/// <see cref="ScenarioInterruptedException"/> with the measured phase so far, marked incomplete.
 /// </summary>
-internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
+internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, RunStop? stop = null)
 {
+    /// <summary>How long the closing calls to a target still alive may take after an interruption.</summary>
+    private static readonly TimeSpan ClosingCallLimit = TimeSpan.FromSeconds(2);
+
     private readonly ITargetApi _target = target ?? throw new ArgumentNullException(nameof(target));
     private readonly RunOptions _options = options ?? throw new ArgumentNullException(nameof(options));
 
@@ -24,37 +29,77 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
     /// <summary>Share of the whole machine's CPU (every process) busy over the same window; null where unknown.</summary>
     public double? LastMachineBusy { get; private set; }
 
+    /// <summary>The run's one clock.</summary>
+    public TimeProvider TimeProvider => _options.TimeProvider;
+
     public async Task<ScenarioResult> RunAsync(
         Scenario scenario, int index, int count, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ScenarioValidator.EnsureValid(scenario);
-        return await RunCoreAsync(scenario, new Reporter(scenario.Name, index, count, progress), cancellationToken);
+        var window = new Window(scenario, new LatencyRecorders());
+        try
+        {
+            return await RunCoreAsync(window, new Reporter(scenario.Name, index, count, progress), cancellationToken);
+        }
+        catch (Exception ex) when (IsStop(ex, cancellationToken))
+        {
+            var where = window.Describe(_options.TimeProvider);
+            var partial = await FinishInterruptedAsync(window, where);
+            throw new ScenarioInterruptedException(scenario.Name, where, partial, ex, cancellationToken);
+        }
+        finally
+        {
+            if (window.Driver is { } driver)
+            {
+                await driver.DisposeAsync();
+            }
+        }
     }
 
-    private async Task<ScenarioResult> RunCoreAsync(Scenario scenario, Reporter report, CancellationToken cancellationToken)
+    /// <summary>A cancellation of the run, or a failed call to the target: the latter stops the run too.</summary>
+    private bool IsStop(Exception ex, CancellationToken cancellationToken)
     {
+        if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        if (stop is null || ex is not (HttpRequestException or TaskCanceledException))
+        {
+            return false;
+        }
+
+        stop.TargetFailed(ex is TaskCanceledException ? "a request to the target timed out" : "a request to the target failed: " + ex.Message);
+        return true;
+    }
+
+    private async Task<ScenarioResult> RunCoreAsync(Window window, Reporter report, CancellationToken cancellationToken)
+    {
+        var scenario = window.Scenario;
+        var recorders = window.Recorders;
         var time = _options.TimeProvider;
-        var recorders = new LatencyRecorders();
 
         // Working set before any client of this scenario exists: the base of "KiB per connection".
-        var before = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
+        var before = window.Before = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
         await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
         var info = await _target.GetInfoAsync(cancellationToken);
 
         var clients = new ScenarioClients(scenario, _target, recorders, _options, info.LatestSeq);
-        await using ILoadDriver driver = scenario.IsOpenModel ? new OpenLoadDriver(clients) : new ClosedLoadDriver(clients);
+        ILoadDriver driver = window.Driver = scenario.IsOpenModel ? new OpenLoadDriver(clients) : new ClosedLoadDriver(clients);
         report.Phase(RunPhase.Starting, scenario.WarmUp + scenario.Duration);
         await driver.StartAsync(cancellationToken);
 
         if (scenario.WarmUp > TimeSpan.Zero)
         {
+            window.Phase = RunPhase.WarmUp;
             report.Phase(RunPhase.WarmUp, scenario.WarmUp);
             await PlayAsync(driver, recorders, scenario.WarmUp, RunPhase.WarmUp, report, measured: null, cancellationToken);
         }
 
         // Measured phase: baseline and empty recorders first, then settle the load at its t = 0 level (so
         // copies started or refused by that settling count in the measured phase).
+        window.Phase = RunPhase.Measured;
         report.Phase(RunPhase.Measured, scenario.Duration);
         var baseline = driver.Snapshot();
         // The window's clock starts with its counters: what settling and the first /stats call take is inside it.
@@ -63,24 +108,26 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         var machineStart = _options.MachineCpuTicks();
         recorders.Event.GetIntervalHistogram();
         recorders.Request.GetIntervalHistogram();
+        var measured = window.Measured = new MeasuredAccumulator(baseline, measuredStart);
         driver.BeginMeasuredPhase();
         await driver.SettleAtStartAsync(cancellationToken);
-        var statsStart = await _target.GetStatsAsync(cancellationToken);
+        var statsStart = window.StatsStart = await _target.GetStatsAsync(cancellationToken);
 
-        await using var sampler = new ServerCostSampler(_target, _options.SampleInterval, time);
+        await using var sampler = window.Sampler = new ServerCostSampler(_target, _options.SampleInterval, time);
         sampler.Observe(before.Process);
         sampler.Observe(statsStart.Process);
         sampler.Start();
 
-        var measured = new MeasuredAccumulator(baseline.EventsDelivered);
         await PlayAsync(driver, recorders, scenario.Duration, RunPhase.Measured, report, measured, cancellationToken);
         var duration = time.GetElapsedTime(measuredStart);
         // Throughput counts what arrived inside the window; the drain below only lets late events arrive
         // (for integrity and their latencies) and must not inflate events/s of a saturated transport.
         var inWindow = driver.Snapshot().Since(baseline);
+        measured.Closed(duration, inWindow);
 
         // Drain: pause the publisher, so "the events of the measured phase" is a closed set, and give the
         // clients a moment to receive the ones still in flight — they are late, not lost.
+        window.Phase = RunPhase.Draining;
         report.Phase(RunPhase.Draining, _options.DrainTimeout);
         var paused = await _target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0), cancellationToken);
 
@@ -115,6 +162,60 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
             measured.Series));
         report.Phase(RunPhase.Done, TimeSpan.Zero, result.Throughput.EventsPerSecond, result.Latency.Event.P99Ms);
         return result;
+    }
+
+    /// <summary>
+    /// After a stop: stops the clients and builds the measured phase so far, marked incomplete (null when the
+    /// measured phase never began). No drain: what had not arrived is neither delivered nor counted lost — only
+    /// gaps the clients saw count. The target's closing CPU reading is asked for only when it is not the failure.
+    /// </summary>
+    private async Task<ScenarioResult?> FinishInterruptedAsync(Window window, string where)
+    {
+        var time = _options.TimeProvider;
+        if (window.Driver is not { } driver || window.Measured is not { } measured || window.Before is not { } before)
+        {
+            if (window.Driver is not null)
+            {
+                await window.Driver.StopAsync();
+            }
+
+            return null;
+        }
+
+        var duration = measured.Duration ?? time.GetElapsedTime(measured.Start);
+        var inWindow = measured.InWindow ?? driver.Snapshot().Since(measured.Baseline);
+        await driver.StopAsync();
+        var lifetime = driver.Snapshot();
+        var sinceBaseline = lifetime.Since(measured.Baseline);
+        var counters = sinceBaseline with { Lost = Math.Max(0, sinceBaseline.Lost) };
+        measured.Events.Add(window.Recorders.Event.GetIntervalHistogram());
+        measured.Requests.Add(window.Recorders.Request.GetIntervalHistogram());
+
+        var start = window.StatsStart ?? before;
+        var end = stop?.TargetFailure is null ? await TryGetStatsAsync() : null;
+        var peak = Math.Max(window.Sampler?.PeakWorkingSet ?? 0, Math.Max(start.Process.WorkingSetBytes, end?.Process.WorkingSetBytes ?? 0));
+        var result = ScenarioResultBuilder.Build(new MeasuredPhase(
+            window.Scenario, counters, inWindow, lifetime, measured.Events, measured.Requests, duration, driver.PeakClients,
+            new ServerWindow(before.Process.WorkingSetBytes, peak, start.Process.CpuTimeMs, (end ?? start).Process.CpuTimeMs,
+                time.GetElapsedTime(measured.Start), before.Process.ManagedHeapBytes, RetainedHeapWithClients: null),
+            measured.Series));
+        return result with
+        {
+            Incomplete = new IncompleteMark { Reason = $"{stop?.Cause ?? RunStop.InterruptedCause}; stopped {where}", At = time.GetUtcNow() },
+        };
+    }
+
+    private async Task<StatsSnapshot?> TryGetStatsAsync()
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(ClosingCallLimit, _options.TimeProvider);
+            return await _target.GetStatsAsync(limit.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Plays one phase and samples once per interval: live progress always; for the measured phase
@@ -169,13 +270,40 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         await play;
     }
 
-    /// <summary>The measured phase's running totals: whole-phase histograms and the time series.</summary>
-    private sealed class MeasuredAccumulator(long baselineEvents)
+    /// <summary>The measured phase's running totals: whole-phase histograms and the time series; its window once closed.</summary>
+    private sealed class MeasuredAccumulator(ClientCountersSnapshot baseline, long start)
     {
-        public long BaselineEvents { get; } = baselineEvents;
+        public ClientCountersSnapshot Baseline { get; } = baseline;
+        public long Start { get; } = start;
         public HistogramBase Events { get; } = HistogramCodec.NewHistogram();
         public HistogramBase Requests { get; } = HistogramCodec.NewHistogram();
         public List<TimeSeriesPoint> Series { get; } = [];
+        public TimeSpan? Duration { get; private set; }
+        public ClientCountersSnapshot? InWindow { get; private set; }
+
+        public void Closed(TimeSpan duration, ClientCountersSnapshot inWindow) => (Duration, InWindow) = (duration, inWindow);
+    }
+
+    /// <summary>How far one scenario got: what an interruption needs to stop its clients and keep its figures.</summary>
+    private sealed class Window(Scenario scenario, LatencyRecorders recorders)
+    {
+        public Scenario Scenario { get; } = scenario;
+        public LatencyRecorders Recorders { get; } = recorders;
+        public RunPhase Phase { get; set; } = RunPhase.Starting;
+        public StatsSnapshot? Before { get; set; }
+        public ILoadDriver? Driver { get; set; }
+        public MeasuredAccumulator? Measured { get; set; }
+        public StatsSnapshot? StatsStart { get; set; }
+        public ServerCostSampler? Sampler { get; set; }
+
+        public string Describe(TimeProvider time) => Phase switch
+        {
+            RunPhase.Measured when Measured is { } m => FormattableString.Invariant(
+                $"in its measured phase after {time.GetElapsedTime(m.Start).TotalSeconds:0.0} s of {Scenario.Duration.TotalSeconds:0.#} s"),
+            RunPhase.Draining => "while draining, after its measured phase (late events not waited for)",
+            RunPhase.WarmUp => "in its warm-up (nothing measured yet)",
+            _ => "while starting (nothing measured yet)",
+        };
     }
 
     private sealed class Reporter(string scenario, int index, int count, IProgress<RunProgress>? progress)

@@ -23,7 +23,7 @@ internal sealed record MeasuredPhase(
 /// (measured-phase start → after the drain) with its wall time.</summary>
 internal sealed record ServerWindow(
     long WorkingSetBefore, long WorkingSetPeak, double CpuMsStart, double CpuMsEnd, TimeSpan Wall,
-    long RetainedHeapBefore, long RetainedHeapWithClients);
+    long RetainedHeapBefore, long? RetainedHeapWithClients);
 
 /// <summary>Builds the results entry of a scenario from its measured phase: every figure from counted totals.</summary>
 internal static class ScenarioResultBuilder

@@ -26,7 +26,7 @@ public static class ScenarioRunner
         {
             var checkedUrl = TargetAddress.Check(url.ToString(), options.AllowNonLoopback);
             using var api = new TargetHttpApi(checkedUrl, options.ControlToken);
-            return await RunAsync(plan, api, targetStartedByEngine: false, options, progress, cancellationToken);
+            return await RunAsync(plan, api, targetStartedByEngine: false, options, progress, cancellationToken, processExit: null);
         }
 
         if (options.TargetProcess is not { } process)
@@ -38,7 +38,7 @@ public static class ScenarioRunner
         using var started = new TargetHttpApi(target.BaseUri);
         try
         {
-            return await RunAsync(plan, started, targetStartedByEngine: true, options, progress, cancellationToken);
+            return await RunAsync(plan, started, targetStartedByEngine: true, options, progress, cancellationToken, () => target.ExitDescription);
         }
         catch (HttpRequestException ex) when (target.HasExited)
         {
@@ -46,10 +46,16 @@ public static class ScenarioRunner
         }
     }
 
-    /// <summary>Runs the plan against a target reached through <paramref name="target"/> (tests pass a fake).</summary>
+    /// <summary>
+    /// Runs the plan against a target reached through <paramref name="target"/> (tests pass a fake). When the
+    /// caller cancels, or the target dies or stops answering (<see cref="TargetWatchdog"/>), the running scenario
+    /// stops, and the document holds the scenarios finished so far plus the stopped one's figures so far, with an
+    /// incomplete mark on the document (naming the scenarios not started) and on the stopped scenario.
+    /// </summary>
+    /// <param name="processExit">For a target the engine started: how it exited, or null while it runs.</param>
     internal static async Task<ResultsDocument> RunAsync(
         ScenarioPlan plan, ITargetApi target, bool targetStartedByEngine, RunOptions options,
-        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+        IProgress<RunProgress>? progress, CancellationToken cancellationToken, Func<string?>? processExit = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(target);
@@ -58,29 +64,38 @@ public static class ScenarioRunner
 
         var startedAt = options.TimeProvider.GetUtcNow();
         var original = await target.GetInfoAsync(cancellationToken);
-        var executor = new ScenarioExecutor(target, options);
+        using var stop = new RunStop(cancellationToken);
+        var executor = new ScenarioExecutor(target, options, stop);
         var results = new List<ScenarioResult>();
-        try
+        IncompleteMark? incomplete = null;
+        await using (TargetWatchdog.Start(target, stop, processExit, options))
         {
-            await TargetWarmUp.RunAsync(plan, executor, options.TargetWarmUp, progress, cancellationToken);
-            if (options.Repeat > 1)
+            try
             {
-                results.AddRange(await RepeatedTrials.RunAsync(plan, executor, options.Repeat, progress, cancellationToken));
-            }
-            else
-            {
-                for (var i = 0; i < plan.Scenarios.Count; i++)
+                await TargetWarmUp.RunAsync(plan, executor, options.TargetWarmUp, progress, stop.Token);
+                if (options.Repeat > 1)
                 {
-                    results.Add(await executor.RunAsync(plan.Scenarios[i], i, plan.Scenarios.Count, progress, cancellationToken));
+                    var trials = await RepeatedTrials.RunAsync(plan, executor, options.Repeat, progress, stop, stop.Token);
+                    results.AddRange(trials.Scenarios);
+                    incomplete = trials.Incomplete;
+                }
+                else
+                {
+                    incomplete = await RunOnceAsync(plan, executor, results, progress, stop, options.TimeProvider);
                 }
             }
-        }
-        finally
-        {
-            if (!targetStartedByEngine)
+            catch (OperationCanceledException) when (stop.Stopping)
             {
-                // A running target belongs to someone: leave its publisher as we found it.
-                await RestoreAsync(target, original, options.TimeProvider);
+                // Stopped in the target warm-up: no scenario of the plan started (the warm-up's figures are never kept).
+                incomplete = RunInterruption.Mark(stop, "in the target warm-up", 0, [.. plan.Scenarios.Select(s => s.Name)], options.TimeProvider);
+            }
+            finally
+            {
+                if (!targetStartedByEngine && stop.TargetFailure is null)
+                {
+                    // A running target belongs to someone: leave its publisher as we found it.
+                    await RestoreAsync(target, original, options.TimeProvider);
+                }
             }
         }
 
@@ -88,7 +103,41 @@ public static class ScenarioRunner
         {
             Environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, options.TimeProvider.GetUtcNow()),
             Scenarios = results,
+            Incomplete = incomplete,
         };
+    }
+
+    /// <summary>Each scenario once, in the plan's order; on a stop, keeps the stopped one's figures and says what never ran.</summary>
+    private static async Task<IncompleteMark?> RunOnceAsync(
+        ScenarioPlan plan, ScenarioExecutor executor, List<ScenarioResult> results, IProgress<RunProgress>? progress, RunStop stop,
+        TimeProvider time)
+    {
+        for (var i = 0; i < plan.Scenarios.Count; i++)
+        {
+            try
+            {
+                results.Add(await executor.RunAsync(plan.Scenarios[i], i, plan.Scenarios.Count, progress, stop.Token));
+            }
+            catch (ScenarioInterruptedException e) when (stop.Stopping)
+            {
+                if (e.Partial is { } partial)
+                {
+                    results.Add(partial);
+                }
+
+                return RunInterruption.Mark(stop, RunInterruption.Where(e), i, [.. plan.Scenarios.Skip(i + 1).Select(s => s.Name)], time);
+            }
+
+            if (stop.Stopping)
+            {
+                // The stop came between two scenarios (in the last one's closing steps): the next ones never start.
+                return i + 1 < plan.Scenarios.Count
+                    ? RunInterruption.Mark(stop, "between scenarios", i + 1, [.. plan.Scenarios.Skip(i + 1).Select(s => s.Name)], time)
+                    : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Puts a running target's publisher back as it was found (best effort).</summary>

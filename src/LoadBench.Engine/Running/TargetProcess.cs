@@ -35,6 +35,21 @@ internal sealed class TargetProcess : IAsyncDisposable
     /// <summary>True once the process ended (or was stopped by <see cref="DisposeAsync"/>).</summary>
     public bool HasExited => _stopped || _process.HasExited;
 
+    /// <summary>How the process ended, naming its id and exit code, or null while it runs
+    /// (or after <see cref="DisposeAsync"/> stopped it: that end was asked for).</summary>
+    public string? ExitDescription
+    {
+        get
+        {
+            if (_stopped || !_process.HasExited)
+            {
+                return null;
+            }
+
+            return $"the target process (pid {_process.Id}) exited with code {_process.ExitCode}";
+        }
+    }
+
     /// <summary>The last lines the target printed (stdout and stderr), for error messages.</summary>
     public string OutputTail
     {

@@ -25,6 +25,16 @@ public static class BaselineFile
             throw new BaselineFormatException("a baseline needs at least one results file");
         }
 
+        // A run that stopped early measured less than its plan: its figures would make any later run look better or worse.
+        foreach (var (document, source) in trials)
+        {
+            if (document.Incomplete is { } incomplete)
+            {
+                throw new BaselineFormatException(
+                    $"{source} is marked incomplete ({incomplete.Reason}): an incomplete run cannot be a baseline; run the scenario file again to the end");
+            }
+        }
+
         var first = trials[0];
         foreach (var (document, source) in trials.Skip(1))
         {

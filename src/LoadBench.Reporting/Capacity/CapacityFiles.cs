@@ -1,3 +1,4 @@
+using LoadBench.Results;
 using LoadBench.Reporting.Charts;
 
 namespace LoadBench.Reporting.Capacity;
@@ -22,8 +23,8 @@ public static class CapacityFiles
         {
             var png = Path.Combine(plots, chart.FileStem + ".png");
             var svg = Path.Combine(plots, chart.FileStem + ".svg");
-            File.WriteAllBytes(png, chart.Png);
-            File.WriteAllText(svg, chart.Svg);
+            AtomicFile.WriteAllBytes(png, chart.Png);
+            AtomicFile.WriteAllText(svg, chart.Svg);
             written.Add(png);
             written.Add(svg);
         }

@@ -16,6 +16,9 @@ internal sealed record Heading(int Level, string Text) : Block
 
 internal sealed record Paragraph(string Text) : Block;
 
+/// <summary>A warning set apart at the top of the report (e.g. an incomplete run): a title and its lines.</summary>
+internal sealed record Banner(string Title, IReadOnlyList<string> Lines) : Block;
+
 /// <summary>A table; the first column holds labels, the others numbers (right-aligned).</summary>
 /// <param name="ColumnTransports">Per column, the transport it shows (for colour swatches in HTML), or null.</param>
 internal sealed record Table(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows, IReadOnlyList<string?>? ColumnTransports = null) : Block;

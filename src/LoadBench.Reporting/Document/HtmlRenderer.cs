@@ -26,6 +26,9 @@ internal static class HtmlRenderer
         figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
         figcaption { color: #555; font-size: .9rem; }
         nav ul { columns: 2; }
+        .banner { border: 2px solid #b45309; background: #fff7ed; padding: .6rem 1rem; margin: 1rem 0; max-width: 80ch; }
+        .banner strong { color: #9a3412; }
+        .banner p { margin: .4rem 0; }
         """;
 
     public static string Render(ReportModel model)
@@ -59,6 +62,15 @@ internal static class HtmlRenderer
                     break;
                 case Paragraph paragraph:
                     html.Append("<p>").Append(Encode(paragraph.Text)).Append("</p>\n");
+                    break;
+                case Banner banner:
+                    html.Append("<div class=\"banner\" role=\"alert\">\n<p><strong>⚠ ").Append(Encode(banner.Title)).Append("</strong></p>\n");
+                    foreach (var line in banner.Lines)
+                    {
+                        html.Append("<p>").Append(Encode(line)).Append("</p>\n");
+                    }
+
+                    html.Append("</div>\n");
                     break;
                 case Table table:
                     AppendTable(html, table);

@@ -20,6 +20,15 @@ internal static class MarkdownRenderer
                 case Paragraph paragraph:
                     md.Append(Escape(paragraph.Text)).Append("\n\n");
                     break;
+                case Banner banner:
+                    md.Append("> **⚠ ").Append(Escape(banner.Title)).Append("**\n");
+                    foreach (var line in banner.Lines)
+                    {
+                        md.Append(">\n> ").Append(Escape(line)).Append('\n');
+                    }
+
+                    md.Append('\n');
+                    break;
                 case Table table:
                     AppendTable(md, table);
                     break;

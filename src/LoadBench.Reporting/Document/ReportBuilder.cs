@@ -30,6 +30,11 @@ internal static class ReportBuilder
             }
         }
 
+        if (IncompleteBanner(results) is { } banner)
+        {
+            blocks.Add(banner);
+        }
+
         blocks.Add(new Paragraph(RunLine(results)));
         blocks.Add(new Heading(2, "What this means"));
         blocks.Add(new Paragraph(string.Join(" ", WhatThisMeans.Sentences(results))));
@@ -136,7 +141,7 @@ internal static class ReportBuilder
         var trials = scenarios.Any(ScenarioSpread.HasTrials);
         var intervals = !trials && scenarios.Any(s => ScenarioSpread.OfLatency(s, 99) is not null);
 
-        Row("Scenario", s => s.Name);
+        Row("Scenario", s => s.Name + IncompleteMarkText(s));
         if (trials)
         {
             Row("Trials", s => Format.Count(s.Trials?.Count ?? 1));
@@ -180,7 +185,7 @@ internal static class ReportBuilder
         Figure("Server CPU (cores)", s => s.Server.CpuCores, Format.Rate);
         Figure("Server memory per connection (KiB)", s => s.Server.KibPerConnection, Format.Bytes);
 
-        return new Table(["Metric", .. scenarios.Select(group.Label)], rows, [null, .. scenarios.Select(s => (string?)s.Transport)]);
+        return new Table(["Metric", .. scenarios.Select(s => group.Label(s) + IncompleteMarkText(s))], rows, [null, .. scenarios.Select(s => (string?)s.Transport)]);
     }
 
     private static Table ScalingTable(ScalingFamily family, Func<ScenarioResult, double?> figure, Func<double, string> format)
@@ -203,6 +208,35 @@ internal static class ReportBuilder
     private static Table ScenarioTable(ResultsDocument results) => new(
         ["Scenario", "Transport", "Load simulation", "Clients", "Events/s published", "Payload (B)", "Warm-up (s)", "Measured (s)"],
         [.. results.Scenarios.Select(s => (IReadOnlyList<string>)[
-            s.Name, TransportIds.DisplayName(s.Transport), s.LoadSimulation, Format.Count(s.Clients),
+            s.Name + IncompleteMarkText(s), TransportIds.DisplayName(s.Transport), s.LoadSimulation, Format.Count(s.Clients),
             Format.Rate(s.PublishRatePerSecond), Format.Count(s.PayloadBytes), Format.Rate(s.WarmUpSeconds), Format.Rate(s.DurationSeconds)])]);
+
+    /// <summary>What every table adds to an incomplete scenario's name.</summary>
+    internal const string IncompleteSuffix = " (incomplete)";
+
+    private static string IncompleteMarkText(ScenarioResult scenario) => scenario.Incomplete is null ? "" : IncompleteSuffix;
+
+    /// <summary>
+    /// The warning at the top of an incomplete run's report (or of one holding incomplete scenarios): why it stopped,
+    /// and which scenarios' figures cover only the time before the stop.
+    /// </summary>
+    private static Banner? IncompleteBanner(ResultsDocument results)
+    {
+        var stopped = results.Scenarios.Where(s => s.Incomplete is not null).ToList();
+        if (results.Incomplete is null && stopped.Count == 0)
+        {
+            return null;
+        }
+
+        var lines = new List<string>();
+        if (results.Incomplete is { } run)
+        {
+            lines.Add($"This run did not finish as planned: {run.Reason} (at {run.At.ToString("u", CultureInfo.InvariantCulture)}).");
+        }
+
+        lines.AddRange(stopped.Select(s =>
+            $"{s.Name} is incomplete: {s.Incomplete!.Reason}. Its figures cover only the {Format.Rate(s.DurationSeconds)} s measured before the stop; compare them with others with care."));
+        lines.Add("Scenarios marked \"(incomplete)\" in the tables are those; every other scenario ran to its end.");
+        return new Banner("Incomplete run", lines);
+    }
 }

@@ -85,4 +85,55 @@ public sealed class ScenarioRunnerTests
         var read = ResultsFile.Parse(ResultsFile.Serialize(results), "results.json");
         Assert.Equal(result.Latency.Event, read.Scenarios[0].Latency.Event);
     }
+
+    [Fact]
+    public async Task RunAsync_TargetStopsMidRun_ReturnsTheFinishedScenario_AndTheStoppedOneWithItsFiguresMarked_NamingTheFailure()
+    {
+        var host = await RunningTarget.StartAsync();
+        try
+        {
+            var plan = ScenarioPlan.FromScenarios("runner_stop", [
+                Scenario("sse_done", TransportIds.Sse, TimeSpan.FromSeconds(1)),
+                Scenario("ws_cut", TransportIds.WebSocket, TimeSpan.FromSeconds(60)),
+                Scenario("poll_never", TransportIds.Polling, TimeSpan.FromSeconds(1)),
+            ]);
+            var measuring = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var progress = new Progress<RunProgress>(p =>
+            {
+                if (p is { Scenario: "ws_cut", Phase: RunPhase.Measured, Elapsed.TotalSeconds: >= 1 })
+                {
+                    measuring.TrySetResult();
+                }
+            });
+
+            var run = ScenarioRunner.RunAsync(plan, new RunOptions { TargetUrl = host.BaseAddress, TargetWarmUp = TimeSpan.Zero }, progress, CancellationToken.None);
+            await measuring.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            await host.StopAsync();
+            var results = await run.WaitAsync(TimeSpan.FromMinutes(1));
+
+            Assert.Equal(["sse_done", "ws_cut"], results.Scenarios.Select(s => s.Name));
+            Assert.Null(results.Scenarios[0].Incomplete);
+            Assert.True(results.Scenarios[0].Throughput.EventsDelivered > 0);
+            var cut = results.Scenarios[1];
+            Assert.NotNull(cut.Incomplete);
+            Assert.True(cut.Throughput.EventsDelivered > 0, "events before the stop are kept");
+            Assert.True(cut.DurationSeconds is >= 1 and < 60, $"measured {cut.DurationSeconds} s");
+            Assert.NotNull(results.Incomplete);
+            Assert.StartsWith("the target failed: ", results.Incomplete.Reason, StringComparison.Ordinal);
+            Assert.Contains("scenario 'ws_cut' stopped in its measured phase", results.Incomplete.Reason, StringComparison.Ordinal);
+            Assert.Contains("not started: poll_never", results.Incomplete.Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    private static Scenario Scenario(string name, string transport, TimeSpan duration) => new()
+    {
+        Name = name,
+        Transport = transport,
+        Load = [new KeepConstant(3, duration)],
+        Feed = new FeedSpec(20, 64),
+    };
 }

@@ -42,6 +42,19 @@ public sealed class BaselineFileTests : IDisposable
         Assert.Contains("b.json ran a different scenario file than a.json", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Create_AnIncompleteTrial_IsRefusedNamingTheFileAndWhy()
+    {
+        var trials = Trials.SseWithP50(1, 2);
+        var stopped = trials[1] with { Incomplete = new IncompleteMark { Reason = "interrupted (Ctrl-C)", At = DateTimeOffset.UnixEpoch } };
+
+        var error = Assert.Throws<BaselineFormatException>(() =>
+            BaselineFile.Create("gate", [(trials[0], "a.json"), (stopped, "b.json")], DateTimeOffset.UnixEpoch));
+
+        Assert.Contains("b.json is marked incomplete (interrupted (Ctrl-C))", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be a baseline", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{ \"baselineVersion\": 1, \"name\": ", ":1:")]
     [InlineData("{ \"name\": \"x\" }", "field 'baselineVersion' is missing")]
