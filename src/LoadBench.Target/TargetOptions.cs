@@ -1,7 +1,7 @@
 namespace LoadBench.Target;
 
 /// <summary>How the target starts. Command line: <c>--rate</c>, <c>--payload-bytes</c>, <c>--retention</c>,
-/// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--urls</c>.</summary>
+/// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--urls</c>, <c>--publish-to</c>, <c>--follow</c>.</summary>
 public sealed class TargetOptions
 {
     /// <summary>Where the target listens when <c>--urls</c> is not given: loopback only, never all interfaces.</summary>
@@ -28,4 +28,16 @@ public sealed class TargetOptions
 
     /// <summary>How long graceful shutdown waits for streams to end.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// <c>--publish-to nats://…</c>: this target is the publisher of a scaled-out feed and also sends every event
+    /// to the JetStream stream there (see <c>Replication/FeedStream</c>), for replicas to serve.
+    /// </summary>
+    public Uri? PublishToUrl { get; set; }
+
+    /// <summary>
+    /// <c>--follow nats://…</c>: this target is a replica. It publishes nothing itself: it serves the publisher's
+    /// events from the stream there, with the same seq, ts and bytes, and reports the publisher's settings.
+    /// </summary>
+    public Uri? FollowUrl { get; set; }
 }

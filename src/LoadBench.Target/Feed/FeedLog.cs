@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using LoadBench.Contracts;
 
 namespace LoadBench.Target.Feed;
@@ -22,6 +23,8 @@ public sealed class FeedLog
     private readonly PublishedEvent?[] _ring;
     private readonly Lock _publishLock = new();
     private long _latestSeq;
+    private long _firstSeq = 1;
+    private string? _publisherEpoch;
     private TaskCompletionSource _nextPublish = NewSignal();
     private TaskCompletionSource _settingsChanged = NewSignal();
     private FeedSettingsState _settings;
@@ -34,7 +37,20 @@ public sealed class FeedLog
         _time = time;
         _ring = new PublishedEvent?[options.Retention];
         _settings = FeedSettingsState.Create(options.RatePerSecond, options.PayloadBytes, TimeSpan.FromMilliseconds(options.DeliveryDelayMs));
+        IsReplica = options.FollowUrl is not null;
     }
+
+    /// <summary>
+    /// This feed follows a publisher (<c>--follow</c>): its events arrive through <see cref="Append"/>, and a cursor
+    /// beyond its latest seq means "not received here yet" rather than a cursor from another run.
+    /// </summary>
+    public bool IsReplica { get; }
+
+    /// <summary>
+    /// Where the publisher (<c>--publish-to</c>) hands each published event on, in seq order, to be sent to the
+    /// stream; null when nobody replicates the feed. Written inside the publish lock, so the order is the feed's.
+    /// </summary>
+    internal ChannelWriter<PublishedEvent>? Outbox { get; set; }
 
     public int Retention => _ring.Length;
 
@@ -54,7 +70,7 @@ public sealed class FeedLog
         var settings = Settings;
         var latest = LatestSeq;
         return new FeedInfo(OldestFor(latest), latest, settings.RatePerSecond, settings.PayloadBytes,
-            (int)settings.DeliveryDelay.TotalMilliseconds);
+            (int)settings.DeliveryDelay.TotalMilliseconds, Volatile.Read(ref _publisherEpoch));
     }
 
     /// <summary>Publishes one event now, with the current payload size, and wakes every waiting reader.</summary>
@@ -68,14 +84,64 @@ public sealed class FeedLog
             var json = JsonSerializer.SerializeToUtf8Bytes(
                 new FeedEvent(seq, UnixMicros(_time.GetUtcNow()), Settings.Payload), ContractsJson.Default.FeedEvent);
             feedEvent = new PublishedEvent(seq, json, seq.ToString(CultureInfo.InvariantCulture), _time.GetTimestamp());
-            Volatile.Write(ref _ring[seq % _ring.Length], feedEvent);
-            Volatile.Write(ref _latestSeq, seq);
-            readersSignal = SwapReadersSignal();
+            readersSignal = StoreUnderLock(feedEvent);
+            Outbox?.TryWrite(feedEvent);
         }
 
         // Completed outside the lock: continuations run asynchronously anyway, but no reason to hold it.
         readersSignal.TrySetResult();
         return feedEvent;
+    }
+
+    /// <summary>
+    /// A replica's publish: stores the event the publisher made, its JSON exactly as received (never parsed
+    /// or re-serialized, so seq, ts and every byte are the publisher's), and wakes every waiting reader.
+    /// The first event appended may have any seq (the stream keeps only the newest); after it, seqs must follow
+    /// on without a gap.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The seq does not follow the latest: the publisher restarted
+    /// (its feed began again) or this replica missed events the stream no longer holds.</exception>
+    public PublishedEvent Append(long seq, ReadOnlyMemory<byte> json)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(seq, 1);
+        TaskCompletionSource readersSignal;
+        PublishedEvent feedEvent;
+        lock (_publishLock)
+        {
+            var latest = _latestSeq;
+            if (latest == 0)
+            {
+                Volatile.Write(ref _firstSeq, seq);
+            }
+            else if (seq != latest + 1)
+            {
+                throw new InvalidOperationException(
+                    $"Received seq {seq} after {latest}: " + (seq <= latest
+                        ? "the publisher's feed began again (it restarted)."
+                        : "events in between are no longer in the stream (this replica fell behind its retention)."));
+            }
+
+            feedEvent = new PublishedEvent(seq, json, seq.ToString(CultureInfo.InvariantCulture), _time.GetTimestamp());
+            readersSignal = StoreUnderLock(feedEvent);
+        }
+
+        readersSignal.TrySetResult();
+        return feedEvent;
+    }
+
+    /// <summary>Under the publish lock: writes the slot, then the latest seq (readers read them the other way round).</summary>
+    private TaskCompletionSource StoreUnderLock(PublishedEvent feedEvent)
+    {
+        Volatile.Write(ref _ring[feedEvent.Seq % _ring.Length], feedEvent);
+        Volatile.Write(ref _latestSeq, feedEvent.Seq);
+        return SwapReadersSignal();
+    }
+
+    /// <summary>A replica takes the publisher's settings and epoch as they are, to report them (it publishes nothing itself).</summary>
+    internal void AdoptPublisherInfo(FeedInfo publisher)
+    {
+        Volatile.Write(ref _publisherEpoch, publisher.Epoch);
+        UpdateSettings(publisher.RatePerSecond, publisher.PayloadBytes, publisher.DeliveryDelayMs);
     }
 
     internal void UpdateSettings(double? ratePerSecond, int? payloadBytes, int? deliveryDelayMs)
@@ -278,7 +344,8 @@ public sealed class FeedLog
         return delay <= TimeSpan.Zero || _time.GetElapsedTime(feedEvent.PublishedTimestamp) >= delay;
     }
 
-    private long OldestFor(long latest) => latest == 0 ? 0 : Math.Max(1, latest - _ring.Length + 1);
+    /// <summary>A replica's first seq is the oldest its stream still held when it started, not always 1.</summary>
+    private long OldestFor(long latest) => latest == 0 ? 0 : Math.Max(Volatile.Read(ref _firstSeq), latest - _ring.Length + 1);
 
     private static long UnixMicros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 

@@ -22,6 +22,12 @@ internal static class FeedProblems
         statusCode: StatusCodes.Status410Gone,
         extensions: new Dictionary<string, object?> { ["oldestSeq"] = oldestSeq, ["after"] = after });
 
+    /// <summary>409 on a replica's <c>PUT /feed/settings</c>: it reports the publisher's settings and changes none.</summary>
+    public static ProblemHttpResult Replica() => TypedResults.Problem(
+        title: "Settings belong to the publisher",
+        detail: "This target is a replica (--follow): it serves and reports the publisher's settings. Change them with PUT /feed/settings on the publisher (the target started with --publish-to).",
+        statusCode: StatusCodes.Status409Conflict);
+
     /// <summary>The data of SSE's in-band <c>event: gone</c>.</summary>
     public static string GoneJson(long after, long oldestSeq) =>
         $$"""{"oldestSeq":{{oldestSeq}},"after":{{after}}}""";
