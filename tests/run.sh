@@ -19,10 +19,21 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # dpkg, not ldconfig: ldconfig is in /usr/sbin, off a normal user's PATH, and `ldconfig -p | grep -q` can
 # fail under pipefail when grep exits first.
 dpkg -s libfontconfig1 >/dev/null 2>&1 || missing+=(libfontconfig1)
+# nats-server (JetStream) and nginx: the scaled-out feed's tests start their own on loopback ports, with their own
+# configuration in a temp folder, never the system service. They are in /usr/sbin, off a normal user's PATH.
+PATH="$PATH:/usr/sbin"
+command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if [ "${CI:-}" = true ]; then
+  # Under CI a missing tool is a failure said loudly here, not a surprise deep inside a test.
+  for tool in nats-server nginx; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "tests/run.sh: $tool is missing after installing it" >&2; echo "0 passed, 1 failed"; exit 1; }
+  done
 fi
 
 results_dir="$(pwd)/TestResults"
