@@ -179,7 +179,7 @@ internal static class ReportBuilder
             // Behind a proxy: the bytes above are client ↔ proxy; these are what the targets counted, proxy ↔ target.
             Figure("Bytes/event at the targets: headers", s => s.ServerBytes?.PerEvent.Headers, Format.Bytes);
             Figure("Bytes/event at the targets: total", s => s.ServerBytes?.PerEvent.Total, Format.Bytes);
-            Figure("Events sent by the targets", s => s.ServerBytes?.Events, Count);
+            Figure("Events sent by the targets (warm-up included)", s => s.ServerBytes?.Events, Count);
         }
 
         Figure("Lost events", s => s.Integrity.Lost, Count);
