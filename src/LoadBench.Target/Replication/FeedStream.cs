@@ -10,7 +10,8 @@ namespace LoadBench.Target.Replication;
 /// Where a scaled-out feed lives in NATS (a contract between the publisher and its replicas, see the README):
 /// <list type="bullet">
 /// <item>JetStream stream <see cref="StreamName"/>, subject <see cref="EventsSubject"/>: one message per event, its
-/// body the event's JSON exactly as the publisher serialized it, its seq in header <see cref="SeqHeader"/>.
+/// body the event's JSON exactly as the publisher serialized it, its seq in header <see cref="SeqHeader"/> and its
+/// epoch in header <see cref="EpochHeader"/> (a new epoch: the publisher's feed restarted, and its replicas with it).
 /// Bounded like the publisher's ring: at most <c>--retention</c> messages, the oldest dropped first.</item>
 /// <item>Key/value bucket <see cref="SettingsBucket"/>, key <see cref="SettingsKey"/>: the publisher's
 /// <c>/feed/info</c> JSON (rate, payload size, delivery delay, epoch), put at start and on every change.</item>
@@ -21,6 +22,7 @@ internal static class FeedStream
     public const string StreamName = "LOADBENCH_FEED";
     public const string EventsSubject = "loadbench.feed.events";
     public const string SeqHeader = "LoadBench-Seq";
+    public const string EpochHeader = "LoadBench-Epoch";
     public const string SettingsBucket = "loadbench-feed";
     public const string SettingsKey = "settings";
 

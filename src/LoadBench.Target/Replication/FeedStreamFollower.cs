@@ -12,7 +12,8 @@ namespace LoadBench.Target.Replication;
 /// <summary>
 /// <c>--follow</c>: makes this target a replica of the publisher's feed. An ordered consumer reads the stream from
 /// the oldest message it retains, so a replica that starts or restarts fills its ring first; each message's bytes
-/// go into the feed as they are (<see cref="FeedLog.Append"/>). Starting waits (bounded) until the replica has
+/// go into the feed as they are (<see cref="FeedLog.Append"/>), in the publisher's epoch (a new one restarts the
+/// replica's feed as the publisher's restarted). Starting waits (bounded) until the replica has
 /// caught up with the stream, so the server opens only once it holds what the stream holds. A watch on the
 /// settings bucket keeps the publisher's settings and epoch, which the replica reports and never changes.
 /// </summary>
@@ -44,6 +45,12 @@ internal sealed partial class FeedStreamFollower(
             var consumer = await js.CreateOrderedConsumerAsync(FeedStream.StreamName,
                 new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.All }, cancellationToken);
             var store = await new NatsKVContext(js).GetStoreAsync(FeedStream.SettingsBucket, cancellationToken);
+            if (await ReadSettingsAsync(store, cancellationToken) is { } publisher)
+            {
+                log.AdoptEpochIfEmpty(publisher.Epoch);
+                Adopt(publisher);
+            }
+
             _events = ReceiveEventsAsync(consumer, _stop.Token);
             _settings = ReceiveSettingsAsync(store, _stop.Token);
         }
@@ -95,12 +102,14 @@ internal sealed partial class FeedStreamFollower(
             await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken))
             {
                 if (message.Headers is not { } headers || !headers.TryGetValue(FeedStream.SeqHeader, out var seqText)
-                    || !long.TryParse(seqText.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || message.Data is null)
+                    || !long.TryParse(seqText.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
+                    || !headers.TryGetValue(FeedStream.EpochHeader, out var epoch) || string.IsNullOrEmpty(epoch.ToString()) || message.Data is null)
                 {
-                    throw new InvalidOperationException($"A message on {message.Subject} has no {FeedStream.SeqHeader} header or no body: not a LoadBench feed event.");
+                    throw new InvalidOperationException(
+                        $"A message on {message.Subject} lacks a {FeedStream.SeqHeader} or {FeedStream.EpochHeader} header or a body: not a LoadBench feed event.");
                 }
 
-                log.Append(seq, message.Data);
+                log.Append(epoch.ToString(), seq, message.Data);
                 if (message.Metadata is { NumPending: 0 })
                 {
                     _caughtUp.TrySetResult();
@@ -112,8 +121,8 @@ internal sealed partial class FeedStreamFollower(
         }
         catch (Exception e) when (e is InvalidOperationException or NatsException)
         {
-            // A gap or a restarted publisher cannot be served as one feed: stop, and let a supervisor restart the
-            // replica, which then fills its ring from the stream anew. Never serve a feed with a hole in it.
+            // A gap cannot be served as one feed: stop, and let a supervisor restart the replica, which then fills
+            // its ring from the stream anew. Never serve a feed with a hole in it.
             LogCannotFollow(logger, e);
             _caughtUp.TrySetException(e);
             lifetime.StopApplication();
@@ -128,7 +137,7 @@ internal sealed partial class FeedStreamFollower(
             {
                 if (entry.Value is { } json && JsonSerializer.Deserialize(json, ContractsJson.Default.FeedInfo) is { } info)
                 {
-                    log.AdoptPublisherInfo(info);
+                    Adopt(info);
                 }
             }
         }
@@ -138,6 +147,22 @@ internal sealed partial class FeedStreamFollower(
         catch (Exception e) when (e is JsonException or NatsException)
         {
             LogCannotFollow(logger, e);
+        }
+    }
+
+    /// <summary>The publisher's settings, to report; the replica publishes nothing, so its rate only informs.</summary>
+    private void Adopt(FeedInfo publisher) => log.UpdateSettings(publisher.RatePerSecond, publisher.PayloadBytes, publisher.DeliveryDelayMs);
+
+    private static async Task<FeedInfo?> ReadSettingsAsync(INatsKVStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var entry = await store.GetEntryAsync<byte[]>(FeedStream.SettingsKey, cancellationToken: cancellationToken);
+            return entry.Value is { } json ? JsonSerializer.Deserialize(json, ContractsJson.Default.FeedInfo) : null;
+        }
+        catch (NatsKVKeyNotFoundException)
+        {
+            return null;
         }
     }
 

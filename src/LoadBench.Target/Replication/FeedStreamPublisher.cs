@@ -17,7 +17,7 @@ namespace LoadBench.Target.Replication;
 /// </summary>
 internal sealed partial class FeedStreamPublisher(FeedLog log, TargetOptions options, ILogger<FeedStreamPublisher> logger) : IHostedService, IAsyncDisposable
 {
-    private readonly Channel<PublishedEvent> _outbox = Channel.CreateUnbounded<PublishedEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<OutboxEvent> _outbox = Channel.CreateUnbounded<OutboxEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private NatsConnection? _nats;
     private Task? _events;
@@ -78,9 +78,9 @@ internal sealed partial class FeedStreamPublisher(FeedLog log, TargetOptions opt
     {
         try
         {
-            await foreach (var feedEvent in _outbox.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var (epoch, feedEvent) in _outbox.Reader.ReadAllAsync(cancellationToken))
             {
-                var headers = new NatsHeaders { [FeedStream.SeqHeader] = feedEvent.SeqText };
+                var headers = new NatsHeaders { [FeedStream.SeqHeader] = feedEvent.SeqText, [FeedStream.EpochHeader] = epoch };
                 // The stored bytes themselves: no copy, no re-serialization.
                 var ack = await js.PublishAsync(FeedStream.EventsSubject, feedEvent.Json, headers: headers, cancellationToken: cancellationToken);
                 ack.EnsureSuccess();

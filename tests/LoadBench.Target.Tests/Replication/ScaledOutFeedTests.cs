@@ -52,6 +52,23 @@ public sealed class ScaledOutFeedTests
     }
 
     [Fact]
+    public async Task Replicas_FollowThePublishersEpoch_AcrossAFeedRestart()
+    {
+        await using var feed = await ScaledOutFeed.StartAsync(replicas: 1);
+        var replica = feed.Replicas[0];
+        Assert.Equal(feed.Publisher.Log.Epoch, replica.Log.Epoch);
+        feed.Publisher.Publish(3);
+        await feed.ReplicasReachAsync(3);
+
+        var epoch = feed.Publisher.Log.Restart();
+        var restarted = feed.Publisher.Publish(2);
+        await Wait.UntilAsync(() => replica.Log.Epoch == epoch && replica.Log.LatestSeq == 2, "the replica is in the publisher's new epoch");
+
+        Assert.Equal(epoch, (await replica.InfoAsync()).Epoch);
+        Assert.Equal("[" + string.Join(",", restarted) + "]", await replica.Http.GetStringAsync("/feed/poll?after=0"));
+    }
+
+    [Fact]
     public async Task LaggingReplica_TreatsACursorItHasNotReceived_AsNothingNewerYet()
     {
         await using var feed = await ScaledOutFeed.StartAsync(replicas: 1);
