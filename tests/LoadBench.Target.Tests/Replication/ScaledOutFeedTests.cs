@@ -34,7 +34,7 @@ public sealed class ScaledOutFeedTests
     }
 
     [Fact]
-    public async Task Replica_ReportsThePublishersSettings_AndRefusesToChangeThem()
+    public async Task Replica_ReportsThePublishersSettings_AndRefusesToChangeThemOrRestart()
     {
         await using var feed = await ScaledOutFeed.StartAsync(replicas: 1);
         var replica = feed.Replicas[0];
@@ -47,6 +47,9 @@ public sealed class ScaledOutFeedTests
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.Contains("publisher", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var restart = await replica.Http.PostAsync(FeedRoutes.Faults, new StringContent("{\"kind\":\"restart\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Conflict, restart.StatusCode);
+        Assert.Equal(feed.Publisher.Log.Epoch, replica.Log.Epoch);
         Assert.Equal(0, (await replica.InfoAsync()).RatePerSecond);
         Assert.Equal(300, (await replica.InfoAsync()).PayloadBytes);
     }
