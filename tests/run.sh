@@ -12,26 +12,30 @@ as_root() {
 }
 
 # Debian packages the tests use: chromium (the demo page's browser test), fonts and fontconfig (ScottPlot
-# draws text through Skia), nats-server (the load-agent tests start their own on a free loopback port and stop it).
-# Installed only when missing; apt-get needs its lists fetched first.
+# draws text through Skia), nats-server and nginx (below). Installed only when missing; apt-get needs its lists
+# fetched first.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-# Debian puts nats-server in /usr/sbin, off a normal user's PATH: look there too.
-command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # dpkg, not ldconfig: ldconfig is in /usr/sbin, off a normal user's PATH, and `ldconfig -p | grep -q` can
 # fail under pipefail when grep exits first.
 dpkg -s libfontconfig1 >/dev/null 2>&1 || missing+=(libfontconfig1)
+# nats-server (JetStream) and nginx: the load-agent and scaled-out feed tests start their own on loopback ports,
+# with their own configuration in a temp folder, never the system service. Debian puts them in /usr/sbin, off a
+# normal user's PATH.
+PATH="$PATH:/usr/sbin"
+command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# Under CI a missing nats-server is a failure said at once (the tests would also fail, one by one, naming it).
-if [ "${CI:-}" = true ] && ! { command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; }; then
-  echo "tests/run.sh: nats-server is still missing after apt-get; the load-agent tests need it" >&2
-  echo "0 passed, 1 failed"
-  exit 1
+if [ "${CI:-}" = true ]; then
+  # Under CI a missing tool is a failure said loudly here, not a surprise deep inside a test.
+  for tool in nats-server nginx; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "tests/run.sh: $tool is missing after installing it" >&2; echo "0 passed, 1 failed"; exit 1; }
+  done
 fi
 
 results_dir="$(pwd)/TestResults"

@@ -57,3 +57,48 @@ bench_rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # bench_json FILE EXPRESSION : evaluates a Python expression over the parsed JSON document `d`.
 bench_json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# bench_free_port : a loopback port that is free now.
+bench_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# bench_wait_port PORT PID WHAT : waits (10 s at most) until PORT accepts connections, failing if PID died.
+bench_wait_port() {
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    kill -0 "$2" 2>/dev/null || { echo "$3 exited before it listened" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "$3 did not listen on port $1 within 10 s" >&2; return 1
+}
+
+# bench_start_nats DIR : nats-server with JetStream on a free loopback port, its store and config in DIR (never the
+# system service); sets NATS_PID and NATS_URL.
+bench_start_nats() {
+  local dir=$1 port
+  command -v nats-server >/dev/null 2>&1 || PATH="$PATH:/usr/sbin"
+  command -v nats-server >/dev/null 2>&1 || { echo "nats-server is missing: apt-get install -y nats-server" >&2; return 1; }
+  port=$(bench_free_port)
+  mkdir -p "$dir"
+  printf 'listen: 127.0.0.1:%s\njetstream { store_dir: "%s/jetstream" }\n' "$port" "$dir" >"$dir/nats.conf"
+  nats-server -c "$dir/nats.conf" >"$dir/nats.log" 2>&1 &
+  NATS_PID=$!
+  bench_wait_port "$port" "$NATS_PID" nats-server
+  NATS_URL="nats://127.0.0.1:$port"
+  echo "nats-server: pid $NATS_PID at $NATS_URL"
+}
+
+# bench_start_nginx DIR WORKERS UPSTREAM... : nginx with deploy/nginx's configuration, rendered for these upstreams
+# (host:port) on a free loopback port, in the foreground of its own process; sets NGINX_PID (the master) and NGINX_URL.
+bench_start_nginx() {
+  local dir=$1 workers=$2 port args=(); shift 2
+  command -v nginx >/dev/null 2>&1 || PATH="$PATH:/usr/sbin"
+  command -v nginx >/dev/null 2>&1 || { echo "nginx is missing: apt-get install -y nginx" >&2; return 1; }
+  port=$(bench_free_port)
+  for u in "$@"; do args+=(--upstream "$u"); done
+  deploy/nginx/render.sh --listen "127.0.0.1:$port" --prefix "$dir" --workers "$workers" "${args[@]}" >/dev/null
+  nginx -e stderr -p "$dir" -c "$dir/nginx.conf" >"$dir/stderr.log" 2>&1 &
+  NGINX_PID=$!
+  bench_wait_port "$port" "$NGINX_PID" nginx
+  NGINX_URL="http://127.0.0.1:$port"
+  echo "nginx: pid $NGINX_PID at $NGINX_URL, $workers workers, upstreams $*"
+}

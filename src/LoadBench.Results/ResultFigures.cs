@@ -27,6 +27,17 @@ public static class ResultFigures
         };
     }
 
+    /// <summary>Adds byte figures of several runs (trials, merged parts): null when any of them has none (a
+    /// sum over some of them would pass for the whole), else the totals added and per event divided again.</summary>
+    public static BytesResult? SumBytes(IEnumerable<BytesResult?> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var list = parts.ToList();
+        return list.Count == 0 || list.Any(p => p is null)
+            ? null
+            : Bytes(list.Sum(p => p!.Payload), list.Sum(p => p!.Framing), list.Sum(p => p!.Headers), list.Sum(p => p!.Events ?? 0));
+    }
+
     /// <summary>Builds the server figures from measured totals (shared by the engine and the merge).</summary>
     /// <remarks>
     /// Memory per connection comes from the retained managed heap when both readings exist: each is taken after a

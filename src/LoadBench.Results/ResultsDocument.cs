@@ -50,6 +50,9 @@ public sealed record RunEnvironment
     /// <summary>The target's base URL, and whether the engine started it itself.</summary>
     [JsonPropertyName("targetUrl")] public required string TargetUrl { get; init; }
     [JsonPropertyName("targetStartedByEngine")] public required bool TargetStartedByEngine { get; init; }
+    /// <summary>Behind a proxy: the publisher's own address (settings, info, <c>/stats</c>), while <see cref="TargetUrl"/>
+    /// is the proxy the clients used. Absent when one target served both.</summary>
+    [JsonPropertyName("controlUrl")] public string? ControlUrl { get; init; }
 }
 
 /// <summary>What one scenario, driving one transport, measured in its measured phase (warm-up excluded).</summary>
@@ -74,6 +77,13 @@ public sealed record ScenarioResult
     [JsonPropertyName("latency")] public required LatencyResult Latency { get; init; }
     [JsonPropertyName("throughput")] public required ThroughputResult Throughput { get; init; }
     [JsonPropertyName("bytes")] public required BytesResult Bytes { get; init; }
+    /// <summary>
+    /// Behind a proxy (a run with a control URL): the bytes the targets counted on their own sockets for this
+    /// transport (their <c>/stats</c>, summed over replicas), the proxy ↔ target leg, beside <see cref="Bytes"/>, the
+    /// client ↔ proxy leg; the difference is what the proxy changed (headers it adds or drops, chunking). Divided by
+    /// the events the targets sent. Absent for a direct run, where both legs are one.
+    /// </summary>
+    [JsonPropertyName("serverBytes")] public BytesResult? ServerBytes { get; init; }
     [JsonPropertyName("integrity")] public required IntegrityResult Integrity { get; init; }
     [JsonPropertyName("errors")] public required ErrorsResult Errors { get; init; }
     [JsonPropertyName("server")] public required ServerCostResult Server { get; init; }

@@ -117,6 +117,7 @@ public static class ResultsMerger
             Bytes = ResultFigures.Bytes(
                 a.Bytes.Payload + b.Bytes.Payload, a.Bytes.Framing + b.Bytes.Framing, a.Bytes.Headers + b.Bytes.Headers,
                 (a.Bytes.Events ?? a.Throughput.EventsDelivered) + (b.Bytes.Events ?? b.Throughput.EventsDelivered)),
+            ServerBytes = ResultFigures.SumBytes([a.ServerBytes, b.ServerBytes]),
             Integrity = new IntegrityResult
             {
                 Lost = a.Integrity.Lost + b.Integrity.Lost,

@@ -60,6 +60,7 @@ public static class TrialPooler
             Bytes = ResultFigures.Bytes(
                 trials.Sum(t => t.Bytes.Payload), trials.Sum(t => t.Bytes.Framing), trials.Sum(t => t.Bytes.Headers),
                 trials.Sum(t => t.Bytes.Events ?? t.Throughput.EventsDelivered)),
+            ServerBytes = ResultFigures.SumBytes(trials.Select(t => t.ServerBytes)),
             Integrity = new IntegrityResult
             {
                 Lost = trials.Sum(t => t.Integrity.Lost),

@@ -7,6 +7,7 @@ using LoadBench.Target.Hosting;
 using LoadBench.Target.LongPolling;
 using LoadBench.Target.Polling;
 using LoadBench.Target.SlowConsumers;
+using LoadBench.Target.Replication;
 using LoadBench.Target.Sse;
 using LoadBench.Target.Stats;
 using LoadBench.Target.WebSockets;
@@ -21,7 +22,7 @@ namespace LoadBench.Target;
 public static class TargetApp
 {
     /// <param name="args">Command line: <c>--urls</c>, <c>--rate</c>, <c>--payload-bytes</c>, <c>--retention</c>,
-    /// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>, <c>--slow-consumer-max-lag-events</c>, <c>--slow-consumer-max-lag-seconds</c>.</param>
+    /// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>, <c>--slow-consumer-max-lag-events</c>, <c>--slow-consumer-max-lag-seconds</c>, <c>--publish-to</c>, <c>--follow</c>.</param>
     /// <param name="configure">Changes the options after the command line was read (tests).</param>
     /// <param name="configureServices">Adds or replaces services, e.g. a fake <see cref="TimeProvider"/> (tests).</param>
     /// <param name="mapExtraRoutes">Maps more routes on the same app (the demo page).</param>
@@ -58,7 +59,7 @@ public static class TargetApp
         builder.Services.AddSingleton<FeedFaults>();
         builder.Services.AddSingleton(new ConnectionLimit(options.MaxConnections ?? ConnectionLimit.DefaultMax()));
         builder.Services.AddSingleton<ConnectionMiddleware>();
-        builder.Services.AddHostedService<FeedPublisher>();
+        AddFeedSource(builder.Services, options);
         builder.Services.AddSingleton<SlowConsumerSweep>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SlowConsumerSweep>());
         configureServices?.Invoke(builder.Services);
@@ -95,5 +96,26 @@ public static class TargetApp
         app.MapDemo();
         mapExtraRoutes?.Invoke(app);
         return app;
+    }
+
+    /// <summary>
+    /// Where events come from: the target's own publisher (also sent to a NATS stream under <c>--publish-to</c>,
+    /// whose sender is registered first so it is hooked up before the first publish), or, for a replica
+    /// (<c>--follow</c>), the publisher's stream and nothing else. Hosted services start before the server listens.
+    /// </summary>
+    private static void AddFeedSource(IServiceCollection services, TargetOptions options)
+    {
+        if (options.FollowUrl is not null)
+        {
+            services.AddHostedService<FeedStreamFollower>();
+            return;
+        }
+
+        if (options.PublishToUrl is not null)
+        {
+            services.AddHostedService<FeedStreamPublisher>();
+        }
+
+        services.AddHostedService<FeedPublisher>();
     }
 }

@@ -4,7 +4,7 @@ namespace LoadBench.Target;
 
 /// <summary>How the target starts. Command line: <c>--rate</c>, <c>--payload-bytes</c>, <c>--retention</c>,
 /// <c>--delivery-delay-ms</c>, <c>--max-connections</c>, <c>--control-token</c>, <c>--slow-consumer-max-lag-events</c>,
-/// <c>--slow-consumer-max-lag-seconds</c>, <c>--urls</c>.</summary>
+/// <c>--slow-consumer-max-lag-seconds</c>, <c>--urls</c>, <c>--publish-to</c>, <c>--follow</c>.</summary>
 public sealed class TargetOptions
 {
     /// <summary>Where the target listens when <c>--urls</c> is not given: loopback only, never all interfaces.</summary>
@@ -55,4 +55,16 @@ public sealed class TargetOptions
 
     /// <summary>What one client may send before it is refused (README, "Safe defaults"); tests shorten the timeouts.</summary>
     public SafeLimits Limits { get; set; } = new();
+
+    /// <summary>
+    /// <c>--publish-to nats://…</c>: this target is the publisher of a scaled-out feed and also sends every event
+    /// to the JetStream stream there (see <c>Replication/FeedStream</c>), for replicas to serve.
+    /// </summary>
+    public Uri? PublishToUrl { get; set; }
+
+    /// <summary>
+    /// <c>--follow nats://…</c>: this target is a replica. It publishes nothing itself: it serves the publisher's
+    /// events from the stream there, with the same seq, ts and bytes, and reports the publisher's settings.
+    /// </summary>
+    public Uri? FollowUrl { get; set; }
 }

@@ -70,7 +70,10 @@ public sealed partial class BuiltInScenarioCommandsTests : IDisposable
         var listing = Whitespace().Replace(run.StandardOutput, " ");
         foreach (var file in RepositoryScenarios.Files())
         {
-            Assert.Contains(Path.GetFileNameWithoutExtension(file), lines);
+            // The name alone on its line, or followed by what the scenario needs beside the target.
+            var name = Path.GetFileNameWithoutExtension(file);
+            var requires = RepositoryScenarios.Requires(file);
+            Assert.Contains(requires.Count == 0 ? name : $"{name}   (needs {string.Join(", ", requires)})", lines);
             // Wrapped for the terminal, so compared with the line breaks folded into spaces.
             Assert.Contains(Whitespace().Replace(RepositoryScenarios.Description(file), " "), listing, StringComparison.Ordinal);
         }

@@ -28,6 +28,7 @@ internal static class RunCommand
         var target = new Option<string?>("--target") { Description = "Use a running target at this URL instead of starting one (loopback only)." };
         var allowRemote = new Option<bool>("--allow-non-loopback") { Description = "Allow a --target that is not 127.0.0.0/8, ::1 or localhost. Only for targets you own." };
         var token = ControlTokenOption.ForEngine();
+        var scaledOut = ScaledOutOptions.Create();
         var pinCpus = new Option<bool>("--pin-cpus") { Description = "Pin the target it starts to core 0 and the engine to the others (Linux, taskset)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display; only the result summary." };
         var repeat = new Option<int>("--repeat", "-n")
@@ -57,22 +58,25 @@ internal static class RunCommand
               loadbench run scenarios/quick.json --output /tmp/quick
               loadbench run scenarios/fanout.json --target http://127.0.0.1:5080
               loadbench run quick --nats nats://127.0.0.1:4222 --agents 3
+              loadbench run scaleout --target http://127.0.0.1:8080 --control-url http://127.0.0.1:5080 \
+                --stats-url http://127.0.0.1:5081 --stats-url http://127.0.0.1:5082 --stats-pid $(cat nginx.pid)
 
             {ExitCodes.HelpText}
             """)
         {
             scenario, output, target, allowRemote, token, pinCpus, quiet, repeat, nats, agents, sources,
+            scaledOut.ControlUrl, scaledOut.StatsUrls, scaledOut.StatsPids,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(scenario)!, parse.GetValue(output), parse.GetValue(target), parse.GetValue(allowRemote),
             parse.GetValue(pinCpus), parse.GetValue(quiet), parse.GetValue(repeat), parse.GetValue(token),
-            new Distribution(parse.GetValue(nats), parse.GetValue(agents), parse.GetValue(sources) ?? []), cancellationToken));
+            new Distribution(parse.GetValue(nats), parse.GetValue(agents), parse.GetValue(sources) ?? []), scaledOut.Read(parse), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
         string scenarioArgument, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, int repeat,
-        string? controlToken, Distribution distribution, CancellationToken cancellationToken)
+        string? controlToken, Distribution distribution, ScaledOutTarget? scaledOut, CancellationToken cancellationToken)
     {
         if ((distribution.Nats is null) != (distribution.Agents == 0) || distribution.Agents < 0)
         {
@@ -98,6 +102,12 @@ internal static class RunCommand
             return ExitCodes.UsageError;
         }
 
+        if (scaledOut is not null && (scaledOut.Error is not null || target is null))
+        {
+            await Console.Error.WriteLineAsync($"loadbench: {scaledOut.Error ?? "--control-url needs --target: the feed URL the clients use (the proxy)."}");
+            return ExitCodes.UsageError;
+        }
+
         // Errors name the path as the user typed it, or the built-in scenario.
         if (await ScenarioSource.LoadPlanOrReportAsync(scenarioArgument) is not { } plan)
         {
@@ -110,6 +120,9 @@ internal static class RunCommand
             AllowNonLoopback = allowRemote,
             ControlToken = controlToken,
             TargetProcess = target is null ? TargetLauncher.ForThisProgram(pinCpus) : null,
+            ControlUrl = scaledOut?.ControlUrl,
+            StatsUrls = scaledOut?.StatsUrls ?? [],
+            StatsPids = scaledOut?.StatsPids ?? [],
             Repeat = repeat,
             SourceAddresses = sourceAddresses,
         };

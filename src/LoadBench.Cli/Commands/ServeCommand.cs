@@ -19,25 +19,40 @@ internal static class ServeCommand
         var payload = new Option<int>("--payload-bytes") { Description = "Size of each event's data, in bytes.", DefaultValueFactory = _ => 64 };
         var retention = new Option<int>("--retention") { Description = "Events kept for late readers.", DefaultValueFactory = _ => 100_000 };
         var token = ControlTokenOption.ForTarget();
+        var publishTo = new Option<string?>("--publish-to")
+        {
+            Description = "Also publish every event to the JetStream stream at this NATS URL (nats://host:4222), for replicas to serve.",
+        };
+        var follow = new Option<string?>("--follow")
+        {
+            Description = "Be a replica: serve the events of the publisher whose stream is at this NATS URL (its settings; --rate and --payload-bytes are ignored).",
+        };
         var command = new Command("serve", """
             Run the target: one feed served by short polling, long polling, SSE and WebSocket.
+            Scaled out: one publisher (--publish-to) and any number of replicas (--follow) of the same feed,
+            over NATS JetStream, usually behind nginx (deploy/nginx/).
 
             Examples:
               loadbench serve
               loadbench serve --urls http://127.0.0.1:5080 --rate 100 --payload-bytes 256
               loadbench serve --urls http://0.0.0.0:5080 --control-token "$(openssl rand -hex 16)"
+              loadbench serve --urls http://127.0.0.1:5080 --rate 0 --publish-to nats://127.0.0.1:4222
+              loadbench serve --urls http://127.0.0.1:5081 --follow nats://127.0.0.1:4222
 
             Beyond loopback it needs --control-token (exit code 2 without one).
             """)
         {
-            urls, rate, payload, retention, token,
+            urls, rate, payload, retention, token, publishTo, follow,
         };
         command.SetAction((parse, cancellationToken) => RunTargetAsync(
             ["--urls", parse.GetValue(urls)!, "--rate", Invariant(parse.GetValue(rate)), "--payload-bytes", Invariant(parse.GetValue(payload)),
-             "--retention", Invariant(parse.GetValue(retention)), .. ControlTokenOption.TargetArgs(parse.GetValue(token))],
+             "--retention", Invariant(parse.GetValue(retention)), .. ControlTokenOption.TargetArgs(parse.GetValue(token)),
+             .. Optional("--publish-to", parse.GetValue(publishTo)), .. Optional("--follow", parse.GetValue(follow))],
             announce: null, cancellationToken));
         return command;
     }
+
+    private static string[] Optional(string name, string? value) => value is null ? [] : [name, value];
 
     /// <summary>Hosts the target until <paramref name="cancellationToken"/> (Ctrl+C) fires.</summary>
     public static async Task<int> RunTargetAsync(string[] targetArgs, Action<ICollection<string>>? announce, CancellationToken cancellationToken)
@@ -58,6 +73,12 @@ internal static class ServeCommand
         catch (IOException e)
         {
             await Console.Error.WriteLineAsync($"loadbench: cannot listen: {e.Message}");
+            return ExitCodes.RunFailed;
+        }
+        catch (InvalidOperationException e) when (targetArgs.Contains("--publish-to") || targetArgs.Contains("--follow"))
+        {
+            // NATS unreachable, no stream to follow, a replica that could not catch up: say which, not a stack trace.
+            await Console.Error.WriteLineAsync($"loadbench: {e.Message}");
             return ExitCodes.RunFailed;
         }
     }

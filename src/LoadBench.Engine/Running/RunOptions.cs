@@ -12,6 +12,20 @@ public sealed record RunOptions
     /// <summary>Start the target as a child process on a free loopback port and stop it afterwards.</summary>
     public TargetProcessOptions? TargetProcess { get; init; }
 
+    /// <summary>
+    /// A target behind a proxy (<c>--control-url</c>): <see cref="TargetUrl"/> is then the feed address the clients
+    /// use (nginx), and this is the publisher's own address for settings, info and <c>/stats</c> (see
+    /// <see cref="ScaledOutTargetApi"/>). Null: one target serves both.
+    /// </summary>
+    public Uri? ControlUrl { get; init; }
+
+    /// <summary>More targets whose <c>/stats</c> are added to the control target's (<c>--stats-url</c>, the replicas).</summary>
+    public IReadOnlyList<Uri> StatsUrls { get; init; } = [];
+
+    /// <summary>Processes whose CPU and memory, with their children's, are added to the server cost (<c>--stats-pid</c>:
+    /// nginx's master, whose workers are its children), read from /proc.</summary>
+    public IReadOnlyList<int> StatsPids { get; init; } = [];
+
     /// <summary>Lets <see cref="TargetUrl"/> name a host that is not loopback. Off unless a person asked for it.</summary>
     public bool AllowNonLoopback { get; init; }
 

@@ -160,6 +160,12 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
             new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs, statsEnd.Process.CpuTimeMs, wall,
                 before.Process.ManagedHeapBytes, retained.Process.ManagedHeapBytes),
             measured.Series));
+        if (_options.ControlUrl is not null)
+        {
+            // Behind a proxy the clients' bytes are the client ↔ proxy leg; the targets' own counts are the other.
+            result = result with { ServerBytes = ServerLegBytes(scenario.Transport, before, statsEnd) };
+        }
+
         report.Phase(RunPhase.Done, TimeSpan.Zero, result.Throughput.EventsPerSecond, result.Latency.Event.P99Ms);
         return result;
     }
@@ -216,6 +222,18 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         {
             return null;
         }
+    }
+
+    /// <summary>What the targets counted on their own sockets for this scenario's transport, from before its clients
+    /// existed to after the drain (their <c>eventsSent</c> the divisor).</summary>
+    private static BytesResult ServerLegBytes(string transport, StatsSnapshot before, StatsSnapshot after)
+    {
+        TransportStats Of(StatsSnapshot stats) =>
+            stats.Transports.TryGetValue(transport, out var t) ? t : new TransportStats(0, 0, 0, 0, 0, 0, 0);
+        var (start, end) = (Of(before), Of(after));
+        var payload = end.PayloadBytes - start.PayloadBytes;
+        var headers = end.HeaderBytes - start.HeaderBytes;
+        return ResultFigures.Bytes(payload, end.FramingBytes - start.FramingBytes, headers, end.EventsSent - start.EventsSent);
     }
 
     /// <summary>Plays one phase and samples once per interval: live progress always; for the measured phase

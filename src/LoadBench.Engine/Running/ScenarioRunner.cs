@@ -22,6 +22,14 @@ public static class ScenarioRunner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
 
+        if (options.ControlUrl is { } control)
+        {
+            var feed = TargetAddress.Check(options.TargetUrl?.ToString() ?? throw new ArgumentException("A control URL needs the feed URL (the proxy) as the target URL.", nameof(options)), options.AllowNonLoopback);
+            using var scaledOut = new ScaledOutTargetApi(feed, TargetAddress.Check(control.ToString(), options.AllowNonLoopback),
+                options.StatsUrls.Select(u => TargetAddress.Check(u.ToString(), options.AllowNonLoopback)), options.StatsPids);
+            return await RunAsync(plan, scaledOut, targetStartedByEngine: false, options, progress, cancellationToken);
+        }
+
         if (options.TargetUrl is { } url)
         {
             var checkedUrl = TargetAddress.Check(url.ToString(), options.AllowNonLoopback);
@@ -101,7 +109,10 @@ public static class ScenarioRunner
 
         return new ResultsDocument
         {
-            Environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, options.TimeProvider.GetUtcNow()),
+            Environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, options.TimeProvider.GetUtcNow()) with
+            {
+                ControlUrl = options.ControlUrl?.ToString(),
+            },
             Scenarios = results,
             Incomplete = incomplete,
         };

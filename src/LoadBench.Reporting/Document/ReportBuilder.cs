@@ -118,6 +118,12 @@ internal static class ReportBuilder
         var duration = env.FinishedAt - env.StartedAt;
         var commit = env.GitCommit is { Length: > 0 } c ? $", commit {c[..Math.Min(12, c.Length)]}" : string.Empty;
         var target = env.TargetStartedByEngine ? "started by the engine" : "already running";
+        if (env.ControlUrl is { } control)
+        {
+            // Behind a proxy the clients' address is not the publisher's: name both, and where the other leg's bytes come from.
+            target += $", behind a proxy: control (publisher) {control}; \"at the targets\" rows are the proxy ↔ target leg from the targets' /stats";
+        }
+
         // The engine may store RuntimeInformation.FrameworkDescription (".NET 10.0.1") or a bare version.
         var runtime = env.DotnetVersion.StartsWith(".NET", StringComparison.Ordinal) ? env.DotnetVersion : ".NET " + env.DotnetVersion;
         var hash = env.ScenarioHash[..Math.Min(12, env.ScenarioHash.Length)];
@@ -174,6 +180,14 @@ internal static class ReportBuilder
         Figure("Bytes/event: framing", s => s.Bytes.PerEvent.Framing, Format.Bytes);
         Figure("Bytes/event: headers", s => s.Bytes.PerEvent.Headers, Format.Bytes);
         Figure("Bytes/event: total", s => s.Bytes.PerEvent.Total, Format.Bytes);
+        if (scenarios.Any(s => s.ServerBytes is not null))
+        {
+            // Behind a proxy: the bytes above are client ↔ proxy; these are what the targets counted, proxy ↔ target.
+            Figure("Bytes/event at the targets: headers", s => s.ServerBytes?.PerEvent.Headers, Format.Bytes);
+            Figure("Bytes/event at the targets: total", s => s.ServerBytes?.PerEvent.Total, Format.Bytes);
+            Figure("Events sent by the targets (warm-up included)", s => s.ServerBytes?.Events, Count);
+        }
+
         Figure("Lost events", s => s.Integrity.Lost, Count);
         Figure("Duplicates", s => s.Integrity.Duplicates, Count);
         Figure("Reorders", s => s.Integrity.Reorders, Count);

@@ -17,7 +17,7 @@ public static class FaultEndpoints
     }
 
     private static async Task<Results<JsonHttpResult<FaultRecord>, ProblemHttpResult>> InjectAsync(
-        HttpRequest request, FeedFaults faults, ILoggerFactory loggers)
+        HttpRequest request, FeedFaults faults, FeedLog log, ILoggerFactory loggers)
     {
         FaultRequest? fault;
         try
@@ -38,6 +38,13 @@ public static class FaultEndpoints
         if (FaultValidation.Problem(fault) is { } problem)
         {
             return problem;
+        }
+
+        if (log.IsReplica && fault.Kind is FaultKinds.Restart or FaultKinds.Pause)
+        {
+            // The feed belongs to the publisher: a replica that restarted or paused on its own would serve another feed.
+            // Faults of its own connections (abort, stall, drop-all) are its own.
+            return FeedProblems.Replica($"'{fault.Kind}' changes the feed, which belongs to the publisher: inject it there (the target started with --publish-to); the replicas follow.");
         }
 
         return TypedResults.Json(faults.Inject(fault), ContractsJson.Default.FaultRecord, statusCode: StatusCodes.Status202Accepted);

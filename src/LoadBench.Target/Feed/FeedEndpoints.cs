@@ -63,6 +63,12 @@ public static class FeedEndpoints
     private static async Task<Results<JsonHttpResult<FeedInfo>, ProblemHttpResult>> UpdateSettingsAsync(
         HttpRequest request, FeedLog log, ILoggerFactory loggers)
     {
+        if (log.IsReplica)
+        {
+            // The settings belong to the publisher; a replica that took them would serve a feed nobody publishes.
+            return FeedProblems.Replica();
+        }
+
         FeedSettings? settings;
         try
         {

@@ -8,10 +8,11 @@ namespace LoadBench.Target.Feed;
 /// and the latest seq of one epoch, never a new epoch's events under an old epoch's cursor — and notices the
 /// restart by comparing references.
 /// </summary>
-internal sealed class FeedGeneration(int retention)
+internal sealed class FeedGeneration(int retention, string? epoch = null)
 {
-    /// <summary>The epoch id: 16 random hex digits, new on every start and restart (<see cref="LoadBench.Contracts.FeedInfo.Epoch"/>).</summary>
-    public string Epoch { get; } = RandomNumberGenerator.GetHexString(16, lowercase: true);
+    /// <summary>The epoch id: 16 random hex digits, new on every start and restart (<see cref="LoadBench.Contracts.FeedInfo.Epoch"/>);
+    /// on a replica, the publisher's.</summary>
+    public string Epoch { get; } = epoch ?? RandomNumberGenerator.GetHexString(16, lowercase: true);
 
     public PublishedEvent?[] Ring { get; } = new PublishedEvent?[retention];
 
@@ -20,7 +21,11 @@ internal sealed class FeedGeneration(int retention)
 
     public long OldestSeq => OldestFor(Volatile.Read(ref LatestSeq));
 
-    public long OldestFor(long latest) => latest == 0 ? 0 : Math.Max(1, latest - Ring.Length + 1);
+    /// <summary>The first seq this generation holds: 1, except on a replica that started while the stream no longer
+    /// held the feed's beginning. Written once, before the first latest seq.</summary>
+    public long FirstSeq = 1;
+
+    public long OldestFor(long latest) => latest == 0 ? 0 : Math.Max(Volatile.Read(ref FirstSeq), latest - Ring.Length + 1);
 
     /// <summary>Is <paramref name="epoch"/> (a client's, from the query) some other epoch than this one? Absent or empty is not.</summary>
     public bool IsStale(string? epoch) => !string.IsNullOrEmpty(epoch) && !string.Equals(epoch, Epoch, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using LoadBench.Contracts;
 using LoadBench.Target.SlowConsumers;
 
@@ -51,10 +52,23 @@ public sealed class FeedLog
         _maxLagTimestampTicks = options.SlowConsumerMaxLagSeconds > 0
             ? (long)Math.Min(options.SlowConsumerMaxLagSeconds * time.TimestampFrequency, long.MaxValue / 2)
             : long.MaxValue;
+        IsReplica = options.FollowUrl is not null;
     }
 
     /// <summary>Is any slow-consumer bound set (<see cref="TargetOptions.SlowConsumerMaxLagEvents"/>, <see cref="TargetOptions.SlowConsumerMaxLagSeconds"/>)?</summary>
     internal bool HasSlowConsumerBound => _maxLagEvents != long.MaxValue || _maxLagTime != TimeSpan.MaxValue;
+
+    /// <summary>
+    /// This feed follows a publisher (<c>--follow</c>): its events and epochs arrive through <see cref="Append"/>, and a
+    /// cursor beyond its latest seq means "not received here yet" rather than a cursor from another run.
+    /// </summary>
+    public bool IsReplica { get; }
+
+    /// <summary>
+    /// Where the publisher (<c>--publish-to</c>) hands each published event on, with its epoch, in seq order, to be
+    /// sent to the stream; null when nobody replicates the feed. Written inside the publish lock, so the order is the feed's.
+    /// </summary>
+    internal ChannelWriter<OutboxEvent>? Outbox { get; set; }
 
     public int Retention => _retention;
 
@@ -134,7 +148,74 @@ public sealed class FeedLog
         Volatile.Write(ref generation.Ring[seq % generation.Ring.Length], feedEvent);
         Volatile.Write(ref generation.LatestSeq, seq);
         readersSignal = SwapReadersSignal();
+        Outbox?.TryWrite(new OutboxEvent(generation.Epoch, feedEvent));
         return feedEvent;
+    }
+
+    /// <summary>
+    /// A replica's publish: stores the event the publisher made, its JSON exactly as received (never parsed or
+    /// re-serialized, so seq, ts and every byte are the publisher's), and wakes every waiting reader. An event of
+    /// another epoch than the current one means the publisher's feed restarted: the replica restarts too, into a
+    /// generation with the publisher's epoch, and its followers are told <see cref="FeedItemKind.Reset"/> as the
+    /// publisher's are. A generation's first event may have any seq (the stream keeps only the newest); after it,
+    /// seqs must follow on without a gap.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The seq does not follow the latest of its epoch: this replica
+    /// missed events the stream no longer holds.</exception>
+    public PublishedEvent Append(string epoch, long seq, ReadOnlyMemory<byte> json)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(epoch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(seq, 1);
+        TaskCompletionSource readersSignal;
+        PublishedEvent feedEvent;
+        lock (_publishLock)
+        {
+            var generation = _generation;
+            if (generation.Epoch != epoch)
+            {
+                generation = new FeedGeneration(_retention, epoch);
+                Volatile.Write(ref _generation, generation);
+            }
+
+            var latest = generation.LatestSeq;
+            if (latest == 0)
+            {
+                Volatile.Write(ref generation.FirstSeq, seq);
+            }
+            else if (seq != latest + 1)
+            {
+                throw new InvalidOperationException(
+                    $"Received seq {seq} after {latest} in epoch {epoch}: events in between are no longer in the stream (this replica fell behind its retention).");
+            }
+
+            feedEvent = new PublishedEvent(seq, json, seq.ToString(CultureInfo.InvariantCulture), _time.GetTimestamp());
+            Volatile.Write(ref generation.Ring[seq % generation.Ring.Length], feedEvent);
+            Volatile.Write(ref generation.LatestSeq, seq);
+            readersSignal = SwapReadersSignal();
+        }
+
+        readersSignal.TrySetResult();
+        return feedEvent;
+    }
+
+    /// <summary>
+    /// A replica that starts before the publisher published anything takes the publisher's epoch (from the settings
+    /// bucket), so its <c>/feed/info</c> names it from the first moment. Only an empty feed takes it: events decide after.
+    /// </summary>
+    internal void AdoptEpochIfEmpty(string? epoch)
+    {
+        if (string.IsNullOrEmpty(epoch))
+        {
+            return;
+        }
+
+        lock (_publishLock)
+        {
+            if (_generation.LatestSeq == 0 && _generation.Epoch != epoch)
+            {
+                Volatile.Write(ref _generation, new FeedGeneration(_retention, epoch));
+            }
+        }
     }
 
     /// <summary>

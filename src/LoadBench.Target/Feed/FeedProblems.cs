@@ -22,6 +22,12 @@ internal static class FeedProblems
         statusCode: StatusCodes.Status410Gone,
         extensions: new Dictionary<string, object?> { ["oldestSeq"] = oldestSeq, ["after"] = after });
 
+    /// <summary>409 on a replica's <c>PUT /feed/settings</c> (and a restart or pause fault): it reports the publisher's feed and changes none of it.</summary>
+    public static ProblemHttpResult Replica(string? detail = null) => TypedResults.Problem(
+        title: "The feed belongs to the publisher",
+        detail: detail ?? "This target is a replica (--follow): it serves and reports the publisher's settings. Change them with PUT /feed/settings on the publisher (the target started with --publish-to).",
+        statusCode: StatusCodes.Status409Conflict);
+
     /// <summary>
     /// 409: the client's epoch is not the feed's (it restarted). Its cursor means nothing here; it starts again
     /// from after=0 with <paramref name="epoch"/>. Counted apart from loss: the events were not dropped, the feed is new.

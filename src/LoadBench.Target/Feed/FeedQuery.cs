@@ -12,7 +12,9 @@ internal static class FeedQuery
 {
     /// <summary>
     /// The cursor: omitted → the latest seq (only new events); 0 → from the oldest retained; otherwise a seq
-    /// that was published (a cursor beyond the latest seq comes from another target or a restart).
+    /// that was published (a cursor beyond the latest seq comes from another target or a restart). On a replica a
+    /// cursor beyond its latest seq is one it has not received yet (the client came from a replica further
+    /// ahead): it means "nothing newer yet", and polls answer empty while long polls and streams wait.
     /// </summary>
     public static bool TryParseAfter(string? raw, string parameter, FeedLog log, out long after, out ProblemHttpResult? problem)
     {
@@ -30,7 +32,7 @@ internal static class FeedQuery
         }
 
         var latest = log.LatestSeq;
-        if (after > latest)
+        if (after > latest && !log.IsReplica)
         {
             problem = FeedProblems.BadParameter(parameter, $"'{parameter}' is {after}, beyond the latest published seq {latest}. A cursor from another run of the target? Start again from /feed/info's latestSeq or 0.");
             return false;

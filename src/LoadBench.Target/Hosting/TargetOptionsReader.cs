@@ -23,6 +23,13 @@ internal static class TargetOptionsReader
         }
 
         options.ControlToken = ReadToken(configuration);
+        options.PublishToUrl = ReadNatsUrl(configuration, "publish-to");
+        options.FollowUrl = ReadNatsUrl(configuration, "follow");
+        if (options.PublishToUrl is not null && options.FollowUrl is not null)
+        {
+            throw new TargetConfigurationException("--publish-to and --follow exclude each other: a target either publishes the feed or follows it.");
+        }
+
         return options;
     }
 
@@ -41,6 +48,22 @@ internal static class TargetOptionsReader
         }
 
         return raw;
+    }
+
+    private static Uri? ReadNatsUrl(IConfiguration configuration, string key)
+    {
+        var raw = configuration[key];
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out var url) || url.Scheme != "nats" || string.IsNullOrEmpty(url.Host))
+        {
+            throw new TargetConfigurationException($"--{key} must be a NATS server URL like nats://127.0.0.1:4222, got '{raw}'.");
+        }
+
+        return url;
     }
 
     private static double ReadDouble(IConfiguration configuration, string key, double fallback, double min, double max)

@@ -23,4 +23,13 @@ internal static class RepositoryScenarios
         using var document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         return document.RootElement.GetProperty("description").GetString()!;
     }
+
+    /// <summary>The file's top-level "requires" (what it needs beside the target), empty when it has none.</summary>
+    public static IReadOnlyList<string> Requires(string file)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return document.RootElement.TryGetProperty("requires", out var requires)
+            ? [.. requires.EnumerateArray().Select(r => r.GetString()!)]
+            : [];
+    }
 }

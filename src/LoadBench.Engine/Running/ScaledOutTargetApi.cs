@@ -1,0 +1,68 @@
+using LoadBench.Contracts;
+
+namespace LoadBench.Engine.Running;
+
+/// <summary>
+/// A target behind a proxy, seen as one: the clients use <see cref="BaseUri"/> (the proxy's feed address), the
+/// settings and info go to the control address (the publisher, never through the proxy), and <c>/stats</c> is the
+/// sum of the control target's, every <c>--stats-url</c>'s (the replicas) and the CPU and memory of every process
+/// named by PID (nginx and its workers). Summed, never averaged: the server cost of a scaled-out target is what all
+/// of its processes spent, and the bytes per transport are what crossed the proxy ↔ target leg.
+/// </summary>
+internal sealed class ScaledOutTargetApi : ITargetApi, IDisposable
+{
+    private readonly TargetHttpApi _control;
+    private readonly List<TargetHttpApi> _stats;
+    private readonly IReadOnlyList<int> _pids;
+
+    public ScaledOutTargetApi(Uri feed, Uri control, IEnumerable<Uri> statsUrls, IReadOnlyList<int> pids)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(control);
+        ArgumentNullException.ThrowIfNull(statsUrls);
+        BaseUri = feed;
+        _control = new TargetHttpApi(control);
+        // The control target counts once, even when it is also named as a stats URL.
+        _stats = [_control, .. statsUrls.Where(u => u != control).Distinct().Select(u => new TargetHttpApi(u))];
+        _pids = pids ?? [];
+    }
+
+    public Uri BaseUri { get; }
+
+    public Task<FeedInfo> GetInfoAsync(CancellationToken cancellationToken) => _control.GetInfoAsync(cancellationToken);
+
+    public Task<FeedInfo> PutSettingsAsync(FeedSettings settings, CancellationToken cancellationToken) =>
+        _control.PutSettingsAsync(settings, cancellationToken);
+
+    public async Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken) =>
+        Sum(await Task.WhenAll(_stats.Select(s => s.GetStatsAsync(cancellationToken))));
+
+    public async Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken) =>
+        Sum(await Task.WhenAll(_stats.Select(s => s.GetStatsAfterFullCollectionAsync(cancellationToken))));
+
+    public void Dispose()
+    {
+        foreach (var api in _stats)
+        {
+            api.Dispose();
+        }
+    }
+
+    private StatsSnapshot Sum(IReadOnlyList<StatsSnapshot> snapshots)
+    {
+        var transports = snapshots.SelectMany(s => s.Transports).GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => new TransportStats(
+                g.Sum(t => t.Value.OpenConnections), g.Sum(t => t.Value.Requests), g.Sum(t => t.Value.EventsSent),
+                g.Sum(t => t.Value.PayloadBytes), g.Sum(t => t.Value.HeaderBytes), g.Sum(t => t.Value.BytesRead),
+                g.Sum(t => t.Value.BytesWritten)),
+            StringComparer.Ordinal);
+        var processes = _pids.Select(ProcessCost.Read).ToList();
+        var process = new ProcessStats(
+            snapshots.Sum(s => s.Process.CpuTimeMs) + processes.Sum(p => p.CpuMs),
+            snapshots.Sum(s => s.Process.WorkingSetBytes) + processes.Sum(p => p.ResidentBytes),
+            snapshots.Sum(s => s.Process.ManagedHeapBytes),
+            snapshots.Max(s => s.Process.ProcessorCount));
+        return new StatsSnapshot(transports, process, snapshots.Sum(s => s.RejectedConnections));
+    }
+}
