@@ -42,7 +42,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
         var info = await _target.GetInfoAsync(cancellationToken);
 
-        var clients = new ScenarioClients(scenario, _target, recorders, _options, info.LatestSeq);
+        var clients = new ScenarioClients(scenario, _target, recorders, _options, info.LatestSeq, info.Epoch);
         await using ILoadDriver driver = scenario.IsOpenModel ? new OpenLoadDriver(clients) : new ClosedLoadDriver(clients);
         report.Phase(RunPhase.Starting, scenario.WarmUp + scenario.Duration);
         await driver.StartAsync(cancellationToken);
@@ -59,11 +59,15 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         var baseline = driver.Snapshot();
         // The window's clock starts with its counters: what settling and the first /stats call take is inside it.
         var measuredStart = time.GetTimestamp();
+        var measuredStartUtc = time.GetUtcNow();
         var engineCpuStart = _options.EngineCpuTime();
         var machineStart = _options.MachineCpuTicks();
         recorders.Event.GetIntervalHistogram();
         recorders.Request.GetIntervalHistogram();
+        recorders.Recovery.GetIntervalHistogram();
         driver.BeginMeasuredPhase();
+        using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var faults = FaultInjector.RunAsync(scenario.Faults, _target, measuredStart, time, clients.SchedulerCounters, stopFaults.Token);
         await driver.SettleAtStartAsync(cancellationToken);
         var statsStart = await _target.GetStatsAsync(cancellationToken);
 
@@ -75,6 +79,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         var measured = new MeasuredAccumulator(baseline.EventsDelivered);
         await PlayAsync(driver, recorders, scenario.Duration, RunPhase.Measured, report, measured, cancellationToken);
         var duration = time.GetElapsedTime(measuredStart);
+        await StopAsync(faults, stopFaults); // every fault starts inside the window; one still waiting to be posted is not
         // Throughput counts what arrived inside the window; the drain below only lets late events arrive
         // (for integrity and their latencies) and must not inflate events/s of a saturated transport.
         var inWindow = driver.Snapshot().Since(baseline);
@@ -97,6 +102,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
         sampler.Observe(statsEnd.Process);
         // Every event is delivered and every client still connected: what the target retains for them now.
         var retained = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
+        var faultPeriods = await FaultPeriodsAsync(measuredStartUtc, time.GetUtcNow(), cancellationToken);
         await driver.StopAsync();
 
         var lifetime = driver.Snapshot();
@@ -112,9 +118,42 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options)
             scenario, counters, inWindow, lifetime, measured.Events, measured.Requests, duration, driver.PeakClients,
             new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs, statsEnd.Process.CpuTimeMs, wall,
                 before.Process.ManagedHeapBytes, retained.Process.ManagedHeapBytes),
-            measured.Series));
+            measured.Series)
+        {
+            // Cuts of the window and the drain that recovered by now (the clients stopped above).
+            Recovery = recorders.Recovery.GetIntervalHistogram(),
+            Faults = faultPeriods,
+        });
         report.Phase(RunPhase.Done, TimeSpan.Zero, result.Throughput.EventsPerSecond, result.Latency.Event.P99Ms);
         return result;
+    }
+
+    private static async Task StopAsync(Task faults, CancellationTokenSource stop)
+    {
+        await stop.CancelAsync();
+        try
+        {
+            await faults;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A fault planned after the window's actual end: not posted.
+        }
+    }
+
+    /// <summary>The target's faults over the window and the drain; null when there were none, or the target has no
+    /// fault list (one that predates it).</summary>
+    private async Task<IReadOnlyList<FaultPeriod>?> FaultPeriodsAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return FaultInjector.Periods(await _target.GetFaultsAsync(cancellationToken), windowStart, windowEnd);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested
+            && e is HttpRequestException or InvalidOperationException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Plays one phase and samples once per interval: live progress always; for the measured phase

@@ -13,7 +13,7 @@ internal static class ScenarioFileFields
 
     /// <summary>One entry of <c>scenarios</c>.</summary>
     public static readonly IReadOnlyList<string> Entry =
-        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll", "search"];
+        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll", "search", "faults"];
 
     /// <summary><c>defaults</c>: any entry field but the entry's own name and description.</summary>
     public static readonly IReadOnlyList<string> Defaults = Entry.Where(f => f is not ("name" or "description")).ToArray();
@@ -23,6 +23,9 @@ internal static class ScenarioFileFields
 
     /// <summary><c>search</c>: what <c>loadbench limits</c> varies, and the SLO.</summary>
     public static readonly IReadOnlyList<string> Search = ["vary", "from", "to", "step", "slo"];
+
+    /// <summary>One entry of <c>faults</c>.</summary>
+    public static readonly IReadOnlyList<string> Fault = ["at", "kind", "fraction", "duration"];
 
     /// <summary>A load step of a closed model (<c>KeepConstant</c>, <c>RampingConstant</c>).</summary>
     public static readonly IReadOnlyList<string> ClosedStep = ["model", "copies", "during"];
