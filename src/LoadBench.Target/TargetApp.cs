@@ -1,5 +1,6 @@
 using LoadBench.Contracts;
 using LoadBench.Target.Demo;
+using LoadBench.Target.Faults;
 using LoadBench.Target.Feed;
 using LoadBench.Target.Hosting;
 using LoadBench.Target.LongPolling;
@@ -48,6 +49,7 @@ public static class TargetApp
         builder.Services.AddSingleton<FeedLog>();
         builder.Services.AddSingleton<FeedStats>();
         builder.Services.AddSingleton<FeedConnections>();
+        builder.Services.AddSingleton<FeedFaults>();
         builder.Services.AddSingleton(new ConnectionLimit(options.MaxConnections ?? ConnectionLimit.DefaultMax()));
         builder.Services.AddSingleton<ConnectionMiddleware>();
         builder.Services.AddHostedService<FeedPublisher>();

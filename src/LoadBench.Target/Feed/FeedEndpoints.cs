@@ -1,20 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LoadBench.Contracts;
+using LoadBench.Target.Faults;
 using LoadBench.Target.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LoadBench.Target.Feed;
 
-/// <summary><c>/feed/info</c>, <c>/feed/settings</c> and <c>/feed/drop-connections</c>: looking at and steering the feed.</summary>
+/// <summary>
+/// <c>/feed/info</c>, <c>/feed/settings</c>, <c>/feed/drop-connections</c> and <c>/feed/faults</c>: looking at
+/// and steering the feed.
+/// </summary>
 public static class FeedEndpoints
 {
-    /// <summary>Settings bodies are strict: a misspelt field is an error, not a silently ignored change.</summary>
-    private static readonly JsonSerializerOptions StrictSettings = new(ContractsJson.Default.Options)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
     public static IEndpointRouteBuilder MapFeedControl(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
@@ -22,6 +20,7 @@ public static class FeedEndpoints
         routes.MapPut(FeedRoutes.Settings, UpdateSettingsAsync);
         routes.MapPost(FeedRoutes.DropConnections, (FeedConnections connections) =>
             TypedResults.Json(new DropResult(connections.AbortAll()), TargetJson.Default.DropResult));
+        routes.MapFaults();
         return routes;
     }
 
@@ -31,9 +30,7 @@ public static class FeedEndpoints
         FeedSettings? settings;
         try
         {
-            settings = await JsonSerializer.DeserializeAsync(request.Body,
-                (System.Text.Json.Serialization.Metadata.JsonTypeInfo<FeedSettings>)StrictSettings.GetTypeInfo(typeof(FeedSettings)),
-                request.HttpContext.RequestAborted);
+            settings = await JsonSerializer.DeserializeAsync(request.Body, StrictJson.FeedSettings, request.HttpContext.RequestAborted);
         }
         catch (JsonException e)
         {

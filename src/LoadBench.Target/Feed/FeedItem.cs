@@ -11,6 +11,12 @@ public enum FeedItemKind
     /// <see cref="FeedItem.OldestSeq"/> are lost. Always the last item.
     /// </summary>
     Gone,
+
+    /// <summary>
+    /// The feed restarted (or the follower asked with a stale epoch): its cursor means nothing in the current
+    /// epoch, <see cref="FeedItem.Epoch"/>, whose latest seq is <see cref="FeedItem.LatestSeq"/>. Always the last item.
+    /// </summary>
+    Reset,
 }
 
 /// <summary>
@@ -44,6 +50,12 @@ public readonly record struct FeedItem
     /// <summary>For <see cref="FeedItemKind.Gone"/>: the oldest retained seq, where the follower may start again; 0 otherwise.</summary>
     public long OldestSeq => (_data as GoneDetails)?.OldestSeq ?? 0;
 
+    /// <summary>For <see cref="FeedItemKind.Reset"/>: the current epoch, where the follower starts again from after=0; null otherwise.</summary>
+    public string? Epoch => (_data as ResetDetails)?.Epoch;
+
+    /// <summary>For <see cref="FeedItemKind.Reset"/>: the current epoch's latest seq; 0 otherwise.</summary>
+    public long LatestSeq => (_data as ResetDetails)?.LatestSeq ?? 0;
+
     public static FeedItem Of(PublishedEvent feedEvent)
     {
         ArgumentNullException.ThrowIfNull(feedEvent);
@@ -52,5 +64,13 @@ public readonly record struct FeedItem
 
     public static FeedItem Gone(long after, long oldestSeq) => new(FeedItemKind.Gone, new GoneDetails(after, oldestSeq));
 
+    public static FeedItem Reset(string epoch, long latestSeq)
+    {
+        ArgumentNullException.ThrowIfNull(epoch);
+        return new(FeedItemKind.Reset, new ResetDetails(epoch, latestSeq));
+    }
+
     private sealed record GoneDetails(long After, long OldestSeq);
+
+    private sealed record ResetDetails(string Epoch, long LatestSeq);
 }

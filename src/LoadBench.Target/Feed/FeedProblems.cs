@@ -22,6 +22,22 @@ internal static class FeedProblems
         statusCode: StatusCodes.Status410Gone,
         extensions: new Dictionary<string, object?> { ["oldestSeq"] = oldestSeq, ["after"] = after });
 
+    /// <summary>
+    /// 409: the client's epoch is not the feed's (it restarted). Its cursor means nothing here; it starts again
+    /// from after=0 with <paramref name="epoch"/>. Counted apart from loss: the events were not dropped, the feed is new.
+    /// </summary>
+    public static ProblemHttpResult Reset(string epoch, long latestSeq) => TypedResults.Problem(
+        title: "The feed restarted",
+        detail: $"The feed is now at epoch {epoch} (latest seq {latestSeq}): a cursor from another epoch means nothing here. Start again from after=0 with epoch={epoch}.",
+        statusCode: FeedReset.HttpStatus,
+        extensions: new Dictionary<string, object?> { ["epoch"] = epoch, ["latestSeq"] = latestSeq });
+
+    /// <summary>The data of SSE's in-band <c>event: reset</c>.</summary>
+    public static string ResetJson(string epoch, long latestSeq) =>
+        $$"""{"epoch":"{{epoch}}","latestSeq":{{latestSeq}}}""";
+
+    public static string ResetWebSocketDescription(string epoch) => FeedReset.WebSocketDescriptionPrefix + epoch;
+
     /// <summary>The data of SSE's in-band <c>event: gone</c>.</summary>
     public static string GoneJson(long after, long oldestSeq) =>
         $$"""{"oldestSeq":{{oldestSeq}},"after":{{after}}}""";

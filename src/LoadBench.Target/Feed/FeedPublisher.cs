@@ -4,7 +4,8 @@ namespace LoadBench.Target.Feed;
 /// Publishes events at the configured rate. It keeps a schedule (event n is due at start + n / rate) rather
 /// than sleeping 1/rate between events, so timer coarseness and publish cost do not slow the rate down: each
 /// wake-up publishes every event that is due. A stall longer than a second is not caught up in one burst —
-/// the schedule restarts, because a burst would measure the backlog, not the transports.
+/// the schedule restarts, because a burst would measure the backlog, not the transports. A pause (the pause
+/// fault) publishes nothing until it ends, then starts a new schedule: the paused events are not made up.
 /// </summary>
 internal sealed partial class FeedPublisher(FeedLog log, TimeProvider time, ILogger<FeedPublisher> logger) : BackgroundService
 {
@@ -27,6 +28,14 @@ internal sealed partial class FeedPublisher(FeedLog log, TimeProvider time, ILog
     private async Task PublishUntilSettingsChangeAsync(CancellationToken stoppingToken)
     {
         var settingsChanged = log.SettingsChanged;
+        var pause = log.PublisherPauseRemaining();
+        if (pause > TimeSpan.Zero)
+        {
+            await Task.WhenAny(Task.Delay(pause, time, stoppingToken), settingsChanged);
+            stoppingToken.ThrowIfCancellationRequested();
+            return;
+        }
+
         var rate = log.Settings.RatePerSecond;
         if (rate <= 0)
         {
@@ -49,7 +58,11 @@ internal sealed partial class FeedPublisher(FeedLog log, TimeProvider time, ILog
 
             for (; published < due; published++)
             {
-                log.Publish();
+                if (!log.TryPublishScheduled())
+                {
+                    // Paused since the look above: the pause's signal ends this schedule.
+                    break;
+                }
             }
 
             var nextDue = TimeSpan.FromSeconds((published + 1) / rate) - time.GetElapsedTime(start);

@@ -39,6 +39,18 @@ internal static class FeedQuery
         return true;
     }
 
+    /// <summary>
+    /// The client's <c>epoch</c> (<see cref="FeedReset.QueryParameter"/>) names another epoch than the current
+    /// one: the feed restarted since the client read it. Checked before the cursor, which belongs to that other
+    /// epoch and may well be beyond this one's latest seq. Absent or empty: no check (older clients, curl).
+    /// </summary>
+    public static bool IsStaleEpoch(string? epoch, FeedLog log, out ProblemHttpResult? reset)
+    {
+        var generation = log.Generation;
+        reset = generation.IsStale(epoch) ? FeedProblems.Reset(generation.Epoch, Volatile.Read(ref generation.LatestSeq)) : null;
+        return reset is not null;
+    }
+
     public static bool TryParseInt(string? raw, string parameter, int defaultValue, int min, int max, out int value, out ProblemHttpResult? problem)
     {
         problem = null;

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LoadBench.Target.Polling;
 
-/// <summary><c>GET /feed/poll?after={seq}&amp;max={n}</c>: whatever is new, at once; <c>[]</c> when nothing is.</summary>
+/// <summary>
+/// <c>GET /feed/poll?after={seq}&amp;max={n}&amp;epoch={id}</c>: whatever is new, at once; <c>[]</c> when nothing
+/// is; 409 (reset) when <c>epoch</c> is not the feed's.
+/// </summary>
 public static class PollingEndpoints
 {
     public static RouteHandlerBuilder MapPolling(this IEndpointRouteBuilder routes)
@@ -14,9 +17,10 @@ public static class PollingEndpoints
         return routes.MapGet(FeedRoutes.Poll, Poll);
     }
 
-    private static Results<EventArrayResult, ProblemHttpResult> Poll(string? after, string? max, FeedLog log, FeedStats stats)
+    private static Results<EventArrayResult, ProblemHttpResult> Poll(string? after, string? max, string? epoch, FeedLog log, FeedStats stats)
     {
-        if (!FeedQuery.TryParseAfter(after, "after", log, out var cursor, out var problem)
+        if (FeedQuery.IsStaleEpoch(epoch, log, out var problem)
+            || !FeedQuery.TryParseAfter(after, "after", log, out var cursor, out problem)
             || !FeedQuery.TryParseMax(max, out var limit, out problem))
         {
             return problem!;
@@ -28,6 +32,12 @@ public static class PollingEndpoints
         }
 
         var read = log.Read(log.EffectiveCursor(cursor), limit);
+        if (!string.IsNullOrEmpty(epoch) && read.Epoch != epoch)
+        {
+            // The feed restarted between the check above and the read: these events are the new epoch's.
+            return FeedProblems.Reset(read.Epoch, read.LatestSeq);
+        }
+
         if (read.Gone)
         {
             return FeedProblems.Gone(cursor, read.OldestSeq);

@@ -13,7 +13,7 @@ namespace LoadBench.Target.Sse;
 /// <c>GET /feed/sse?after={seq}</c>: a text/event-stream, one event per published event —
 /// <c>data: {json}</c> and <c>id: {seq}</c> — flushed per event. The standard <c>Last-Event-ID</c> header
 /// resumes (it wins over <c>after</c>). A cursor older than retention gets one <c>event: gone</c> and the end
-/// of the stream. The items come from <see cref="FeedLog.FollowAsync"/>; this class only frames them.
+/// of the stream; a stale <c>epoch</c>, or a restart while the stream is open, one <c>event: reset</c> and the end. The items come from <see cref="FeedLog.FollowAsync"/>; this class only frames them.
 /// <para>
 /// Written with the framework's <see cref="SseFormatter"/> (what <c>TypedResults.ServerSentEvents</c> uses
 /// inside) and an item formatter that copies the event's stored JSON. <c>TypedResults.ServerSentEvents</c>
@@ -32,11 +32,13 @@ public static class SseEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        string? after, FeedLog log, FeedStats stats, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, string? epoch, FeedLog log, FeedStats stats, IHostApplicationLifetime lifetime, HttpContext context)
     {
         var lastEventId = context.Request.Headers[LastEventIdHeader].ToString();
         var (raw, parameter) = lastEventId.Length > 0 ? (lastEventId, LastEventIdHeader) : (after, "after");
-        if (!FeedQuery.TryParseAfter(raw, parameter, log, out var cursor, out var problem))
+        // A stale epoch is told in-band, like gone: its cursor (maybe beyond this epoch's latest) is not checked.
+        long cursor = 0;
+        if (!log.Generation.IsStale(epoch) && !FeedQuery.TryParseAfter(raw, parameter, log, out cursor, out var problem))
         {
             return problem!;
         }
@@ -49,7 +51,7 @@ public static class SseEndpoints
         {
             // Send the headers now: the client knows it is subscribed before the first event is published.
             await response.Body.FlushAsync(streamSource.Token);
-            await SseFormatter.WriteAsync(Items(cursor, log, streamSource.Token), response.Body,
+            await SseFormatter.WriteAsync(Items(cursor, epoch, log, context.Features.Get<FeedConnection>(), streamSource.Token), response.Body,
                 (item, writer) => WriteData(item, writer, stats.Sse), streamSource.Token);
         }
         catch (OperationCanceledException) when (streamSource.IsCancellationRequested)
@@ -60,16 +62,23 @@ public static class SseEndpoints
         return Results.Empty;
     }
 
-    /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c>.</summary>
+    /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c> or <c>event: reset</c>.</summary>
     private static async IAsyncEnumerable<SseItem<FeedItem>> Items(
-        long after, FeedLog log, [EnumeratorCancellation] CancellationToken cancellationToken)
+        long after, string? epoch, FeedLog log, FeedConnection? connection, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in log.FollowAsync(after, cancellationToken))
+        await foreach (var item in log.FollowAsync(after, epoch, cancellationToken))
         {
+            if (connection is not null)
+            {
+                // A stall fault holds the write, and the follower with it: the events wait, none is dropped.
+                await connection.WhileStalledAsync(cancellationToken);
+            }
+
             yield return item.Kind switch
             {
                 FeedItemKind.Event => new SseItem<FeedItem>(item) { EventId = item.Event!.SeqText },
                 FeedItemKind.Gone => new SseItem<FeedItem>(item, FeedGone.SseEventType),
+                FeedItemKind.Reset => new SseItem<FeedItem>(item, FeedReset.SseEventType),
                 _ => throw NoFrameFor(item.Kind),
             };
         }
@@ -87,6 +96,9 @@ public static class SseEndpoints
                 break;
             case FeedItemKind.Gone:
                 writer.Write(Encoding.UTF8.GetBytes(FeedProblems.GoneJson(data.After, data.OldestSeq)));
+                break;
+            case FeedItemKind.Reset:
+                writer.Write(Encoding.UTF8.GetBytes(FeedProblems.ResetJson(data.Epoch!, data.LatestSeq)));
                 break;
             default:
                 throw NoFrameFor(data.Kind);

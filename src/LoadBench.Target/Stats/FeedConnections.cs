@@ -3,27 +3,35 @@ using System.Collections.Concurrent;
 namespace LoadBench.Target.Stats;
 
 /// <summary>
-/// The feed requests in progress, so they can all be aborted at once ("drop connections" in the demo: the
-/// class watches each transport recover).
+/// The feed requests in progress, so they can be aborted — all at once ("drop connections" in the demo: the
+/// class watches each transport recover), or a random share of them (the abort fault) — and the streaming
+/// ones' writes stalled (the stall fault).
 /// </summary>
 public sealed class FeedConnections
 {
-    private readonly ConcurrentDictionary<Registration, byte> _open = new();
+    private readonly ConcurrentDictionary<FeedConnection, byte> _open = new();
 
-    public IDisposable Track(HttpContext context)
+    /// <summary>Tracks a feed request until the returned registration is disposed (when the request ends).</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="streaming">SSE or WebSocket: a subscriber with a send loop that a stall can hold.</param>
+    public FeedConnection Track(HttpContext context, bool streaming)
     {
-        var registration = new Registration(this, context);
-        _open.TryAdd(registration, 0);
-        return registration;
+        ArgumentNullException.ThrowIfNull(context);
+        var connection = new FeedConnection(this, context, streaming);
+        _open.TryAdd(connection, 0);
+        return connection;
     }
+
+    /// <summary>How many feed requests are in progress.</summary>
+    public int Count => _open.Count;
 
     /// <summary>Aborts every open feed connection (TCP reset, no goodbye) and says how many there were.</summary>
     public int AbortAll()
     {
         var dropped = 0;
-        foreach (var registration in _open.Keys)
+        foreach (var connection in _open.Keys)
         {
-            if (registration.TryAbort())
+            if (connection.TryAbort())
             {
                 dropped++;
             }
@@ -32,38 +40,37 @@ public sealed class FeedConnections
         return dropped;
     }
 
-    /// <summary>
-    /// A request that ends while <see cref="AbortAll"/> runs must not be aborted: its HttpContext is disposed,
-    /// and Kestrel reuses it for the connection's next request (which may not even be a feed request). Abort
-    /// and end take the same lock, so an abort only ever reaches a request still in progress.
-    /// </summary>
-    private sealed class Registration(FeedConnections owner, HttpContext context) : IDisposable
+    /// <summary>Aborts <paramref name="count"/> open feed connections chosen at random (fewer if fewer are open).</summary>
+    internal int AbortRandom(int count, Random random)
     {
-        private readonly Lock _lock = new();
-        private bool _ended;
-
-        public bool TryAbort()
+        var aborted = 0;
+        foreach (var connection in PickRandom(_open.Keys, count, random))
         {
-            lock (_lock)
+            if (connection.TryAbort())
             {
-                if (_ended)
-                {
-                    return false;
-                }
-
-                context.Abort();
-                return true;
+                aborted++;
             }
         }
 
-        public void Dispose()
-        {
-            lock (_lock)
-            {
-                _ended = true;
-            }
-
-            owner._open.TryRemove(this, out _);
-        }
+        return aborted;
     }
+
+    /// <summary>The streaming subscribers (SSE, WebSocket) in progress now.</summary>
+    internal List<FeedConnection> Streaming() => [.. _open.Keys.Where(c => c.IsStreaming)];
+
+    /// <summary>Up to <paramref name="count"/> of <paramref name="candidates"/>, chosen at random (a partial Fisher–Yates shuffle).</summary>
+    internal static List<FeedConnection> PickRandom(ICollection<FeedConnection> candidates, int count, Random random)
+    {
+        var pool = candidates.ToArray();
+        var take = Math.Clamp(count, 0, pool.Length);
+        for (var i = 0; i < take; i++)
+        {
+            var j = random.Next(i, pool.Length);
+            (pool[i], pool[j]) = (pool[j], pool[i]);
+        }
+
+        return [.. pool.Take(take)];
+    }
+
+    internal void Remove(FeedConnection connection) => _open.TryRemove(connection, out _);
 }

@@ -16,7 +16,14 @@ internal sealed class TransportAttributionMiddleware(RequestDelegate next, FeedS
             : null;
         counter?.BeginRequest(transport);
         transport.RequestStarted();
-        using var tracked = ReferenceEquals(transport, stats.Other) ? null : connections.Track(context);
+        using var tracked = ReferenceEquals(transport, stats.Other) ? null
+            : connections.Track(context, streaming: ReferenceEquals(transport, stats.Sse) || ReferenceEquals(transport, stats.WebSocket));
+        if (tracked is not null)
+        {
+            // The streaming send loops find it here, to honour a stall fault.
+            context.Features.Set(tracked);
+        }
+
         try
         {
             await next(context);

@@ -8,7 +8,8 @@ namespace LoadBench.Target.WebSockets;
 
 /// <summary>
 /// <c>GET /feed/ws?after={seq}</c> (WebSocket upgrade): one text message per event, exactly the event JSON.
-/// A cursor older than retention is told in-band with close status 4410 (<see cref="FeedGone"/>); shutdown
+/// A cursor older than retention is told in-band with close status 4410 (<see cref="FeedGone"/>); a stale
+/// <c>epoch</c>, or a restart while the socket is open, with 4409 (<see cref="FeedReset"/>); shutdown
 /// closes with 1001 (going away). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them.
 /// </summary>
 public static class WebSocketEndpoints
@@ -20,7 +21,7 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        string? after, FeedLog log, FeedStats stats, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, string? epoch, FeedLog log, FeedStats stats, IHostApplicationLifetime lifetime, HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -28,7 +29,9 @@ public static class WebSocketEndpoints
                 $"{FeedRoutes.WebSocket} speaks WebSocket only: send a GET with 'Connection: Upgrade' and 'Upgrade: websocket'. For plain HTTP use {FeedRoutes.Poll}, {FeedRoutes.LongPoll} or {FeedRoutes.Sse}.");
         }
 
-        if (!FeedQuery.TryParseAfter(after, "after", log, out var cursor, out var problem))
+        // A stale epoch is told in-band (close 4409), like gone: its cursor is not checked.
+        long cursor = 0;
+        if (!log.Generation.IsStale(epoch) && !FeedQuery.TryParseAfter(after, "after", log, out cursor, out var problem))
         {
             return problem!;
         }
@@ -38,7 +41,7 @@ public static class WebSocketEndpoints
         var receiving = ReceiveUntilCloseAsync(socket, sessionSource);
         try
         {
-            var (status, description) = await SendEventsAsync(socket, cursor, log, stats.WebSocket,
+            var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, context.Features.Get<FeedConnection>(), stats.WebSocket,
                 lifetime.ApplicationStopping, sessionSource.Token);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -62,21 +65,29 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
-        WebSocket socket, long after, FeedLog log, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
+        WebSocket socket, long after, string? epoch, FeedLog log, FeedConnection? connection, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
     {
         using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
         try
         {
-            await foreach (var item in log.FollowAsync(after, followSource.Token))
+            await foreach (var item in log.FollowAsync(after, epoch, followSource.Token))
             {
                 switch (item.Kind)
                 {
                     case FeedItemKind.Event:
+                        if (connection is not null)
+                        {
+                            // A stall fault holds the send, and the follower with it: the events wait, none is dropped.
+                            await connection.WhileStalledAsync(followSource.Token);
+                        }
+
                         await socket.SendAsync(item.Event!.Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
                         counters.EventsSent(1, item.Event.Json.Length);
                         break;
                     case FeedItemKind.Gone:
                         return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq));
+                    case FeedItemKind.Reset:
+                        return ((WebSocketCloseStatus)FeedReset.WebSocketCloseStatus, FeedProblems.ResetWebSocketDescription(item.Epoch!));
                     default:
                         throw new UnreachableException($"WebSocket has no message for a '{item.Kind}' feed item.");
                 }
@@ -92,7 +103,7 @@ public static class WebSocketEndpoints
             return (WebSocketCloseStatus.NormalClosure, null);
         }
 
-        throw new UnreachableException("Following the feed ends only with 'gone' or by cancellation.");
+        throw new UnreachableException("Following the feed ends only with 'gone', 'reset' or by cancellation.");
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ public sealed class FeedControlEndpointTests
 
         var info = await target.Http.GetFromJsonAsync(FeedRoutes.Info, ContractsJson.Default.FeedInfo);
 
-        Assert.Equal(new FeedInfo(3, 5, 0, 32, 0), info);
+        Assert.Equal(new FeedInfo(3, 5, 0, 32, 0, target.Log.Epoch), info);
+        Assert.Matches("^[0-9a-f]{16}$", info!.Epoch);
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class FeedControlEndpointTests
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(title, problem.GetProperty("title").GetString());
         var info = await target.Http.GetFromJsonAsync(FeedRoutes.Info, ContractsJson.Default.FeedInfo);
-        Assert.Equal(new FeedInfo(0, 0, 0, 10, 0), info);
+        Assert.Equal(new FeedInfo(0, 0, 0, 10, 0, target.Log.Epoch), info);
     }
 
     [Fact]
