@@ -18,9 +18,12 @@ internal static class FaultMarks
     {
         ArgumentNullException.ThrowIfNull(plot);
         var marks = 0;
-        foreach (var (kind, start, end) in Joined(scenarios.SelectMany(s => s.Faults ?? [])))
+        var joined = Joined(scenarios.SelectMany(s => s.Faults ?? []));
+        // One legend entry for all the marks, naming the kinds.
+        var label = "faults: " + string.Join(", ", joined.Select(j => j.Kind).Distinct(StringComparer.Ordinal));
+        foreach (var (_, start, end) in joined)
         {
-            var legend = marks == 0 ? "faults" : null;
+            var legend = marks == 0 ? label : null;
             if (end > start)
             {
                 var span = plot.Add.HorizontalSpan(start, end);
