@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using LoadBench.Contracts;
 using LoadBench.Demo.Tests.TestSupport;
@@ -148,6 +149,43 @@ public sealed class DemoPageTests(ChromiumFixture chromium, ITestOutputHelper ou
 
         Assert.Contains("dropped", after.Status, StringComparison.Ordinal);
         output.WriteLine($"Screenshot: {await demo.ScreenshotAsync("demo-after-drop.png")}");
+        Assert.Empty(_browserErrors);
+    }
+
+    [Fact]
+    public async Task DemoPage_RestartTheFeed_EveryTransportReportsTheReset_ThenReceivesTheNewFeedFromItsFirstEvent()
+    {
+        using var timeout = new CancellationTokenSource(TestLimit);
+        var cancellationToken = timeout.Token;
+        await using var target = await StartPublishingAsync(cancellationToken);
+        await using var demo = await DemoPage.OpenAsync(chromium.Browser, DemoUri(target), 1600, 1000, _browserErrors);
+        var before = await demo.WaitUntilAsync(
+            s => s.Panels.All(p => p.State == "connected" && p.Received >= 5),
+            "all four panels are connected and have received 5 events");
+        var oldEpoch = (await target.InfoAsync(cancellationToken)).Epoch!;
+        Assert.All(before.Panels, p => Assert.Equal(oldEpoch, p.Epoch));
+
+        await demo.Page.ClickAsync("#fault-restart");
+
+        var after = await demo.WaitUntilAsync(
+            s => s.Panels.All(p => p.Resets == 1 && p.State == "connected" && p.ReceivedInEpoch >= 10),
+            "every panel reported the reset and received 10 events of the new feed");
+        var info = await target.InfoAsync(cancellationToken);
+        Assert.NotEqual(oldEpoch, info.Epoch);
+        foreach (var panel in after.Panels)
+        {
+            Assert.Equal(info.Epoch, panel.Epoch);
+            // The new feed from its first event, each once, in order: a reset, not a loss.
+            Assert.True(panel.Missed == 0 && panel.OutOfOrder == 0, $"{panel.Transport}: missed {panel.Missed}, out of order {panel.OutOfOrder}");
+            Assert.True(panel.LastSeq == panel.ReceivedInEpoch,
+                $"{panel.Transport}: received {panel.ReceivedInEpoch} events of the new feed, up to seq {panel.LastSeq}");
+            Assert.True(panel.LastSeq <= info.LatestSeq, $"{panel.Transport}: seq {panel.LastSeq} beyond the new feed's latest {info.LatestSeq}");
+        }
+
+        var faults = await target.Http.GetFromJsonAsync(FeedRoutes.Faults, ContractsJson.Default.FaultRecordArray, cancellationToken);
+        Assert.Equal([FaultKinds.Restart], faults!.Select(f => f.Kind));
+        Assert.Contains("restarted", after.Status, StringComparison.Ordinal);
+        output.WriteLine($"Screenshot: {await demo.ScreenshotAsync("demo-after-restart.png")}");
         Assert.Empty(_browserErrors);
     }
 

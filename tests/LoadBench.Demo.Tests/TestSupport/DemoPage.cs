@@ -33,9 +33,11 @@ public sealed class DemoPage(IBrowserContext context, IPage page) : IAsyncDispos
         page.PageError += (_, error) => browserErrors.Add($"page error: {error}");
         page.Console += (_, message) =>
         {
-            // A connection reset is what "drop connections" does on purpose; anything else the page logs as an
-            // error is a bug (a CSP refusal, a script error).
-            if (message.Type == "error" && !message.Text.Contains("ERR_CONNECTION_RESET", StringComparison.Ordinal))
+            // A connection reset is what "drop connections" does on purpose, and a 409 is how a poll is told the
+            // feed restarted (Chromium logs both); anything else the page logs as an error is a bug (a CSP
+            // refusal, a script error).
+            if (message.Type == "error" && !message.Text.Contains("ERR_CONNECTION_RESET", StringComparison.Ordinal)
+                && !message.Text.Contains("status of 409 (Conflict)", StringComparison.Ordinal))
             {
                 browserErrors.Add($"console: {message.Text}");
             }
@@ -127,7 +129,8 @@ public sealed record DemoState(bool Ready, long StartSeq, int Drops, string Stat
 public sealed record PanelState(
     string Transport, string State, long Received, long? LastSeq, long Missed, long OutOfOrder, double Rate,
     long Requests, long Reconnects, long? TargetRequests, double? LatencyP50Ms, double? LatencyP99Ms,
-    double? BytesPayload, double? BytesFraming, double? BytesHeaders)
+    double? BytesPayload, double? BytesFraming, double? BytesHeaders,
+    long Resets = 0, long ReceivedInEpoch = 0, string Epoch = "")
 {
     public static PanelState From(JsonElement data)
     {
@@ -147,6 +150,9 @@ public sealed record PanelState(
             DemoState.ParseDouble(Text("latencyP99Ms")),
             DemoState.ParseDouble(Text("bytesPayload")),
             DemoState.ParseDouble(Text("bytesFraming")),
-            DemoState.ParseDouble(Text("bytesHeaders")));
+            DemoState.ParseDouble(Text("bytesHeaders")),
+            DemoState.ParseLong(Text("resets")) ?? 0,
+            DemoState.ParseLong(Text("receivedInEpoch")) ?? 0,
+            Text("epoch") ?? "");
     }
 }

@@ -1,7 +1,9 @@
 // LoadBench live demo: four real browser clients of one feed, side by side.
 //
 // Every panel keeps its own cursor (the last seq it received) and resumes from it after any failure, so no
-// event is ever missed or counted twice. The numbers each panel shows are also written into data-* attributes
+// event is ever missed or counted twice. Each also sends the feed's epoch it knows: when the feed restarts,
+// the target says "reset" (409, `event: reset`, close 4409) and the panel starts again from the new feed's
+// first event with the new epoch — shown as a reset, never as missed events. The numbers each panel shows are also written into data-* attributes
 // of its <section> (data-received, data-last-seq, data-missed, …) so that tests and curious students can read
 // them without scraping text.
 'use strict';
@@ -27,9 +29,12 @@
 
   /** One transport's client state and the numbers its panel shows. */
   class Panel {
-    constructor(id, startSeq) {
+    constructor(id, startSeq, epoch) {
       this.id = id;
       this.section = byId(`panel-${id}`);
+      this.epoch = epoch;              // the feed's epoch the cursor belongs to (null from an older target)
+      this.resets = 0;                 // times the target said the feed restarted
+      this.receivedInEpoch = 0;        // events received since the last reset (or the start)
       this.cursor = startSeq;          // last seq received: every request and reconnect resumes after it
       this.fromOldest = false;         // the cursor fell out of retention: resume with after=0 (gap is counted)
       this.received = 0;
@@ -58,6 +63,27 @@
       return this.fromOldest ? 0 : this.cursor;
     }
 
+    /** The query every request and reconnect sends: the cursor and, when known, its epoch. */
+    query() {
+      return `after=${this.after()}` + (this.epoch ? `&epoch=${encodeURIComponent(this.epoch)}` : '');
+    }
+
+    /**
+     * The feed restarted: the cursor means nothing in the new feed. Start again from its first event, with its
+     * epoch. Nothing is counted as missed: the old feed's events were not dropped, that feed is gone.
+     */
+    reset(epoch, detail) {
+      this.epoch = epoch || null;
+      this.cursor = 0;
+      this.fromOldest = false;
+      this.lastSeq = null;
+      this.receivedInEpoch = 0;
+      this.resets++;
+      this.state = 'reset';
+      this.detail = detail;
+      this.backoffMs = 0;
+    }
+
     accept(event) {
       const seq = event.seq;
       if (!Number.isSafeInteger(seq) || seq <= this.cursor) {
@@ -73,6 +99,7 @@
       this.fromOldest = false;
       this.lastSeq = seq;
       this.received++;
+      this.receivedInEpoch++;
       // ts is the publish time in Unix microseconds. Date.now() has whole milliseconds, so an event received
       // in the millisecond it was published can come out up to 1 ms negative: that is clock resolution, not
       // time travel, and is shown as 0.
@@ -159,6 +186,13 @@
         return 0;
       }
 
+      if (response.status === 409) {
+        // The feed restarted: the problem names the new epoch (see Contracts/FeedReset.cs).
+        const problem = await response.json().catch(() => ({}));
+        panel.reset(problem.epoch, `the feed restarted (epoch ${problem.epoch ?? '?'}): starting again from its first event`);
+        return 0;
+      }
+
       if (response.status === 410) {
         // The cursor is older than the feed's retention: say so and read on from the oldest retained event.
         // The gap then shows in "missed", as it must.
@@ -190,9 +224,10 @@
   async function runPolling(panel) {
     for (;;) {
       const started = performance.now();
-      const count = await fetchEvents(panel, `/feed/poll?after=${panel.after()}&max=${POLL_MAX}`, 10000);
-      if (count === POLL_MAX) {
-        continue; // a full batch: more events are already waiting
+      const resets = panel.resets;
+      const count = await fetchEvents(panel, `/feed/poll?${panel.query()}&max=${POLL_MAX}`, 10000);
+      if (count === POLL_MAX || panel.resets !== resets) {
+        continue; // a full batch (more events are already waiting), or a reset: read the new feed now
       }
 
       // The interval is from the start of one poll to the start of the next; polls never overlap.
@@ -204,7 +239,7 @@
   async function runLongPolling(panel) {
     for (;;) {
       const count = await fetchEvents(panel,
-        `/feed/long-poll?after=${panel.after()}&timeout=${LONG_POLL_TIMEOUT_MS}&max=${POLL_MAX}`,
+        `/feed/long-poll?${panel.query()}&timeout=${LONG_POLL_TIMEOUT_MS}&max=${POLL_MAX}`,
         LONG_POLL_TIMEOUT_MS + 10000);
       if (count < 0) {
         await sleep(panel.nextBackoff());
@@ -220,12 +255,19 @@
     let source = null;
     const open = () => {
       panel.requests++;
-      source = new EventSource(`/feed/sse?after=${panel.after()}`);
+      source = new EventSource(`/feed/sse?${panel.query()}`);
       source.onopen = () => panel.connected();
       source.onmessage = (message) => {
         panel.accept(JSON.parse(message.data));
         panel.arrived();
       };
+      source.addEventListener('reset', (message) => {
+        // Closed before the stream's end is seen, or the browser would reconnect to the old feed by itself.
+        source.close();
+        const reset = JSON.parse(message.data);
+        panel.reset(reset.epoch, `the feed restarted (epoch ${reset.epoch}): starting again from its first event`);
+        setTimeout(open, 0);
+      });
       source.addEventListener('gone', () => {
         source.close();
         panel.fromOldest = true;
@@ -251,13 +293,21 @@
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const open = () => {
       panel.requests++;
-      const socket = new WebSocket(`${scheme}://${location.host}/feed/ws?after=${panel.after()}`);
+      const socket = new WebSocket(`${scheme}://${location.host}/feed/ws?${panel.query()}`);
       socket.onopen = () => panel.connected();
       socket.onmessage = (message) => {
         panel.accept(JSON.parse(message.data));
         panel.arrived();
       };
       socket.onclose = (close) => {
+        // 4409: the feed restarted; the reason is "reset epoch=<the new epoch>" (see Contracts/FeedReset.cs).
+        if (close.code === 4409) {
+          const epoch = close.reason.startsWith('reset epoch=') ? close.reason.slice('reset epoch='.length) : null;
+          panel.reset(epoch, `the feed restarted (epoch ${epoch ?? '?'}): starting again from its first event`);
+          setTimeout(open, 0);
+          return;
+        }
+
         // 4410: the target says the cursor is older than its retention (see Contracts/FeedGone.cs).
         const gone = close.code === 4410;
         if (gone) {
@@ -340,6 +390,7 @@
       r['latency-p99'].textContent = milliseconds(p99);
       r.requests.textContent = integer.format(panel.requests);
       r.reconnects.textContent = integer.format(panel.reconnects);
+      r.resets.textContent = integer.format(panel.resets);
       r['target-requests'].textContent = bytes ? integer.format(bytes.requests) : '–';
       showBytes(r, bytes);
 
@@ -355,6 +406,9 @@
       data.latencyP99Ms = p99 ?? '';
       data.requests = panel.requests;
       data.reconnects = panel.reconnects;
+      data.resets = panel.resets;
+      data.receivedInEpoch = panel.receivedInEpoch;
+      data.epoch = panel.epoch ?? '';
       data.targetRequests = bytes ? bytes.requests : '';
       data.bytesPayload = bytes?.payload ?? '';
       data.bytesFraming = bytes?.framing ?? '';
@@ -413,6 +467,7 @@
     latestInfo = info;
     byId('feed-rate').textContent = info.ratePerSecond === 0 ? 'paused' : `${oneDecimal.format(info.ratePerSecond)} events/s`;
     byId('feed-payload').textContent = `${integer.format(info.payloadBytes)} bytes`;
+    byId('feed-epoch').textContent = info.epoch ?? '–';
     document.body.dataset.feedRate = info.ratePerSecond;
     const pause = byId('pause');
     const paused = info.ratePerSecond === 0;
@@ -427,7 +482,7 @@
   }
 
   async function putSettings(settings) {
-    const response = await fetch('/feed/settings', {
+    const response = await controlFetch('/feed/settings', {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(settings),
@@ -488,7 +543,7 @@
 
     byId('drop').addEventListener('click', async () => {
       try {
-        const response = await fetch('/feed/drop-connections', { method: 'POST' });
+        const response = await controlFetch('/feed/drop-connections', { method: 'POST' });
         if (!response.ok) {
           throw new Error(await problemText(response));
         }
@@ -501,7 +556,93 @@
       }
     });
 
+    wireFault('fault-abort', { kind: 'abort', fraction: 0.1, durationMs: 10000 },
+      'Aborting 10 % of the open feed connections every second for 10 s: watch each transport reconnect and resume.');
+    wireFault('fault-stall', { kind: 'stall', fraction: 1, durationMs: 5000 },
+      'The target holds its writes to SSE and WebSocket for 5 s: their events wait, then arrive all at once, none lost.');
+    wireFault('fault-restart', { kind: 'restart' },
+      'The feed restarted with a new epoch: each transport is told "reset" and starts again from the new feed\'s first event.');
     return panels;
+  }
+
+  function wireFault(buttonId, fault, saying) {
+    byId(buttonId).addEventListener('click', async () => {
+      try {
+        const response = await controlFetch('/feed/faults', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(fault),
+        });
+        if (!response.ok) {
+          throw new Error(await problemText(response));
+        }
+
+        const record = await response.json();
+        document.body.dataset.faults = String(Number(document.body.dataset.faults || 0) + 1);
+        document.body.dataset.lastFault = record.kind;
+        say(saying);
+      } catch (e) {
+        say(`Could not inject the fault: ${e.message}`, true);
+      }
+    });
+  }
+
+  // ---- The control token ------------------------------------------------------------------------------------
+
+  // A target started with --control-token answers its control routes 401 without it. The page then shows the
+  // token field; once a token is entered, every control call sends it, and the refused action is tried again.
+  let controlToken = null;
+  let refusedAction = null;
+
+  async function controlFetch(url, options) {
+    const headers = { ...(options.headers || {}) };
+    if (controlToken) {
+      headers.Authorization = `Bearer ${controlToken}`;
+    }
+
+    const response = await fetch(url, { ...options, headers });
+    if (response.status === 401) {
+      refusedAction = () => controlFetch(url, options);
+      const form = byId('token-form');
+      form.hidden = false;
+      byId('control-token').focus();
+      throw new Error(controlToken
+        ? 'the target refused the control token: enter the right one below'
+        : 'this target needs its control token: enter it below');
+    }
+
+    return response;
+  }
+
+  function wireToken() {
+    byId('token-form').addEventListener('submit', async (submit) => {
+      submit.preventDefault();
+      const input = byId('control-token');
+      if (!input.value) {
+        say('Enter the control token first.', true);
+        input.focus();
+        return;
+      }
+
+      controlToken = input.value.trim();
+      const retry = refusedAction;
+      refusedAction = null;
+      if (!retry) {
+        say('Control token set: it is sent with every control call from now on.');
+        return;
+      }
+
+      try {
+        const response = await retry();
+        if (!response.ok) {
+          throw new Error(await problemText(response));
+        }
+
+        say('Control token accepted: done.');
+      } catch (e) {
+        say(`Still refused: ${e.message}`, true);
+      }
+    });
   }
 
   // ---- Helpers and start ------------------------------------------------------------------------------------
@@ -547,7 +688,7 @@
     byId('feed-start').textContent = integer.format(info.latestSeq);
     document.body.dataset.startSeq = info.latestSeq;
 
-    const panels = TRANSPORTS.map((id) => new Panel(id, info.latestSeq));
+    const panels = TRANSPORTS.map((id) => new Panel(id, info.latestSeq, info.epoch ?? null));
     const [poll, longPoll, sse, ws] = panels;
     runPolling(poll);
     runLongPolling(longPoll);
@@ -555,9 +696,10 @@
     runWebSocket(ws);
     readTargetForever();
     wireControls(panels);
+    wireToken();
     setInterval(() => render(panels), RENDER_EVERY_MS);
     render(panels);
-    say('Live. Change the rate, pause, or drop every connection and watch each transport recover.');
+    say('Live. Change the rate, pause, drop every connection or inject a fault, and watch each transport recover.');
     document.body.dataset.ready = 'true';
   }
 
