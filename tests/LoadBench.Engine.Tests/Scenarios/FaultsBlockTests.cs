@@ -84,4 +84,20 @@ public sealed class FaultsBlockTests
 
         Assert.Equal("faults[0].fraction", issue.Field);
     }
+
+    [Fact]
+    public void FromScenarios_PlansThatDifferOnlyInFaults_HashDifferently()
+    {
+        var plain = new Scenario
+        {
+            Name = "code",
+            Transport = TransportIds.Sse,
+            Load = [new KeepConstant(1, TimeSpan.FromSeconds(5))],
+            Feed = new FeedSpec(10, 64),
+        };
+        var faulted = plain with { Faults = [new ScenarioFault(TimeSpan.FromSeconds(1), FaultKinds.Restart)] };
+
+        Assert.NotEqual(ScenarioPlan.FromScenarios("p", [plain]).Hash, ScenarioPlan.FromScenarios("p", [faulted]).Hash);
+        Assert.Equal(ScenarioPlan.FromScenarios("p", [faulted]).Hash, ScenarioPlan.FromScenarios("p", [faulted with { }]).Hash);
+    }
 }
