@@ -8,8 +8,8 @@ namespace LoadBench.Engine.Tests.Transports;
 
 /// <summary>
 /// Time to recover against an independent truth: a stub cuts the connection after one event, the fake clock is
-/// moved by a known amount while the client reconnects, and the stub sends the next event only then. Nothing else
-/// moves the fake clock, so the one recovery sample is exactly that amount, whatever the back-off.
+/// moved by a known amount (at least 3 s) while the client reconnects, and the stub sends the next event only then.
+/// Nothing else moves the fake clock, so the one recovery sample is exactly how far it moved, whatever the back-off.
 /// </summary>
 public sealed class RecoveryTimeTests
 {
@@ -70,12 +70,22 @@ public sealed class RecoveryTimeTests
         }
         else
         {
-            // A stream sees the cut, counts it and backs off on the fake clock: the advance lets it reconnect.
+            // A stream sees the cut, counts it and backs off on the fake clock: the advance lets it reconnect. Its
+            // back-off timer may be set only after the advance (the count comes first), so the clock goes on in
+            // small steps until it has reconnected; the outage is then however far the clock went.
             await Wait.UntilAsync(() => client.Counters.Snapshot().ErrorCount == 1, "the cut to be counted");
             time.Advance(Outage);
+            for (var step = 0; step < 500 && stub.Heads().Length < 2; step++)
+            {
+                await Task.Delay(20);
+                time.Advance(TimeSpan.FromMilliseconds(100));
+            }
+
             await Wait.UntilAsync(() => stub.Heads().Length == 2, "the reconnect");
         }
 
+        // The fake clock moved only here: from the cut (at its start) to the event sent now.
+        var outage = time.GetUtcNow() - StubFeed.Now;
         release.Release();
         await Wait.UntilAsync(() => client.Cursor == 2, "the first event after reconnecting");
         await stop.CancelAsync();
@@ -83,7 +93,8 @@ public sealed class RecoveryTimeTests
 
         var recovery = recorders.Recovery.GetIntervalHistogram();
         Assert.Equal(1, recovery.TotalCount);
-        var micros = (long)Outage.TotalMicroseconds;
+        var micros = (long)outage.TotalMicroseconds;
+        Assert.True(outage >= Outage, $"outage {outage}");
         // 3 significant digits: the one sample must sit in the bucket of the exact value.
         Assert.Equal(1, recovery.GetCountAtValue(micros));
         var counters = client.Counters.Snapshot();
