@@ -86,4 +86,32 @@ public static class ResultFigures
 
         return new ErrorsResult { Count = count, Rate = ErrorRate(count, requests), ByKind = byKind };
     }
+
+    /// <summary>Integrity of several results counted together: every count added; an optional count stays absent
+    /// only when every result lacks it (older files).</summary>
+    internal static IntegrityResult SumIntegrity(IReadOnlyList<IntegrityResult> results) => new()
+    {
+        Lost = results.Sum(r => r.Lost),
+        Duplicates = results.Sum(r => r.Duplicates),
+        Reorders = results.Sum(r => r.Reorders),
+        Reconnects = results.Sum(r => r.Reconnects),
+        GoneSignals = results.Sum(r => r.GoneSignals),
+        Resets = SumOptional(results.Select(r => r.Resets)),
+        TooSlowSignals = SumOptional(results.Select(r => r.TooSlowSignals)),
+        LateEvents = SumOptional(results.Select(r => r.LateEvents)),
+    };
+
+    private static long? SumOptional(IEnumerable<long?> values)
+    {
+        long? sum = null;
+        foreach (var value in values)
+        {
+            if (value is { } v)
+            {
+                sum = (sum ?? 0) + v;
+            }
+        }
+
+        return sum;
+    }
 }

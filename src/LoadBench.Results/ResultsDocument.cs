@@ -130,6 +130,25 @@ public sealed record AgentShareResult
     [JsonPropertyName("clockUncertaintyMs")] public double ClockUncertaintyMs { get; init; }
     /// <summary>When the coordinator noticed the agent was gone (no heartbeat, no answer); absent when it finished.</summary>
     [JsonPropertyName("lostAt")] public DateTimeOffset? LostAt { get; init; }
+    /// The faults the target injected while this scenario ran (its own <c>faults</c> block and any posted to
+    /// <c>/feed/faults</c> by hand), as the target listed them, in seconds relative to the measured phase's start.
+    /// Absent when there were none (and in older files).
+    /// </summary>
+    [JsonPropertyName("faults")] public IReadOnlyList<FaultPeriod>? Faults { get; init; }
+}
+
+/// <summary>One fault the target injected, placed on the measured phase's time axis (the chart's <c>t</c>).</summary>
+public sealed record FaultPeriod
+{
+    /// <summary>One of <c>abort</c>, <c>stall</c>, <c>pause</c>, <c>drop-all</c>, <c>restart</c>.</summary>
+    [JsonPropertyName("kind")] public required string Kind { get; init; }
+    /// <summary>abort, stall: the share of connections it hit; null for the other kinds.</summary>
+    [JsonPropertyName("fraction")] public double? Fraction { get; init; }
+    /// <summary>Seconds from the measured phase's start to the fault's start (negative when it began before).</summary>
+    [JsonPropertyName("startSeconds")] public required double StartSeconds { get; init; }
+    /// <summary>Seconds from the measured phase's start to the fault's end; equal to the start for a one-off
+    /// (drop-all, restart).</summary>
+    [JsonPropertyName("endSeconds")] public required double EndSeconds { get; init; }
 }
 
 /// <summary>Percentiles in milliseconds, computed from <see cref="Histogram"/> (never averaged across runs).</summary>
@@ -153,6 +172,9 @@ public sealed record LatencyResult
     [JsonPropertyName("event")] public required LatencySummary Event { get; init; }
     /// <summary>Request → response for polling and long polling (open models: from the intended start); null otherwise.</summary>
     [JsonPropertyName("request")] public LatencySummary? Request { get; init; }
+    /// <summary>Time to recover, per cut connection: from the moment a client found its connection cut (or its feed
+    /// reset) to its first event after reconnecting. Null when no connection was cut (and in older files).</summary>
+    [JsonPropertyName("recovery")] public LatencySummary? Recovery { get; init; }
 }
 
 public sealed record ThroughputResult
@@ -207,6 +229,16 @@ public sealed record IntegrityResult
     [JsonPropertyName("reconnects")] public required long Reconnects { get; init; }
     /// <summary>Times the target said the client's cursor was older than retention (410, SSE "gone", WS 4410).</summary>
     [JsonPropertyName("goneSignals")] public required long GoneSignals { get; init; }
+    /// <summary>Times the target said the feed restarted under the client (409, SSE "reset", WS 4409): the client
+    /// started again from the new epoch's first event, and what it missed of the old epoch is not counted as lost.
+    /// Absent in older files.</summary>
+    [JsonPropertyName("resets")] public long? Resets { get; init; }
+    /// <summary>Times the target disconnected the client for falling too far behind (SSE "too-slow", WS 4408); the
+    /// client resumed from its cursor. Absent in older files.</summary>
+    [JsonPropertyName("tooSlowSignals")] public long? TooSlowSignals { get; init; }
+    /// <summary>Events published in the measured window but received after it ended, in the drain
+    /// (<c>throughput.eventsDelivered − throughput.eventsDeliveredInWindow</c>): late, not lost. Absent in older files.</summary>
+    [JsonPropertyName("lateEvents")] public long? LateEvents { get; init; }
 }
 
 public sealed record ErrorsResult

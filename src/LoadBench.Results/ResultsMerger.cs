@@ -101,6 +101,7 @@ public static class ResultsMerger
             {
                 Event = MergeSummary(a.Latency.Event, b.Latency.Event)!,
                 Request = MergeSummary(a.Latency.Request, b.Latency.Request),
+                Recovery = MergeSummary(a.Latency.Recovery, b.Latency.Recovery),
             },
             Throughput = new ThroughputResult
             {
@@ -118,14 +119,7 @@ public static class ResultsMerger
                 a.Bytes.Payload + b.Bytes.Payload, a.Bytes.Framing + b.Bytes.Framing, a.Bytes.Headers + b.Bytes.Headers,
                 (a.Bytes.Events ?? a.Throughput.EventsDelivered) + (b.Bytes.Events ?? b.Throughput.EventsDelivered)),
             ServerBytes = ResultFigures.SumBytes([a.ServerBytes, b.ServerBytes]),
-            Integrity = new IntegrityResult
-            {
-                Lost = a.Integrity.Lost + b.Integrity.Lost,
-                Duplicates = a.Integrity.Duplicates + b.Integrity.Duplicates,
-                Reorders = a.Integrity.Reorders + b.Integrity.Reorders,
-                Reconnects = a.Integrity.Reconnects + b.Integrity.Reconnects,
-                GoneSignals = a.Integrity.GoneSignals + b.Integrity.GoneSignals,
-            },
+                        Integrity = ResultFigures.SumIntegrity([a.Integrity, b.Integrity]),
             Errors = ResultFigures.SumErrors([a.Errors, b.Errors], requests),
             Server = MergeServer(a.Server, b.Server, separateTargets, events, clients),
             TimeSeries = MergeTimeSeries(a.Name, a.TimeSeries, b.TimeSeries),

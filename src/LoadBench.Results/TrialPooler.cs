@@ -55,20 +55,14 @@ public static class TrialPooler
             {
                 Event = LatencySummaries.Sum(trials.Select(t => t.Latency.Event))!,
                 Request = LatencySummaries.Sum(trials.Select(t => t.Latency.Request)),
+                Recovery = LatencySummaries.Sum(trials.Select(t => t.Latency.Recovery)),
             },
             Throughput = PoolThroughput(trials, seconds, events, requests),
             Bytes = ResultFigures.Bytes(
                 trials.Sum(t => t.Bytes.Payload), trials.Sum(t => t.Bytes.Framing), trials.Sum(t => t.Bytes.Headers),
                 trials.Sum(t => t.Bytes.Events ?? t.Throughput.EventsDelivered)),
             ServerBytes = ResultFigures.SumBytes(trials.Select(t => t.ServerBytes)),
-            Integrity = new IntegrityResult
-            {
-                Lost = trials.Sum(t => t.Integrity.Lost),
-                Duplicates = trials.Sum(t => t.Integrity.Duplicates),
-                Reorders = trials.Sum(t => t.Integrity.Reorders),
-                Reconnects = trials.Sum(t => t.Integrity.Reconnects),
-                GoneSignals = trials.Sum(t => t.Integrity.GoneSignals),
-            },
+                        Integrity = ResultFigures.SumIntegrity([.. trials.Select(t => t.Integrity)]),
             Errors = ResultFigures.SumErrors(trials.Select(t => t.Errors), requests),
             Server = PoolServer(trials, events),
             TimeSeries = EndToEnd(trials),

@@ -16,6 +16,8 @@ internal sealed class ClientCounters
     private long _reorders;
     private long _reconnects;
     private long _goneSignals;
+    private long _resets;
+    private long _tooSlowSignals;
     private long _payloadBytes;
     private long _framingBytes;
     private long _headerBytes;
@@ -32,6 +34,8 @@ internal sealed class ClientCounters
     public void Reorder() => _reorders++;
     public void Reconnect() => _reconnects++;
     public void Gone() => _goneSignals++;
+    public void Reset() => _resets++;
+    public void TooSlow() => _tooSlowSignals++;
     public void Framing(long bytes) => _framingBytes += bytes;
     public void Headers(long bytes) => _headerBytes += bytes;
     public void SocketRead(long bytes) => Interlocked.Add(ref _socketBytesRead, bytes);
@@ -57,7 +61,7 @@ internal sealed class ClientCounters
         return new ClientCountersSnapshot(
             Volatile.Read(ref _eventsDelivered), Volatile.Read(ref _requests), Volatile.Read(ref _emptyResponses),
             Volatile.Read(ref _lost), Volatile.Read(ref _duplicates), Volatile.Read(ref _reorders),
-            Volatile.Read(ref _reconnects), Volatile.Read(ref _goneSignals),
+            Volatile.Read(ref _reconnects), Volatile.Read(ref _goneSignals), Volatile.Read(ref _resets), Volatile.Read(ref _tooSlowSignals),
             Volatile.Read(ref _payloadBytes), Volatile.Read(ref _framingBytes), Volatile.Read(ref _headerBytes),
             Volatile.Read(ref _socketBytesRead), Volatile.Read(ref _socketBytesWritten), errors);
     }
@@ -66,13 +70,13 @@ internal sealed class ClientCounters
 /// <summary>A copy of <see cref="ClientCounters"/>; snapshots add up with <see cref="Add"/>.</summary>
 internal sealed record ClientCountersSnapshot(
     long EventsDelivered, long Requests, long EmptyResponses,
-    long Lost, long Duplicates, long Reorders, long Reconnects, long GoneSignals,
+    long Lost, long Duplicates, long Reorders, long Reconnects, long GoneSignals, long Resets, long TooSlowSignals,
     long PayloadBytes, long FramingBytes, long HeaderBytes,
     long SocketBytesRead, long SocketBytesWritten,
     IReadOnlyDictionary<string, long> Errors)
 {
     public static ClientCountersSnapshot Empty { get; } =
-        new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, long>());
+        new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, long>());
 
     public long ErrorCount => Errors.Values.Sum();
 
@@ -87,7 +91,7 @@ internal sealed record ClientCountersSnapshot(
         return new(
             EventsDelivered + other.EventsDelivered, Requests + other.Requests, EmptyResponses + other.EmptyResponses,
             Lost + other.Lost, Duplicates + other.Duplicates, Reorders + other.Reorders,
-            Reconnects + other.Reconnects, GoneSignals + other.GoneSignals,
+            Reconnects + other.Reconnects, GoneSignals + other.GoneSignals, Resets + other.Resets, TooSlowSignals + other.TooSlowSignals,
             PayloadBytes + other.PayloadBytes, FramingBytes + other.FramingBytes, HeaderBytes + other.HeaderBytes,
             SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, errors);
     }
@@ -108,7 +112,7 @@ internal sealed record ClientCountersSnapshot(
         return new(
             EventsDelivered - earlier.EventsDelivered, Requests - earlier.Requests, EmptyResponses - earlier.EmptyResponses,
             Lost - earlier.Lost, Duplicates - earlier.Duplicates, Reorders - earlier.Reorders,
-            Reconnects - earlier.Reconnects, GoneSignals - earlier.GoneSignals,
+            Reconnects - earlier.Reconnects, GoneSignals - earlier.GoneSignals, Resets - earlier.Resets, TooSlowSignals - earlier.TooSlowSignals,
             PayloadBytes - earlier.PayloadBytes, FramingBytes - earlier.FramingBytes, HeaderBytes - earlier.HeaderBytes,
             SocketBytesRead - earlier.SocketBytesRead, SocketBytesWritten - earlier.SocketBytesWritten, errors);
     }

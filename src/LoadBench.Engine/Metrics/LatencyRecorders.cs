@@ -19,6 +19,9 @@ internal sealed class LatencyRecorders
     /// <summary>Request → response, per poll (open models: from the intended start).</summary>
     public Recorder Request { get; } = NewRecorder();
 
+    /// <summary>Time to recover, per cut connection: cut (or reset) → first event after reconnecting.</summary>
+    public Recorder Recovery { get; } = NewRecorder();
+
     public static Recorder NewRecorder() =>
         new(LowestMicros, HighestMicros, SignificantDigits, (id, low, high, digits) => new LongConcurrentHistogram(id, low, high, digits));
 

@@ -71,6 +71,17 @@ internal sealed class SequenceChecker
         return false;
     }
 
+    /// <summary>
+    /// The feed restarted (a new epoch): seqs start at 1 again, so the next expected seq is 1 and neither the jump
+    /// back nor the old epoch's events never sent count as lost or duplicated (the reset is counted apart). Gaps
+    /// the old epoch had already opened stay counted as lost: they can never fill now.
+    /// </summary>
+    public void Restart()
+    {
+        Cursor = 0;
+        _gaps.Clear();
+    }
+
     private void AddGap(long from, long to)
     {
         if (_gaps.Count == MaxOpenGaps)

@@ -19,4 +19,10 @@ internal interface ITargetApi
     /// <summary><c>GET /stats?gc=true</c>: the target runs a full, compacting collection first, so its
     /// <c>managedHeapBytes</c> is what it really retains. Never called inside a measured window (it pauses the target).</summary>
     Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken);
+
+    /// <summary><c>POST /feed/faults</c>: the target injects the fault now; returns its record (id, times).</summary>
+    Task<FaultRecord> PostFaultAsync(FaultRequest fault, CancellationToken cancellationToken);
+
+    /// <summary><c>GET /feed/faults</c>: every fault the target injected so far.</summary>
+    Task<IReadOnlyList<FaultRecord>> GetFaultsAsync(CancellationToken cancellationToken);
 }

@@ -7,7 +7,7 @@ namespace LoadBench.Engine.Running;
 
 /// <summary>What every client of one scenario shares: how to make one, and the scheduler's own error counters.</summary>
 internal sealed class ScenarioClients(
-    Scenario scenario, ITargetApi target, LatencyRecorders recorders, RunOptions options, long startCursor)
+    Scenario scenario, ITargetApi target, LatencyRecorders recorders, RunOptions options, long startCursor, string? startEpoch = null)
 {
     public Scenario Scenario { get; } = scenario;
     public ITargetApi Target { get; } = target;
@@ -22,9 +22,13 @@ internal sealed class ScenarioClients(
     /// <summary>The cursor clients start after; new copies of a ramp refresh it (see <see cref="RefreshCursorAsync"/>).</summary>
     public long Cursor { get; private set; } = startCursor;
 
+    /// <summary>The feed epoch <see cref="Cursor"/> belongs to (null from a target without epochs).</summary>
+    public string? Epoch { get; private set; } = startEpoch;
+
     public IFeedClient Create() => Options.ClientFactory(new FeedClientOptions(Target.BaseUri, Scenario.Transport, recorders)
     {
         StartAfter = Cursor,
+        Epoch = Epoch,
         PollInterval = Scenario.Client.PollInterval,
         LongPollTimeout = Scenario.Client.LongPollTimeout,
         PollMax = Scenario.Client.MaxPerPoll,
@@ -42,7 +46,8 @@ internal sealed class ScenarioClients(
     {
         try
         {
-            Cursor = (await Target.GetInfoAsync(cancellationToken)).LatestSeq;
+            var info = await Target.GetInfoAsync(cancellationToken);
+            (Cursor, Epoch) = (info.LatestSeq, info.Epoch);
         }
         catch (HttpRequestException)
         {

@@ -85,7 +85,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
         var info = await _target.GetInfoAsync(cancellationToken);
 
-        var clients = new ScenarioClients(scenario, _target, recorders, _options, info.LatestSeq);
+        var clients = new ScenarioClients(scenario, _target, recorders, _options, info.LatestSeq, info.Epoch);
         ILoadDriver driver = window.Driver = scenario.IsOpenModel ? new OpenLoadDriver(clients) : new ClosedLoadDriver(clients);
         report.Phase(RunPhase.Starting, scenario.WarmUp + scenario.Duration);
         await driver.StartAsync(cancellationToken);
@@ -104,12 +104,16 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         var baseline = driver.Snapshot();
         // The window's clock starts with its counters: what settling and the first /stats call take is inside it.
         var measuredStart = time.GetTimestamp();
+        var measuredStartUtc = time.GetUtcNow();
         var engineCpuStart = _options.EngineCpuTime();
         var machineStart = _options.MachineCpuTicks();
         recorders.Event.GetIntervalHistogram();
         recorders.Request.GetIntervalHistogram();
+        recorders.Recovery.GetIntervalHistogram();
         var measured = window.Measured = new MeasuredAccumulator(baseline, measuredStart);
         driver.BeginMeasuredPhase();
+        using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var faults = FaultInjector.RunAsync(scenario.Faults, _target, measuredStart, time, clients.SchedulerCounters, stopFaults.Token);
         await driver.SettleAtStartAsync(cancellationToken);
         var statsStart = window.StatsStart = await _target.GetStatsAsync(cancellationToken);
 
@@ -120,6 +124,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
 
         await PlayAsync(driver, recorders, scenario.Duration, RunPhase.Measured, report, measured, cancellationToken);
         var duration = time.GetElapsedTime(measuredStart);
+        await StopAsync(faults, stopFaults); // every fault starts inside the window; one still waiting to be posted is not
         // Throughput counts what arrived inside the window; the drain below only lets late events arrive
         // (for integrity and their latencies) and must not inflate events/s of a saturated transport.
         var inWindow = driver.Snapshot().Since(baseline);
@@ -144,6 +149,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         sampler.Observe(statsEnd.Process);
         // Every event is delivered and every client still connected: what the target retains for them now.
         var retained = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
+        var faultPeriods = await FaultPeriodsAsync(measuredStartUtc, time.GetUtcNow(), cancellationToken);
         await driver.StopAsync();
 
         var lifetime = driver.Snapshot();
@@ -159,7 +165,12 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
             scenario, counters, inWindow, lifetime, measured.Events, measured.Requests, duration, driver.PeakClients,
             new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs, statsEnd.Process.CpuTimeMs, wall,
                 before.Process.ManagedHeapBytes, retained.Process.ManagedHeapBytes),
-            measured.Series));
+            measured.Series)
+        {
+            // Cuts of the window and the drain that recovered by now (the clients stopped above).
+            Recovery = recorders.Recovery.GetIntervalHistogram(),
+            Faults = faultPeriods,
+        });
         if (_options.ControlUrl is not null)
         {
             // Behind a proxy the clients' bytes are the client ↔ proxy leg; the targets' own counts are the other.
@@ -219,6 +230,34 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
             return await _target.GetStatsAsync(limit.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task StopAsync(Task faults, CancellationTokenSource stop)
+    {
+        await stop.CancelAsync();
+        try
+        {
+            await faults;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A fault planned after the window's actual end: not posted.
+        }
+    }
+
+    /// <summary>The target's faults over the window and the drain; null when there were none, or the target has no
+    /// fault list (one that predates it).</summary>
+    private async Task<IReadOnlyList<FaultPeriod>?> FaultPeriodsAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return FaultInjector.Periods(await _target.GetFaultsAsync(cancellationToken), windowStart, windowEnd);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested
+            && e is HttpRequestException or InvalidOperationException or OperationCanceledException or System.Text.Json.JsonException)
         {
             return null;
         }

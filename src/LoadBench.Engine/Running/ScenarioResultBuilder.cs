@@ -17,7 +17,14 @@ internal sealed record MeasuredPhase(
     TimeSpan Duration,
     int PeakClients,
     ServerWindow Server,
-    IReadOnlyList<TimeSeriesPoint> TimeSeries);
+    IReadOnlyList<TimeSeriesPoint> TimeSeries)
+{
+    /// <summary>Time to recover of every cut connection that recovered (null or empty: none was cut).</summary>
+    public HistogramBase? Recovery { get; init; }
+
+    /// <summary>The target's faults over the window, on its time axis (null: none).</summary>
+    public IReadOnlyList<FaultPeriod>? Faults { get; init; }
+}
 
 /// <summary>The target's process readings: before the scenario's clients started, and the CPU window
 /// (measured-phase start → after the drain) with its wall time.</summary>
@@ -51,6 +58,7 @@ internal static class ScenarioResultBuilder
             {
                 Event = LatencySummaries.FromHistogram(phase.EventLatency),
                 Request = polling ? LatencySummaries.FromHistogram(phase.RequestLatency) : null,
+                Recovery = phase.Recovery is { TotalCount: > 0 } recovery ? LatencySummaries.FromHistogram(recovery) : null,
             },
             Throughput = new ThroughputResult
             {
@@ -70,6 +78,10 @@ internal static class ScenarioResultBuilder
                 Reorders = counters.Reorders,
                 Reconnects = counters.Reconnects,
                 GoneSignals = counters.GoneSignals,
+                Resets = counters.Resets,
+                TooSlowSignals = counters.TooSlowSignals,
+                // Delivered after the window, in the drain: published in it, received late.
+                LateEvents = Math.Max(0, counters.EventsDelivered - phase.InWindow.EventsDelivered),
             },
             Errors = new ErrorsResult
             {
@@ -87,6 +99,7 @@ internal static class ScenarioResultBuilder
                 phase.Server.RetainedHeapBefore,
                 phase.Server.RetainedHeapWithClients),
             TimeSeries = phase.TimeSeries,
+            Faults = phase.Faults,
         };
     }
 

@@ -22,4 +22,7 @@ internal static class SchedulerErrors
 
     /// <summary>A ramp could not read the feed's latest seq for its new copies (they start from the previous one).</summary>
     public const string TargetInfoFailed = "target_info_failed";
+
+    /// <summary>The target refused or failed a fault of the scenario's <c>faults</c> block (POST /feed/faults).</summary>
+    public const string FaultFailed = "fault_failed";
 }

@@ -69,5 +69,22 @@ internal sealed class TargetHttpApi : ITargetApi, IDisposable
         throw new HttpRequestException($"{call} answered {(int)response.StatusCode}{hint}: {body}", null, response.StatusCode);
     }
 
+    public async Task<FaultRecord> PostFaultAsync(FaultRequest fault, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync(FeedRoutes.Faults, fault, ContractsJson.Default.FaultRequest, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new InvalidOperationException($"POST {FeedRoutes.Faults} answered {(int)response.StatusCode}: {body}");
+        }
+
+        return await response.Content.ReadFromJsonAsync(ContractsJson.Default.FaultRecord, cancellationToken)
+            ?? throw new InvalidOperationException($"POST {FeedRoutes.Faults} answered null");
+    }
+
+    public async Task<IReadOnlyList<FaultRecord>> GetFaultsAsync(CancellationToken cancellationToken) =>
+        await _http.GetFromJsonAsync(FeedRoutes.Faults, ContractsJson.Default.FaultRecordArray, cancellationToken)
+        ?? throw new InvalidOperationException($"{FeedRoutes.Faults} answered null");
+
     public void Dispose() => _http.Dispose();
 }

@@ -35,6 +35,10 @@ public sealed record Scenario
     /// </summary>
     public int? OpenModelClients { get; init; }
 
+    /// <summary>Faults the runner injects into the target during the measured phase (the entry's <c>faults</c>
+    /// block), in the order written; empty for none.</summary>
+    public IReadOnlyList<ScenarioFault> Faults { get; init; } = [];
+
     /// <summary>The entry's <c>search</c> block: what <c>loadbench limits</c> varies and the SLO it holds it to;
     /// null when the entry has none (<c>loadbench run</c> ignores it).</summary>
     internal LimitSearch? Search { get; init; }

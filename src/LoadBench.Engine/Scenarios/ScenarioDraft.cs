@@ -29,6 +29,9 @@ internal sealed record ScenarioDraft
     /// <summary>Null when not set (or unreadable): there is nothing to check.</summary>
     public int? OpenModelClients { get; init; }
 
+    /// <summary>Null: no faults block; a null entry: that fault could not be read.</summary>
+    public IReadOnlyList<ScenarioFault?>? Faults { get; init; }
+
     public static ScenarioDraft Of(Scenario scenario) => new()
     {
         Name = scenario.Name,
@@ -41,5 +44,6 @@ internal sealed record ScenarioDraft
         LongPollTimeout = scenario.Client.LongPollTimeout,
         MaxPerPoll = scenario.Client.MaxPerPoll,
         OpenModelClients = scenario.OpenModelClients,
+        Faults = scenario.Faults,
     };
 }

@@ -213,6 +213,10 @@ internal sealed partial class ScenarioFileBinder(string file)
         var searchNode = Find("search");
         var search = searchNode is null ? null : BindSearch(searchNode);
 
+        var faultsNode = Find("faults");
+        var faultOrigins = new Dictionary<string, JsonSourceNode>(StringComparer.Ordinal);
+        var faults = faultsNode is null ? null : BindFaults(faultsNode, faultOrigins);
+
         var loadNode = Find("load");
         if (loadNode is null)
         {
@@ -248,6 +252,11 @@ internal sealed partial class ScenarioFileBinder(string file)
             AddOrigin(origins, "maxPerPoll", maxPerPollNode);
             AddOrigin(origins, "clients", clientsNode);
             AddOrigin(origins, "pollInterval", pollInterval.Node);
+            AddOrigin(origins, "faults", faultsNode);
+            foreach (var (field, node) in faultOrigins)
+            {
+                origins[field] = node;
+            }
 
             var problemsBeforeCombination = _problems;
             var steps = loadNode is JsonSourceArray load ? BindSteps(load, copy, origins) : null;
@@ -264,6 +273,7 @@ internal sealed partial class ScenarioFileBinder(string file)
                 LongPollTimeout = longPoll,
                 MaxPerPoll = maxPerPoll,
                 OpenModelClients = clients,
+                Faults = faults,
             };
 
             var issues = ScenarioValidator.Validate(draft);
@@ -291,6 +301,7 @@ internal sealed partial class ScenarioFileBinder(string file)
                     },
                     OpenModelClients = clients,
                     Search = search,
+                    Faults = faults is null ? [] : faults.Select(fault => fault!).ToList(),
                 }, nameNode!);
             }
         }
@@ -353,6 +364,55 @@ internal sealed partial class ScenarioFileBinder(string file)
         }
 
         return _problems == problemsBefore ? new ReconnectPolicy(initial!.Value, max!.Value, jitter) : null;
+    }
+
+    /// <summary>The <c>faults</c> block: one fault per entry, null where an entry cannot be read (reported). Where
+    /// each entry and field was written goes into <paramref name="origins"/> (<c>faults[0].kind</c>), so the
+    /// validator's issues point at their line.</summary>
+    private List<ScenarioFault?>? BindFaults(JsonSourceNode node, Dictionary<string, JsonSourceNode> origins)
+    {
+        if (node is not JsonSourceArray list)
+        {
+            Error(node, node.Path, $"must be a list of faults such as [{{ \"at\": \"10s\", \"kind\": \"abort\", \"fraction\": 0.01, \"duration\": \"60s\" }}], got {node.Describe()}");
+            return null;
+        }
+
+        var faults = new List<ScenarioFault?>(list.Items.Count);
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            var at = $"faults[{i}]";
+            if (list.Items[i] is not JsonSourceObject item)
+            {
+                Error(list.Items[i], list.Items[i].Path, $"must be a fault object such as {{ \"at\": \"10s\", \"kind\": \"abort\", \"fraction\": 0.01, \"duration\": \"60s\" }}, got {list.Items[i].Describe()}");
+                faults.Add(null);
+                continue;
+            }
+
+            origins[at] = item;
+            CheckFields(item, ScenarioFileFields.Fault);
+            var offset = Required(item, "at", "when the fault starts, from the start of the measured phase, e.g. \"10s\"", Duration, origins, at);
+            string? kind = null;
+            if (item["kind"] is not { } kindNode)
+            {
+                Error(item, $"{item.Path}.kind", $"is required: one of {string.Join(", ", FaultKinds.All)}");
+            }
+            else
+            {
+                origins[$"{at}.kind"] = kindNode;
+                kind = String(kindNode);
+            }
+
+            var fractionNode = item["fraction"];
+            var fraction = fractionNode is null ? null : Number(fractionNode);
+            AddOrigin(origins, $"{at}.fraction", fractionNode);
+            var durationNode = item["duration"];
+            var duration = durationNode is null ? null : Duration(durationNode);
+            AddOrigin(origins, $"{at}.duration", durationNode);
+            var readable = offset is not null && kind is not null && (fractionNode is null || fraction is not null) && (durationNode is null || duration is not null);
+            faults.Add(readable ? new ScenarioFault(offset!.Value, kind!, fraction, duration) : null);
+        }
+
+        return faults;
     }
 
     /// <summary>The <c>search</c> block; null (and reported) when any part of it cannot be read.</summary>

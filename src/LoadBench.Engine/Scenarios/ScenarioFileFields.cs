@@ -13,7 +13,7 @@ internal static class ScenarioFileFields
 
     /// <summary>One entry of <c>scenarios</c>.</summary>
     public static readonly IReadOnlyList<string> Entry =
-        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll", "search", "reconnect"];
+        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll", "search", "reconnect", "faults"];
 
     /// <summary><c>defaults</c>: any entry field but the entry's own name and description.</summary>
     public static readonly IReadOnlyList<string> Defaults = Entry.Where(f => f is not ("name" or "description")).ToArray();
@@ -26,6 +26,9 @@ internal static class ScenarioFileFields
 
     /// <summary><c>reconnect</c>: the clients' back-off before reconnecting.</summary>
     public static readonly IReadOnlyList<string> Reconnect = ["initialDelay", "maxDelay", "jitter"];
+
+    /// <summary>One entry of <c>faults</c>.</summary>
+    public static readonly IReadOnlyList<string> Fault = ["at", "kind", "fraction", "duration"];
 
     /// <summary>A load step of a closed model (<c>KeepConstant</c>, <c>RampingConstant</c>).</summary>
     public static readonly IReadOnlyList<string> ClosedStep = ["model", "copies", "during"];

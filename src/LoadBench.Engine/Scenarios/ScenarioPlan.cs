@@ -27,7 +27,10 @@ public sealed record ScenarioPlan(string Name, string Hash, IReadOnlyList<Scenar
             ScenarioValidator.EnsureValid(scenario);
         }
 
-        var text = string.Join('\n', scenarios.Select(s => s.ToString() + " " + s.DescribeLoad()));
+        // A record prints its lists by type name: the load and the faults are spelled out (faults only when there are
+        // some, so plans without them hash as before).
+        var text = string.Join('\n', scenarios.Select(s => s.ToString() + " " + s.DescribeLoad()
+            + (s.Faults.Count > 0 ? " faults " + string.Join(", ", s.Faults.Select(f => f.Describe())) : "")));
         return new ScenarioPlan(name, HashBytes(Encoding.UTF8.GetBytes(text)), scenarios);
     }
 

@@ -101,6 +101,7 @@ internal static partial class ScenarioValidator
         }
 
         ValidateClient(scenario, Fail);
+        ValidateFaults(scenario, Fail);
 
         if (scenario.OpenModelClients is { } pool)
         {
@@ -167,6 +168,76 @@ internal static partial class ScenarioValidator
         if (interval <= TimeSpan.Zero || interval > MaxDuration)
         {
             fail($"{at}.interval", $"must be more than 0 and at most {MaxDuration}, got {interval}");
+        }
+    }
+
+    /// <summary>Every fault must be a known kind with the fields its kind takes, start inside the measured phase
+    /// and end inside it too, so that the drain after the phase measures recovery, not the fault.</summary>
+    private static void ValidateFaults(ScenarioDraft scenario, Action<string, string> fail)
+    {
+        if (scenario.Faults is not { } faults)
+        {
+            return;
+        }
+
+        TimeSpan? phase = scenario.Load is { } load && load.All(step => step is not null)
+            ? load.Aggregate(TimeSpan.Zero, (sum, step) => sum + step!.During)
+            : null;
+        var kinds = string.Join(", ", FaultKinds.All);
+        for (var i = 0; i < faults.Count; i++)
+        {
+            if (faults[i] is not { } fault)
+            {
+                continue;
+            }
+
+            var at = $"faults[{i}]";
+            if (fault.At < TimeSpan.Zero || (phase is { } length && fault.At >= length))
+            {
+                fail($"{at}.at", $"must be from 0s to before the end of the measured phase ({phase?.TotalSeconds:0.###}s), got {fault.At.TotalSeconds:0.###}s");
+            }
+
+            if (!FaultKinds.All.Contains(fault.Kind))
+            {
+                fail($"{at}.kind", $"must be one of {kinds}, got \"{fault.Kind}\"");
+                continue;
+            }
+
+            if (ScenarioFault.TakesFraction(fault.Kind))
+            {
+                if (fault.Fraction is not { } fraction)
+                {
+                    fail(at, $"a {fault.Kind} fault needs 'fraction': the share of connections it hits, e.g. 0.01");
+                }
+                else if (double.IsNaN(fraction) || fraction <= 0 || fraction > 1)
+                {
+                    fail($"{at}.fraction", $"must be above 0 and at most 1, got {fraction}");
+                }
+            }
+            else if (fault.Fraction is not null)
+            {
+                fail($"{at}.fraction", $"a {fault.Kind} fault takes no fraction; only {FaultKinds.Abort} and {FaultKinds.Stall} do");
+            }
+
+            if (ScenarioFault.TakesDuration(fault.Kind))
+            {
+                if (fault.Duration is not { } duration)
+                {
+                    fail(at, $"a {fault.Kind} fault needs 'duration': how long it lasts, e.g. \"60s\"");
+                }
+                else if (duration < TimeSpan.FromMilliseconds(1) || duration > MaxDuration)
+                {
+                    fail($"{at}.duration", $"must be 1ms to {MaxDuration}, got {duration}");
+                }
+                else if (phase is { } total && fault.At >= TimeSpan.Zero && fault.At + duration > total)
+                {
+                    fail($"{at}.duration", $"must end inside the measured phase: {fault.At.TotalSeconds:0.###}s + {duration.TotalSeconds:0.###}s is beyond its {total.TotalSeconds:0.###}s");
+                }
+            }
+            else if (fault.Duration is not null)
+            {
+                fail($"{at}.duration", $"a {fault.Kind} fault happens once and takes no duration; only {FaultKinds.Abort}, {FaultKinds.Stall} and {FaultKinds.Pause} do");
+            }
         }
     }
 

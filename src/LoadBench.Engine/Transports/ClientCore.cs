@@ -1,3 +1,4 @@
+using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
 
 namespace LoadBench.Engine.Transports;
@@ -5,19 +6,28 @@ namespace LoadBench.Engine.Transports;
 /// <summary>
 /// What every transport client does with a received event, in one place so the four agree: check its seq,
 /// count it and its payload bytes, and record publish → receive latency. Also holds the client's byte meter,
-/// back-off and failure bookkeeping. One per client; single-threaded like the client.
+/// back-off, failure bookkeeping, the feed epoch it follows and the time to recover from a cut connection.
+/// One per client; single-threaded like the client.
 /// </summary>
 internal sealed class ClientCore
 {
     private readonly TimeProvider _timeProvider;
     private readonly HdrHistogram.Recorder _eventLatency;
+    private readonly HdrHistogram.Recorder _recovery;
     private bool _failed;
+
+    // When the current connection was found cut (or the feed reset under it): the time to recover runs from here
+    // to the next delivered event. Only the first cut of an outage counts; failed reconnects extend it.
+    private bool _cut;
+    private long _cutAt;
 
     public ClientCore(FeedClientOptions options)
     {
         Options = options;
         _timeProvider = options.TimeProvider;
         _eventLatency = options.Recorders.Event;
+        _recovery = options.Recorders.Recovery;
+        Epoch = options.Epoch;
         Meter = new WireMeter(Counters);
         Checker = new SequenceChecker(options.StartAfter, Counters);
         Backoff = new Backoff(options.TimeProvider, options.Randomizer, options.Reconnect);
@@ -39,6 +49,12 @@ internal sealed class ClientCore
     /// <summary>The <c>after</c> to ask for now.</summary>
     public long After => ResumeFromOldest ? 0 : Checker.Cursor;
 
+    /// <summary>The feed epoch the client follows (sent beside its cursor); null: unknown, no check asked for.</summary>
+    public string? Epoch { get; private set; }
+
+    /// <summary><c>&amp;epoch=…</c> to append to a feed request's query, or empty when the epoch is unknown.</summary>
+    public string EpochQuery => Epoch is null ? "" : string.Concat("&", FeedReset.QueryParameter, "=", Uri.EscapeDataString(Epoch));
+
     /// <summary>Now on the injected clock, in Unix microseconds (the unit of the event's <c>ts</c>).</summary>
     public long NowMicros() => (_timeProvider.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
 
@@ -55,7 +71,52 @@ internal sealed class ClientCore
         ResumeFromOldest = false;
         Counters.EventDelivered(payloadBytes);
         LatencyRecorders.RecordMicros(_eventLatency, receivedMicros - ts);
+        if (_cut)
+        {
+            _cut = false;
+            LatencyRecorders.RecordMicros(_recovery, _timeProvider.GetElapsedTime(_cutAt).Ticks / TimeSpan.TicksPerMicrosecond);
+        }
+
         return true;
+    }
+
+    /// <summary>The client found its connection cut now (or its request failed): the time to recover starts,
+    /// unless an earlier cut of the same outage already started it.</summary>
+    public void Cut() => CutAt(_timeProvider.GetTimestamp());
+
+    /// <summary><see cref="Cut"/> at an earlier timestamp of the client's clock (when the client can only tell
+    /// afterwards that its connection had been cut before a request).</summary>
+    public void CutAt(long timestamp)
+    {
+        if (!_cut)
+        {
+            _cut = true;
+            _cutAt = timestamp;
+        }
+    }
+
+    /// <summary>
+    /// Counts a reset: the feed restarted under the client (<see cref="FeedReset"/>). The client follows
+    /// <paramref name="epoch"/> from now on and starts again from its first event (<c>after=0</c>); what it missed of
+    /// the old epoch is the reset's, not loss, and the new epoch's seq 1 is not a duplicate.
+    /// </summary>
+    /// <param name="epoch">The new epoch the target named; null when it named none (the client then stops asking
+    /// for a check rather than being reset on every request).</param>
+    public void Reset(string? epoch)
+    {
+        Counters.Reset();
+        Epoch = epoch;
+        Checker.Restart();
+        ResumeFromOldest = true;
+        Cut();
+    }
+
+    /// <summary>Counts a too-slow disconnect (<see cref="FeedTooSlow"/>): the stream ended, the next connection
+    /// resumes from the cursor.</summary>
+    public void TooSlow()
+    {
+        Counters.TooSlow();
+        StreamClosed();
     }
 
     /// <summary>Counts a gone signal; the client resumes from the oldest retained event, and the checker then
@@ -114,6 +175,12 @@ internal sealed class ClientCore
                 finally
                 {
                     Meter.Settle();
+                }
+
+                // A connection ends when the target ends it or it breaks (not the phase's end, which throws above).
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    Cut();
                 }
 
                 if (failed)

@@ -14,6 +14,10 @@ internal sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyR
     /// starts at the same place); <c>0</c> means from the oldest retained event.</summary>
     public long StartAfter { get; init; }
 
+    /// <summary>The feed epoch <see cref="StartAfter"/> belongs to (<c>/feed/info</c>'s <c>epoch</c>, read by the
+    /// runner with the cursor); sent beside the cursor so a restarted feed answers with a reset. Null: no check.</summary>
+    public string? Epoch { get; init; }
+
     /// <summary>Short polling: pause after each response before the next poll; zero polls back to back.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.Zero;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Transports.Connections;
 
@@ -10,13 +11,14 @@ namespace LoadBench.Engine.Transports;
 
 /// <summary>
 /// One poll of a request/response transport (short or long polling): <c>GET {route}?after={cursor}&amp;…</c> on
-/// the client's one <see cref="KeepAliveConnection"/>, deliver the events of a 200 array, treat 204 as empty
-/// and 410 as the gone signal; and the loop of such polls a closed model runs (<see cref="PollUntilCancelledAsync"/>).
+/// the client's one <see cref="KeepAliveConnection"/>, deliver the events of a 200 array, treat 204 as empty,
+/// 410 as the gone signal and 409 as a reset (<see cref="Contracts.FeedReset"/>); and the loop of such polls a closed model runs (<see cref="PollUntilCancelledAsync"/>).
 /// Shared by <see cref="Polling.PollingClient"/> and <see cref="LongPolling.LongPollingClient"/>, which differ
 /// only in route, query and the pause between polls.
 /// </summary>
 /// <remarks>
-/// The request head is built once; only the digits of <c>after</c> change between polls. It carries exactly
+/// The request head is built once; only the digits of <c>after</c> change between polls (and the rest again
+/// after a reset, for the new epoch). It carries exactly
 /// what HttpClient would send for the same GET (request line and Host), so the header bytes per event mean
 /// the same thing as a browser's or HttpClient's minimal request, not a made-up lean one.
 /// </remarks>
@@ -28,9 +30,12 @@ internal sealed class PollExchange : IDisposable
     private readonly TimeProvider _time;
     private readonly KeepAliveConnection _connection;
     private readonly HdrHistogram.Recorder _requestLatency;
-    private readonly byte[] _request;
+    private readonly string _querySuffix;
+    private readonly string _host;
+    private byte[] _request;
     private readonly int _prefixLength;
-    private readonly byte[] _suffix;
+    private byte[] _suffix;
+    private string? _suffixEpoch;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <param name="core">The client's shared state.</param>
@@ -44,8 +49,11 @@ internal sealed class PollExchange : IDisposable
         _requestLatency = core.Options.Recorders.Request;
         var uri = new Uri(core.Options.BaseUri, route);
         var prefix = Encoding.ASCII.GetBytes(string.Concat("GET ", uri.AbsolutePath, "?after="));
-        _suffix = Encoding.ASCII.GetBytes(string.Concat(querySuffix, " HTTP/1.1\r\nHost: ", uri.Authority, "\r\n\r\n"));
+        _querySuffix = querySuffix;
+        _host = uri.Authority;
         _prefixLength = prefix.Length;
+        _suffixEpoch = core.Epoch;
+        _suffix = Suffix();
         _request = new byte[prefix.Length + MaxDigits + _suffix.Length];
         prefix.CopyTo(_request, 0);
         _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time, core.Options.Connections);
@@ -111,6 +119,7 @@ internal sealed class PollExchange : IDisposable
     public async ValueTask<bool> PollAsync(long intendedStartTimestamp, CancellationToken cancellationToken)
     {
         _core.BeginAttempt();
+        var sentAt = _time.GetTimestamp();
         try
         {
             var response = await _connection.GetAsync(RequestHead(_core.After), cancellationToken);
@@ -118,6 +127,8 @@ internal sealed class PollExchange : IDisposable
             LatencyRecorders.RecordMicros(_requestLatency, _time.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
             if (response.Reconnected)
             {
+                // The target had cut the idle connection some time before; the client learnt it as this poll went out.
+                _core.CutAt(sentAt);
                 _core.Counters.Reconnect();
             }
 
@@ -130,6 +141,7 @@ internal sealed class PollExchange : IDisposable
                     if (delivered < 0)
                     {
                         _core.Fail(ErrorKinds.BadResponse);
+                        _core.Cut();
                         return false;
                     }
 
@@ -141,9 +153,14 @@ internal sealed class PollExchange : IDisposable
                     _core.Counters.Request();
                     _core.Gone();
                     return true;
+                case FeedReset.HttpStatus:
+                    _core.Counters.Request();
+                    _core.Reset(FeedSignalReader.Body(response.Body.Span, response.Chunked) is { } body ? FeedSignalReader.EpochFromJson(body) : null);
+                    return true;
                 default:
                     _core.Counters.Request();
                     _core.Fail(ErrorKinds.Http((System.Net.HttpStatusCode)response.Status));
+                    _core.Cut();
                     return false;
             }
         }
@@ -154,6 +171,7 @@ internal sealed class PollExchange : IDisposable
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException or NonLoopbackTargetException)
         {
             _core.Fail(ErrorKinds.Classify(e));
+            _core.Cut();
             return false;
         }
         finally
@@ -165,10 +183,22 @@ internal sealed class PollExchange : IDisposable
     /// <summary>The prebuilt request with <paramref name="after"/>'s digits in place.</summary>
     private ReadOnlyMemory<byte> RequestHead(long after)
     {
+        if (!string.Equals(_suffixEpoch, _core.Epoch, StringComparison.Ordinal))
+        {
+            // A reset named a new epoch: the query's tail changes, once per reset.
+            _suffixEpoch = _core.Epoch;
+            _suffix = Suffix();
+            Array.Resize(ref _request, _prefixLength + MaxDigits + _suffix.Length);
+        }
+
         Utf8Formatter.TryFormat(after, _request.AsSpan(_prefixLength, MaxDigits), out var digits);
         _suffix.CopyTo(_request, _prefixLength + digits);
         return _request.AsMemory(0, _prefixLength + digits + _suffix.Length);
     }
+
+    /// <summary>What follows the digits of <c>after</c>: the rest of the query (the epoch last), then the head's end.</summary>
+    private byte[] Suffix() =>
+        Encoding.ASCII.GetBytes(string.Concat(_querySuffix, _core.EpochQuery, " HTTP/1.1\r\nHost: ", _host, "\r\n\r\n"));
 
     /// <summary>Delivers every event of a JSON array; returns how many, or -1 when the body is not an array of
     /// events. Each element's payload is its own bytes from <c>{</c> to <c>}</c>; brackets and commas are

@@ -4,7 +4,8 @@ using ScottPlot;
 
 namespace LoadBench.Reporting.Charts;
 
-/// <summary>Chart (d): p50 and p99 of each second of the measured phase, from the results' time series.</summary>
+/// <summary>Chart (d): p50 and p99 of each second of the measured phase, from the results' time series, with the
+/// periods of any injected faults shaded (<see cref="FaultMarks"/>).</summary>
 internal static class TimeSeriesChart
 {
     public static ChartImage? Build(string runName, SetupGroup group, ReportOptions options)
@@ -21,6 +22,8 @@ internal static class TimeSeriesChart
         var title = $"{runName} · p50 and p99 latency over time (per second)\n{group.Setup.Describe()}";
         var y = YScale.For(withSeries.SelectMany(Delivered).SelectMany(p => new[] { p.P50Ms, p.P99Ms }));
         using var plot = ChartCanvas.Create(title, "Time since the measured phase began (s)", y.Label("Latency (ms)"));
+        // Behind the lines: added first, drawn first.
+        var faults = FaultMarks.Add(plot, withSeries);
         var perTransport = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var scenario in withSeries)
         {
@@ -48,7 +51,8 @@ internal static class TimeSeriesChart
         y.Apply(plot);
         plot.ShowLegend(Edge.Right);
 
-        var alt = $"p50 (dashed) and p99 (solid) latency in milliseconds for each second of the measured phase, for {string.Join(", ", withSeries.Select(group.Label))}.";
+        var alt = $"p50 (dashed) and p99 (solid) latency in milliseconds for each second of the measured phase, for {string.Join(", ", withSeries.Select(group.Label))}." +
+            (faults > 0 ? " Shaded: the periods of the injected faults; dashed vertical lines: one-off faults." : "");
         return ChartCanvas.Render(plot, $"latency-over-time-{group.Setup.Slug()}", $"p50 and p99 over time — {group.Setup.Describe()}", alt, options);
     }
 }

@@ -96,6 +96,7 @@ internal static class ReportBuilder
             }
         }
 
+        FaultsSection.Add(blocks, results);
         CapacitySection.Add(blocks, results, run, options, AddChart);
 
         var errors = results.Scenarios.SelectMany(s => s.Errors.ByKind.Where(k => k.Value > 0).Select(k => (Scenario: s, Kind: k.Key, Count: k.Value))).ToList();

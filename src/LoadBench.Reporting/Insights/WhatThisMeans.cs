@@ -33,6 +33,7 @@ internal static class WhatThisMeans
 
         sentences.AddRange(HeaderBytes(results));
         sentences.AddRange(Saturation(results));
+        sentences.AddRange(Faults(results));
         sentences.AddRange(Integrity(results));
         sentences.AddRange(LimitSentences.Sentences(results));
         if (results.Scenarios.All(s => s.Throughput.EventsDelivered == 0))
@@ -158,6 +159,39 @@ internal static class WhatThisMeans
         var most = families.SelectMany(f => f.ClientCounts).Max();
         return [$"Delivered events/s grew in step with the number of clients (at least {Format.Percent(ScalingEfficiencyThreshold)} of proportional growth) for every transport measured at several client counts, up to {Format.Count(most)} clients: no saturation was reached."];
     }
+
+    /// <summary>How the transports came through injected faults: nothing lost or repeated (or who did), reconnects
+    /// and resets, and who recovered quickest and slowest at p99.</summary>
+    private static IEnumerable<string> Faults(ResultsDocument results)
+    {
+        var faulted = results.Scenarios.Where(s => s.Faults is { Count: > 0 }).ToList();
+        if (faulted.Count == 0)
+        {
+            yield break;
+        }
+
+        var kinds = JoinAnd(faulted.SelectMany(s => s.Faults!).Select(f => f.Kind).Distinct(StringComparer.Ordinal));
+        var reconnects = faulted.Sum(s => s.Integrity.Reconnects);
+        var resets = faulted.Sum(s => s.Integrity.Resets ?? 0);
+        var counts = $"{Format.Count(reconnects)} {Plural(reconnects, "reconnect")}" + (resets > 0 ? $" and {Format.Count(resets)} {Plural(resets, "reset")}" : "") + " in all";
+        var broken = faulted.Where(s => s.Integrity.Lost > 0 || s.Integrity.Duplicates > 0).ToList();
+        yield return broken.Count == 0
+            ? $"Through the injected faults ({kinds}) every client resumed from its cursor without losing or repeating an event ({counts})."
+            : $"Through the injected faults ({kinds}) {JoinAnd(broken.Select(s => $"{Lower(s.Transport)} ({s.Name})"))} lost or repeated events ({counts}): see {FaultsTitle}.";
+
+        var recovered = faulted.Where(s => s.Latency.Recovery is { Count: > 0 }).OrderBy(s => s.Latency.Recovery!.P99Ms).ToList();
+        if (recovered.Count >= 2 && recovered[0].Latency.Recovery!.P99Ms < recovered[^1].Latency.Recovery!.P99Ms)
+        {
+            yield return $"A cut connection was back and receiving quickest with {Lower(recovered[0].Transport)} (p99 {Format.Ms(recovered[0].Latency.Recovery!.P99Ms)} ms) " +
+                $"and slowest with {Lower(recovered[^1].Transport)} (p99 {Format.Ms(recovered[^1].Latency.Recovery!.P99Ms)} ms).";
+        }
+        else if (recovered.Count == 1)
+        {
+            yield return $"A cut connection was back and receiving within {Format.Ms(recovered[0].Latency.Recovery!.P99Ms)} ms at p99.";
+        }
+    }
+
+    private const string FaultsTitle = "Faults and recovery";
 
     private static List<string> Integrity(ResultsDocument results)
     {

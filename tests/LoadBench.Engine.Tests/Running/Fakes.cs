@@ -30,6 +30,26 @@ internal sealed class FakeTarget(FakeClients clients, TimeProvider time) : ITarg
         return GetInfoAsync(cancellationToken);
     }
 
+    /// <summary>Faults posted, with the fake clock's time they arrived.</summary>
+    public ConcurrentQueue<(FaultRequest Fault, DateTimeOffset At)> Faults { get; } = new();
+
+    public Task<FaultRecord> PostFaultAsync(FaultRequest fault, CancellationToken cancellationToken)
+    {
+        var at = time.GetUtcNow();
+        Faults.Enqueue((fault, at));
+        return Task.FromResult(Record(Faults.Count, fault, at));
+    }
+
+    /// <summary>Every posted fault as the target would list it: stamped with the clock's time it arrived.</summary>
+    public Task<IReadOnlyList<FaultRecord>> GetFaultsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<FaultRecord>>([.. Faults.Select((f, i) => Record(i + 1, f.Fault, f.At))]);
+
+    private static FaultRecord Record(int id, FaultRequest fault, DateTimeOffset at)
+    {
+        var start = (at - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        return new FaultRecord(id, fault.Kind, fault.Fraction, start, start + ((fault.DurationMs ?? 0) * 1000L));
+    }
+
     /// <summary>The fake's heap, like its working set, holds exactly 1 MiB per live client.</summary>
     public Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken) => GetStatsAsync(cancellationToken);
 

@@ -33,6 +33,7 @@ public sealed class ScenarioSchemaTests
         { "/$defs/openStep", [.. ScenarioFileFields.OpenStep] },
         { "/$defs/search", [.. ScenarioFileFields.Search] },
         { "/$defs/reconnect", [.. ScenarioFileFields.Reconnect] },
+        { "/$defs/fault", [.. ScenarioFileFields.Fault] },
     };
 
     [Theory]
@@ -82,6 +83,7 @@ public sealed class ScenarioSchemaTests
         Assert.Equal(FeedSettings.MaxRatePerSecond, At("/$defs/rate/maximum").GetDouble());
         Assert.Equal(FeedSettings.MaxPayloadBytes, At("/$defs/feed/properties/payloadBytes/maximum").GetInt32());
         Assert.Equal(FeedRoutes.MaxPollMax, At("/$defs/maxPerPoll/maximum").GetInt32());
+        Assert.Equal(FaultKinds.All, Strings(At("/$defs/fault/properties/kind/enum")));
     }
 
     [Theory]
@@ -118,6 +120,9 @@ public sealed class ScenarioSchemaTests
     [InlineData("""{ "scenarios": [ { "name": "a", "load": [ { "model": "Inject", "copies": 3, "during": "1s" } ] } ] }""", "/scenarios/0/load/0")]
     [InlineData("""{ "scenarios": [ { "name": "a" } ], "thresholds": { "all": [ "p99 below 50ms" ] } }""", "/thresholds/all")]
     [InlineData("""{ "name": "a" }""", "")]
+    [InlineData("""{ "scenarios": [ { "name": "a", "faults": [ { "at": "1s", "kind": "unplug" } ] } ] }""", "/scenarios/0/faults/0/kind")]
+    [InlineData("""{ "scenarios": [ { "name": "a", "faults": [ { "at": "1s", "kind": "abort", "duration": "5s" } ] } ] }""", "/scenarios/0/faults/0")]
+    [InlineData("""{ "scenarios": [ { "name": "a", "faults": [ { "at": "1s", "kind": "restart", "duration": "5s" } ] } ] }""", "/scenarios/0/faults/0")]
     public void Schema_RefusesMistakes_AtTheirPlace(string json, string instanceLocation)
     {
         using var document = JsonDocument.Parse(json);

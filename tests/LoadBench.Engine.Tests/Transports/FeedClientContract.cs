@@ -23,10 +23,11 @@ public abstract class FeedClientContract
     /// </summary>
     protected virtual TimeSpan PollInterval => TimeSpan.Zero;
 
-    private IFeedClient Create(RunningTarget target, LatencyRecorders recorders, long startAfter) =>
+    private IFeedClient Create(RunningTarget target, LatencyRecorders recorders, long startAfter, string? epoch = null) =>
         FeedClientFactory.Create(new FeedClientOptions(target.BaseAddress, Transport, recorders)
         {
             StartAfter = startAfter,
+            Epoch = epoch,
             PollInterval = PollInterval,
             LongPollTimeout = TimeSpan.FromSeconds(5),
         });
@@ -132,5 +133,35 @@ public abstract class FeedClientContract
         Assert.Equal(10, counters.EventsDelivered); // 21..30
         Assert.Equal(19, counters.Lost);            // 2..20: never silent
         Assert.Equal(0, counters.Duplicates + counters.Reorders);
+    }
+
+    [Fact]
+    public async Task RunAsync_FeedRestarts_CountsOneResetAndStartsAgainWithoutLossOrDuplicates()
+    {
+        await using var target = await RunningTarget.StartAsync();
+        var recorders = new LatencyRecorders();
+        var info = await target.InfoAsync();
+        await using var client = Create(target, recorders, startAfter: info.LatestSeq, epoch: info.Epoch);
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+
+        target.Publish(5);
+        await Wait.UntilAsync(() => client.Cursor == 5, "the first five events");
+        var oldEpoch = info.Epoch;
+        var newEpoch = target.Log.Restart();
+        target.Publish(3); // the new epoch's 1..3: below the old cursor, so only a reset lets the client take them
+        await Wait.UntilAsync(() => client.Counters.Snapshot().Resets == 1 && client.Cursor == 3, "the reset and the new epoch's three events");
+        target.Publish(2);
+        await Wait.UntilAsync(() => client.Cursor == 5, "two more events of the new epoch");
+        await stop.CancelAsync();
+        await run;
+
+        var counters = client.Counters.Snapshot();
+        Assert.NotEqual(oldEpoch, newEpoch);
+        Assert.Equal(1, counters.Resets);
+        Assert.Equal(10, counters.EventsDelivered);
+        Assert.Equal(0, counters.Lost + counters.Duplicates + counters.Reorders);
+        // The reset is a cut of its own: one time to recover, from the reset to the new epoch's first event.
+        Assert.Equal(1, recorders.Recovery.GetIntervalHistogram().TotalCount);
     }
 }

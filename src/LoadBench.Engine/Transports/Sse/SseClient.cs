@@ -10,17 +10,24 @@ namespace LoadBench.Engine.Transports.Sse;
 /// Server-Sent Events: one long <c>GET /feed/sse?after={start}</c> whose body is parsed by
 /// <see cref="SseParser"/>. Like a browser's EventSource it reconnects to the same address with
 /// <c>Last-Event-ID: {cursor}</c> (which the target prefers over <c>after</c>). An <c>event: gone</c> says the
-/// cursor fell out of retention: the client counts the signal and resumes from the oldest retained event.
+/// cursor fell out of retention: the client counts the signal and resumes from the oldest retained event. An
+/// <c>event: reset</c> says the feed restarted (<see cref="FeedReset"/>): counted, and the client starts again from
+/// the new epoch's first event; an <c>event: too-slow</c> (<see cref="FeedTooSlow"/>) is counted and resumed from the
+/// cursor. Every connection carries the epoch the client follows (<c>&amp;epoch=</c>).
 /// </summary>
 internal sealed class SseClient : IFeedClient
 {
-    private enum Item { Event, Duplicate, Gone, Bad }
+    private enum Item { Event, Duplicate, Gone, Reset, TooSlow, Bad }
 
     private readonly ClientCore _core;
     private readonly HttpClient _http;
     private readonly Uri _baseUri;
     private readonly SseItemParser<Item> _itemParser;
     private bool _attempted;
+
+    // The address's after= (EventSource keeps its first address): the start cursor, then 0 after a reset.
+    private long _firstAfter;
+    private string? _resetEpoch;
 
     public SseClient(FeedClientOptions options)
     {
@@ -30,6 +37,7 @@ internal sealed class SseClient : IFeedClient
         _http = new HttpClient(LoopbackConnector.CreateHandler(_core.Meter, options.Connections), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
         _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
+        _firstAfter = options.StartAfter;
     }
 
     public ClientCounters Counters => _core.Counters;
@@ -50,8 +58,9 @@ internal sealed class SseClient : IFeedClient
     {
         // Reconnects keep the first address, as EventSource does, and carry the cursor in Last-Event-ID. After a
         // gone signal there must be no Last-Event-ID (it would win over after=0): ask from the oldest instead.
-        var after = _core.ResumeFromOldest ? 0 : _core.Options.StartAfter;
-        using var request = new HttpRequestMessage(HttpMethod.Get, string.Concat(_baseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture)));
+        var after = _core.ResumeFromOldest ? 0 : _firstAfter;
+        using var request = new HttpRequestMessage(
+            HttpMethod.Get, string.Concat(_baseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture), _core.EpochQuery));
         if (_attempted && !_core.ResumeFromOldest)
         {
             request.Headers.TryAddWithoutValidation("Last-Event-ID", _core.Checker.Cursor.ToString(CultureInfo.InvariantCulture));
@@ -66,6 +75,7 @@ internal sealed class SseClient : IFeedClient
             // Read the (small) error body so its bytes are on the meter before the connection is reused.
             await response.Content.ReadAsByteArrayAsync(cancellationToken);
             _core.Fail(ErrorKinds.Http(response.StatusCode));
+            _core.Cut();
             await _core.Backoff.DelayAsync(cancellationToken);
             return;
         }
@@ -80,6 +90,14 @@ internal sealed class SseClient : IFeedClient
                     _core.Gone();
                     _core.StreamClosed();
                     return; // the target ends the stream after the signal; reconnect from the oldest
+                case Item.Reset:
+                    _core.Reset(_resetEpoch);
+                    _core.StreamClosed();
+                    _firstAfter = 0;
+                    return; // the target ends the stream after the signal; reconnect to the new epoch from its start
+                case Item.TooSlow:
+                    _core.TooSlow();
+                    return; // the target ends the stream after the signal; reconnect from the cursor
                 case Item.Bad:
                     _core.Fail(ErrorKinds.BadEvent);
                     break;
@@ -96,9 +114,15 @@ internal sealed class SseClient : IFeedClient
     private Item ParseItem(string eventType, ReadOnlySpan<byte> data)
     {
         var receivedMicros = _core.NowMicros();
-        if (eventType == FeedGone.SseEventType)
+        switch (eventType)
         {
-            return Item.Gone;
+            case FeedGone.SseEventType:
+                return Item.Gone;
+            case FeedReset.SseEventType:
+                _resetEpoch = FeedSignalReader.EpochFromJson(data);
+                return Item.Reset;
+            case FeedTooSlow.SseEventType:
+                return Item.TooSlow;
         }
 
         if (!FeedEventReader.TryRead(data, out var seq, out var ts))

@@ -11,7 +11,10 @@ namespace LoadBench.Engine.Transports.WebSockets;
 /// WebSocket: <c>ws://…/feed/ws?after={cursor}</c>, one text message per event. The upgrade goes through the
 /// client's own counted handler (<see cref="ClientWebSocket.ConnectAsync(Uri, HttpMessageInvoker, CancellationToken)"/>),
 /// so the handshake heads and every frame — masked client frames and close frames included — are on the
-/// client's meter. A close with status 4410 is the gone signal: counted, then resumed from the oldest event.
+/// client's meter. A close with status 4410 is the gone signal: counted, then resumed from the oldest event; 4409
+/// is a reset (<see cref="FeedReset"/>: counted, then started again from the new epoch's first event, named in the
+/// close description); 4408 is too slow (<see cref="FeedTooSlow"/>: counted, then resumed from the cursor). Every
+/// connection carries the epoch the client follows (<c>&amp;epoch=</c>).
 /// </summary>
 internal sealed class WebSocketClient : IFeedClient
 {
@@ -45,7 +48,7 @@ internal sealed class WebSocketClient : IFeedClient
         // No keep-alive pings: on loopback they guard nothing, and they would add frames to the byte split.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         socket.Options.CollectHttpResponseDetails = true; // to name a refused upgrade by its status (http_503)
-        var uri = new Uri(string.Concat(_prefix, _core.After.ToString(CultureInfo.InvariantCulture)));
+        var uri = new Uri(string.Concat(_prefix, _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery));
         try
         {
             await socket.ConnectAsync(uri, _invoker, cancellationToken);
@@ -102,6 +105,15 @@ internal sealed class WebSocketClient : IFeedClient
         {
             _core.Gone();
             _core.StreamClosed();
+        }
+        else if (status == FeedReset.WebSocketCloseStatus)
+        {
+            _core.Reset(FeedSignalReader.EpochFromCloseDescription(socket.CloseStatusDescription));
+            _core.StreamClosed();
+        }
+        else if (status == FeedTooSlow.WebSocketCloseStatus)
+        {
+            _core.TooSlow();
         }
         else
         {
