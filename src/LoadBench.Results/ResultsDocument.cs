@@ -103,6 +103,12 @@ public sealed record ScenarioResult
     /// Absent for a run of one engine process.
     /// </summary>
     [JsonPropertyName("agents")] public IReadOnlyList<AgentShareResult>? Agents { get; init; }
+    /// <summary>
+    /// The faults the target injected while this scenario ran (its own <c>faults</c> block and any posted to
+    /// <c>/feed/faults</c> by hand), as the target listed them, in seconds relative to the measured phase's start.
+    /// Absent when there were none (and in older files).
+    /// </summary>
+    [JsonPropertyName("faults")] public IReadOnlyList<FaultPeriod>? Faults { get; init; }
 }
 
 /// <summary>One load agent's part of a scenario: its share of the load, what it measured, its clock offset.</summary>
@@ -130,11 +136,6 @@ public sealed record AgentShareResult
     [JsonPropertyName("clockUncertaintyMs")] public double ClockUncertaintyMs { get; init; }
     /// <summary>When the coordinator noticed the agent was gone (no heartbeat, no answer); absent when it finished.</summary>
     [JsonPropertyName("lostAt")] public DateTimeOffset? LostAt { get; init; }
-    /// The faults the target injected while this scenario ran (its own <c>faults</c> block and any posted to
-    /// <c>/feed/faults</c> by hand), as the target listed them, in seconds relative to the measured phase's start.
-    /// Absent when there were none (and in older files).
-    /// </summary>
-    [JsonPropertyName("faults")] public IReadOnlyList<FaultPeriod>? Faults { get; init; }
 }
 
 /// <summary>One fault the target injected, placed on the measured phase's time axis (the chart's <c>t</c>).</summary>

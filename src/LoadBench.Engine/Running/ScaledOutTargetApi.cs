@@ -15,15 +15,16 @@ internal sealed class ScaledOutTargetApi : ITargetApi, IDisposable
     private readonly List<TargetHttpApi> _stats;
     private readonly IReadOnlyList<int> _pids;
 
-    public ScaledOutTargetApi(Uri feed, Uri control, IEnumerable<Uri> statsUrls, IReadOnlyList<int> pids)
+    public ScaledOutTargetApi(Uri feed, Uri control, IEnumerable<Uri> statsUrls, IReadOnlyList<int> pids, string? controlToken = null)
     {
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(control);
         ArgumentNullException.ThrowIfNull(statsUrls);
         BaseUri = feed;
-        _control = new TargetHttpApi(control);
-        // The control target counts once, even when it is also named as a stats URL.
-        _stats = [_control, .. statsUrls.Where(u => u != control).Distinct().Select(u => new TargetHttpApi(u))];
+        _control = new TargetHttpApi(control, controlToken);
+        // The control target counts once, even when it is also named as a stats URL. One token for all of them:
+        // a deployment that guards its replicas' /stats?gc=true guards them alike.
+        _stats = [_control, .. statsUrls.Where(u => u != control).Distinct().Select(u => new TargetHttpApi(u, controlToken))];
         _pids = pids ?? [];
     }
 
@@ -33,6 +34,14 @@ internal sealed class ScaledOutTargetApi : ITargetApi, IDisposable
 
     public Task<FeedInfo> PutSettingsAsync(FeedSettings settings, CancellationToken cancellationToken) =>
         _control.PutSettingsAsync(settings, cancellationToken);
+
+    /// <summary>Faults go to the publisher: its own connections are aborted or stalled, and a pause or restart
+    /// reaches the replicas through the stream (a replica refuses those two itself).</summary>
+    public Task<FaultRecord> PostFaultAsync(FaultRequest fault, CancellationToken cancellationToken) =>
+        _control.PostFaultAsync(fault, cancellationToken);
+
+    public Task<IReadOnlyList<FaultRecord>> GetFaultsAsync(CancellationToken cancellationToken) =>
+        _control.GetFaultsAsync(cancellationToken);
 
     public async Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken) =>
         Sum(await Task.WhenAll(_stats.Select(s => s.GetStatsAsync(cancellationToken))));

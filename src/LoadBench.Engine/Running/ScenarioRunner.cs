@@ -26,7 +26,7 @@ public static class ScenarioRunner
         {
             var feed = TargetAddress.Check(options.TargetUrl?.ToString() ?? throw new ArgumentException("A control URL needs the feed URL (the proxy) as the target URL.", nameof(options)), options.AllowNonLoopback);
             using var scaledOut = new ScaledOutTargetApi(feed, TargetAddress.Check(control.ToString(), options.AllowNonLoopback),
-                options.StatsUrls.Select(u => TargetAddress.Check(u.ToString(), options.AllowNonLoopback)), options.StatsPids);
+                options.StatsUrls.Select(u => TargetAddress.Check(u.ToString(), options.AllowNonLoopback)), options.StatsPids, options.ControlToken);
             return await RunAsync(plan, scaledOut, targetStartedByEngine: false, options, progress, cancellationToken);
         }
 

@@ -114,5 +114,9 @@ public sealed class TargetWatchdogTests
         public Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<FaultRecord> PostFaultAsync(FaultRequest fault, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<FaultRecord>> GetFaultsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

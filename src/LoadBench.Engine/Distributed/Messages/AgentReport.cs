@@ -22,18 +22,18 @@ internal sealed record AgentReport(
 /// <summary>A <see cref="Metrics.ClientCountersSnapshot"/> on the wire.</summary>
 internal sealed record CountersWire(
     long EventsDelivered, long Requests, long EmptyResponses,
-    long Lost, long Duplicates, long Reorders, long Reconnects, long GoneSignals,
+    long Lost, long Duplicates, long Reorders, long Reconnects, long GoneSignals, long Resets, long TooSlowSignals,
     long PayloadBytes, long FramingBytes, long HeaderBytes,
     long SocketBytesRead, long SocketBytesWritten,
     Dictionary<string, long> Errors)
 {
     public static CountersWire From(Metrics.ClientCountersSnapshot s) => new(
-        s.EventsDelivered, s.Requests, s.EmptyResponses, s.Lost, s.Duplicates, s.Reorders, s.Reconnects, s.GoneSignals,
+        s.EventsDelivered, s.Requests, s.EmptyResponses, s.Lost, s.Duplicates, s.Reorders, s.Reconnects, s.GoneSignals, s.Resets, s.TooSlowSignals,
         s.PayloadBytes, s.FramingBytes, s.HeaderBytes, s.SocketBytesRead, s.SocketBytesWritten,
         new Dictionary<string, long>(s.Errors, StringComparer.Ordinal));
 
     public Metrics.ClientCountersSnapshot ToSnapshot() => new(
-        EventsDelivered, Requests, EmptyResponses, Lost, Duplicates, Reorders, Reconnects, GoneSignals,
+        EventsDelivered, Requests, EmptyResponses, Lost, Duplicates, Reorders, Reconnects, GoneSignals, Resets, TooSlowSignals,
         PayloadBytes, FramingBytes, HeaderBytes, SocketBytesRead, SocketBytesWritten,
         new Dictionary<string, long>(Errors, StringComparer.Ordinal));
 }
