@@ -56,6 +56,7 @@ public static class TargetApp
         builder.Services.AddSingleton<FeedLog>();
         builder.Services.AddSingleton<FeedStats>();
         builder.Services.AddSingleton<FeedConnections>();
+        builder.Services.AddSingleton<FeedSockets>();
         builder.Services.AddSingleton<FeedFaults>();
         builder.Services.AddSingleton(new ConnectionLimit(options.MaxConnections ?? ConnectionLimit.DefaultMax()));
         builder.Services.AddSingleton<ConnectionMiddleware>();

@@ -2,7 +2,8 @@ namespace LoadBench.Target.Faults;
 
 /// <summary>
 /// One abort fault: on one timer for the whole target (never one per connection), every second from its start
-/// it aborts <c>fraction</c> of the feed connections open at that moment, chosen at random, until its
+/// it aborts <c>fraction</c> of the feed connections open at that moment (TCP connections that carried a feed
+/// request, idle keep-alive pollers included: <see cref="Stats.FeedSockets"/>), chosen at random, until its
 /// duration is over — ticks at 0 s, 1 s, … before the end. The whole number ⌊fraction × open⌋ is aborted and the
 /// remainder carried to the next tick, so 1 % of 50 connections aborts one every other second instead of none.
 /// </summary>
@@ -10,7 +11,7 @@ internal sealed class AbortFault : IDisposable
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
-    private readonly Stats.FeedConnections _connections;
+    private readonly Stats.FeedSockets _connections;
     private readonly double _fraction;
     private readonly Action<AbortFault> _ended;
     private readonly Lock _lock = new();
@@ -18,7 +19,7 @@ internal sealed class AbortFault : IDisposable
     private int _ticksLeft;
     private double _carry;
 
-    public AbortFault(Stats.FeedConnections connections, double fraction, TimeSpan duration, TimeProvider time, Action<AbortFault> ended)
+    public AbortFault(Stats.FeedSockets connections, double fraction, TimeSpan duration, TimeProvider time, Action<AbortFault> ended)
     {
         _connections = connections;
         _fraction = fraction;

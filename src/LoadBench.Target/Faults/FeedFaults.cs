@@ -8,7 +8,7 @@ namespace LoadBench.Target.Faults;
 /// Injects faults into the target (<c>POST /feed/faults</c>) and remembers them (<c>GET /feed/faults</c>): the
 /// last <see cref="Kept"/>, by the target's clock, so a report can mark their periods.
 /// </summary>
-public sealed partial class FeedFaults(FeedLog log, FeedConnections connections, TimeProvider time, ILogger<FeedFaults> logger) : IDisposable
+public sealed partial class FeedFaults(FeedLog log, FeedConnections connections, FeedSockets sockets, TimeProvider time, ILogger<FeedFaults> logger) : IDisposable
 {
     /// <summary>How many fault records are kept: enough for a day of one fault a minute, bounded whatever a client sends.</summary>
     public const int Kept = 1_000;
@@ -67,7 +67,7 @@ public sealed partial class FeedFaults(FeedLog log, FeedConnections connections,
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _aborts.Add(new AbortFault(connections, fraction, duration, time, Ended));
+            _aborts.Add(new AbortFault(sockets, fraction, duration, time, Ended));
         }
 
         void Ended(AbortFault fault)

@@ -14,7 +14,7 @@ namespace LoadBench.Target.Hosting;
 /// 200 bytes) alive for the connection's whole life, and a subscriber's memory is one of the figures we report.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionMiddleware(ConnectionLimit limit, FeedStats stats, TimeProvider time, ILogger<ConnectionMiddleware> logger)
+internal sealed partial class ConnectionMiddleware(ConnectionLimit limit, FeedStats stats, FeedSockets sockets, TimeProvider time, ILogger<ConnectionMiddleware> logger)
 {
     private static readonly ReadOnlyMemory<byte> Refusal = Encoding.ASCII.GetBytes(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nConnection: close\r\n\r\n" +
@@ -38,6 +38,11 @@ internal sealed partial class ConnectionMiddleware(ConnectionLimit limit, FeedSt
         finally
         {
             counter.Close();
+            if (counter.CarriedFeed)
+            {
+                sockets.Remove(connection);
+            }
+
             limit.Exit();
         }
     }

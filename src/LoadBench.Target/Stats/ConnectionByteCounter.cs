@@ -26,11 +26,17 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
     /// </summary>
     public static ConnectionByteCounter Attach(ConnectionContext connection, FeedStats stats)
     {
-        var counter = new ConnectionByteCounter(stats);
+        var counter = new ConnectionByteCounter(stats) { Connection = connection };
         connection.Transport = new CountingDuplexPipe(connection.Transport, counter);
         connection.Items[ItemKey] = counter;
         return counter;
     }
+
+    /// <summary>The connection counted, so a feed request can register it with <see cref="FeedSockets"/>.</summary>
+    public ConnectionContext? Connection { get; private init; }
+
+    /// <summary>Set by the first feed request on this connection (<see cref="TransportAttributionMiddleware"/>).</summary>
+    public bool CarriedFeed { get; set; }
 
     private readonly Lock _lock = new();
     private TransportCounters? _current;

@@ -2,6 +2,7 @@ using LoadBench.Contracts;
 using LoadBench.Target.Faults;
 using LoadBench.Target.Feed;
 using LoadBench.Target.Stats;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +23,21 @@ public sealed class FeedFaultsTests
         var time = new FakeTimeProvider(Start);
         var log = new FeedLog(time, new TargetOptions { RatePerSecond = 0, PayloadBytes = 4, Retention = 100 });
         var connections = new FeedConnections();
-        return (new FeedFaults(log, connections, time, NullLogger<FeedFaults>.Instance), connections, time, log);
+        return (new FeedFaults(log, connections, new FeedSockets(), time, NullLogger<FeedFaults>.Instance), connections, time, log);
+    }
+
+    /// <summary>For the abort fault, which cuts TCP connections that carried a feed request (idle pollers too).</summary>
+    private static (FeedFaults Faults, FeedSockets Sockets, FakeTimeProvider Time) NewAbortFaults(int open)
+    {
+        var time = new FakeTimeProvider(Start);
+        var log = new FeedLog(time, new TargetOptions { RatePerSecond = 0, PayloadBytes = 4, Retention = 100 });
+        var sockets = new FeedSockets();
+        for (var i = 0; i < open; i++)
+        {
+            sockets.Add(new DefaultConnectionContext($"c{i}"));
+        }
+
+        return (new FeedFaults(log, new FeedConnections(), sockets, time, NullLogger<FeedFaults>.Instance), sockets, time);
     }
 
     /// <summary>A request that ends when it is aborted, as a real one does (here at once, so each tick sees the last one's effect).</summary>
@@ -44,8 +59,7 @@ public sealed class FeedFaultsTests
     [Fact]
     public void Abort_EachSecond_AbortsTheFractionOfWhatIsOpen_CarryingTheRemainder_UntilTheDurationEnds()
     {
-        var (faults, connections, time, _) = NewFaults();
-        Open(connections, 20, streaming: true);
+        var (faults, connections, time) = NewAbortFaults(open: 20);
 
         var record = faults.Inject(new FaultRequest(FaultKinds.Abort, 0.25, 3000));
 
@@ -67,8 +81,7 @@ public sealed class FeedFaultsTests
     [Fact]
     public void Abort_ASmallFractionOfFewConnections_StillAbortsOnAverage()
     {
-        var (faults, connections, time, _) = NewFaults();
-        Open(connections, 50, streaming: false);
+        var (faults, connections, time) = NewAbortFaults(open: 50);
 
         faults.Inject(new FaultRequest(FaultKinds.Abort, 0.01, 10_000));
         for (var second = 1; second < 10; second++)
