@@ -19,20 +19,11 @@ public static class FaultEndpoints
     private static async Task<Results<JsonHttpResult<FaultRecord>, ProblemHttpResult>> InjectAsync(
         HttpRequest request, FeedFaults faults, FeedLog log, ILoggerFactory loggers)
     {
-        FaultRequest? fault;
-        try
-        {
-            fault = await JsonSerializer.DeserializeAsync(request.Body, StrictJson.FaultRequest, request.HttpContext.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            loggers.CreateLogger(typeof(FaultEndpoints)).LogInformation("Rejected fault body: {Reason}", e.Message);
-            return FeedProblems.BadRequest("Malformed fault", $"The body must be JSON like {{\"kind\":\"abort\",\"fraction\":0.01,\"durationMs\":60000}}: {e.Message}");
-        }
-
+        var (fault, malformed) = await StrictJson.ReadBodyAsync(request, StrictJson.FaultRequest, "fault",
+            "{\"kind\":\"abort\",\"fraction\":0.01,\"durationMs\":60000} (with the fields the kind takes)", loggers.CreateLogger(typeof(FaultEndpoints)));
         if (fault is null)
         {
-            return FeedProblems.BadRequest("Malformed fault", "The body is empty or null; send {\"kind\":…} with the fields the kind takes.");
+            return malformed!;
         }
 
         if (FaultValidation.Problem(fault) is { } problem)

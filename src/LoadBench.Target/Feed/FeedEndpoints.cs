@@ -69,20 +69,11 @@ public static class FeedEndpoints
             return FeedProblems.Replica();
         }
 
-        FeedSettings? settings;
-        try
-        {
-            settings = await JsonSerializer.DeserializeAsync(request.Body, StrictJson.FeedSettings, request.HttpContext.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            loggers.CreateLogger(typeof(FeedEndpoints)).LogInformation("Rejected settings body: {Reason}", e.Message);
-            return FeedProblems.BadRequest("Malformed settings", $"The body must be JSON like {{\"ratePerSecond\":100,\"payloadBytes\":256}}: {e.Message}");
-        }
-
+        var (settings, malformed) = await StrictJson.ReadBodyAsync(request, StrictJson.FeedSettings, "settings",
+            "{\"ratePerSecond\":100,\"payloadBytes\":256}", loggers.CreateLogger(typeof(FeedEndpoints)));
         if (settings is null)
         {
-            return FeedProblems.BadRequest("Malformed settings", "The body is empty or null; send {\"ratePerSecond\":…,\"payloadBytes\":…}.");
+            return malformed!;
         }
 
         if (settings.RatePerSecond is { } rate && (!double.IsFinite(rate) || rate < 0 || rate > FeedSettings.MaxRatePerSecond))
