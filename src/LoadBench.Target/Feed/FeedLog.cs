@@ -30,6 +30,7 @@ public sealed class FeedLog
     private readonly int _retention;
     private readonly Lock _publishLock = new();
     private FeedGeneration _generation;
+    private int _waitingReaders;
     private DateTimeOffset _publisherPausedUntil;
     private readonly long _maxLagEvents;
     private readonly TimeSpan _maxLagTime;
@@ -533,9 +534,21 @@ public sealed class FeedLog
                 return;
             }
 
-            await UntilWorthLookingAsync(current, after, signal, cancellationToken);
+            Interlocked.Increment(ref _waitingReaders);
+            try
+            {
+                await UntilWorthLookingAsync(current, after, signal, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waitingReaders);
+            }
         }
     }
+
+    /// <summary>Readers inside <see cref="WaitForEventAfterAsync(long, string?, CancellationToken)"/> now, waiting:
+    /// lets a test act on a long poll that has read its cursor and is waiting, not one still on its way in.</summary>
+    internal int WaitingReaders => Volatile.Read(ref _waitingReaders);
 
     /// <inheritdoc cref="WaitForEventAfterAsync(long, string?, CancellationToken)"/>
     public Task WaitForEventAfterAsync(long after, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
+using LoadBench.Results;
 
 namespace LoadBench.Engine.Tests.Running;
 
@@ -38,10 +39,14 @@ public sealed class ControlTokenTests
     {
         await using var host = await RunningTarget.StartAsync("--control-token", Token);
 
-        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => ScenarioRunner.RunAsync(Plan(),
-            new RunOptions { TargetUrl = host.BaseAddress, TargetWarmUp = TimeSpan.Zero }, null, CancellationToken.None));
+        // A failed call to the target stops the run, which keeps what it measured (nothing here) and says why.
+        var results = await ScenarioRunner.RunAsync(Plan(),
+            new RunOptions { TargetUrl = host.BaseAddress, TargetWarmUp = TimeSpan.Zero }, null, CancellationToken.None);
 
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, failure.StatusCode);
-        Assert.Contains("--control-token", failure.Message, StringComparison.Ordinal);
+        var reason = Assert.IsType<IncompleteMark>(results.Incomplete).Reason;
+        Assert.Contains("401", reason, StringComparison.Ordinal);
+        Assert.Contains("--control-token", reason, StringComparison.Ordinal);
+        Assert.All(results.Scenarios, s => Assert.Equal(0, s.Throughput.EventsDelivered));
+        Assert.Equal(0, host.Log.LatestSeq); // the settings call was refused: the target never started publishing
     }
 }

@@ -84,7 +84,7 @@ public sealed class FeedControlEndpointTests
         await sse.ReadHeadAsync();
         using var longPoll = await RawHttpConnection.OpenAsync(target.BaseAddress);
         await longPoll.SendGetAsync(FeedRoutes.LongPoll + "?after=0");
-        await Wait.UntilAsync(() => target.Stats.LongPolling.Snapshot().OpenConnections == 1, "the long poll to be waiting");
+        await Wait.UntilAsync(() => target.Log.WaitingReaders == 1, "the long poll to be waiting (its cursor read)");
 
         using var response = await target.Http.PostAsync(FeedRoutes.DropConnections, null);
 
