@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-
 namespace LoadBench.Tests.Support;
 
 /// <summary>
@@ -11,12 +6,11 @@ namespace LoadBench.Tests.Support;
 /// </summary>
 public sealed class NatsServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ExternalTool _tool;
 
-    private NatsServer(Process process, int port)
+    private NatsServer(ExternalTool tool, int port)
     {
-        _process = process;
+        _tool = tool;
         Url = $"nats://127.0.0.1:{port}";
         Port = port;
     }
@@ -25,108 +19,27 @@ public sealed class NatsServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
-
-    /// <summary>Debian installs it in /usr/sbin, which is off a normal user's PATH.</summary>
-    public static string? FindExecutable()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Append("/usr/sbin").Append("/usr/bin")
-            .Select(dir => Path.Combine(dir, "nats-server"))
-            .FirstOrDefault(File.Exists);
-    }
+    public string Output => _tool.Output;
 
     public static async Task<NatsServer> StartAsync()
     {
-        var executable = FindExecutable() ?? throw new InvalidOperationException(
-            "nats-server is not installed: the load-agent tests need it (apt-get install nats-server; tests/run.sh installs it).");
-        var port = FreePort();
-        var start = new ProcessStartInfo(executable)
+        var port = ExternalTool.FreePort();
+        var tool = ExternalTool.Start("nats-server", "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            await tool.WaitForPortAsync(port);
+        }
+        catch
         {
-            start.ArgumentList.Add(arg);
+            await tool.DisposeAsync();
+            throw;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("nats-server did not start");
-        var server = new NatsServer(process, port);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        // Ready when it accepts a connection; bounded.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return server;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-            catch (SocketException)
-            {
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"nats-server did not accept connections on {port}:\n{server.Output}");
-            }
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return new NatsServer(tool, port);
     }
 
     /// <summary>SIGKILL, as when the NATS machine dies; <see cref="DisposeAsync"/> still cleans up.</summary>
-    public void Kill()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-    }
+    public void Kill() => _tool.Kill();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _tool.DisposeAsync();
 }

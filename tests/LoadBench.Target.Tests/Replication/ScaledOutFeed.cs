@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using LoadBench.Tests.Support;
 
 namespace LoadBench.Target.Tests.Replication;
 

@@ -3,14 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace LoadBench.Target.Tests.Replication;
+namespace LoadBench.Tests.Support;
 
 /// <summary>
-/// A Debian tool the scale-out tests run as a real process (nats-server, nginx): found on PATH or in /usr/sbin,
+/// A Debian tool the tests run as a real process (nats-server, nginx): found on PATH or in /usr/sbin,
 /// started with its own configuration in a temp folder (never the system service), and stopped by its own PID.
 /// Missing, it fails the test with the command that installs it (tests/run.sh installs both).
 /// </summary>
-internal sealed class ExternalTool : IAsyncDisposable
+public sealed class ExternalTool : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -44,7 +44,7 @@ internal sealed class ExternalTool : IAsyncDisposable
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/sbin").Append("/usr/local/sbin")
             .Select(folder => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
         return path ?? throw new InvalidOperationException(
-            $"{name} is not installed: the scale-out tests need it. Install it with `apt-get install -y {name}` (tests/run.sh does).");
+            $"{name} is not installed: the load-agent and scale-out tests need it. Install it with `apt-get install -y {name}` (tests/run.sh does).");
     }
 
     public static ExternalTool Start(string name, params string[] arguments)
@@ -87,6 +87,15 @@ internal sealed class ExternalTool : IAsyncDisposable
             {
                 await Task.Delay(20);
             }
+        }
+    }
+
+    /// <summary>SIGKILL, as when its machine dies; <see cref="DisposeAsync"/> still cleans up.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
         }
     }
 
