@@ -277,55 +277,22 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
 
     /// <summary>Plays one phase and samples once per interval: live progress always; for the measured phase
     /// also the time series and the phase histograms.</summary>
-    private async Task PlayAsync(
+    private Task PlayAsync(
         ILoadDriver driver, LatencyRecorders recorders, TimeSpan length, RunPhase phase, Reporter report,
-        MeasuredAccumulator? measured, CancellationToken cancellationToken)
-    {
-        var time = _options.TimeProvider;
-        var start = time.GetTimestamp();
-        var play = driver.PlayAsync(length, cancellationToken);
-        var next = _options.SampleInterval;
-        var lastEvents = driver.Snapshot().EventsDelivered;
-        var lastAt = TimeSpan.Zero;
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        while (!play.IsCompleted)
+        MeasuredAccumulator? measured, CancellationToken cancellationToken) =>
+        PhaseSampler.PlayAsync(driver, recorders, length, _options.SampleInterval, _options.TimeProvider, sample =>
         {
-            var wait = next - time.GetElapsedTime(start);
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.WhenAny(play, Task.Delay(wait, time, stopWaiting.Token));
-                continue;
-            }
-
-            var elapsed = time.GetElapsedTime(start);
-            var events = recorders.Event.GetIntervalHistogram();
-            var requests = recorders.Request.GetIntervalHistogram();
-            var delivered = driver.Snapshot().EventsDelivered;
-            var eventsPerSecond = (delivered - lastEvents) / Math.Max(1e-9, (elapsed - lastAt).TotalSeconds);
-            var p99 = LatencySummaries.PercentileMs(events, 99);
             if (measured is not null)
             {
-                measured.Events.Add(events);
-                measured.Requests.Add(requests);
-                measured.Series.Add(new TimeSeriesPoint
-                {
-                    T = Math.Round(elapsed.TotalSeconds, 3),
-                    EventsPerSecond = eventsPerSecond,
-                    P50Ms = LatencySummaries.PercentileMs(events, 50),
-                    P99Ms = p99,
-                    Clients = driver.Clients,
-                    Histogram = HistogramCodec.Encode(events),
-                });
+                measured.Events.Add(sample.Events);
+                measured.Requests.Add(sample.Requests);
+                measured.Series.Add(sample.ToPoint(HistogramCodec.Encode(sample.Events)));
             }
 
-            report.Tick(phase, elapsed, length - elapsed, eventsPerSecond, p99, driver.Clients);
-            (lastEvents, lastAt) = (delivered, elapsed);
-            next += _options.SampleInterval;
-        }
-
-        await stopWaiting.CancelAsync();
-        await play;
-    }
+            report.Tick(phase, sample.Elapsed, length - sample.Elapsed, sample.EventsPerSecond,
+                LatencySummaries.PercentileMs(sample.Events, 99), sample.Clients);
+            return Task.CompletedTask;
+        }, cancellationToken);
 
     /// <summary>The measured phase's running totals: whole-phase histograms and the time series; its window once closed.</summary>
     private sealed class MeasuredAccumulator(ClientCountersSnapshot baseline, long start)

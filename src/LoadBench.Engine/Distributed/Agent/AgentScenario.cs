@@ -96,53 +96,22 @@ internal sealed class AgentScenario(
 
     /// <summary>Plays one phase and samples once per interval: a tick to the coordinator always; for the measured
     /// phase also the time series and the phase histograms (as the single-process executor samples).</summary>
-    private async Task SampleAsync(ILoadDriver driver, TimeSpan length, string phase, bool measured, CancellationToken cancellationToken)
+    private Task SampleAsync(ILoadDriver driver, TimeSpan length, string phase, bool measured, CancellationToken cancellationToken)
     {
-        var time = options.TimeProvider;
-        var start = time.GetTimestamp();
-        var play = driver.PlayAsync(length, cancellationToken);
-        var next = options.SampleInterval;
-        var lastEvents = driver.Snapshot().EventsDelivered;
-        var lastAt = TimeSpan.Zero;
         var second = 0;
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        while (!play.IsCompleted)
+        return PhaseSampler.PlayAsync(driver, _recorders, length, options.SampleInterval, options.TimeProvider, async sample =>
         {
-            var wait = next - time.GetElapsedTime(start);
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.WhenAny(play, Task.Delay(wait, time, stopWaiting.Token));
-                continue;
-            }
-
-            var elapsed = time.GetElapsedTime(start);
-            var events = _recorders.Event.GetIntervalHistogram();
-            var requests = _recorders.Request.GetIntervalHistogram();
-            var delivered = driver.Snapshot().EventsDelivered;
-            var eventsPerSecond = (delivered - lastEvents) / Math.Max(1e-9, (elapsed - lastAt).TotalSeconds);
-            var encoded = HistogramCodec.Encode(events);
+            var encoded = HistogramCodec.Encode(sample.Events);
             if (measured)
             {
-                _events.Add(events);
-                _requests.Add(requests);
-                _series.Add(new TimeSeriesPoint
-                {
-                    T = Math.Round(elapsed.TotalSeconds, 3),
-                    EventsPerSecond = eventsPerSecond,
-                    P50Ms = LatencySummaries.PercentileMs(events, 50),
-                    P99Ms = LatencySummaries.PercentileMs(events, 99),
-                    Clients = driver.Clients,
-                    Histogram = encoded,
-                });
+                _events.Add(sample.Events);
+                _requests.Add(sample.Requests);
+                _series.Add(sample.ToPoint(encoded));
             }
 
-            await PublishTickQuietlyAsync(new AgentTick(agent, Index, phase, second++, eventsPerSecond, driver.Clients, encoded), cancellationToken);
-            (lastEvents, lastAt) = (delivered, elapsed);
-            next += options.SampleInterval;
-        }
-
-        await stopWaiting.CancelAsync();
-        await play;
+            await PublishTickQuietlyAsync(
+                new AgentTick(agent, Index, phase, second++, sample.EventsPerSecond, sample.Clients, encoded), cancellationToken);
+        }, cancellationToken);
     }
 
     private async Task PublishTickQuietlyAsync(AgentTick tick, CancellationToken cancellationToken)
