@@ -74,6 +74,11 @@ public sealed record ScenarioResult
     /// <summary>Length of the measured phase actually run.</summary>
     [JsonPropertyName("durationSeconds")] public required double DurationSeconds { get; init; }
 
+    /// <summary>The production-path setup the scenario ran with (HTTP version, TLS, compression, heartbeat, streams
+    /// per connection, proxy). Null: the default — HTTP/1.1, plain, uncompressed, no heartbeat, direct — and every
+    /// file written before it existed.</summary>
+    [JsonPropertyName("setup")] public SetupResult? Setup { get; init; }
+
     [JsonPropertyName("latency")] public required LatencyResult Latency { get; init; }
     [JsonPropertyName("throughput")] public required ThroughputResult Throughput { get; init; }
     [JsonPropertyName("bytes")] public required BytesResult Bytes { get; init; }
@@ -209,6 +214,9 @@ public sealed record BytesResult
     [JsonPropertyName("payload")] public required long Payload { get; init; }
     [JsonPropertyName("framing")] public required long Framing { get; init; }
     [JsonPropertyName("headers")] public required long Headers { get; init; }
+    /// <summary>TLS handshake and record overhead: the socket bytes minus the plaintext above TLS (payload +
+    /// framing + headers). Null on a plain connection; <see cref="Total"/> includes it.</summary>
+    [JsonPropertyName("tls")] public long? Tls { get; init; }
     [JsonPropertyName("total")] public required long Total { get; init; }
     [JsonPropertyName("perEvent")] public required BytesPerEvent PerEvent { get; init; }
 }
@@ -218,6 +226,7 @@ public sealed record BytesPerEvent
     [JsonPropertyName("payload")] public required double Payload { get; init; }
     [JsonPropertyName("framing")] public required double Framing { get; init; }
     [JsonPropertyName("headers")] public required double Headers { get; init; }
+    [JsonPropertyName("tls")] public double? Tls { get; init; }
     [JsonPropertyName("total")] public required double Total { get; init; }
 }
 
@@ -283,4 +292,20 @@ public sealed record TimeSeriesPoint
     /// <summary>This second's publish → receive histogram (same encoding as <see cref="LatencySummary.Histogram"/>),
     /// so that merged time series get exact per-second percentiles too. Added in schema 1 (optional).</summary>
     [JsonPropertyName("histogram")] public string? Histogram { get; init; }
+}
+
+/// <summary>A scenario's production-path setup (see the engine's <c>ConnectionSetup</c>); part of what identifies
+/// a scenario for the gate and the report.</summary>
+public sealed record SetupResult
+{
+    /// <summary><c>1.1</c> or <c>2</c>.</summary>
+    [JsonPropertyName("http")] public string Http { get; init; } = "1.1";
+    [JsonPropertyName("tls")] public bool Tls { get; init; }
+    /// <summary><c>none</c>, <c>permessage-deflate</c>, <c>permessage-deflate-no-context-takeover</c>, <c>gzip</c>, <c>br</c>.</summary>
+    [JsonPropertyName("compression")] public string Compression { get; init; } = "none";
+    /// <summary>Null: no heartbeat at all.</summary>
+    [JsonPropertyName("heartbeatMs")] public double? HeartbeatMs { get; init; }
+    [JsonPropertyName("streamsPerConnection")] public int StreamsPerConnection { get; init; } = 1;
+    /// <summary><c>direct</c>, an nginx configuration's name, or a proxy URL.</summary>
+    [JsonPropertyName("via")] public string Via { get; init; } = "direct";
 }

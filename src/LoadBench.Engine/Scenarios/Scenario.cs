@@ -28,6 +28,10 @@ public sealed record Scenario
     /// <summary>How each client talks to the target.</summary>
     public ClientSpec Client { get; init; } = new();
 
+    /// <summary>The production-path dimensions: HTTP version, TLS, compression, heartbeat, streams per
+    /// connection, proxy. Part of the scenario's setup (never merged or compared across).</summary>
+    public ConnectionSetup Setup { get; init; } = ConnectionSetup.Default;
+
     /// <summary>
     /// Open models only: the pool of request-driven clients (each with its own cursor, one request at a
     /// time). It is also the bound on requests in flight: an arrival that finds every client busy is dropped

@@ -31,6 +31,10 @@ internal sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyR
     /// <see cref="IRequestDrivenClient.SendOneAsync"/>), paces poll intervals and back-off, and bounds requests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>HTTP version, TLS, compression, heartbeat and streams per connection (the scenario's
+    /// <see cref="Scenarios.ConnectionSetup"/>); <c>via</c> is the runner's business, not the client's.</summary>
+    public Scenarios.ConnectionSetup Setup { get; init; } = Scenarios.ConnectionSetup.Default;
+
     /// <summary>How the client backs off before reconnecting (the scenario's <c>reconnect</c> block).</summary>
     public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
 
