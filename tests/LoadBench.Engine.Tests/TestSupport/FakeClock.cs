@@ -89,7 +89,7 @@ internal static class FakeClock
 
         // Real time extra busy pool threads may stay busy while none of the code runs or is queued before they are
         // taken for someone else's: a taken work item starts within microseconds unless its thread is preempted.
-        private const int ForeignAfterMs = 50;
+        private const int ForeignAfterMs = 500;
 
         public int Running;
 
