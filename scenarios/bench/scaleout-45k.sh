@@ -13,8 +13,10 @@
 # (publisher, replicas, nginx with its workers, nats-server, every agent and both coordinators).
 #
 # A scenario names one transport, so each half is its own coordinated run with its own 3 agents: the SSE coordinator
-# first, the WebSocket one once the first has its agents (each takes the first idle agents it sees). Both drive the
-# one publisher with the same rate, so neither changes what the other measures but the number of events in its window.
+# first, the WebSocket one once the first has its agents (each takes the first idle agents it sees). Both share the
+# one publisher (--shared-feed): the script sets its rate and payload once, and neither coordinator pauses it — a
+# coordinator otherwise pauses the feed while its agents connect and after its window, which would stop the other
+# half's events.
 # nginx runs 6 workers (each proxied subscriber is two descriptors there: 7,500 per worker at 45,000); the 3 replicas
 # hold 15,000 each, 22,500 after the kill — past 20,000 open files only if nginx's least_conn balances badly, which
 # the script reports. The publisher serves no subscriber: it is the control address (settings, info, clock, /stats).
@@ -52,7 +54,7 @@ done
 : >"$OUT/processes.txt"
 bench_start_nats "$OUT/nats"
 echo "nats-server $NATS_PID" >>"$OUT/processes.txt"
-bench_start_target "$OUT/publisher.log" --rate 0 --payload-bytes 256 --publish-to "$NATS_URL"
+bench_start_target "$OUT/publisher.log" --rate 0.2 --payload-bytes 256 --publish-to "$NATS_URL"
 PIDS+=("$TARGET_PID"); PUBLISHER_URL=$TARGET_URL
 echo "publisher $TARGET_PID" >>"$OUT/processes.txt"
 REPLICA_URLS=(); REPLICA_PIDS=()
@@ -103,7 +105,7 @@ sample "$started" >"$OUT/samples.txt" &
 SAMPLER=$!
 for t in sse ws; do
   $ENGINE run "$OUT/scaleout-$t.json" --nats "$NATS_URL" --agents 3 --target "$NGINX_URL" --control-url "$PUBLISHER_URL" \
-    "${STATS[@]}" --stats-pid "$NGINX_PID" --output "$OUT/$t" --quiet >"$OUT/$t.log" 2>&1 &
+    "${STATS[@]}" --stats-pid "$NGINX_PID" --shared-feed --output "$OUT/$t" >"$OUT/$t.log" 2>&1 &
   COORDINATORS+=($!)
   echo "coordinator-$t $!" >>"$OUT/processes.txt"
   if [[ $t == sse ]]; then
@@ -117,19 +119,22 @@ for t in sse ws; do
   fi
 done
 
-# The warm-up starts when a coordinator first sets the publisher's rate (it pauses it while its agents connect).
-for _ in $(seq 1 1800); do
-  rate=$(curl -sf "$PUBLISHER_URL/feed/info" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ratePerSecond"])' 2>/dev/null || echo 0)
-  python3 -c "import sys; sys.exit(0 if float('$rate') > 0 else 1)" && break
-  kill -0 "${COORDINATORS[0]}" 2>/dev/null || kill -0 "${COORDINATORS[1]}" 2>/dev/null || break
+# The cut: KILL_AT s into the SSE half's measured phase (its coordinator prints "measuring" as it begins; the
+# WebSocket half began a few seconds later, so the cut falls a little earlier in its window — printed below).
+measuring_at() { grep -q ": measuring" "$OUT/$1.log" 2>/dev/null && echo "$(( $(date +%s) - started ))"; }
+sse_at=""; ws_at=""
+for _ in $(seq 1 3000); do
+  [[ -z $sse_at ]] && sse_at=$(measuring_at sse || true)
+  [[ -z $ws_at ]] && ws_at=$(measuring_at ws || true)
+  [[ -n $sse_at ]] && break
+  kill -0 "${COORDINATORS[0]}" 2>/dev/null || break
   sleep 0.2
 done
-warm_at=$(( $(date +%s) - started ))
-echo "the publisher runs from t=$warm_at s (warm-up $WARMUP s, then $MEASURED s measured)"
-
-# The cut: KILL_AT s into the measured phase, replica 1 dies.
-sleep $((WARMUP + KILL_AT))
-echo "killing replica 1 (pid ${REPLICA_PIDS[0]}) at t=$(( $(date +%s) - started )) s, $KILL_AT s into the measured phase"
+[[ -n $sse_at ]] || { echo "the SSE half never reached its measured phase:" >&2; tail -n 20 "$OUT/sse.log" >&2; }
+echo "SSE half measuring from t=$sse_at s"
+sleep "$KILL_AT"
+for _ in $(seq 1 100); do [[ -n $ws_at ]] && break; ws_at=$(measuring_at ws || true); sleep 0.1; done
+echo "killing replica 1 (pid ${REPLICA_PIDS[0]}) at t=$(( $(date +%s) - started )) s: $KILL_AT s into the SSE half's measured phase, $(( $(date +%s) - started - ${ws_at:-0} )) s into the WebSocket half's (measuring from t=${ws_at:-?} s)"
 kill -9 "${REPLICA_PIDS[0]}"
 
 status=0

@@ -34,8 +34,19 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         var before = await target.GetStatsAfterFullCollectionAsync(cancellationToken);
         // Paused while the agents prepare: the publisher starts at the start instant, so no event waits for the
         // agents' start (it would show as seconds of latency) and every event after the cursor goes to every subscriber.
-        await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0, scenario.Feed.PayloadBytes), cancellationToken);
+        var shared = context.Options.SharedFeed;
+        if (!shared)
+        {
+            await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0, scenario.Feed.PayloadBytes), cancellationToken);
+        }
+
         var info = await target.GetInfoAsync(cancellationToken);
+        if (shared && (info.RatePerSecond != scenario.Feed.RatePerSecond || info.PayloadBytes != scenario.Feed.PayloadBytes))
+        {
+            // The figures would claim a feed this run did not measure.
+            throw new DistributedRunException(FormattableString.Invariant(
+                $"Scenario '{scenario.Name}' wants {scenario.Feed.RatePerSecond} events/s of {scenario.Feed.PayloadBytes} B, but the shared feed runs {info.RatePerSecond} events/s of {info.PayloadBytes} B: set it with PUT /feed/settings before a run with a shared feed."));
+        }
 
         var agents = context.Roster.Live;
         if (agents.Count == 0)
@@ -59,7 +70,11 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         ThrowOnRefusal(scenario, "start", started.Select(p => (p.Key, p.Value.Ok, p.Value.Error)));
 
         await WatchUntilAsync(startAt, RunPhase.Starting, index, Report, cancellationToken);
-        await target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
+        if (!shared)
+        {
+            await target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
+        }
+
         if (scenario.WarmUp > TimeSpan.Zero)
         {
             Report(RunPhase.WarmUp, TimeSpan.Zero, scenario.WarmUp);
@@ -83,9 +98,14 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
             await faults.StopAsync(); // a fault planned after the window's end is not posted
 
             Report(RunPhase.Draining, TimeSpan.Zero, run.DrainTimeout);
-            var paused = await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0), cancellationToken);
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
-            var lastSeq = Math.Max(paused.LatestSeq, (await target.GetInfoAsync(cancellationToken)).LatestSeq);
+            // A shared feed goes on for the other run: the events of this window are those published up to its end.
+            var paused = shared ? null : await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0), cancellationToken);
+            if (!shared)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            }
+
+            var lastSeq = Math.Max(paused?.LatestSeq ?? 0, (await target.GetInfoAsync(cancellationToken)).LatestSeq);
             // Agents finish their measured phase on their own clocks: give them the drain and a margin.
             await context.Requests.ToAllAsync(Live(agents), Subjects.Drain,
                 (_, _) => new DrainRequest(context.RunId, index, lastSeq, (int)run.DrainTimeout.TotalMilliseconds),

@@ -100,7 +100,7 @@ public static class DistributedRunner
             }
             finally
             {
-                if (!targetStartedByEngine)
+                if (!targetStartedByEngine && !options.SharedFeed)
                 {
                     await ScenarioRunner.RestoreAsync(target, original, time);
                 }
