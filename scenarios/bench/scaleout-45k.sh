@@ -12,8 +12,9 @@
 # histogram), the events the replicas sent against those the clients received, and each process's CPU and memory
 # (publisher, replicas, nginx with its workers, nats-server, every agent and both coordinators).
 #
-# A scenario names one transport, so each half is its own coordinated run with its own 3 agents: the SSE coordinator
-# first, the WebSocket one once the first has its agents (each takes the first idle agents it sees). Both share the
+# A scenario names one transport, so each half is its own coordinated run with its own 3 agents, started together.
+# Each half's agents and coordinator meet on a NATS server of their own (a coordinator takes the first idle agents it
+# sees, so on one server both would reach for the same three); the feed's stream is on the first. Both share the
 # one publisher (--shared-feed): the script sets its rate and payload once, and neither coordinator pauses it — a
 # coordinator otherwise pauses the feed while its agents connect and after its window, which would stop the other
 # half's events.
@@ -52,6 +53,9 @@ done
 
 # NAME PID lines: every process whose CPU and memory the script samples.
 : >"$OUT/processes.txt"
+bench_start_nats "$OUT/nats-ws"
+echo "nats-server-ws $NATS_PID" >>"$OUT/processes.txt"
+WS_NATS_URL=$NATS_URL; WS_NATS_PID=$NATS_PID; PIDS+=("$WS_NATS_PID")
 bench_start_nats "$OUT/nats"
 echo "nats-server $NATS_PID" >>"$OUT/processes.txt"
 bench_start_target "$OUT/publisher.log" --rate 0.2 --payload-bytes 256 --publish-to "$NATS_URL"
@@ -69,7 +73,8 @@ echo "nginx $NGINX_PID" >>"$OUT/processes.txt"
 # Six agents, three per half; each spreads its connections over its own loopback source addresses, so no
 # source address runs out of its 28,232 ephemeral ports towards nginx.
 for i in 1 2 3 4 5 6; do
-  $ENGINE agent --nats "$NATS_URL" --name "agent-$i" --source-address "127.0.$i.1" --source-address "127.0.$i.2" \
+  nats=$NATS_URL; (( i > 3 )) && nats=$WS_NATS_URL
+  $ENGINE agent --nats "$nats" --name "agent-$i" --source-address "127.0.$i.1" --source-address "127.0.$i.2" \
     >"$OUT/agent-$i.log" 2>&1 &
   PIDS+=($!)
   echo "agent-$i $!" >>"$OUT/processes.txt"
@@ -104,37 +109,28 @@ started=$(date +%s)
 sample "$started" >"$OUT/samples.txt" &
 SAMPLER=$!
 for t in sse ws; do
-  $ENGINE run "$OUT/scaleout-$t.json" --nats "$NATS_URL" --agents 3 --target "$NGINX_URL" --control-url "$PUBLISHER_URL" \
+  nats=$NATS_URL; [[ $t == ws ]] && nats=$WS_NATS_URL
+  $ENGINE run "$OUT/scaleout-$t.json" --nats "$nats" --agents 3 --target "$NGINX_URL" --control-url "$PUBLISHER_URL" \
     "${STATS[@]}" --stats-pid "$NGINX_PID" --shared-feed --output "$OUT/$t" >"$OUT/$t.log" 2>&1 &
   COORDINATORS+=($!)
   echo "coordinator-$t $!" >>"$OUT/processes.txt"
-  if [[ $t == sse ]]; then
-    # The second coordinator starts once three agents have joined the first and said so in their heartbeats.
-    for _ in $(seq 1 300); do
-      [[ $(grep -l "joined run" "$OUT"/agent-*.log 2>/dev/null | wc -l) -ge 3 ]] && break
-      kill -0 "${COORDINATORS[0]}" 2>/dev/null || break
-      sleep 0.2
-    done
-    sleep 1.5
-  fi
 done
 
-# The cut: KILL_AT s into the SSE half's measured phase (its coordinator prints "measuring" as it begins; the
-# WebSocket half began a few seconds later, so the cut falls a little earlier in its window — printed below).
+# The cut: KILL_AT s after both halves began their measured phases (each coordinator prints "measuring" as its
+# begins); the one that began first is a little further into its window — both offsets are printed.
 measuring_at() { grep -q ": measuring" "$OUT/$1.log" 2>/dev/null && echo "$(( $(date +%s) - started ))"; }
 sse_at=""; ws_at=""
 for _ in $(seq 1 3000); do
   [[ -z $sse_at ]] && sse_at=$(measuring_at sse || true)
   [[ -z $ws_at ]] && ws_at=$(measuring_at ws || true)
-  [[ -n $sse_at ]] && break
-  kill -0 "${COORDINATORS[0]}" 2>/dev/null || break
+  [[ -n $sse_at && -n $ws_at ]] && break
+  kill -0 "${COORDINATORS[0]}" 2>/dev/null && kill -0 "${COORDINATORS[1]}" 2>/dev/null || break
   sleep 0.2
 done
-[[ -n $sse_at ]] || { echo "the SSE half never reached its measured phase:" >&2; tail -n 20 "$OUT/sse.log" >&2; }
-echo "SSE half measuring from t=$sse_at s"
+echo "measuring from t=${sse_at:-?} s (SSE) and t=${ws_at:-?} s (WebSocket)"
 sleep "$KILL_AT"
-for _ in $(seq 1 100); do [[ -n $ws_at ]] && break; ws_at=$(measuring_at ws || true); sleep 0.1; done
-echo "killing replica 1 (pid ${REPLICA_PIDS[0]}) at t=$(( $(date +%s) - started )) s: $KILL_AT s into the SSE half's measured phase, $(( $(date +%s) - started - ${ws_at:-0} )) s into the WebSocket half's (measuring from t=${ws_at:-?} s)"
+now=$(( $(date +%s) - started ))
+echo "killing replica 1 (pid ${REPLICA_PIDS[0]}) at t=$now s: $(( now - ${sse_at:-0} )) s into the SSE half's measured phase, $(( now - ${ws_at:-0} )) s into the WebSocket half's"
 kill -9 "${REPLICA_PIDS[0]}"
 
 status=0
