@@ -133,7 +133,10 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
             {
                 // Behind a proxy, as the single-process executor reports it: the agents' bytes are the client ↔ proxy
                 // leg, the targets' own counts (measured once here, not per agent) the proxy ↔ target leg.
-                result = result with { ServerBytes = ScenarioExecutor.ServerLegBytes(scenario.Transport, before, statsEnd) };
+                // Read once every agent has stopped its clients: a shared feed is never paused, and events written
+                // between the drain and the stop must be on both sides of the comparison.
+                var afterStop = await target.GetStatsAsync(cancellationToken);
+                result = result with { ServerBytes = ScenarioExecutor.ServerLegBytes(scenario.Transport, before, afterStop) };
             }
 
             var lost = agents.Where(a => a.IsLost).ToList();
