@@ -18,9 +18,10 @@
 # one publisher (--shared-feed): the script sets its rate and payload once, and neither coordinator pauses it — a
 # coordinator otherwise pauses the feed while its agents connect and after its window, which would stop the other
 # half's events.
-# nginx runs 6 workers (each proxied subscriber is two descriptors there: 7,500 per worker at 45,000); the 3 replicas
-# hold 15,000 each, 22,500 after the kill — past 20,000 open files only if nginx's least_conn balances badly, which
-# the script reports. The publisher serves no subscriber: it is the control address (settings, info, clock, /stats).
+# nginx runs 6 workers (each proxied subscriber is two descriptors there: 7,500 per worker at 45,000) in front of 4
+# upstreams — the publisher and its 3 replicas — at about 11,250 subscribers each, 15,000 after one replica is killed:
+# under each process's 20,000 open files (with 3 upstreams the survivors would need 22,500). The publisher is also the
+# control address (settings, info, clock), which nginx does not expose.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scenarios/bench/lib.sh
@@ -67,7 +68,7 @@ for i in 1 2 3; do
   PIDS+=("$TARGET_PID"); REPLICA_URLS+=("$TARGET_URL"); REPLICA_PIDS+=("$TARGET_PID")
   echo "replica-$i $TARGET_PID" >>"$OUT/processes.txt"
 done
-bench_start_nginx "$OUT/nginx" 6 "${REPLICA_URLS[@]#http://}"
+bench_start_nginx "$OUT/nginx" 6 "${PUBLISHER_URL#http://}" "${REPLICA_URLS[@]#http://}"
 echo "nginx $NGINX_PID" >>"$OUT/processes.txt"
 
 # Six agents, three per half; each spreads its connections over its own loopback source addresses, so no
@@ -103,7 +104,7 @@ sample() {
 }
 
 STATS=()
-for u in "${REPLICA_URLS[@]}"; do STATS+=(--stats-url "$u"); done
+for u in "$PUBLISHER_URL" "${REPLICA_URLS[@]}"; do STATS+=(--stats-url "$u"); done
 COORDINATORS=()
 started=$(date +%s)
 sample "$started" >"$OUT/samples.txt" &
@@ -156,7 +157,7 @@ for t in ("sse", "ws"):
     sent = (s.get("serverBytes") or {}).get("events")
     print(f"{t:>3}: clients {s['clients']} of {half}, delivered {s['throughput']['eventsDelivered']}, lost {integ['lost']}, "
           f"duplicates {integ['duplicates']}, reconnects {integ['reconnects']}, errors {s['errors']['count']} {dict(s['errors']['byKind'])}")
-    print(f"     publish → receive p50 {lat['p50Ms']:.1f} ms, p99 {lat['p99Ms']:.1f} ms; events the replicas sent {sent}, "
+    print(f"     publish → receive p50 {lat['p50Ms']:.1f} ms, p99 {lat['p99Ms']:.1f} ms; events the upstreams sent {sent}, "
           f"the clients received {s['bytes'].get('events')}")
     rec = s["latency"].get("recovery")
     if rec:
