@@ -60,11 +60,14 @@ internal static class AgentCommand
         }
 
         var log = new Progress<string>(line => Console.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {line}"));
+        // Program installs the signal handling of the engine's commands for `agent` too, which takes SIGINT and SIGTERM
+        // away from the command line's token: without this link the first signal was swallowed and the agent ran on.
+        using var stop = Interruption.Link(cancellationToken);
         try
         {
-            await LoadAgent.RunAsync(options, log, cancellationToken);
+            await LoadAgent.RunAsync(options, log, stop.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
         catch (DistributedRunException e)
@@ -73,7 +76,8 @@ internal static class AgentCommand
             return ExitCodes.RunFailed;
         }
 
-        return ExitCodes.Success;
+        // Stopped by a signal, as every command says it (130): its clients are stopped, there is nothing to write.
+        return Interruption.Requested ? ExitCodes.Interrupted : ExitCodes.Success;
     }
 }
 

@@ -38,6 +38,10 @@ internal static class RunCommand
         };
         var nats = new Option<string?>("--nats") { Description = "Spread the load over load agents ('loadbench agent') on this NATS server, e.g. nats://127.0.0.1:4222; needs --agents." };
         var agents = new Option<int>("--agents") { Description = "How many load agents carry the load (with --nats); the run waits up to 30 s for them." };
+        var sharedFeed = new Option<bool>("--shared-feed")
+        {
+            Description = "With --agents: another coordinated run uses the same publisher at the same time, so this one never changes its settings (set rate and payload first; each scenario checks they are its own).",
+        };
         var sources = new Option<string[]>("--source-address")
         {
             Description = "A local address to open connections from (repeatable); connections are spread over them, round robin.",
@@ -64,13 +68,13 @@ internal static class RunCommand
             {ExitCodes.HelpText}
             """)
         {
-            scenario, output, target, allowRemote, token, pinCpus, quiet, repeat, nats, agents, sources,
+            scenario, output, target, allowRemote, token, pinCpus, quiet, repeat, nats, agents, sharedFeed, sources,
             scaledOut.ControlUrl, scaledOut.StatsUrls, scaledOut.StatsPids,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(scenario)!, parse.GetValue(output), parse.GetValue(target), parse.GetValue(allowRemote),
             parse.GetValue(pinCpus), parse.GetValue(quiet), parse.GetValue(repeat), parse.GetValue(token),
-            new Distribution(parse.GetValue(nats), parse.GetValue(agents), parse.GetValue(sources) ?? []), scaledOut.Read(parse), cancellationToken));
+            new Distribution(parse.GetValue(nats), parse.GetValue(agents), parse.GetValue(sources) ?? [], parse.GetValue(sharedFeed)), scaledOut.Read(parse), cancellationToken));
         return command;
     }
 
@@ -81,6 +85,12 @@ internal static class RunCommand
         if ((distribution.Nats is null) != (distribution.Agents == 0) || distribution.Agents < 0)
         {
             await Console.Error.WriteLineAsync("loadbench: --nats and --agents go together: --nats nats://HOST:4222 --agents N (N >= 1)");
+            return ExitCodes.UsageError;
+        }
+
+        if (distribution.SharedFeed && (distribution.Nats is null || targetText is null))
+        {
+            await Console.Error.WriteLineAsync("loadbench: --shared-feed belongs to a run with --nats and --agents against a running --target.");
             return ExitCodes.UsageError;
         }
 
@@ -134,7 +144,7 @@ internal static class RunCommand
         {
             await using var progress = ProgressDisplay.Create(quiet);
             results = distribution.Nats is { } natsUrl
-                ? await DistributedRunner.RunAsync(plan, new DistributedRunOptions { NatsUrl = natsUrl, Agents = distribution.Agents, Run = options }, progress, stop.Token)
+                ? await DistributedRunner.RunAsync(plan, new DistributedRunOptions { NatsUrl = natsUrl, Agents = distribution.Agents, Run = options, SharedFeed = distribution.SharedFeed }, progress, stop.Token)
                 : await ScenarioRunner.RunAsync(plan, options, progress, stop.Token);
         }
         catch (DistributedRunException e)
@@ -195,5 +205,5 @@ internal static class RunCommand
     }
 
     /// <summary>The distributed-run options: a NATS server, how many agents; source addresses for local clients.</summary>
-    private sealed record Distribution(string? Nats, int Agents, string[] Sources);
+    private sealed record Distribution(string? Nats, int Agents, string[] Sources, bool SharedFeed);
 }

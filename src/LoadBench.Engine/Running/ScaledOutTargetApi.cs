@@ -14,6 +14,7 @@ internal sealed class ScaledOutTargetApi : ITargetApi, IDisposable
     private readonly TargetHttpApi _control;
     private readonly List<TargetHttpApi> _stats;
     private readonly IReadOnlyList<int> _pids;
+    private readonly Dictionary<TargetHttpApi, StatsSnapshot> _last = [];
 
     public ScaledOutTargetApi(Uri feed, Uri control, IEnumerable<Uri> statsUrls, IReadOnlyList<int> pids, string? controlToken = null)
     {
@@ -44,10 +45,50 @@ internal sealed class ScaledOutTargetApi : ITargetApi, IDisposable
         _control.GetFaultsAsync(cancellationToken);
 
     public async Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken) =>
-        Sum(await Task.WhenAll(_stats.Select(s => s.GetStatsAsync(cancellationToken))));
+        Sum(await Task.WhenAll(_stats.Select(s => ReadAsync(s, s.GetStatsAsync, cancellationToken))));
 
     public async Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken) =>
-        Sum(await Task.WhenAll(_stats.Select(s => s.GetStatsAfterFullCollectionAsync(cancellationToken))));
+        Sum(await Task.WhenAll(_stats.Select(s => ReadAsync(s, s.GetStatsAfterFullCollectionAsync, cancellationToken))));
+
+    /// <summary>
+    /// One target's reading. A replica that stopped answering (killed mid-run: what the scale-out benchmark does on
+    /// purpose) counts with its last reading and no open connection, so the run goes on with the others: what it
+    /// sent after that reading is missing from the sum (at most one sample interval's worth). The publisher is the
+    /// control address; without it there is no run, so its failure is the caller's.
+    /// </summary>
+    private async Task<StatsSnapshot> ReadAsync(
+        TargetHttpApi target, Func<CancellationToken, Task<StatsSnapshot>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var snapshot = await read(cancellationToken);
+            lock (_last)
+            {
+                _last[target] = snapshot;
+            }
+
+            return snapshot;
+        }
+        catch (Exception e) when (target != _control && !cancellationToken.IsCancellationRequested
+            && e is HttpRequestException or TaskCanceledException)
+        {
+            StatsSnapshot? last;
+            lock (_last)
+            {
+                last = _last.GetValueOrDefault(target);
+            }
+
+            if (last is null)
+            {
+                throw;
+            }
+
+            return last with
+            {
+                Transports = last.Transports.ToDictionary(t => t.Key, t => t.Value with { OpenConnections = 0 }, StringComparer.Ordinal),
+            };
+        }
+    }
 
     public void Dispose()
     {

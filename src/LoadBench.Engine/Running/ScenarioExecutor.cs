@@ -265,7 +265,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
 
     /// <summary>What the targets counted on their own sockets for this scenario's transport, from before its clients
     /// existed to after the drain (their <c>eventsSent</c> the divisor).</summary>
-    private static BytesResult ServerLegBytes(string transport, StatsSnapshot before, StatsSnapshot after)
+    internal static BytesResult ServerLegBytes(string transport, StatsSnapshot before, StatsSnapshot after)
     {
         TransportStats Of(StatsSnapshot stats) =>
             stats.Transports.TryGetValue(transport, out var t) ? t : new TransportStats(0, 0, 0, 0, 0, 0, 0);

@@ -24,6 +24,15 @@ public sealed class AgentBadInputTests
     }
 
     [Fact]
+    public async Task Run_SharedFeedWithoutAgents_Exits2()
+    {
+        var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), "run", "scenarios/quick.json", "--shared-feed", "--target", "http://127.0.0.1:5080");
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("--shared-feed belongs to a run with --nats and --agents", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Agent_NameThatCannotBeASubject_Exits2()
     {
         var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), "agent", "--nats", "nats://127.0.0.1:4222", "--name", "rack 2.a");

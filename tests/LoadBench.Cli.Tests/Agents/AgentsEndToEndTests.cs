@@ -185,6 +185,18 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
         Assert.Contains("is NATS still up?", coordinator.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Agent_OnSigterm_StopsAndExits130()
+    {
+        await StartAgentsAsync(1);
+
+        _agents[0].Terminate();
+
+        // Scripts stop their agents with SIGTERM (scenarios/bench/scaleout-45k.sh): the first one must end it.
+        var exit = await _agents[0].WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == ExitCodes.Interrupted, $"exit {exit}\n{_agents[0].Output}");
+    }
+
     private async Task StartAgentsAsync(int count)
     {
         for (var i = 1; i <= count; i++)

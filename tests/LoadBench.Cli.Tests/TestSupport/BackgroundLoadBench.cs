@@ -94,6 +94,18 @@ internal sealed class BackgroundLoadBench : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a service manager or a script stops a process (the process itself, not its tree).</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            _ = SendSignal(_process.Id, 15);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     private void Append(string? line)
     {
         if (line is null)

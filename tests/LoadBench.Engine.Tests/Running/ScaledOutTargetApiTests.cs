@@ -35,6 +35,31 @@ public sealed class ScaledOutTargetApiTests
     }
 
     [Fact]
+    public async Task GetStats_AReplicaThatDied_CountsWithItsLastReading_ThePublisherStillFails()
+    {
+        await using var publisher = await RunningTarget.StartAsync();
+        var replica = await RunningTarget.StartAsync();
+        replica.Publish(4);
+        await replica.Http.GetStringAsync("/feed/poll?after=0");
+        using var api = new ScaledOutTargetApi(publisher.BaseAddress, publisher.BaseAddress, [replica.BaseAddress], []);
+        var alive = await api.GetStatsAsync(CancellationToken.None);
+
+        // Killed mid-run, as the scale-out benchmark kills one: the run goes on with its last reading.
+        await replica.DisposeAsync();
+        var dead = await api.GetStatsAsync(CancellationToken.None);
+
+        Assert.Equal(4, alive.Transports[TransportIds.Polling].EventsSent);
+        Assert.Equal(4, dead.Transports[TransportIds.Polling].EventsSent);
+        Assert.Equal(alive.Transports[TransportIds.Polling].BytesWritten, dead.Transports[TransportIds.Polling].BytesWritten);
+        // Nothing is open on a dead process (the publisher served no poll: the polling figures are the replica's alone).
+        Assert.Equal(0, dead.Transports[TransportIds.Polling].OpenConnections);
+
+        // A replica never read once has no last reading; the publisher (the control address) has no stand-in at all.
+        await publisher.StopAsync();
+        await Assert.ThrowsAsync<HttpRequestException>(() => api.GetStatsAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GetStats_AddsTheCpuAndMemoryOfANamedProcessAndItsChildren()
     {
         await using var target = await RunningTarget.StartAsync();

@@ -14,7 +14,7 @@ namespace LoadBench.Engine.Distributed.Agent;
 /// start, empty recorders, settle, counters since the baseline, events never received by the end of the drain as lost.
 /// </summary>
 internal sealed class AgentScenario(
-    Scenario share, int index, ITargetApi target, RunOptions options, long startCursor, string agent,
+    Scenario share, int index, ITargetApi target, RunOptions options, long startCursor, string? startEpoch, string agent,
     Func<AgentTick, CancellationToken, Task> publishTick) : IAsyncDisposable
 {
     private readonly LatencyRecorders _recorders = new();
@@ -33,7 +33,7 @@ internal sealed class AgentScenario(
 
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        var clients = new ScenarioClients(share, target, _recorders, options, startCursor);
+        var clients = new ScenarioClients(share, target, _recorders, options, startCursor, startEpoch);
         _driver = share.IsOpenModel ? new OpenLoadDriver(clients) : new ClosedLoadDriver(clients);
         await _driver.StartAsync(cancellationToken);
     }
@@ -62,6 +62,7 @@ internal sealed class AgentScenario(
         var measuredStart = time.GetTimestamp();
         _recorders.Event.GetIntervalHistogram();
         _recorders.Request.GetIntervalHistogram();
+        _recorders.Recovery.GetIntervalHistogram();
         driver.BeginMeasuredPhase();
         await driver.SettleAtStartAsync(cancellationToken);
         await SampleAsync(driver, share.Duration, "measured", measured: true, cancellationToken);
@@ -89,9 +90,12 @@ internal sealed class AgentScenario(
         var counters = sinceBaseline with { Lost = Math.Max(0, sinceBaseline.Lost) + _undelivered };
         _events.Add(_recorders.Event.GetIntervalHistogram());
         _requests.Add(_recorders.Request.GetIntervalHistogram());
+        // Cuts of the window and the drain that recovered by now (the clients stopped above), as the executor keeps them.
+        var recovery = _recorders.Recovery.GetIntervalHistogram();
         return new AgentReport(
             true, null, CountersWire.From(counters), CountersWire.From(_inWindow), CountersWire.From(lifetime),
-            HistogramCodec.Encode(_events), HistogramCodec.Encode(_requests), _duration.TotalSeconds, driver.PeakClients, _series);
+            HistogramCodec.Encode(_events), HistogramCodec.Encode(_requests), _duration.TotalSeconds, driver.PeakClients, _series,
+            recovery.TotalCount > 0 ? HistogramCodec.Encode(recovery) : null);
     }
 
     /// <summary>Plays one phase and samples once per interval: a tick to the coordinator always; for the measured

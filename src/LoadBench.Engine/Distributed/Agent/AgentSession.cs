@@ -11,7 +11,8 @@ namespace LoadBench.Engine.Distributed.Agent;
 /// </summary>
 internal sealed class AgentSession : IAsyncDisposable
 {
-    private readonly TargetHttpApi _target;
+    private readonly ITargetApi _target;
+    private readonly IDisposable _targetLifetime;
     private readonly RunOptions _run;
     private readonly string _agent;
     private readonly CancellationTokenSource _life = new();
@@ -20,10 +21,11 @@ internal sealed class AgentSession : IAsyncDisposable
     private AgentScenario? _scenario;
     private long _lastCoordinatorBeat;
 
-    private AgentSession(string runId, TargetHttpApi target, RunOptions run, ClockOffset offset, string agent, Func<AgentTick, CancellationToken, Task> publishTick)
+    private AgentSession(string runId, ITargetApi target, IDisposable targetLifetime, RunOptions run, ClockOffset offset, string agent, Func<AgentTick, CancellationToken, Task> publishTick)
     {
         RunId = runId;
         _target = target;
+        _targetLifetime = targetLifetime;
         _run = run;
         Offset = offset;
         _agent = agent;
@@ -38,34 +40,43 @@ internal sealed class AgentSession : IAsyncDisposable
     /// <summary>Fires when the session ends: left, or the coordinator was lost.</summary>
     public CancellationToken Ended => _life.Token;
 
-    /// <summary>Joins a run: checks the target address, estimates the clock offset to the publisher.</summary>
+    /// <summary>Joins a run: checks the target's addresses, estimates the clock offset to the publisher.</summary>
     public static async Task<AgentSession> JoinAsync(
         JoinRequest join, AgentOptions options, Func<AgentTick, CancellationToken, Task> publishTick, CancellationToken cancellationToken)
     {
         var url = TargetAddress.Check(join.TargetUrl, options.AllowNonLoopback);
-        var target = new TargetHttpApi(url);
+        // Behind a proxy the clients use the proxy, while the clock and the feed's info (the cursor of copies that
+        // join late) come from the publisher itself: the proxy passes neither /feed/clock nor the control routes on.
+        var control = join.ControlUrl is { } c ? TargetAddress.Check(c, options.AllowNonLoopback) : url;
+        TargetHttpApi? direct = null;
+        ScaledOutTargetApi? scaledOut = null;
+        ITargetApi target = control == url
+            ? direct = new TargetHttpApi(url)
+            : scaledOut = new ScaledOutTargetApi(url, control, [], []);
+        IDisposable lifetime = (IDisposable?)direct ?? scaledOut!;
         try
         {
             ClockOffset offset;
-            using (var control = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) })
+            using (var clock = new HttpClient { BaseAddress = control, Timeout = TimeSpan.FromSeconds(5) })
             {
-                offset = await ClockOffsetEstimator.EstimateAsync(control, options.TimeProvider, ClockOffsetEstimator.DefaultSamples, cancellationToken);
+                offset = await ClockOffsetEstimator.EstimateAsync(clock, options.TimeProvider, ClockOffsetEstimator.DefaultSamples, cancellationToken);
             }
 
             var run = new RunOptions
             {
                 TargetUrl = url,
+                ControlUrl = join.ControlUrl is null ? null : control,
                 AllowNonLoopback = options.AllowNonLoopback,
                 SourceAddresses = options.SourceAddresses,
                 // Receive times on the publisher's time line: latency = corrected now − ts.
                 TimeProvider = new OffsetTimeProvider(options.TimeProvider, TimeSpan.FromTicks(offset.OffsetMicros * TimeSpan.TicksPerMicrosecond)),
                 FdBudget = options.FdBudget,
             };
-            return new AgentSession(join.RunId, target, run, offset, options.Name, publishTick);
+            return new AgentSession(join.RunId, target, lifetime, run, offset, options.Name, publishTick);
         }
         catch
         {
-            target.Dispose();
+            lifetime.Dispose();
             throw;
         }
     }
@@ -82,7 +93,7 @@ internal sealed class AgentSession : IAsyncDisposable
         {
             await DropScenarioAsync();
             var share = request.Share.ToScenario();
-            var scenario = new AgentScenario(share, request.ScenarioIndex, _target, _run, request.StartCursor, _agent, _publishTick);
+            var scenario = new AgentScenario(share, request.ScenarioIndex, _target, _run, request.StartCursor, request.StartEpoch, _agent, _publishTick);
             _scenario = scenario;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _life.Token);
             await scenario.PrepareAsync(linked.Token);
@@ -155,7 +166,7 @@ internal sealed class AgentSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await EndAsync();
-        _target.Dispose();
+        _targetLifetime.Dispose();
         _life.Dispose();
         _lock.Dispose();
     }

@@ -47,7 +47,10 @@ internal static class AgentResults
             TimeSpan.FromSeconds(report.DurationSeconds),
             report.PeakClients,
             server,
-            report.TimeSeries ?? []));
+            report.TimeSeries ?? [])
+        {
+            Recovery = report.RecoveryHistogram is { } recovery ? HistogramCodec.Decode(recovery) : null,
+        });
 
     private static AgentShareResult Describe(AgentOutcome outcome)
     {

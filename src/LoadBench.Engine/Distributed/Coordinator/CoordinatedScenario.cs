@@ -1,5 +1,6 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Distributed.Messages;
+using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Results;
@@ -33,8 +34,19 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         var before = await target.GetStatsAfterFullCollectionAsync(cancellationToken);
         // Paused while the agents prepare: the publisher starts at the start instant, so no event waits for the
         // agents' start (it would show as seconds of latency) and every event after the cursor goes to every subscriber.
-        await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0, scenario.Feed.PayloadBytes), cancellationToken);
+        var shared = context.Options.SharedFeed;
+        if (!shared)
+        {
+            await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0, scenario.Feed.PayloadBytes), cancellationToken);
+        }
+
         var info = await target.GetInfoAsync(cancellationToken);
+        if (shared && (info.RatePerSecond != scenario.Feed.RatePerSecond || info.PayloadBytes != scenario.Feed.PayloadBytes))
+        {
+            // The figures would claim a feed this run did not measure.
+            throw new DistributedRunException(FormattableString.Invariant(
+                $"Scenario '{scenario.Name}' wants {scenario.Feed.RatePerSecond} events/s of {scenario.Feed.PayloadBytes} B, but the shared feed runs {info.RatePerSecond} events/s of {info.PayloadBytes} B: set it with PUT /feed/settings before a run with a shared feed."));
+        }
 
         var agents = context.Roster.Live;
         if (agents.Count == 0)
@@ -47,7 +59,7 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         Report(RunPhase.Starting, TimeSpan.Zero, scenario.WarmUp + scenario.Duration);
 
         var prepared = await context.Requests.ToAllAsync(agents, Subjects.Prepare,
-            (a, _) => new PrepareRequest(context.RunId, index, ScenarioWire.From(shareOf[a]), info.LatestSeq),
+            (a, _) => new PrepareRequest(context.RunId, index, ScenarioWire.From(shareOf[a]), info.LatestSeq, info.Epoch),
             DistributedJson.Default.PrepareRequest, DistributedJson.Default.AgentAck, CommandTimeout, cancellationToken);
         ThrowOnRefusal(scenario, "prepare", prepared.Select(p => (p.Key, p.Value.Ok, p.Value.Error)));
 
@@ -58,7 +70,11 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         ThrowOnRefusal(scenario, "start", started.Select(p => (p.Key, p.Value.Ok, p.Value.Error)));
 
         await WatchUntilAsync(startAt, RunPhase.Starting, index, Report, cancellationToken);
-        await target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
+        if (!shared)
+        {
+            await target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
+        }
+
         if (scenario.WarmUp > TimeSpan.Zero)
         {
             Report(RunPhase.WarmUp, TimeSpan.Zero, scenario.WarmUp);
@@ -68,6 +84,10 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         // The measured window on the target's side, as the single-process executor measures it.
         Report(RunPhase.Measured, TimeSpan.Zero, scenario.Duration);
         var measuredStart = time.GetTimestamp();
+        // The scenario's faults, posted by the coordinator (it owns the target's side) at their offsets from the
+        // measured phase's start, as the single-process executor posts them; the agents' clients only see their effect.
+        var faultErrors = new ClientCounters();
+        await using var faults = ScheduledFaults.Start(scenario.Faults, target, measuredStart, time, faultErrors, cancellationToken);
         var statsStart = await target.GetStatsAsync(cancellationToken);
         await using (var sampler = new ServerCostSampler(target, run.SampleInterval, time))
         {
@@ -75,11 +95,17 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
             sampler.Observe(statsStart.Process);
             sampler.Start();
             await WatchUntilAsync(startAt + scenario.WarmUp + scenario.Duration, RunPhase.Measured, index, Report, cancellationToken);
+            await faults.StopAsync(); // a fault planned after the window's end is not posted
 
             Report(RunPhase.Draining, TimeSpan.Zero, run.DrainTimeout);
-            var paused = await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0), cancellationToken);
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
-            var lastSeq = Math.Max(paused.LatestSeq, (await target.GetInfoAsync(cancellationToken)).LatestSeq);
+            // A shared feed goes on for the other run: the events of this window are those published up to its end.
+            var paused = shared ? null : await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0), cancellationToken);
+            if (!shared)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            }
+
+            var lastSeq = Math.Max(paused?.LatestSeq ?? 0, (await target.GetInfoAsync(cancellationToken)).LatestSeq);
             // Agents finish their measured phase on their own clocks: give them the drain and a margin.
             await context.Requests.ToAllAsync(Live(agents), Subjects.Drain,
                 (_, _) => new DrainRequest(context.RunId, index, lastSeq, (int)run.DrainTimeout.TotalMilliseconds),
@@ -89,6 +115,10 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
             var wall = time.GetElapsedTime(measuredStart);
             sampler.Observe(statsEnd.Process);
             var retained = await target.GetStatsAfterFullCollectionAsync(cancellationToken);
+            // The window on the publisher's time line, which is the time line the target stamps its faults on.
+            var faultPeriods = scenario.Faults.Count == 0
+                ? null
+                : FaultInjector.Periods(await target.GetFaultsAsync(cancellationToken), startAt + scenario.WarmUp, context.PublisherTime.GetUtcNow());
             var reports = await context.Requests.ToAllAsync(Live(agents), Subjects.Stop,
                 (_, _) => new StopRequest(context.RunId, index),
                 DistributedJson.Default.StopRequest, DistributedJson.Default.AgentReport, run.StopTimeout + CommandTimeout, cancellationToken);
@@ -97,7 +127,18 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
             var server = new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs,
                 statsEnd.Process.CpuTimeMs, wall, before.Process.ManagedHeapBytes, retained.Process.ManagedHeapBytes);
             var outcomes = agents.Select(a => new AgentOutcome(a, shareOf[a], a.IsLost ? null : reports.GetValueOrDefault(a))).ToList();
-            var result = AgentResults.Merge(scenario, outcomes, server, context.Environment);
+            var result = AgentResults.Merge(scenario, outcomes, server, context.Environment) with { Faults = faultPeriods };
+            result = WithFaultErrors(result, faultErrors.Snapshot());
+            if (run.ControlUrl is not null)
+            {
+                // Behind a proxy, as the single-process executor reports it: the agents' bytes are the client ↔ proxy
+                // leg, the targets' own counts (measured once here, not per agent) the proxy ↔ target leg.
+                // Read once every agent has stopped its clients: a shared feed is never paused, and events written
+                // between the drain and the stop must be on both sides of the comparison.
+                var afterStop = await target.GetStatsAsync(cancellationToken);
+                result = result with { ServerBytes = ScenarioExecutor.ServerLegBytes(scenario.Transport, before, afterStop) };
+            }
+
             var lost = agents.Where(a => a.IsLost).ToList();
             if (lost.Count > 0)
             {
@@ -154,6 +195,27 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
             report(phase, time.GetElapsedTime(start), left > TimeSpan.Zero ? left : TimeSpan.Zero,
                 latest?.EventsPerSecond ?? 0, latest?.P99Ms ?? 0, latest?.Clients ?? 0, message);
         }
+    }
+
+    /// <summary>Faults the target refused (<c>fault_failed</c>) are errors of the scenario, as in a single-process run.</summary>
+    private static ScenarioResult WithFaultErrors(ScenarioResult result, ClientCountersSnapshot faultErrors)
+    {
+        if (faultErrors.ErrorCount == 0)
+        {
+            return result;
+        }
+
+        var byKind = new SortedDictionary<string, long>(result.Errors.ByKind.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal);
+        foreach (var (kind, count) in faultErrors.Errors)
+        {
+            byKind[kind] = byKind.GetValueOrDefault(kind) + count;
+        }
+
+        var total = result.Errors.Count + faultErrors.ErrorCount;
+        return result with
+        {
+            Errors = new ErrorsResult { Count = total, Rate = ResultFigures.ErrorRate(total, result.Throughput.Requests), ByKind = byKind },
+        };
     }
 
     private static List<RosterAgent> Live(IReadOnlyList<RosterAgent> agents) => [.. agents.Where(a => !a.IsLost)];

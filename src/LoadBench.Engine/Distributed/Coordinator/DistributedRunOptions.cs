@@ -18,6 +18,14 @@ public sealed record DistributedRunOptions
     /// Client settings that belong to an agent's machine (source addresses, the fd budget) are the agents' own.</summary>
     public required RunOptions Run { get; init; }
 
+    /// <summary>
+    /// Another coordinated run drives the same publisher at the same time (scenarios/bench/scaleout-45k.sh runs its SSE
+    /// and WebSocket halves so, a scenario naming one transport): this run then never changes the feed's settings —
+    /// it would pause the other's phases — so the caller sets the rate and payload before both runs and each scenario
+    /// checks they are its own. Its drain waits for the events published up to the end of its window.
+    /// </summary>
+    public bool SharedFeed { get; init; }
+
     /// <summary>Time from the start command to the start instant: long enough for NATS to carry it to every agent.</summary>
     public TimeSpan StartLead { get; init; } = TimeSpan.FromSeconds(1);
 }

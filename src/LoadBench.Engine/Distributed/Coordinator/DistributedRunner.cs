@@ -14,6 +14,9 @@ namespace LoadBench.Engine.Distributed.Coordinator;
 /// </code>
 /// When an agent is lost the scenario under way finishes with the others, the run stops there, and the document
 /// is marked incomplete (<see cref="ResultsDocument.Incomplete"/>) with the agent's name and the time it was lost.
+/// Behind a proxy (<see cref="RunOptions.ControlUrl"/>) the agents' clients use the proxy while the coordinator and the
+/// agents read the clock and the feed's info from the publisher; <see cref="RunOptions.Repeat"/> runs every scenario
+/// that many times, each trial over all agents, pooled as a single-process run pools its trials.
 /// </summary>
 public static class DistributedRunner
 {
@@ -24,34 +27,43 @@ public static class DistributedRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Run);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Agents, nameof(options));
-        if (options.Run.Repeat != 1)
-        {
-            throw new ArgumentException("--repeat is not supported with --agents yet: run the distributed plan once.", nameof(options));
-        }
-
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Run.Repeat, nameof(options));
         foreach (var scenario in plan.Scenarios)
         {
             ScenarioValidator.EnsureValid(scenario);
         }
 
-        if (options.Run.TargetUrl is { } url)
+        var run = options.Run;
+        if (run.ControlUrl is { } controlUrl)
         {
-            using var api = new TargetHttpApi(TargetAddress.Check(url.ToString(), options.Run.AllowNonLoopback));
-            return await RunAsync(plan, api, targetStartedByEngine: false, options, progress, cancellationToken);
+            // Behind a proxy: the agents' clients use the proxy (the target URL); settings, info, the clock and /stats
+            // go to the publisher (the control URL), and the server cost adds every --stats-url and --stats-pid.
+            var feed = TargetAddress.Check(run.TargetUrl?.ToString() ?? throw new ArgumentException("A control URL needs the feed URL (the proxy) as the target URL.", nameof(options)), run.AllowNonLoopback);
+            var control = TargetAddress.Check(controlUrl.ToString(), run.AllowNonLoopback);
+            using var scaledOut = new ScaledOutTargetApi(feed, control,
+                run.StatsUrls.Select(u => TargetAddress.Check(u.ToString(), run.AllowNonLoopback)), run.StatsPids, run.ControlToken);
+            return await RunAsync(plan, scaledOut, control, targetStartedByEngine: false, options, progress, cancellationToken);
         }
 
-        if (options.Run.TargetProcess is not { } process)
+        if (run.TargetUrl is { } url)
+        {
+            using var api = new TargetHttpApi(TargetAddress.Check(url.ToString(), run.AllowNonLoopback), run.ControlToken);
+            return await RunAsync(plan, api, api.BaseUri, targetStartedByEngine: false, options, progress, cancellationToken);
+        }
+
+        if (run.TargetProcess is not { } process)
         {
             throw new ArgumentException("Give either RunOptions.TargetUrl (a running target) or RunOptions.TargetProcess (start one).", nameof(options));
         }
 
         await using var target = await TargetProcess.StartAsync(process, cancellationToken);
         using var started = new TargetHttpApi(target.BaseUri);
-        return await RunAsync(plan, started, targetStartedByEngine: true, options, progress, cancellationToken);
+        return await RunAsync(plan, started, started.BaseUri, targetStartedByEngine: true, options, progress, cancellationToken);
     }
 
+    /// <param name="control">The publisher's own address (the clock, settings, info); the target's feed address otherwise.</param>
     private static async Task<ResultsDocument> RunAsync(
-        ScenarioPlan plan, TargetHttpApi target, bool targetStartedByEngine, DistributedRunOptions options,
+        ScenarioPlan plan, ITargetApi target, Uri control, bool targetStartedByEngine, DistributedRunOptions options,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var time = options.Run.TimeProvider;
@@ -64,15 +76,16 @@ public static class DistributedRunner
         using var beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatAsync(channel, runId, time, beating.Token);
         var requests = new AgentRequests(channel, roster);
-        var results = new List<ScenarioResult>();
+        IReadOnlyList<ScenarioResult> results = [];
         IncompleteMark? incomplete = null;
+        var controlUrl = control == target.BaseUri ? null : control;
         try
         {
-            await JoinAsync(requests, agents, runId, target.BaseUri, cancellationToken);
+            await JoinAsync(requests, agents, runId, target.BaseUri, controlUrl, cancellationToken);
             ClockOffset offset;
-            using (var control = new HttpClient { BaseAddress = target.BaseUri, Timeout = TimeSpan.FromSeconds(5) })
+            using (var clock = new HttpClient { BaseAddress = control, Timeout = TimeSpan.FromSeconds(5) })
             {
-                offset = await ClockOffsetEstimator.EstimateAsync(control, time, ClockOffsetEstimator.DefaultSamples, cancellationToken);
+                offset = await ClockOffsetEstimator.EstimateAsync(clock, time, ClockOffsetEstimator.DefaultSamples, cancellationToken);
             }
 
             var publisherTime = new OffsetTimeProvider(time, TimeSpan.FromTicks(offset.OffsetMicros * TimeSpan.TicksPerMicrosecond));
@@ -82,21 +95,12 @@ public static class DistributedRunner
             var original = await target.GetInfoAsync(cancellationToken);
             try
             {
-                for (var i = 0; i < plan.Scenarios.Count; i++)
-                {
-                    var result = await new CoordinatedScenario(context).RunAsync(plan.Scenarios[i], i, plan.Scenarios.Count, cancellationToken);
-                    results.Add(result);
-                    if (result.Incomplete is { } mark)
-                    {
-                        // The run ends with the agents that are left: later scenarios would measure a different load.
-                        incomplete = new IncompleteMark { Reason = mark.Reason + $"; the run stopped after scenario '{result.Name}'", At = mark.At };
-                        break;
-                    }
-                }
+                (results, incomplete) = await CoordinatedTrials.RunAsync(plan, options.Run.Repeat,
+                    (scenario, index, count, token) => new CoordinatedScenario(context).RunAsync(scenario, index, count, token), time, cancellationToken);
             }
             finally
             {
-                if (!targetStartedByEngine)
+                if (!targetStartedByEngine && !options.SharedFeed)
                 {
                     await ScenarioRunner.RestoreAsync(target, original, time);
                 }
@@ -111,7 +115,10 @@ public static class DistributedRunner
 
         var document = new ResultsDocument
         {
-            Environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, time.GetUtcNow()),
+            Environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, time.GetUtcNow()) with
+            {
+                ControlUrl = controlUrl?.ToString(),
+            },
             Scenarios = results,
             Incomplete = incomplete,
         };
@@ -119,9 +126,9 @@ public static class DistributedRunner
     }
 
     private static async Task JoinAsync(
-        AgentRequests requests, IReadOnlyList<RosterAgent> agents, string runId, Uri target, CancellationToken cancellationToken)
+        AgentRequests requests, IReadOnlyList<RosterAgent> agents, string runId, Uri target, Uri? control, CancellationToken cancellationToken)
     {
-        var joined = await requests.ToAllAsync(agents, Subjects.Join, (_, _) => new JoinRequest(runId, target.ToString()),
+        var joined = await requests.ToAllAsync(agents, Subjects.Join, (_, _) => new JoinRequest(runId, target.ToString(), control?.ToString()),
             DistributedJson.Default.JoinRequest, DistributedJson.Default.JoinReply, TimeSpan.FromSeconds(30), cancellationToken);
         foreach (var agent in agents)
         {

@@ -11,8 +11,10 @@ internal sealed record AgentHeartbeat(string Name, int Cores, long OpenFileBudge
 /// <summary>The coordinator's heartbeat on its run's subject; agents stop their clients when it falls silent.</summary>
 internal sealed record CoordinatorHeartbeat(string RunId);
 
-/// <summary>Asks an idle agent to serve a run against <paramref name="TargetUrl"/>.</summary>
-internal sealed record JoinRequest(string RunId, string TargetUrl);
+/// <summary>Asks an idle agent to serve a run against <paramref name="TargetUrl"/> (the feed URL its clients use: a
+/// proxy, behind one). <paramref name="ControlUrl"/> is the publisher's own address when it is not the feed URL: the
+/// agent reads its clock and its <c>/feed/info</c> there, since a proxy does not pass the control routes on.</summary>
+internal sealed record JoinRequest(string RunId, string TargetUrl, string? ControlUrl = null);
 
 /// <summary>An agent's answer to any command: <paramref name="Error"/> says why it could not.</summary>
 internal sealed record AgentAck(bool Ok, string? Error = null);
@@ -20,8 +22,10 @@ internal sealed record AgentAck(bool Ok, string? Error = null);
 /// <summary>The answer to a join: the agent's clock against the publisher's (NTP-style estimate).</summary>
 internal sealed record JoinReply(bool Ok, string? Error, long ClockOffsetMicros, long ClockUncertaintyMicros, int Cores, long OpenFileBudget);
 
-/// <summary>Builds one agent's share of a scenario (clients created, the open model's pool made) without starting it.</summary>
-internal sealed record PrepareRequest(string RunId, int ScenarioIndex, ScenarioWire Share, long StartCursor);
+/// <summary>Builds one agent's share of a scenario (clients created, the open model's pool made) without starting it.
+/// <paramref name="StartEpoch"/> is the feed epoch the cursor belongs to, as the single-process executor gives its clients:
+/// a client that meets another epoch counts a reset instead of mistaking the new feed's seqs for gaps.</summary>
+internal sealed record PrepareRequest(string RunId, int ScenarioIndex, ScenarioWire Share, long StartCursor, string? StartEpoch = null);
 
 /// <summary>Starts the prepared scenario's warm-up at one instant on the publisher's clock (Unix µs); its measured
 /// phase follows at that instant + warm-up, on every agent alike.</summary>

@@ -5,7 +5,8 @@ namespace LoadBench.Engine.Distributed.Messages;
 /// <summary>
 /// What one agent measured in one scenario, raw: counters, whole-phase histograms, its time series with a histogram
 /// per second. The coordinator builds a result per agent from it and merges them exactly (ResultsMerger), so no
-/// percentile is ever averaged across agents.
+/// percentile is ever averaged across agents. <c>RecoveryHistogram</c>: the time to recover of every cut connection
+/// of the measured phase and the drain (null or empty: none was cut), added across agents like the others.
 /// </summary>
 internal sealed record AgentReport(
     bool Ok,
@@ -17,7 +18,8 @@ internal sealed record AgentReport(
     string? RequestHistogram,
     double DurationSeconds,
     int PeakClients,
-    IReadOnlyList<TimeSeriesPoint>? TimeSeries);
+    IReadOnlyList<TimeSeriesPoint>? TimeSeries,
+    string? RecoveryHistogram = null);
 
 /// <summary>A <see cref="Metrics.ClientCountersSnapshot"/> on the wire.</summary>
 internal sealed record CountersWire(

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using LoadBench.Tests.Support;
-
-namespace LoadBench.Target.Tests.Replication;
+namespace LoadBench.Tests.Support;
 
 /// <summary>
 /// The scaled-out target for real: a nats-server with JetStream, a publisher (<c>--publish-to</c>, paused, so
 /// tests publish by hand), replicas (<c>--follow</c>) and nginx in front of the replicas with the repository's own
 /// configuration (deploy/nginx, rendered by its script). Everything on loopback ports of its own, in a temp
-/// folder of its own, stopped at the end.
+/// folder of its own, stopped at the end. One file, linked into the target's tests (the feed itself) and the CLI's
+/// (load agents through the proxy), so both test what ships the same way.
 /// </summary>
 internal sealed class ScaledOutFeed : IAsyncDisposable
 {
@@ -29,6 +28,7 @@ internal sealed class ScaledOutFeed : IAsyncDisposable
     }
 
     public Uri NatsUrl { get; }
+    public int NginxPid => _nginx.Pid;
     public RunningTarget Publisher { get; }
     public IReadOnlyList<RunningTarget> Replicas { get; }
     public Uri Proxy { get; }
@@ -63,8 +63,15 @@ internal sealed class ScaledOutFeed : IAsyncDisposable
     }
 
     /// <summary>Waits until every replica still running holds <paramref name="seq"/>.</summary>
-    public Task ReplicasReachAsync(long seq, IEnumerable<RunningTarget>? replicas = null) =>
-        TestSupport.Wait.UntilAsync(() => (replicas ?? Replicas).All(r => r.Log.LatestSeq >= seq), $"every replica holds seq {seq}");
+    public async Task ReplicasReachAsync(long seq, IEnumerable<RunningTarget>? replicas = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(replicas ?? Replicas).All(r => r.Log.LatestSeq >= seq))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for every replica to hold seq {seq}");
+            await Task.Delay(10);
+        }
+    }
 
     public Uri ProxyWebSocket(string query) => new($"ws://{Proxy.Authority}/feed/ws{query}");
 
