@@ -1,5 +1,3 @@
-using LoadBench.Engine.Distributed.Clock;
-using LoadBench.Engine.Distributed.Messages;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Results;
@@ -36,7 +34,7 @@ public static class DistributedRunner
 
         if (options.Run.TargetUrl is { } url)
         {
-            using var api = new TargetHttpApi(TargetAddress.Check(url.ToString(), options.Run.AllowNonLoopback));
+            using var api = new TargetHttpApi(TargetAddress.Check(url.ToString(), options.Run.AllowNonLoopback), options.Run.ControlToken);
             return await RunAsync(plan, api, targetStartedByEngine: false, options, progress, cancellationToken);
         }
 
@@ -56,35 +54,16 @@ public static class DistributedRunner
     {
         var time = options.Run.TimeProvider;
         var startedAt = time.GetUtcNow();
-        await using var channel = await NatsChannel.ConnectAsync(options.NatsUrl, "loadbench-coordinator", cancellationToken);
-        await using var roster = await AgentRoster.SubscribeAsync(channel, time, cancellationToken);
-        var agents = await roster.WaitForAsync(options.Agents, options.AgentWait, options.NatsUrl, cancellationToken);
-
-        var runId = Guid.NewGuid().ToString("N")[..12];
-        using var beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = HeartbeatAsync(channel, runId, time, beating.Token);
-        var requests = new AgentRequests(channel, roster);
         var results = new List<ScenarioResult>();
         IncompleteMark? incomplete = null;
-        try
+        await using (var session = await DistributedSession.OpenAsync(plan, target, targetStartedByEngine, options, progress, cancellationToken))
         {
-            await JoinAsync(requests, agents, runId, target.BaseUri, cancellationToken);
-            ClockOffset offset;
-            using (var control = new HttpClient { BaseAddress = target.BaseUri, Timeout = TimeSpan.FromSeconds(5) })
-            {
-                offset = await ClockOffsetEstimator.EstimateAsync(control, time, ClockOffsetEstimator.DefaultSamples, cancellationToken);
-            }
-
-            var publisherTime = new OffsetTimeProvider(time, TimeSpan.FromTicks(offset.OffsetMicros * TimeSpan.TicksPerMicrosecond));
-            await using var live = await LiveProgress.SubscribeAsync(channel, runId, cancellationToken);
-            var environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, time.GetUtcNow());
-            var context = new CoordinatorContext(runId, target, roster, requests, live, options, publisherTime, progress, environment);
             var original = await target.GetInfoAsync(cancellationToken);
             try
             {
                 for (var i = 0; i < plan.Scenarios.Count; i++)
                 {
-                    var result = await new CoordinatedScenario(context).RunAsync(plan.Scenarios[i], i, plan.Scenarios.Count, cancellationToken);
+                    var (result, _, _) = await session.RunAsync(plan.Scenarios[i], i, plan.Scenarios.Count, cancellationToken);
                     results.Add(result);
                     if (result.Incomplete is { } mark)
                     {
@@ -102,87 +81,12 @@ public static class DistributedRunner
                 }
             }
         }
-        finally
-        {
-            await LeaveAsync(requests, roster, runId);
-            await beating.CancelAsync();
-            await QuietlyAsync(heartbeat);
-        }
 
-        var document = new ResultsDocument
+        return new ResultsDocument
         {
             Environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, time.GetUtcNow()),
             Scenarios = results,
             Incomplete = incomplete,
         };
-        return document;
-    }
-
-    private static async Task JoinAsync(
-        AgentRequests requests, IReadOnlyList<RosterAgent> agents, string runId, Uri target, CancellationToken cancellationToken)
-    {
-        var joined = await requests.ToAllAsync(agents, Subjects.Join, (_, _) => new JoinRequest(runId, target.ToString()),
-            DistributedJson.Default.JoinRequest, DistributedJson.Default.JoinReply, TimeSpan.FromSeconds(30), cancellationToken);
-        foreach (var agent in agents)
-        {
-            if (!joined.TryGetValue(agent, out var reply))
-            {
-                throw new DistributedRunException($"Load agent {agent.Name} did not answer the join (is it still running?).");
-            }
-
-            if (!reply.Ok)
-            {
-                throw new DistributedRunException($"Load agent {agent.Name} could not join: {reply.Error}");
-            }
-
-            agent.ClockOffsetMicros = reply.ClockOffsetMicros;
-            agent.ClockUncertaintyMicros = reply.ClockUncertaintyMicros;
-            agent.Cores = reply.Cores;
-            agent.OpenFileBudget = reply.OpenFileBudget;
-        }
-
-    }
-
-    /// <summary>Best effort: an agent that misses it stops anyway when the heartbeat falls silent.</summary>
-    private static async Task LeaveAsync(AgentRequests requests, AgentRoster roster, string runId)
-    {
-        try
-        {
-            await requests.ToAllAsync(roster.Live, Subjects.Leave, (_, _) => new LeaveRequest(runId),
-                DistributedJson.Default.LeaveRequest, DistributedJson.Default.AgentAck, TimeSpan.FromSeconds(5), CancellationToken.None);
-        }
-#pragma warning disable CA1031 // Leaving is best effort; the run's own outcome matters more.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    private static async Task HeartbeatAsync(NatsChannel channel, string runId, TimeProvider time, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await channel.PublishAsync(Subjects.CoordinatorHeartbeat(runId), new CoordinatorHeartbeat(runId),
-                    DistributedJson.Default.CoordinatorHeartbeat, cancellationToken);
-            }
-            catch (NATS.Client.Core.NatsException)
-            {
-            }
-
-            await Task.Delay(Subjects.HeartbeatInterval, time, cancellationToken);
-        }
-    }
-
-    private static async Task QuietlyAsync(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 }

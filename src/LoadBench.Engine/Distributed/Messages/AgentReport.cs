@@ -5,7 +5,9 @@ namespace LoadBench.Engine.Distributed.Messages;
 /// <summary>
 /// What one agent measured in one scenario, raw: counters, whole-phase histograms, its time series with a histogram
 /// per second. The coordinator builds a result per agent from it and merges them exactly (ResultsMerger), so no
-/// percentile is ever averaged across agents.
+/// percentile is ever averaged across agents. <paramref name="EngineCores"/>: the agent process's CPU in cores from
+/// its measured phase's start to the end of the drain (the window the coordinator reads the target's CPU over), so a
+/// limit search can say whether the load generators, not the target, filled the machine; null from an older agent.
 /// </summary>
 internal sealed record AgentReport(
     bool Ok,
@@ -17,7 +19,8 @@ internal sealed record AgentReport(
     string? RequestHistogram,
     double DurationSeconds,
     int PeakClients,
-    IReadOnlyList<TimeSeriesPoint>? TimeSeries);
+    IReadOnlyList<TimeSeriesPoint>? TimeSeries,
+    double? EngineCores = null);
 
 /// <summary>A <see cref="Metrics.ClientCountersSnapshot"/> on the wire.</summary>
 internal sealed record CountersWire(
