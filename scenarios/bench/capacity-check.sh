@@ -6,7 +6,7 @@
 # each must agree within ±25 % (PASS/FAIL per figure, and a verdict).
 #
 # The model (docs/capacity.md): target CPU = idle + slope × load, the idle cost measured by the small run's
-# scenario with no clients ("idle", 30 s), the slope through it and the transport's 1,000 (100) client run; load is
+# last scenario, with no clients ("idle", 30 s, after everything else so background JIT work is done), the slope through it and the transport's 1,000 (100) client run; load is
 # deliveries/s (requests/s for short polling). Both runs start with a throwaway scenario per transport, so JIT
 # and heap growth land in neither the small nor the big figures.
 #
