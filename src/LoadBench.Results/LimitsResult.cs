@@ -48,7 +48,8 @@ public sealed record LimitStep
     [JsonPropertyName("eventsPerSecond")] public required double EventsPerSecond { get; init; }
     /// <summary>Target CPU in cores (its CPU time ÷ the step's wall time).</summary>
     [JsonPropertyName("targetCores")] public required double TargetCores { get; init; }
-    /// <summary>This engine process's CPU in cores over the same window as <see cref="TargetCores"/>.</summary>
+    /// <summary>This engine process's CPU in cores over the same window as <see cref="TargetCores"/>; with load agents
+    /// (<c>limits --nats</c>) their processes' CPU, summed (0 when no agent reported it).</summary>
     [JsonPropertyName("engineCores")] public required double EngineCores { get; init; }
     /// <summary>Share (0..1) of the whole machine's CPU busy over the same window, every process counted; absent where
     /// unknown. Above 0.9 with target and engine below it, other processes took the cores.</summary>

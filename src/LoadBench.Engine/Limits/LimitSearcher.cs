@@ -131,6 +131,11 @@ internal sealed class LimitSearcher(
     /// <summary>Whose limit it is. Honest attribution: on shared cores a saturated machine limits both.</summary>
     internal string Label(LimitStep step)
     {
+        if (machine.Agents is { } agents)
+        {
+            return AgentsLabel(step, agents);
+        }
+
         if (machine.EngineCores is { } pinned)
         {
             return step.EngineCores >= LimitMachine.Saturated * pinned
@@ -147,6 +152,25 @@ internal sealed class LimitSearcher(
         return step.MachineBusy >= LimitMachine.Saturated
             ? "machine-bound (other processes kept the cores at least 90 % busy)"
             : "the target's limit (target and engine together below 90 % of the cores)";
+    }
+
+    /// <summary>With load agents the engine's cost is not on this process: the target's machine (this one, on
+    /// loopback) decides. The target filling it is the target's limit; the machine full with the target below 90 %
+    /// of it means agents (or others) on its cores took them; a quiet machine leaves the limit to the target.</summary>
+    private string AgentsLabel(LimitStep step, int agents)
+    {
+        var from = agents == 1 ? "load from 1 agent" : $"load from {agents} agents";
+        if (step.TargetCores >= LimitMachine.Saturated * machine.Cores)
+        {
+            return $"the target's limit (it used at least 90 % of its machine's cores; {from})";
+        }
+
+        return step.MachineBusy switch
+        {
+            >= LimitMachine.Saturated => $"machine-bound (the target's machine was at least 90 % busy: load agents or other processes share its cores; {from})",
+            null => $"the target's limit ({from}; this machine's load is unknown, so agents on the target's cores are not ruled out)",
+            _ => $"the target's limit ({from}; the target's machine below 90 % busy)",
+        };
     }
 
     private async Task<(LimitStep Step, ScenarioResult Result)> RunStepAsync(

@@ -4,8 +4,9 @@ using LoadBench.Results;
 namespace LoadBench.Reporting.Capacity;
 
 /// <summary>
-/// Target CPU as a fixed cost per instance plus a slope × load, fitted through two scenarios of one transport at
-/// two client counts (same rate, payload and poll interval). Load is deliveries/s, or requests/s for short polling.
+/// Target CPU as a fixed cost per instance plus a slope × load, fitted through two scenarios: the target idle (no
+/// clients; <paramref name="LowClients"/> 0) and the transport's largest, or two client counts of one transport (same
+/// rate, payload and poll interval). Load is deliveries/s, or requests/s for short polling.
 /// </summary>
 /// <param name="FixedMsPerSecond">CPU ms per second with no load: publisher, timers, GC, <c>/stats</c>; counted once per instance.</param>
 /// <param name="MsPerLoadUnit">CPU ms per delivery (or, for short polling, per request).</param>
@@ -14,9 +15,10 @@ public sealed record CapacityCpuFit(double FixedMsPerSecond, double MsPerLoadUni
 /// <summary>
 /// The measured figures one transport's projection starts from, taken from one scenario of a results file: the
 /// one with the most clients (then the highest event rate, then the longest measured phase), since it is the closest to the scale projected to — and, in a comparison run, the same setup for every transport, so the table compares like with like.
-/// When the file also holds the transport at a smaller client count with the same rate, payload and poll interval,
-/// target CPU is fitted as fixed + slope × load through the two largest client counts (<see cref="CpuFit"/>);
-/// otherwise it is a line through zero. Only the target's own cost is read (<c>server.*</c>); the engine's cost is never in it.
+/// When the file also holds an idle scenario (no clients) at the same rate and payload, target CPU is fitted as
+/// fixed + slope × load through the idle cost and this scenario (<see cref="CpuFit"/>); failing that, when it holds
+/// the transport at a smaller client count with the same rate, payload and poll interval, through the two largest
+/// client counts; otherwise it is a line through zero. Only the target's own cost is read (<c>server.*</c>); the engine's cost is never in it.
 /// </summary>
 /// <param name="CpuMsPer1000Events">Target CPU per 1,000 delivered events (<c>server.cpuMsPer1000Events</c>).</param>
 /// <param name="CpuMsPerRequest">Short polling only: target CPU per request (<c>server.cpuMs ÷ throughput.requests</c>),
@@ -55,17 +57,22 @@ public sealed record CapacityBasis(
         ArgumentNullException.ThrowIfNull(results);
         var bases = new List<CapacityBasis>();
         var problems = new List<string>();
-        var transports = results.Scenarios.Select(s => s.Transport).Distinct(StringComparer.Ordinal)
+        // A scenario with no clients measures the target's idle cost; it is a baseline, not a transport to project.
+        var idle = results.Scenarios.Where(IsIdle).ToList();
+        var transports = results.Scenarios.Where(s => !IsIdle(s)).Select(s => s.Transport).Distinct(StringComparer.Ordinal)
             .OrderBy(t => TransportIds.All.ToList().IndexOf(t) is var i && i < 0 ? int.MaxValue : i).ToList();
         foreach (var transport in transports)
         {
-            var ordered = results.Scenarios.Where(s => s.Transport == transport)
+            var ordered = results.Scenarios.Where(s => s.Transport == transport && !IsIdle(s))
                 .OrderByDescending(s => s.Clients).ThenByDescending(s => s.PublishRatePerSecond).ThenByDescending(s => s.DurationSeconds).ToList();
             var checkedOnes = ordered.Select(s => (Scenario: s, Problem: Missing(s))).ToList();
             if (checkedOnes.FirstOrDefault(c => c.Problem is null) is { Scenario: { } usable })
             {
                 var basis = From(usable);
-                var lower = ordered.Where(s => s.Clients < usable.Clients && HasCpuFigures(s) && SameShape(s, usable)).FirstOrDefault();
+                // The idle baseline first: it measures the fixed part directly, where a second client count only gives
+                // it as the difference of two loaded figures, each as noisy as the other (docs/capacity.md).
+                var lower = idle.Where(s => SameFeed(s, usable)).OrderByDescending(s => s.DurationSeconds).FirstOrDefault()
+                    ?? ordered.Where(s => s.Clients < usable.Clients && HasCpuFigures(s) && SameShape(s, usable)).FirstOrDefault();
                 bases.Add(lower is null ? basis : WithFit(basis, lower, usable));
             }
             else
@@ -101,12 +108,27 @@ public sealed record CapacityBasis(
         return null;
     }
 
+    /// <summary>
+    /// A scenario that ran with no clients at all (a <c>RampingConstant</c> to 0 copies) and met no error: its
+    /// <c>server.cpuMs ÷ durationSeconds</c> is the target's fixed cost per second at that rate and payload —
+    /// publisher, timers, GC and the engine's own <c>/stats</c> samples, which every loaded scenario carries too.
+    /// </summary>
+    internal static bool IsIdle(ScenarioResult s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.Clients == 0 && s.Throughput.EventsDelivered == 0 && s.Throughput.Requests == 0 && s.Errors.Count == 0
+            && double.IsFinite(s.DurationSeconds) && s.DurationSeconds > 0 && double.IsFinite(s.Server.CpuMs) && s.Server.CpuMs >= 0;
+    }
+
     /// <summary>A second point for the CPU fit needs only CPU and load figures (not memory per connection).</summary>
     private static bool HasCpuFigures(ScenarioResult s) =>
         s.Clients > 0 && double.IsFinite(s.DurationSeconds) && s.DurationSeconds > 0 && double.IsFinite(s.Server.CpuMs) && s.Server.CpuMs >= 0 && Load(s) > 0;
 
-    private static bool SameShape(ScenarioResult a, ScenarioResult b) =>
-        a.PublishRatePerSecond.Equals(b.PublishRatePerSecond) && a.PayloadBytes == b.PayloadBytes && Nullable.Equals(a.PollIntervalMs, b.PollIntervalMs);
+    private static bool SameShape(ScenarioResult a, ScenarioResult b) => SameFeed(a, b) && Nullable.Equals(a.PollIntervalMs, b.PollIntervalMs);
+
+    /// <summary>The publisher's side alike: with no clients the poll interval plays no part.</summary>
+    private static bool SameFeed(ScenarioResult a, ScenarioResult b) =>
+        a.PublishRatePerSecond.Equals(b.PublishRatePerSecond) && a.PayloadBytes == b.PayloadBytes;
 
     /// <summary>Load per second of the measured phase: deliveries, or for short polling requests.</summary>
     private static double Load(ScenarioResult s) =>

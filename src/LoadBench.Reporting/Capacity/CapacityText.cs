@@ -89,13 +89,15 @@ public static class CapacityText
         if (fitted.Count > 0)
         {
             parts.Add("Target CPU is fitted as a fixed cost per instance (publisher, timers, GC, /stats; counted once per instance) plus a slope × load, " +
-                "through the two largest client counts measured at the same rate, payload and poll interval: " +
+                "through the target's cost with no clients (an idle scenario at the same rate and payload) and the largest client count, or without an idle " +
+                "scenario through the two largest client counts measured at the same rate, payload and poll interval: " +
                 string.Join("; ", fitted.Select(p =>
                 {
                     var f = p.Basis.CpuFit!;
                     var unit = p.Basis.Transport == TransportIds.Polling ? "1,000 requests" : "1,000 deliveries";
+                    var low = f.LowClients == 0 ? $"'{f.LowScenario}', idle" : $"'{f.LowScenario}', {Format.Count(f.LowClients)} clients";
                     return $"{TransportIds.DisplayName(p.Basis.Transport)} {Format.Rate(f.FixedMsPerSecond)} ms/s + {Format.Rate(f.MsPerLoadUnit * 1000)} ms per {unit} " +
-                        $"(from '{f.LowScenario}', {Format.Count(f.LowClients)} clients, and '{f.HighScenario}', {Format.Count(f.HighClients)})";
+                        $"(from {low}, and '{f.HighScenario}', {Format.Count(f.HighClients)} clients)";
                 })) + ".");
         }
 
@@ -107,7 +109,7 @@ public static class CapacityText
                 (notes.Count > 0 ? ", or the fit was noise — " + string.Join("; ", notes) : string.Empty) + "), " +
                 "so the target's fixed cost per second (publisher, timers, GC; 5–10 ms/s on the development machine) is scaled with the load and " +
                 "CPU projected from a lightly loaded run comes out high (docs/capacity.md: 9–44 % high from one client count to 8× as many; " +
-                "measure two client counts to fit the fixed cost).");
+                "add an idle scenario — a RampingConstant to 0 copies — at the same rate and payload to measure the fixed cost).");
         }
 
         return string.Join(" ", parts);

@@ -114,6 +114,37 @@ public sealed class LimitSearcherTests
         Assert.Equal(0.97, result.Steps[^1].MachineBusy);
     }
 
+    [Theory]
+    // Two cores, load from 2 agents. Target 1.9 of 2 cores: the target filled its machine, whatever the agents did.
+    [InlineData(1.9, 0.3, 0.99, "the target's limit (it used at least 90 % of its machine's cores; load from 2 agents)")]
+    // Target 0.8, agents 1.1 on the same cores, machine 97 % busy: the agents took the cores the target needed.
+    [InlineData(0.8, 1.1, 0.97, "machine-bound (the target's machine was at least 90 % busy: load agents or other processes share its cores; load from 2 agents)")]
+    // Target 0.8, agents elsewhere (1.5 cores of their own), this machine 45 % busy: the target's limit.
+    [InlineData(0.8, 1.5, 0.45, "the target's limit (load from 2 agents; the target's machine below 90 % busy)")]
+    public async Task Search_WithAgents_JudgesTheTargetsMachine(double targetCores, double agentCores, double machineBusy, string label)
+    {
+        var searcher = new LimitSearcher((s, _) =>
+            Task.FromResult((Result(s, ((KeepConstant)s.Load[0]).Copies > 100 ? 400 : 10, targetCores), agentCores, (double?)machineBusy)),
+            new LimitMachine(2, null, Agents: 2));
+
+        var result = await searcher.RunAsync(Searched(LimitSearch.Copies, 10, 1000), [], CancellationToken.None);
+
+        Assert.Equal(label, result.Label);
+        Assert.Equal(agentCores, result.Steps[^1].EngineCores);
+    }
+
+    [Fact]
+    public async Task Search_WithAgents_MachineLoadUnknown_SaysAgentsOnTheSameCoresAreNotRuledOut()
+    {
+        var searcher = new LimitSearcher((s, _) =>
+            Task.FromResult((Result(s, ((KeepConstant)s.Load[0]).Copies > 100 ? 400 : 10, 0.5), 1.0, (double?)null)),
+            new LimitMachine(2, null, Agents: 1));
+
+        var result = await searcher.RunAsync(Searched(LimitSearch.Copies, 10, 1000), [], CancellationToken.None);
+
+        Assert.Equal("the target's limit (load from 1 agent; this machine's load is unknown, so agents on the target's cores are not ruled out)", result.Label);
+    }
+
     [Fact]
     public void MachineCpu_ParsesProcStat_BusyIsAllButIdleAndIowait()
     {

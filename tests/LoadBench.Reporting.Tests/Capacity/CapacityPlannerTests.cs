@@ -314,4 +314,68 @@ public sealed class CapacityPlannerTests
 
         Assert.Equal(8, fit.FixedMsPerSecond, 9);
     }
+    /// <summary>The target with no clients for 10 s at the sample's rate and payload, spending <paramref name="cpuMs"/>.</summary>
+    private static ScenarioResult Idle(double cpuMs, double? rate = null)
+    {
+        var s = SampleResults.Scenario(TransportIds.Sse, 10);
+        return s with
+        {
+            Name = "idle",
+            Clients = 0,
+            PublishRatePerSecond = rate ?? s.PublishRatePerSecond,
+            Throughput = s.Throughput with { EventsDelivered = 0, EventsPerSecond = 0, Requests = 0, RequestsPerSecond = 0 },
+            Errors = s.Errors with { Count = 0 },
+            Server = s.Server with { CpuMs = cpuMs, CpuMsPer1000Events = null, KibPerConnection = null },
+        };
+    }
+
+    [Fact]
+    public void Choose_IdleScenario_IsTheFixedPart_AheadOfASecondClientCount()
+    {
+        // Idle: 40 ms in 10 s = 4 ms/s. SSE 100 clients: 28 ms/s at 1,000 deliveries/s → slope (28 − 4) ÷ 1,000 = 0.024
+        // ms per delivery. The 10-client scenario (which alone would give 8 + 0.02) is not used: the idle cost is measured.
+        var two = SseAtTwoCounts(lowCpuMs: 100);
+        var document = two with { Scenarios = [Idle(40), .. two.Scenarios] };
+
+        var (bases, problems) = CapacityBasis.Choose(document);
+
+        Assert.Empty(problems);
+        var basis = Assert.Single(bases);
+        var fit = Assert.IsType<CapacityCpuFit>(basis.CpuFit);
+        Assert.Equal(4, fit.FixedMsPerSecond, 9);
+        Assert.Equal(0.024, fit.MsPerLoadUnit, 12);
+        Assert.Equal(("idle", 0, "sse_100_clients", 100), (fit.LowScenario, fit.LowClients, fit.HighScenario, fit.HighClients));
+        // 10,000 × 10 = 100,000 deliveries/s × 0.024 = 2,400 ms/s + 4 once = 2,404 ms/s.
+        var p = CapacityPlanner.Project(basis, new CapacityRequest { Subscribers = 10_000, RatePerSecond = 10, PayloadBytes = 256 });
+        Assert.Equal(2.404, p.TargetCores, 9);
+        Assert.Contains("from 'idle', idle, and 'sse_100_clients', 100 clients", CapacityText.CpuLine(CapacityPlanner.Plan([basis], new CapacityRequest { Subscribers = 10_000 })), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Choose_IdleScenario_FixesShortPollingsPerRequestCost()
+    {
+        // Polling 100 clients every 100 ms for 10 s: 10,000 requests, 1,000/s; 900 ms = 90 ms/s. Idle 4 ms/s (an SSE
+        // scenario with no clients: the transport plays no part). Slope (90 − 4) ÷ 1,000 = 0.086 ms per request.
+        var poll = SampleResults.Scenario(TransportIds.Polling, 100);
+        var document = NoisyResults.Document(Idle(40), poll with { Server = poll.Server with { CpuMs = 900 } });
+
+        var basis = Assert.Single(CapacityBasis.Choose(document).Bases);
+
+        Assert.Equal(TransportIds.Polling, basis.Transport);
+        var fit = Assert.IsType<CapacityCpuFit>(basis.CpuFit);
+        Assert.Equal((4, 0.086), (Math.Round(fit.FixedMsPerSecond, 9), Math.Round(fit.MsPerLoadUnit, 12)));
+        // 1,000 clients every 100 ms: 10,000 requests/s × 0.086 = 860 ms/s + 4 = 864 ms/s.
+        var p = CapacityPlanner.Project(basis, new CapacityRequest { Subscribers = 1_000 });
+        Assert.Equal(0.864, p.TargetCores, 9);
+    }
+
+    [Fact]
+    public void Choose_IdleAtAnotherRate_IsNotUsed()
+    {
+        var sse = SampleResults.Scenario(TransportIds.Sse, 100);
+
+        var basis = Assert.Single(CapacityBasis.Choose(NoisyResults.Document(Idle(40, rate: 1), sse)).Bases);
+
+        Assert.Null(basis.CpuFit);
+    }
 }

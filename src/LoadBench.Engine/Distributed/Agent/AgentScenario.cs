@@ -28,6 +28,9 @@ internal sealed class AgentScenario(
     private ClientCountersSnapshot _inWindow = ClientCountersSnapshot.Empty;
     private TimeSpan _duration;
     private long _undelivered;
+    private long _measuredStart;
+    private TimeSpan _cpuAtMeasuredStart;
+    private double? _engineCores;
 
     public int Index { get; } = index;
 
@@ -59,7 +62,8 @@ internal sealed class AgentScenario(
         // Every agent starts its measured phase at the same instant, whatever its warm-up cost it.
         await DelayUntilAsync(startAt + share.WarmUp, cancellationToken);
         _baseline = driver.Snapshot();
-        var measuredStart = time.GetTimestamp();
+        var measuredStart = _measuredStart = time.GetTimestamp();
+        _cpuAtMeasuredStart = options.EngineCpuTime();
         _recorders.Event.GetIntervalHistogram();
         _recorders.Request.GetIntervalHistogram();
         _recorders.Recovery.GetIntervalHistogram();
@@ -77,6 +81,9 @@ internal sealed class AgentScenario(
         var driver = _driver ?? throw new InvalidOperationException("Drain before prepare.");
         await _play.WaitAsync(cancellationToken);
         _undelivered = await driver.DrainAsync(lastSeq, timeout, cancellationToken);
+        // The agent's own CPU over the same window as the executor's engine CPU: measured phase start to drained.
+        var wall = options.TimeProvider.GetElapsedTime(_measuredStart);
+        _engineCores = wall > TimeSpan.Zero ? (options.EngineCpuTime() - _cpuAtMeasuredStart) / wall : null;
         return _undelivered;
     }
 
@@ -95,7 +102,7 @@ internal sealed class AgentScenario(
         return new AgentReport(
             true, null, CountersWire.From(counters), CountersWire.From(_inWindow), CountersWire.From(lifetime),
             HistogramCodec.Encode(_events), HistogramCodec.Encode(_requests), _duration.TotalSeconds, driver.PeakClients, _series,
-            recovery.TotalCount > 0 ? HistogramCodec.Encode(recovery) : null);
+            recovery.TotalCount > 0 ? HistogramCodec.Encode(recovery) : null, _engineCores);
     }
 
     /// <summary>Plays one phase and samples once per interval: a tick to the coordinator always; for the measured

@@ -23,6 +23,14 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>After <see cref="RunAsync"/>: the agents' CPU in cores over their measured phase and drain, summed
+    /// (each agent reports its own process; null when none reported it).</summary>
+    public double? AgentCores { get; private set; }
+
+    /// <summary>After <see cref="RunAsync"/>: the share of this machine's CPU busy (every process, /proc/stat) over
+    /// the measured phase and drain; null where unknown. With a loopback target this is the target's machine.</summary>
+    public double? MachineBusy { get; private set; }
+
     public async Task<ScenarioResult> RunAsync(Scenario scenario, int index, int count, CancellationToken cancellationToken)
     {
         var run = context.Options.Run;
@@ -88,6 +96,7 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         // measured phase's start, as the single-process executor posts them; the agents' clients only see their effect.
         var faultErrors = new ClientCounters();
         await using var faults = ScheduledFaults.Start(scenario.Faults, target, measuredStart, time, faultErrors, cancellationToken);
+        var machineStart = run.MachineCpuTicks();
         var statsStart = await target.GetStatsAsync(cancellationToken);
         await using (var sampler = new ServerCostSampler(target, run.SampleInterval, time))
         {
@@ -113,6 +122,9 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
 
             var statsEnd = await target.GetStatsAsync(cancellationToken);
             var wall = time.GetElapsedTime(measuredStart);
+            MachineBusy = (machineStart, run.MachineCpuTicks()) is ({ } a, { } b) && b.Total > a.Total
+                ? (double)(b.Busy - a.Busy) / (b.Total - a.Total)
+                : null;
             sampler.Observe(statsEnd.Process);
             var retained = await target.GetStatsAfterFullCollectionAsync(cancellationToken);
             // The window on the publisher's time line, which is the time line the target stamps its faults on.
@@ -123,6 +135,8 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
                 (_, _) => new StopRequest(context.RunId, index),
                 DistributedJson.Default.StopRequest, DistributedJson.Default.AgentReport, run.StopTimeout + CommandTimeout, cancellationToken);
             ThrowOnRefusal(scenario, "stop", reports.Select(p => (p.Key, p.Value.Ok, p.Value.Error)));
+            var agentCores = reports.Values.Where(r => r.Ok).Select(r => r.EngineCores).ToList();
+            AgentCores = agentCores.Any(c => c is not null) ? agentCores.Sum(c => c ?? 0) : null;
 
             var server = new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs,
                 statsEnd.Process.CpuTimeMs, wall, before.Process.ManagedHeapBytes, retained.Process.ManagedHeapBytes);

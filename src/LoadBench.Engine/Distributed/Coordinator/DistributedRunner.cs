@@ -68,35 +68,16 @@ public static class DistributedRunner
     {
         var time = options.Run.TimeProvider;
         var startedAt = time.GetUtcNow();
-        await using var channel = await NatsChannel.ConnectAsync(options.NatsUrl, "loadbench-coordinator", cancellationToken);
-        await using var roster = await AgentRoster.SubscribeAsync(channel, time, cancellationToken);
-        var agents = await roster.WaitForAsync(options.Agents, options.AgentWait, options.NatsUrl, cancellationToken);
-
-        var runId = Guid.NewGuid().ToString("N")[..12];
-        using var beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = HeartbeatAsync(channel, runId, time, beating.Token);
-        var requests = new AgentRequests(channel, roster);
         IReadOnlyList<ScenarioResult> results = [];
         IncompleteMark? incomplete = null;
         var controlUrl = control == target.BaseUri ? null : control;
-        try
+        await using (var session = await DistributedSession.OpenAsync(plan, target, controlUrl, targetStartedByEngine, options, progress, cancellationToken))
         {
-            await JoinAsync(requests, agents, runId, target.BaseUri, controlUrl, cancellationToken);
-            ClockOffset offset;
-            using (var clock = new HttpClient { BaseAddress = control, Timeout = TimeSpan.FromSeconds(5) })
-            {
-                offset = await ClockOffsetEstimator.EstimateAsync(clock, time, ClockOffsetEstimator.DefaultSamples, cancellationToken);
-            }
-
-            var publisherTime = new OffsetTimeProvider(time, TimeSpan.FromTicks(offset.OffsetMicros * TimeSpan.TicksPerMicrosecond));
-            await using var live = await LiveProgress.SubscribeAsync(channel, runId, cancellationToken);
-            var environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, time.GetUtcNow());
-            var context = new CoordinatorContext(runId, target, roster, requests, live, options, publisherTime, progress, environment);
             var original = await target.GetInfoAsync(cancellationToken);
             try
             {
                 (results, incomplete) = await CoordinatedTrials.RunAsync(plan, options.Run.Repeat,
-                    (scenario, index, count, token) => new CoordinatedScenario(context).RunAsync(scenario, index, count, token), time, cancellationToken);
+                    async (scenario, index, count, token) => (await session.RunAsync(scenario, index, count, token)).Result, time, cancellationToken);
             }
             finally
             {
@@ -106,14 +87,8 @@ public static class DistributedRunner
                 }
             }
         }
-        finally
-        {
-            await LeaveAsync(requests, roster, runId);
-            await beating.CancelAsync();
-            await QuietlyAsync(heartbeat);
-        }
 
-        var document = new ResultsDocument
+        return new ResultsDocument
         {
             Environment = RunEnvironmentInfo.Create(plan, target.BaseUri, targetStartedByEngine, startedAt, time.GetUtcNow()) with
             {
@@ -122,74 +97,5 @@ public static class DistributedRunner
             Scenarios = results,
             Incomplete = incomplete,
         };
-        return document;
-    }
-
-    private static async Task JoinAsync(
-        AgentRequests requests, IReadOnlyList<RosterAgent> agents, string runId, Uri target, Uri? control, CancellationToken cancellationToken)
-    {
-        var joined = await requests.ToAllAsync(agents, Subjects.Join, (_, _) => new JoinRequest(runId, target.ToString(), control?.ToString()),
-            DistributedJson.Default.JoinRequest, DistributedJson.Default.JoinReply, TimeSpan.FromSeconds(30), cancellationToken);
-        foreach (var agent in agents)
-        {
-            if (!joined.TryGetValue(agent, out var reply))
-            {
-                throw new DistributedRunException($"Load agent {agent.Name} did not answer the join (is it still running?).");
-            }
-
-            if (!reply.Ok)
-            {
-                throw new DistributedRunException($"Load agent {agent.Name} could not join: {reply.Error}");
-            }
-
-            agent.ClockOffsetMicros = reply.ClockOffsetMicros;
-            agent.ClockUncertaintyMicros = reply.ClockUncertaintyMicros;
-            agent.Cores = reply.Cores;
-            agent.OpenFileBudget = reply.OpenFileBudget;
-        }
-
-    }
-
-    /// <summary>Best effort: an agent that misses it stops anyway when the heartbeat falls silent.</summary>
-    private static async Task LeaveAsync(AgentRequests requests, AgentRoster roster, string runId)
-    {
-        try
-        {
-            await requests.ToAllAsync(roster.Live, Subjects.Leave, (_, _) => new LeaveRequest(runId),
-                DistributedJson.Default.LeaveRequest, DistributedJson.Default.AgentAck, TimeSpan.FromSeconds(5), CancellationToken.None);
-        }
-#pragma warning disable CA1031 // Leaving is best effort; the run's own outcome matters more.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    private static async Task HeartbeatAsync(NatsChannel channel, string runId, TimeProvider time, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await channel.PublishAsync(Subjects.CoordinatorHeartbeat(runId), new CoordinatorHeartbeat(runId),
-                    DistributedJson.Default.CoordinatorHeartbeat, cancellationToken);
-            }
-            catch (NATS.Client.Core.NatsException)
-            {
-            }
-
-            await Task.Delay(Subjects.HeartbeatInterval, time, cancellationToken);
-        }
-    }
-
-    private static async Task QuietlyAsync(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 }

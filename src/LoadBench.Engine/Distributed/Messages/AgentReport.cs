@@ -7,6 +7,9 @@ namespace LoadBench.Engine.Distributed.Messages;
 /// per second. The coordinator builds a result per agent from it and merges them exactly (ResultsMerger), so no
 /// percentile is ever averaged across agents. <c>RecoveryHistogram</c>: the time to recover of every cut connection
 /// of the measured phase and the drain (null or empty: none was cut), added across agents like the others.
+/// <paramref name="EngineCores"/>: the agent process's CPU in cores from
+/// its measured phase's start to the end of the drain (the window the coordinator reads the target's CPU over), so a
+/// limit search can say whether the load generators, not the target, filled the machine; null from an older agent.
 /// </summary>
 internal sealed record AgentReport(
     bool Ok,
@@ -19,7 +22,8 @@ internal sealed record AgentReport(
     double DurationSeconds,
     int PeakClients,
     IReadOnlyList<TimeSeriesPoint>? TimeSeries,
-    string? RecoveryHistogram = null);
+    string? RecoveryHistogram = null,
+    double? EngineCores = null);
 
 /// <summary>A <see cref="Metrics.ClientCountersSnapshot"/> on the wire.</summary>
 internal sealed record CountersWire(
