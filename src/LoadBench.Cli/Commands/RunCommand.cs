@@ -184,7 +184,7 @@ internal static class RunCommand
             return ExitCodes.RunFailed;
         }
 
-        var empty = results.Scenarios.Where(s => s.Throughput.EventsDelivered == 0).Select(s => s.Name).ToList();
+        var empty = NoEventsCheck.Failed(results);
         if (empty.Count > 0)
         {
             await Console.Error.WriteLineAsync($"loadbench: no event was delivered in: {string.Join(", ", empty)}. The run failed.");
