@@ -7,12 +7,15 @@ public sealed class HeartbeatLease : IDisposable
 {
     private readonly HeartbeatTickers _owner;
     private readonly HeartbeatTickers.Ticker _ticker;
+    private Task _tick;
     private bool _disposed;
 
     internal HeartbeatLease(HeartbeatTickers owner, HeartbeatTickers.Ticker ticker)
     {
         _owner = owner;
         _ticker = ticker;
+        // The first tick after joining counts, even one that fires before the stream starts waiting.
+        _tick = ticker.NextTick;
     }
 
     /// <summary>
@@ -27,14 +30,13 @@ public sealed class HeartbeatLease : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(beat);
         await using var items = source.GetAsyncEnumerator(cancellationToken);
-        var tick = _ticker.NextTick;
         while (true)
         {
             // A completed MoveNextAsync gives a cached task for bool: only a real wait allocates.
             var pending = items.MoveNextAsync().AsTask();
-            while (!pending.IsCompleted && await Task.WhenAny(pending, tick) != pending)
+            while (!pending.IsCompleted && await Task.WhenAny(pending, _tick) != pending)
             {
-                tick = _ticker.NextTick;
+                _tick = _ticker.NextTick;
                 await beat(cancellationToken);
             }
 
