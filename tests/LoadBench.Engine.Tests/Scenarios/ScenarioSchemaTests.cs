@@ -84,9 +84,9 @@ public sealed class ScenarioSchemaTests
         Assert.Equal(FeedSettings.MaxPayloadBytes, At("/$defs/feed/properties/payloadBytes/maximum").GetInt32());
         Assert.Equal(FeedRoutes.MaxPollMax, At("/$defs/maxPerPoll/maximum").GetInt32());
         Assert.Equal(FaultKinds.All, Strings(At("/$defs/fault/properties/kind/enum")));
-        Assert.Equal(HttpVersions.All, Strings(At("/$defs/http/oneOf/0/enum")));
+        Assert.Equal(HttpVersions.All, Strings(At("/$defs/httpVersion/enum")));
         Assert.Equal(CompressionKinds.All, Strings(At("/$defs/compressionKind/enum")));
-        Assert.Equal(ScenarioValidator.MaxStreamsPerConnection, At("/$defs/streamsPerConnection/oneOf/0/maximum").GetInt32());
+        Assert.Equal(ScenarioValidator.MaxStreamsPerConnection, At("/$defs/streamCount/maximum").GetInt32());
     }
 
     [Theory]

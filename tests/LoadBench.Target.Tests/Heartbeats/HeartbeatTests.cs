@@ -12,17 +12,18 @@ namespace LoadBench.Target.Tests.Heartbeats;
 /// tick is one the test made), WebSocket pings from the runtime's keep-alive, and nothing at all without heartbeatMs.</summary>
 public sealed class HeartbeatTests
 {
-    // One SSE heartbeat over HTTP/1.1: the chunk "3\r\n" + ":\n\n" + "\r\n" — 10 bytes, all framing.
+    // One SSE heartbeat over HTTP/1.1: the chunk "3\r\n" + ":\n\n" + "\r\n" — 3 + 3 + 2 = 8 bytes, all framing.
     private static readonly byte[] SseHeartbeatChunk = Encoding.ASCII.GetBytes("3\r\n:\n\n\r\n");
 
     [Fact]
-    public async Task Sse_Heartbeat_OneCommentChunkPerTick_TenBytesEach_AllFramingInTheTargetsCounters()
+    public async Task Sse_Heartbeat_OneCommentChunkPerTick_EightBytesEach_AllFramingInTheTargetsCounters()
     {
         await using var target = await FakeClockTarget.StartAsync();
         using var connection = await RawHttpConnection.OpenAsync(target.BaseAddress);
         await connection.SendGetAsync($"{FeedRoutes.Sse}?{FeedRoutes.HeartbeatQuery}=1000");
         Assert.StartsWith("HTTP/1.1 200", await connection.ReadHeadAsync(), StringComparison.Ordinal);
 
+        Assert.Equal(3 + 3 + 2, SseHeartbeatChunk.Length);
         const int Ticks = 3;
         for (var i = 0; i < Ticks; i++)
         {
