@@ -24,4 +24,16 @@ public static class FeedRoutes
     /// <summary>Default and largest long-poll <c>timeout</c> in milliseconds.</summary>
     public const int DefaultLongPollTimeoutMs = 30_000;
     public const int MaxLongPollTimeoutMs = 120_000;
+
+    /// <summary>Query parameter of <see cref="Sse"/> and <see cref="WebSocket"/>: the heartbeat interval in
+    /// milliseconds (SSE comment lines, WebSocket pings). Absent: no heartbeat at all.</summary>
+    public const string HeartbeatQuery = "heartbeatMs";
+
+    /// <summary>Shortest and longest heartbeat interval, in milliseconds.</summary>
+    public const int MinHeartbeatMs = 10;
+    public const int MaxHeartbeatMs = 600_000;
+
+    /// <summary>The SSE heartbeat: an empty comment line and the blank line that ends it (3 bytes), which
+    /// EventSource and SseParser skip.</summary>
+    public const string SseHeartbeat = ":\n\n";
 }

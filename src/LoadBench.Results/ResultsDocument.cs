@@ -79,6 +79,10 @@ public sealed record ScenarioResult
     /// file written before it existed.</summary>
     [JsonPropertyName("setup")] public SetupResult? Setup { get; init; }
 
+    /// <summary>A feed that publishes nothing by design (rate 0): what each idle connection costs per hour. Null
+    /// for a publishing feed.</summary>
+    [JsonPropertyName("idle")] public IdleCostResult? Idle { get; init; }
+
     [JsonPropertyName("latency")] public required LatencyResult Latency { get; init; }
     [JsonPropertyName("throughput")] public required ThroughputResult Throughput { get; init; }
     [JsonPropertyName("bytes")] public required BytesResult Bytes { get; init; }

@@ -24,10 +24,10 @@ public static class TrialPooler
         foreach (var trial in trials)
         {
             if (trial.Name != first.Name || trial.Transport != first.Transport || !trial.PublishRatePerSecond.Equals(first.PublishRatePerSecond)
-                || trial.PayloadBytes != first.PayloadBytes || trial.PollIntervalMs != first.PollIntervalMs)
+                || trial.PayloadBytes != first.PayloadBytes || trial.PollIntervalMs != first.PollIntervalMs || !SetupResults.Same(trial, first))
             {
                 throw new ResultsFormatException(
-                    $"cannot pool trials of '{first.Name}' and '{trial.Name}': name, transport, publish rate, payload size or poll interval differ");
+                    $"cannot pool trials of '{first.Name}' and '{trial.Name}': name, transport, publish rate, payload size, poll interval or setup (HTTP version, TLS, compression, heartbeat, streams, proxy) differ");
             }
 
             if (trial.Trials is not null)

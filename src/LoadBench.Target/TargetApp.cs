@@ -3,6 +3,7 @@ using LoadBench.Target.Clock;
 using LoadBench.Target.Demo;
 using LoadBench.Target.Faults;
 using LoadBench.Target.Feed;
+using LoadBench.Target.Heartbeats;
 using LoadBench.Target.Hosting;
 using LoadBench.Target.LongPolling;
 using LoadBench.Target.Polling;
@@ -58,6 +59,7 @@ public static class TargetApp
         builder.Services.AddSingleton<FeedConnections>();
         builder.Services.AddSingleton<FeedSockets>();
         builder.Services.AddSingleton<FeedFaults>();
+        builder.Services.AddSingleton<HeartbeatTickers>();
         builder.Services.AddSingleton(new ConnectionLimit(options.MaxConnections ?? ConnectionLimit.DefaultMax()));
         builder.Services.AddSingleton<ConnectionMiddleware>();
         AddFeedSource(builder.Services, options);
@@ -83,7 +85,7 @@ public static class TargetApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ClientErrorMiddleware>();
-        app.UseWebSockets();
+        app.UseWebSockets(KeepAlive.MiddlewareOptions);
         // Routing first, so the token check also sees which route matched.
         app.UseRouting();
         app.UseMiddleware<ControlTokenMiddleware>();

@@ -113,7 +113,7 @@ internal static class GateCommand
         {
             plan = source.LoadPlan();
             planned.AddRange(plan.Scenarios.Select(s => new PlannedScenario(
-                s.Name, s.Transport, s.DescribeLoad(), s.Feed.RatePerSecond, s.Feed.PayloadBytes, s.WarmUp.TotalSeconds)));
+                s.Name, s.Transport, s.DescribeLoad(), s.Feed.RatePerSecond, s.Feed.PayloadBytes, s.WarmUp.TotalSeconds) { Setup = s.Setup.ToResult() }));
             thresholds = source.LoadThresholds(planned);
         }
         catch (Exception e) when (e is ScenarioFileException or ThresholdFileException)
@@ -213,7 +213,7 @@ internal static class GateCommand
             await ResultsFile.WriteAsync(file, results, cancellationToken);
             trials.Add(results);
             trialFiles.Add(file);
-            var empty = results.Scenarios.Where(s => s.Throughput.EventsDelivered == 0).Select(s => s.Name).ToList();
+            var empty = NoEventsCheck.Failed(results);
             if (empty.Count > 0)
             {
                 await Console.Error.WriteLineAsync($"loadbench: trial {i}: no event was delivered in: {string.Join(", ", empty)}. The run failed ({file}).");

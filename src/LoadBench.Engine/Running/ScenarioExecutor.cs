@@ -120,7 +120,12 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         await using var sampler = window.Sampler = new ServerCostSampler(_target, _options.SampleInterval, time);
         sampler.Observe(before.Process);
         sampler.Observe(statsStart.Process);
-        sampler.Start();
+        // A feed that publishes nothing is measured for its idle cost: no per-second /stats read, whose CPU on the
+        // target would be a large share of what idle connections cost (CPU is a counter: its two ends suffice).
+        if (scenario.Feed.RatePerSecond > 0)
+        {
+            sampler.Start();
+        }
 
         await PlayAsync(driver, recorders, scenario.Duration, RunPhase.Measured, report, measured, cancellationToken);
         var duration = time.GetElapsedTime(measuredStart);

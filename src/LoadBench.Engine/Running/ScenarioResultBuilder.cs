@@ -54,6 +54,7 @@ internal static class ScenarioResultBuilder
             PollIntervalMs = scenario.Transport == TransportIds.Polling && !scenario.IsOpenModel ? scenario.Client.PollInterval.TotalMilliseconds : null,
             WarmUpSeconds = scenario.WarmUp.TotalSeconds,
             DurationSeconds = seconds,
+            Setup = scenario.Setup.ToResult(),
             Latency = new LatencyResult
             {
                 Event = LatencySummaries.FromHistogram(phase.EventLatency),
@@ -100,6 +101,10 @@ internal static class ScenarioResultBuilder
                 phase.Server.RetainedHeapWithClients),
             TimeSeries = phase.TimeSeries,
             Faults = phase.Faults,
+            Idle = scenario.Feed.RatePerSecond == 0
+                ? IdleCostResult.Of(phase.InWindow.SocketBytesRead + phase.InWindow.SocketBytesWritten, seconds,
+                    phase.Server.Wall > TimeSpan.Zero ? cpuMs / phase.Server.Wall.TotalMilliseconds : null, phase.PeakClients)
+                : null,
         };
     }
 

@@ -37,6 +37,18 @@ public sealed record ConnectionSetup
 
     public bool IsDefault => this == Default;
 
+    /// <summary>The setup as results record it: null for the default, so results of every run before these
+    /// dimensions existed and of a default run now are the same scenario to the gate and the report.</summary>
+    public Results.SetupResult? ToResult() => IsDefault ? null : new Results.SetupResult
+    {
+        Http = Http,
+        Tls = Tls,
+        Compression = Compression,
+        HeartbeatMs = Heartbeat?.TotalMilliseconds,
+        StreamsPerConnection = StreamsPerConnection,
+        Via = Via,
+    };
+
     /// <summary>Short words for names and tables, only for what differs from the default, e.g. <c>h2 tls gzip</c>;
     /// empty for the default setup.</summary>
     public string Describe()

@@ -32,6 +32,9 @@ internal sealed record ScenarioDraft
     /// <summary>Null: no faults block; a null entry: that fault could not be read.</summary>
     public IReadOnlyList<ScenarioFault?>? Faults { get; init; }
 
+    /// <summary>Null when any setup value could not be read (reported already): the setup rules are skipped.</summary>
+    public ConnectionSetup? Setup { get; init; }
+
     public static ScenarioDraft Of(Scenario scenario) => new()
     {
         Name = scenario.Name,
@@ -45,5 +48,6 @@ internal sealed record ScenarioDraft
         MaxPerPoll = scenario.Client.MaxPerPoll,
         OpenModelClients = scenario.OpenModelClients,
         Faults = scenario.Faults,
+        Setup = scenario.Setup,
     };
 }

@@ -10,8 +10,8 @@ namespace LoadBench.Engine.Scenarios;
 
 /// <summary>
 /// Turns the parsed file into scenarios: applies file-level <c>defaults</c>, expands list-valued axes
-/// (<c>transport</c>, <c>copies</c>, <c>feed.ratePerSecond</c>, <c>pollInterval</c>) into one scenario per
-/// combination, and reports each problem at the node it came from.
+/// (<c>transport</c>, <c>copies</c>, <c>feed.ratePerSecond</c>, <c>pollInterval</c>, and the setup axes read in
+/// ScenarioFileBinder.Setup.cs) into one scenario per combination, and reports each problem at the node it came from.
 /// </summary>
 internal sealed partial class ScenarioFileBinder(string file)
 {
@@ -92,7 +92,7 @@ internal sealed partial class ScenarioFileBinder(string file)
                         if (names.TryGetValue(scenario.Name, out var first))
                         {
                             Error(nameAt, nameAt.Path,
-                                $"scenario name \"{scenario.Name}\" is used twice (first at line {first.Line}); names must be unique — add placeholders such as {{transport}}, {{copies}}, {{rate}} or {{pollInterval}} to a name that expands over lists");
+                                $"scenario name \"{scenario.Name}\" is used twice (first at line {first.Line}); names must be unique — add placeholders such as {{transport}}, {{copies}}, {{rate}}, {{pollInterval}} or {SetupPlaceholders} to a name that expands over lists");
                         }
                         else
                         {
@@ -190,6 +190,7 @@ internal sealed partial class ScenarioFileBinder(string file)
         var copies = Axis<int>(Find("copies"), entry, null, "", Int, 0);
         var rates = Axis<double>(FindFeed("ratePerSecond"), entry, $"{entry.Path}.feed.ratePerSecond", "the feed's events per second (or a list)", Number, 0);
         var pollIntervals = Axis<TimeSpan>(Find("pollInterval"), entry, null, "", Duration, new ClientSpec().PollInterval);
+        var setups = BindSetups(entry, Find);
 
         var payloadNode = FindFeed("payloadBytes");
         var payload = payloadNode is null ? null : Int(payloadNode);
@@ -238,6 +239,7 @@ internal sealed partial class ScenarioFileBinder(string file)
         foreach (var copy in copies)
         foreach (var rate in rates)
         foreach (var pollInterval in pollIntervals)
+        foreach (var setup in setups)
         {
             var origins = new Dictionary<string, JsonSourceNode>(StringComparer.Ordinal)
             {
@@ -253,6 +255,11 @@ internal sealed partial class ScenarioFileBinder(string file)
             AddOrigin(origins, "clients", clientsNode);
             AddOrigin(origins, "pollInterval", pollInterval.Node);
             AddOrigin(origins, "faults", faultsNode);
+            foreach (var (field, node) in setup.Origins)
+            {
+                origins[field] = node;
+            }
+
             foreach (var (field, node) in faultOrigins)
             {
                 origins[field] = node;
@@ -260,7 +267,7 @@ internal sealed partial class ScenarioFileBinder(string file)
 
             var problemsBeforeCombination = _problems;
             var steps = loadNode is JsonSourceArray load ? BindSteps(load, copy, origins) : null;
-            var name = nameTemplate is null ? null : ExpandName(nameTemplate, nameNode!, transport, copy, rate, pollInterval);
+            var name = nameTemplate is null ? null : ExpandName(nameTemplate, nameNode!, transport, copy, rate, pollInterval, setup);
             var draft = new ScenarioDraft
             {
                 Name = name,
@@ -274,6 +281,7 @@ internal sealed partial class ScenarioFileBinder(string file)
                 MaxPerPoll = maxPerPoll,
                 OpenModelClients = clients,
                 Faults = faults,
+                Setup = setup.Known ? setup.Setup : null,
             };
 
             var issues = ScenarioValidator.Validate(draft);
@@ -283,7 +291,7 @@ internal sealed partial class ScenarioFileBinder(string file)
                 Error(node, field, issue.Message);
             }
 
-            if (complete && _problems == problemsBeforeCombination)
+            if (complete && setup.Known && _problems == problemsBeforeCombination)
             {
                 yield return (new Scenario
                 {
@@ -302,6 +310,7 @@ internal sealed partial class ScenarioFileBinder(string file)
                     OpenModelClients = clients,
                     Search = search,
                     Faults = faults is null ? [] : faults.Select(fault => fault!).ToList(),
+                    Setup = setup.Setup,
                 }, nameNode!);
             }
         }
@@ -657,7 +666,8 @@ internal sealed partial class ScenarioFileBinder(string file)
     /// <summary>The name with its placeholders filled in; null when a placeholder is unknown (reported) or its
     /// value could not be read (reported where it was written).</summary>
     private string? ExpandName(
-        string template, JsonSourceNode at, AxisValue<string> transport, AxisValue<int> copies, AxisValue<double> rate, AxisValue<TimeSpan> pollInterval)
+        string template, JsonSourceNode at, AxisValue<string> transport, AxisValue<int> copies, AxisValue<double> rate, AxisValue<TimeSpan> pollInterval,
+        SetupCombination setup)
     {
         var failed = false;
         var unknown = false;
@@ -680,8 +690,14 @@ internal sealed partial class ScenarioFileBinder(string file)
                 case "{pollInterval}":
                     return Fill(pollInterval, p => $"{(long)p.TotalMilliseconds}ms");
                 default:
+                    if (SetupPlaceholder(match.Value, setup.Setup) is { } word)
+                    {
+                        unknown |= !setup.Known;
+                        return word;
+                    }
+
                     failed = true;
-                    Error(at, at.Path, $"unknown placeholder {match.Value}; use {{transport}}, {{copies}} (when the scenario has 'copies'), {{rate}} or {{pollInterval}}");
+                    Error(at, at.Path, $"unknown placeholder {match.Value}; use {{transport}}, {{copies}} (when the scenario has 'copies'), {{rate}}, {{pollInterval}} or {SetupPlaceholders}");
                     return match.Value;
             }
         });

@@ -102,6 +102,7 @@ internal static partial class ScenarioValidator
 
         ValidateClient(scenario, Fail);
         ValidateFaults(scenario, Fail);
+        ValidateSetup(scenario, Fail);
 
         if (scenario.OpenModelClients is { } pool)
         {

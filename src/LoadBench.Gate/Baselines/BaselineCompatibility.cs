@@ -1,11 +1,12 @@
 using System.Globalization;
 using LoadBench.Gate.Thresholds;
+using LoadBench.Results;
 
 namespace LoadBench.Gate.Baselines;
 
 /// <summary>
 /// Whether a baseline can judge a plan, checked before anything runs. Problems (a scenario the baseline
-/// lacks, or one it ran with another transport, load or feed) make the comparison meaningless: the CLI exits 2.
+/// lacks, or one it ran with another transport, load, feed or setup) make the comparison meaningless: the CLI exits 2.
 /// Notes (the scenario file changed but its scenarios did not — an edited threshold, say; another machine)
 /// are printed and the gate goes on.
 /// </summary>
@@ -35,6 +36,9 @@ public static class BaselineCompatibility
             Compare(differences, "feed rate", Invariant(was.PublishRatePerSecond), Invariant(planned.PublishRatePerSecond));
             Compare(differences, "payload bytes", Invariant(was.PayloadBytes), Invariant(planned.PayloadBytes));
             Compare(differences, "warm-up seconds", Invariant(was.WarmUpSeconds), Invariant(planned.WarmUpSeconds));
+            // An HTTP/1.1 baseline never judges an HTTP/2 run (nor plain TLS, gzip none, …): a setup is part of what
+            // the scenario is, so the gate refuses rather than report a protocol's cost as a regression.
+            Compare(differences, "setup", SetupResults.Describe(was.Setup), SetupResults.Describe(planned.Setup));
             if (differences.Count > 0)
             {
                 problems.Add($"{baselineSource}: scenario '{planned.Name}' ran differently in the baseline ({string.Join("; ", differences)}); make a new baseline");

@@ -12,4 +12,9 @@ namespace LoadBench.Gate.Thresholds;
 /// <param name="PayloadBytes">The feed's payload size.</param>
 /// <param name="WarmUpSeconds">The warm-up before the measured phase.</param>
 public sealed record PlannedScenario(
-    string Name, string Transport, string LoadSimulation, double PublishRatePerSecond, int PayloadBytes, double WarmUpSeconds);
+    string Name, string Transport, string LoadSimulation, double PublishRatePerSecond, int PayloadBytes, double WarmUpSeconds)
+{
+    /// <summary>The production-path setup (HTTP version, TLS, compression, heartbeat, streams, proxy); null: the
+    /// default. A baseline taken with another setup cannot judge this scenario.</summary>
+    public LoadBench.Results.SetupResult? Setup { get; init; }
+}

@@ -41,7 +41,9 @@ public static class GateEvaluator
             foreach (var threshold in thresholds.Where(t => Applies(t, scenario)))
             {
                 var current = trials.Select(t => Find(t, scenario.Name)).OfType<ScenarioResult>().ToList();
-                var before = baseline?.Trials.Select(t => Find(t, scenario.Name)).OfType<ScenarioResult>().ToList() ?? [];
+                // Only a baseline of the same setup judges (BaselineCompatibility refuses others before the run; this
+                // holds for a library caller too): another setup's figures are no baseline at all.
+                var before = baseline?.Trials.Select(t => Find(t, scenario.Name)).OfType<ScenarioResult>().Where(b => SetupResults.Same(b, scenario)).ToList() ?? [];
                 checks.Add(threshold switch
                 {
                     AbsoluteThreshold a => CheckAbsolute(scenario, a, current, before),

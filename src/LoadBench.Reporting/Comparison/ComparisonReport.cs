@@ -76,7 +76,7 @@ public sealed class ComparisonReport
         AppendUnmatched(md, "## Only in ", CandidateLabel, OnlyInCandidate, s => "- " + Md(s));
         if (Scenarios.Count == 0)
         {
-            md.Append("No scenario appears in both results (matched by name and transport).\n");
+            md.Append("No scenario appears in both results (matched by name, transport and setup).\n");
         }
 
         return md.ToString();
@@ -117,7 +117,7 @@ public sealed class ComparisonReport
         AppendUnmatched(text, "\nOnly in ", CandidateLabel, OnlyInCandidate, s => "  " + s);
         if (Scenarios.Count == 0)
         {
-            text.Append("\nNo scenario appears in both results (matched by name and transport).\n");
+            text.Append("\nNo scenario appears in both results (matched by name, transport and setup).\n");
         }
 
         return text.ToString();
@@ -127,8 +127,10 @@ public sealed class ComparisonReport
 
     private static ComparisonReport CreateCore(ResultsDocument baseline, ResultsDocument candidate, string baselineLabel, string candidateLabel)
     {
-        static (string, string) Key(ScenarioResult s) => (s.Name, s.Transport);
-        static string Describe(ScenarioResult s) => $"{s.Name} ({TransportIds.DisplayName(s.Transport)})";
+        // The setup is part of the key: a scenario of the same name run over HTTP/2 is another scenario, not a change.
+        static (string, string, SetupResult) Key(ScenarioResult s) => (s.Name, s.Transport, SetupResults.Of(s));
+        static string Describe(ScenarioResult s) =>
+            s.Setup is null ? $"{s.Name} ({TransportIds.DisplayName(s.Transport)})" : $"{s.Name} ({TransportIds.DisplayName(s.Transport)}, {SetupResults.Describe(s.Setup)})";
 
         var candidates = candidate.Scenarios.GroupBy(Key).ToDictionary(g => g.Key, g => g.First());
         var baselineKeys = baseline.Scenarios.Select(Key).ToHashSet();

@@ -97,6 +97,7 @@ internal static class ReportBuilder
         }
 
         FaultsSection.Add(blocks, results);
+        IdleCostSection.Add(blocks, results);
         CapacitySection.Add(blocks, results, run, options, AddChart);
 
         var errors = results.Scenarios.SelectMany(s => s.Errors.ByKind.Where(k => k.Value > 0).Select(k => (Scenario: s, Kind: k.Key, Count: k.Value))).ToList();
@@ -152,6 +153,12 @@ internal static class ReportBuilder
         if (trials)
         {
             Row("Trials", s => Format.Count(s.Trials?.Count ?? 1));
+        }
+
+        if (scenarios.Any(s => s.Setup is not null))
+        {
+            // Beside the transport: HTTP version, TLS, compression, heartbeat, streams and proxy of each column.
+            Row("Setup", s => SetupResults.Describe(s.Setup));
         }
 
         Row("Poll interval (ms)", s => s.PollIntervalMs is { } i ? Format.Ms(i) : NotApplicable);

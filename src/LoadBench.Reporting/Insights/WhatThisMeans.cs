@@ -36,7 +36,7 @@ internal static class WhatThisMeans
         sentences.AddRange(Faults(results));
         sentences.AddRange(Integrity(results));
         sentences.AddRange(LimitSentences.Sentences(results));
-        if (results.Scenarios.All(s => s.Throughput.EventsDelivered == 0))
+        if (results.Scenarios.All(s => s.Throughput.EventsDelivered == 0) && results.Scenarios.Any(s => s.PublishRatePerSecond > 0))
         {
             sentences.Insert(0, "No scenario delivered an event, so there is nothing to compare.");
         }

@@ -29,11 +29,13 @@ internal sealed record ScalingFamily(double RatePerSecond, int PayloadBytes, IRe
                 continue;
             }
 
+            // A series is one transport, poll interval and setup: HTTP/1.1 and HTTP/2 SSE are two lines, never one.
             var series = members
-                .GroupBy(s => (s.Transport, s.PollIntervalMs))
-                .Select(g => new ScalingSeries(g.Key.Transport, g.Key.PollIntervalMs, SeriesLabel(g.Key.Transport, g.Key.PollIntervalMs, members), [.. g.OrderBy(s => s.Clients)]))
+                .GroupBy(s => (s.Transport, s.PollIntervalMs, Setup: SetupResults.Of(s)))
+                .Select(g => new ScalingSeries(g.Key.Transport, g.Key.PollIntervalMs, SeriesLabel(g.Key.Transport, g.Key.PollIntervalMs, g.Key.Setup, members), [.. g.OrderBy(s => s.Clients)]))
                 .OrderBy(s => ScenarioOrder.TransportRank(s.Transport))
                 .ThenBy(s => s.PollIntervalMs ?? 0)
+                .ThenBy(s => s.Label, StringComparer.Ordinal)
                 .ToList();
             families.Add(new ScalingFamily(family.Key.PublishRatePerSecond, family.Key.PayloadBytes, series));
         }
@@ -41,11 +43,13 @@ internal sealed record ScalingFamily(double RatePerSecond, int PayloadBytes, IRe
         return families;
     }
 
-    private static string SeriesLabel(string transport, double? pollIntervalMs, IReadOnlyList<ScenarioResult> members)
+    private static string SeriesLabel(string transport, double? pollIntervalMs, SetupResult setup, IReadOnlyList<ScenarioResult> members)
     {
         var display = LoadBench.Contracts.TransportIds.DisplayName(transport);
-        var intervals = members.Where(m => string.Equals(m.Transport, transport, StringComparison.Ordinal)).Select(m => m.PollIntervalMs).Distinct().Count();
-        return intervals > 1 && pollIntervalMs is { } interval ? $"{display} (every {Format.Ms(interval)} ms)" : display;
+        var same = members.Where(m => string.Equals(m.Transport, transport, StringComparison.Ordinal)).ToList();
+        var intervals = same.Select(m => m.PollIntervalMs).Distinct().Count();
+        var label = intervals > 1 && pollIntervalMs is { } interval ? $"{display} (every {Format.Ms(interval)} ms)" : display;
+        return same.Select(SetupResults.Of).Distinct().Count() > 1 ? $"{label} ({SetupResults.DescribeDifference(setup)})" : label;
     }
 }
 

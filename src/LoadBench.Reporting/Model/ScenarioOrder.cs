@@ -24,11 +24,13 @@ internal static class ScenarioOrder
             .OrderBy(s => TransportRank(s.Transport))
             .ThenBy(s => s.Transport, StringComparer.Ordinal)
             .ThenBy(s => s.PollIntervalMs ?? 0)
+            .ThenBy(s => SetupResults.Describe(s.Setup), StringComparer.Ordinal)
             .ThenBy(s => s.Name, StringComparer.Ordinal)];
 
     /// <summary>
     /// The transport's display name, plus what tells it apart when the same transport appears more than once
-    /// among <paramref name="peers"/> (a poll-interval sweep): the poll interval when that differs, else the
+    /// among <paramref name="peers"/>: the setup when that differs (HTTP/2, TLS, compression…: each variant its own
+    /// column and series, never merged), the poll interval when that differs (a poll-interval sweep), else the
     /// scenario name.
     /// </summary>
     public static string Label(ScenarioResult scenario, IEnumerable<ScenarioResult> peers)
@@ -39,6 +41,13 @@ internal static class ScenarioOrder
         if (sameTransport.Count <= 1)
         {
             return display;
+        }
+
+        var setups = sameTransport.Select(SetupResults.Of).Distinct().Count();
+        var sameSetup = sameTransport.Count(p => SetupResults.Same(p, scenario));
+        if (setups > 1 && sameSetup == 1)
+        {
+            return $"{display} ({SetupResults.DescribeDifference(scenario.Setup)})";
         }
 
         var intervals = sameTransport.Select(p => p.PollIntervalMs).Distinct().Count();

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using LoadBench.Contracts;
 using LoadBench.Target.Feed;
+using LoadBench.Target.Heartbeats;
 using LoadBench.Target.SlowConsumers;
 using LoadBench.Target.Stats;
 
@@ -14,7 +15,8 @@ namespace LoadBench.Target.Sse;
 /// <c>GET /feed/sse?after={seq}</c>: a text/event-stream, one event per published event —
 /// <c>data: {json}</c> and <c>id: {seq}</c> — flushed per event. The standard <c>Last-Event-ID</c> header
 /// resumes (it wins over <c>after</c>). A cursor older than retention gets one <c>event: gone</c> and the end
-/// of the stream; a stale <c>epoch</c>, or a restart while the stream is open, one <c>event: reset</c> and the end; a subscriber
+/// of the stream; <c>heartbeatMs</c> adds an empty comment line (<see cref="FeedRoutes.SseHeartbeat"/>) at that
+/// interval from a ticker shared by all streams (<see cref="HeartbeatTickers"/>), none without it; a stale <c>epoch</c>, or a restart while the stream is open, one <c>event: reset</c> and the end; a subscriber
 /// too far behind one <c>event: too-slow</c> and the end (<see cref="FeedTooSlow"/>). The items come from <see cref="FeedLog.FollowAsync(long, string?, FeedFollower?, CancellationToken)"/>; this class only frames them.
 /// <para>
 /// Written with the framework's <see cref="SseFormatter"/> (what <c>TypedResults.ServerSentEvents</c> uses
@@ -33,9 +35,17 @@ public static class SseEndpoints
         return routes.MapGet(FeedRoutes.Sse, StreamAsync);
     }
 
+    private static readonly byte[] HeartbeatBytes = Encoding.UTF8.GetBytes(FeedRoutes.SseHeartbeat);
+
     private static async Task<IResult> StreamAsync(
-        string? after, string? epoch, FeedLog log, FeedStats stats, SlowConsumerSweep sweep, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, string? epoch, string? heartbeatMs, FeedLog log, FeedStats stats,
+        SlowConsumerSweep sweep, HeartbeatTickers heartbeats, IHostApplicationLifetime lifetime, HttpContext context)
     {
+        if (!HeartbeatQuery.TryParse(heartbeatMs, out var heartbeat, out var badHeartbeat))
+        {
+            return badHeartbeat!;
+        }
+
         var lastEventId = context.Request.Headers[LastEventIdHeader].ToString();
         var (raw, parameter) = lastEventId.Length > 0 ? (lastEventId, LastEventIdHeader) : (after, "after");
         // A stale epoch is told in-band, like gone: its cursor (maybe beyond this epoch's latest) is not checked.
@@ -50,11 +60,13 @@ public static class SseEndpoints
         response.Headers.CacheControl = "no-cache";
         using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         using var follower = sweep.Track(context);
+        using var lease = heartbeat is { } interval ? heartbeats.Join(interval) : null;
+        var body = response.Body;
         try
         {
             // Send the headers now: the client knows it is subscribed before the first event is published.
             await response.Body.FlushAsync(streamSource.Token);
-            await SseFormatter.WriteAsync(Items(cursor, epoch, log, follower, context.Features.Get<FeedConnection>(), streamSource.Token), response.Body,
+            await SseFormatter.WriteAsync(Items(cursor, epoch, log, follower, lease, body, context.Features.Get<FeedConnection>(), streamSource.Token), response.Body,
                 (item, writer) => WriteData(item, writer, stats.Sse), streamSource.Token);
         }
         catch (OperationCanceledException) when (streamSource.IsCancellationRequested)
@@ -66,10 +78,20 @@ public static class SseEndpoints
     }
 
     /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c>, <c>event: reset</c> or <c>event: too-slow</c>.</summary>
+    /// <remarks>Heartbeats are written here, straight to the body, while the formatter waits for the next item: it
+    /// has written and flushed the last one by then, so a comment line never lands inside an event. A stall holds
+    /// them too (it is after the wait), as it would on a server that stopped writing.</remarks>
     private static async IAsyncEnumerable<SseItem<FeedItem>> Items(
-        long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection, [EnumeratorCancellation] CancellationToken cancellationToken)
+        long after, string? epoch, FeedLog log, FeedFollower follower, HeartbeatLease? heartbeat, Stream body, FeedConnection? connection,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in log.FollowAsync(after, epoch, follower, cancellationToken))
+        var feed = log.FollowAsync(after, epoch, follower, cancellationToken);
+        if (heartbeat is not null)
+        {
+            feed = heartbeat.Interleave(feed, ct => body.WriteAsync(HeartbeatBytes, ct), cancellationToken);
+        }
+
+        await foreach (var item in feed)
         {
             if (connection is not null)
             {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using LoadBench.Contracts;
 using LoadBench.Target.Feed;
+using LoadBench.Target.Heartbeats;
 using LoadBench.Target.SlowConsumers;
 using LoadBench.Target.Stats;
 
@@ -12,7 +13,9 @@ namespace LoadBench.Target.WebSockets;
 /// A cursor older than retention is told in-band with close status 4410 (<see cref="FeedGone"/>); a stale
 /// <c>epoch</c>, or a restart while the socket is open, with 4409 (<see cref="FeedReset"/>); a subscriber
 /// too far behind with 4408 (<see cref="FeedTooSlow"/>); shutdown
-/// closes with 1001 (going away). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them.
+/// closes with 1001 (going away). <c>heartbeatMs</c> makes the runtime ping at that interval (and expect the
+/// client's pong); without it there is no keep-alive frame at all (the middleware's default is off,
+/// <see cref="KeepAlive"/>). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them.
 /// </summary>
 public static class WebSocketEndpoints
 {
@@ -23,12 +26,18 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        string? after, string? epoch, FeedLog log, FeedStats stats, TargetOptions options, SlowConsumerSweep sweep, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, string? epoch, string? heartbeatMs, FeedLog log, FeedStats stats, TargetOptions options, SlowConsumerSweep sweep,
+        IHostApplicationLifetime lifetime, HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             return FeedProblems.BadRequest("WebSocket upgrade required",
                 $"{FeedRoutes.WebSocket} speaks WebSocket only: send a GET with 'Connection: Upgrade' and 'Upgrade: websocket'. For plain HTTP use {FeedRoutes.Poll}, {FeedRoutes.LongPoll} or {FeedRoutes.Sse}.");
+        }
+
+        if (!HeartbeatQuery.TryParse(heartbeatMs, out var heartbeat, out var badHeartbeat))
+        {
+            return badHeartbeat!;
         }
 
         // A stale epoch is told in-band (close 4409), like gone: its cursor is not checked.
@@ -38,7 +47,7 @@ public static class WebSocketEndpoints
             return problem!;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(KeepAlive.AcceptContext(heartbeat));
         using var sessionSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         // Stops following (not a send in flight) when the target stops or the client breaks the receive-only rule.
         using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);

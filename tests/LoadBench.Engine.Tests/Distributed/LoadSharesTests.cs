@@ -57,6 +57,18 @@ public sealed class LoadSharesTests
         Assert.Equal(scenario.Client, back.Client);
     }
 
+    [Fact]
+    public void ScenarioWire_CarriesTheSetup_ThroughJson()
+    {
+        var setup = new ConnectionSetup { Http = "2", Tls = true, Heartbeat = TimeSpan.FromSeconds(15), StreamsPerConnection = 10 };
+        var scenario = Scenario([new KeepConstant(5, TimeSpan.FromSeconds(3))], TransportIds.Sse) with { Setup = setup };
+
+        var json = System.Text.Json.JsonSerializer.Serialize(ScenarioWire.From(scenario), DistributedJson.Default.ScenarioWire);
+        var back = System.Text.Json.JsonSerializer.Deserialize(json, DistributedJson.Default.ScenarioWire)!.ToScenario();
+
+        Assert.Equal(setup, back.Setup);
+    }
+
     private static Scenario Scenario(IReadOnlyList<LoadSimulation> load, string transport) => new()
     {
         Name = "s",

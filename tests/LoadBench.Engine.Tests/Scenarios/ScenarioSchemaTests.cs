@@ -84,6 +84,9 @@ public sealed class ScenarioSchemaTests
         Assert.Equal(FeedSettings.MaxPayloadBytes, At("/$defs/feed/properties/payloadBytes/maximum").GetInt32());
         Assert.Equal(FeedRoutes.MaxPollMax, At("/$defs/maxPerPoll/maximum").GetInt32());
         Assert.Equal(FaultKinds.All, Strings(At("/$defs/fault/properties/kind/enum")));
+        Assert.Equal(HttpVersions.All, Strings(At("/$defs/httpVersion/enum")));
+        Assert.Equal(CompressionKinds.All, Strings(At("/$defs/compressionKind/enum")));
+        Assert.Equal(ScenarioValidator.MaxStreamsPerConnection, At("/$defs/streamCount/maximum").GetInt32());
     }
 
     [Theory]
@@ -123,6 +126,8 @@ public sealed class ScenarioSchemaTests
     [InlineData("""{ "scenarios": [ { "name": "a", "faults": [ { "at": "1s", "kind": "unplug" } ] } ] }""", "/scenarios/0/faults/0/kind")]
     [InlineData("""{ "scenarios": [ { "name": "a", "faults": [ { "at": "1s", "kind": "abort", "duration": "5s" } ] } ] }""", "/scenarios/0/faults/0")]
     [InlineData("""{ "scenarios": [ { "name": "a", "faults": [ { "at": "1s", "kind": "restart", "duration": "5s" } ] } ] }""", "/scenarios/0/faults/0")]
+    [InlineData("""{ "scenarios": [ { "name": "a", "http": "3" } ] }""", "/scenarios/0/http")]
+    [InlineData("""{ "scenarios": [ { "name": "a", "heartbeat": "fast" } ] }""", "/scenarios/0/heartbeat")]
     public void Schema_RefusesMistakes_AtTheirPlace(string json, string instanceLocation)
     {
         using var document = JsonDocument.Parse(json);

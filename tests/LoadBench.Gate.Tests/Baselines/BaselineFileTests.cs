@@ -109,5 +109,30 @@ public sealed class BaselineFileTests : IDisposable
         Assert.Contains(outcome.Notes, n => n.Contains("scenario file changed", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Compatibility_AnotherSetup_IsAProblem_AnHttp11BaselineNeverJudgesAnHttp2Run()
+    {
+        var baseline = BaselineFile.Create("gate", [(Trials.SseWithP50(1)[0], "a.json")], DateTimeOffset.UnixEpoch);
+        var plan = new PlannedScenario[]
+        {
+            new("gate_sse", "sse", "KeepConstant(copies: 3, during: 00:00:01)", 50, 64, 0.5) { Setup = new SetupResult { Http = "2", Tls = true } },
+        };
+
+        var outcome = BaselineCompatibility.Check(baseline, "base.json", plan, Trials.Hash);
+
+        var problem = Assert.Single(outcome.Problems);
+        Assert.Contains("scenario 'gate_sse' ran differently in the baseline (setup HTTP/1.1 · plain · no compression · no heartbeat · direct then, " +
+            "HTTP/2 · TLS · no compression · no heartbeat · direct now)", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compatibility_DefaultSetupWrittenOrNot_IsTheSameScenario()
+    {
+        var baseline = BaselineFile.Create("gate", [(Trials.SseWithP50(1)[0], "a.json")], DateTimeOffset.UnixEpoch);
+        var plan = new PlannedScenario[] { new("gate_sse", "sse", "KeepConstant(copies: 3, during: 00:00:01)", 50, 64, 0.5) { Setup = new SetupResult() } };
+
+        Assert.Empty(BaselineCompatibility.Check(baseline, "base.json", plan, Trials.Hash).Problems);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

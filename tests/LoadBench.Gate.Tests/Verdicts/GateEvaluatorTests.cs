@@ -144,6 +144,21 @@ public sealed class GateEvaluatorTests
         Assert.Equal(["sse/integrity/lost", "sse/latency/p50", "ws/integrity/lost", "ws/latency/p50", "ws/latency/p99"], report.Checks.Select(c => c.MetricId));
     }
 
+    [Fact]
+    public void Relative_BaselineOfAnotherSetup_NeverJudges_NoBaselineFiguresAtAll()
+    {
+        // Ten times slower, but over HTTP/2 with TLS against a plain HTTP/1.1 baseline: not a regression, another scenario.
+        var now = Trials.SseWithP50(10, 11, 10.5, 10.2, 10.8)
+            .Select(d => d with { Scenarios = [.. d.Scenarios.Select(s => s with { Setup = new SetupResult { Http = "2", Tls = true } })] })
+            .ToList();
+
+        var report = GateEvaluator.Evaluate("t", Thresholds("latency/p50 +50%"), now, Baseline(Trials.SseWithP50(1.0, 1.1, 0.9, 1.05, 0.95)));
+
+        var check = Assert.Single(report.Checks);
+        Assert.NotEqual(Verdict.Fail, check.Verdict);
+        Assert.Empty(check.BaselineTrials);
+    }
+
     private static GateReport Evaluate(string threshold, double[] baseline, double[] now) =>
         GateEvaluator.Evaluate("t", Thresholds(threshold), Trials.SseWithP50(now), Baseline(Trials.SseWithP50(baseline)));
 

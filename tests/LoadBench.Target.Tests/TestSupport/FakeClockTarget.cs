@@ -31,6 +31,8 @@ internal sealed class FakeClockTarget : IAsyncDisposable
 
     public FeedLog Log => _app.Services.GetRequiredService<FeedLog>();
 
+    public IServiceProvider Services => _app.Services;
+
     public FeedStats Stats => _app.Services.GetRequiredService<FeedStats>();
 
     public SlowConsumerSweep Sweep => _app.Services.GetRequiredService<SlowConsumerSweep>();

@@ -41,6 +41,13 @@ public sealed class RawHttpConnection : IDisposable
         BytesWritten += bytes.Length;
     }
 
+    /// <summary>Writes raw bytes (after an upgrade: frames the test built by hand).</summary>
+    public async Task WriteAsync(byte[] bytes)
+    {
+        await _stream.WriteAsync(bytes);
+        BytesWritten += bytes.Length;
+    }
+
     /// <summary>Reads one response head; returns it as text.</summary>
     public async Task<string> ReadHeadAsync()
     {

@@ -5,12 +5,13 @@ namespace LoadBench.Engine.Distributed.Messages;
 /// <summary>A <see cref="Scenario"/> (one agent's share of it) on the wire: the agent plays exactly this.</summary>
 internal sealed record ScenarioWire(
     string Name, string Transport, IReadOnlyList<LoadStepWire> Load, double RatePerSecond, int PayloadBytes,
-    double WarmUpMs, double PollIntervalMs, double LongPollTimeoutMs, int MaxPerPoll, int? OpenModelClients)
+    double WarmUpMs, double PollIntervalMs, double LongPollTimeoutMs, int MaxPerPoll, int? OpenModelClients,
+    ConnectionSetup? Setup = null)
 {
     public static ScenarioWire From(Scenario s) => new(
         s.Name, s.Transport, [.. s.Load.Select(LoadStepWire.From)], s.Feed.RatePerSecond, s.Feed.PayloadBytes,
         s.WarmUp.TotalMilliseconds, s.Client.PollInterval.TotalMilliseconds, s.Client.LongPollTimeout.TotalMilliseconds,
-        s.Client.MaxPerPoll, s.OpenModelClients);
+        s.Client.MaxPerPoll, s.OpenModelClients, s.Setup);
 
     public Scenario ToScenario() => new()
     {
@@ -26,6 +27,8 @@ internal sealed record ScenarioWire(
             MaxPerPoll = MaxPerPoll,
         },
         OpenModelClients = OpenModelClients,
+        // An agent's clients ask for the same heartbeat (and HTTP version, TLS…) as local ones would.
+        Setup = Setup ?? ConnectionSetup.Default,
     };
 }
 

@@ -13,7 +13,8 @@ namespace LoadBench.Engine.Transports.Sse;
 /// cursor fell out of retention: the client counts the signal and resumes from the oldest retained event. An
 /// <c>event: reset</c> says the feed restarted (<see cref="FeedReset"/>): counted, and the client starts again from
 /// the new epoch's first event; an <c>event: too-slow</c> (<see cref="FeedTooSlow"/>) is counted and resumed from the
-/// cursor. Every connection carries the epoch the client follows (<c>&amp;epoch=</c>).
+/// cursor. Every connection carries the epoch the client follows (<c>&amp;epoch=</c>), and the scenario's heartbeat
+/// (<c>&amp;heartbeatMs=</c>): the parser skips the comment lines, and their bytes stay framing on the meter.
 /// </summary>
 internal sealed class SseClient : IFeedClient
 {
@@ -23,6 +24,7 @@ internal sealed class SseClient : IFeedClient
     private readonly HttpClient _http;
     private readonly Uri _baseUri;
     private readonly SseItemParser<Item> _itemParser;
+    private readonly string _heartbeatQuery;
     private bool _attempted;
 
     // The address's after= (EventSource keeps its first address): the start cursor, then 0 after a reset.
@@ -38,6 +40,7 @@ internal sealed class SseClient : IFeedClient
         _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
         _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
         _firstAfter = options.StartAfter;
+        _heartbeatQuery = HeartbeatParameter.Query(options.Setup);
     }
 
     public ClientCounters Counters => _core.Counters;
@@ -60,7 +63,7 @@ internal sealed class SseClient : IFeedClient
         // gone signal there must be no Last-Event-ID (it would win over after=0): ask from the oldest instead.
         var after = _core.ResumeFromOldest ? 0 : _firstAfter;
         using var request = new HttpRequestMessage(
-            HttpMethod.Get, string.Concat(_baseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture), _core.EpochQuery));
+            HttpMethod.Get, string.Concat(_baseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery));
         if (_attempted && !_core.ResumeFromOldest)
         {
             request.Headers.TryAddWithoutValidation("Last-Event-ID", _core.Checker.Cursor.ToString(CultureInfo.InvariantCulture));

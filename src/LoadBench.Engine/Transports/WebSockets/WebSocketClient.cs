@@ -14,7 +14,7 @@ namespace LoadBench.Engine.Transports.WebSockets;
 /// client's meter. A close with status 4410 is the gone signal: counted, then resumed from the oldest event; 4409
 /// is a reset (<see cref="FeedReset"/>: counted, then started again from the new epoch's first event, named in the
 /// close description); 4408 is too slow (<see cref="FeedTooSlow"/>: counted, then resumed from the cursor). Every
-/// connection carries the epoch the client follows (<c>&amp;epoch=</c>).
+/// connection carries the epoch the client follows (<c>&amp;epoch=</c>) and the scenario's heartbeat (<c>&amp;heartbeatMs=</c>).
 /// </summary>
 internal sealed class WebSocketClient : IFeedClient
 {
@@ -23,6 +23,7 @@ internal sealed class WebSocketClient : IFeedClient
     private readonly ClientCore _core;
     private readonly HttpMessageInvoker _invoker;
     private readonly string _prefix;
+    private readonly string _heartbeatQuery;
     private byte[] _buffer = new byte[2048];
 
     public WebSocketClient(FeedClientOptions options)
@@ -32,6 +33,7 @@ internal sealed class WebSocketClient : IFeedClient
         _invoker = new HttpMessageInvoker(LoopbackConnector.CreateHandler(_core.Meter, options.Connections), disposeHandler: true);
         var builder = new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = "ws" };
         _prefix = builder.Uri.AbsoluteUri + "?after=";
+        _heartbeatQuery = HeartbeatParameter.Query(options.Setup);
     }
 
     public ClientCounters Counters => _core.Counters;
@@ -45,10 +47,12 @@ internal sealed class WebSocketClient : IFeedClient
     private async Task<bool> ReceiveSessionAsync(CancellationToken cancellationToken)
     {
         using var socket = new ClientWebSocket();
-        // No keep-alive pings: on loopback they guard nothing, and they would add frames to the byte split.
+        // No keep-alive of the client's own: on loopback it guards nothing, and it would add frames to the byte split.
+        // A scenario's heartbeat is the target's ping (&heartbeatMs=), which the socket answers with a pong by
+        // itself while a receive is pending (always, here): both frames are framing on the meter.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         socket.Options.CollectHttpResponseDetails = true; // to name a refused upgrade by its status (http_503)
-        var uri = new Uri(string.Concat(_prefix, _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery));
+        var uri = new Uri(string.Concat(_prefix, _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery));
         try
         {
             await socket.ConnectAsync(uri, _invoker, cancellationToken);
