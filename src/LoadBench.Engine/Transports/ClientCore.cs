@@ -1,5 +1,6 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Transports;
 
@@ -28,7 +29,8 @@ internal sealed class ClientCore
         _eventLatency = options.Recorders.Event;
         _recovery = options.Recorders.Recovery;
         Epoch = options.Epoch;
-        Meter = new WireMeter(Counters);
+        Protocol = ClientProtocol.From(options.Setup, options.TlsFingerprint);
+        Meter = options.SharedConnection?.Join(Counters) ?? new WireMeter(Counters);
         Checker = new SequenceChecker(options.StartAfter, Counters);
         Backoff = new Backoff(options.TimeProvider, options.Randomizer, options.Reconnect);
     }
@@ -38,6 +40,22 @@ internal sealed class ClientCore
     public ClientCounters Counters { get; } = new();
 
     public WireMeter Meter { get; }
+
+    /// <summary>HTTP version and TLS, from the scenario's setup.</summary>
+    public ClientProtocol Protocol { get; }
+
+    /// <summary>The handler for this client's requests: its own, or the one of the HTTP/2 connection it shares.
+    /// The caller disposes it only when <paramref name="owned"/>; a shared one is left with <see cref="LeaveShared"/>.</summary>
+    public SocketsHttpHandler CreateHandler(out bool owned)
+    {
+        owned = Options.SharedConnection is null;
+        return Options.SharedConnection is { } shared
+            ? shared.Handler(meter => LoopbackConnector.CreateHandler(meter, Options.Connections, Protocol))
+            : LoopbackConnector.CreateHandler(Meter, Options.Connections, Protocol);
+    }
+
+    /// <summary>Called once when the client is disposed: the last member of a shared connection closes it.</summary>
+    public void LeaveShared() => Options.SharedConnection?.Leave();
 
     public SequenceChecker Checker { get; }
 

@@ -15,7 +15,7 @@ namespace LoadBench.Target.Stats;
 /// attributed to the previous request's transport.
 /// </para>
 /// </summary>
-internal sealed class ConnectionByteCounter(FeedStats stats)
+internal sealed class ConnectionByteCounter(FeedStats stats, bool scanHeads = true)
 {
     public static readonly object ItemKey = new();
 
@@ -24,9 +24,13 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
     /// estimates), and leaves the counter in the connection's items for <see cref="TransportAttributionMiddleware"/>.
     /// The caller closes it when the connection ends.
     /// </summary>
-    public static ConnectionByteCounter Attach(ConnectionContext connection, FeedStats stats)
+    /// <param name="connection">The connection.</param>
+    /// <param name="stats">Where the counts go.</param>
+    /// <param name="scanHeads">False on the HTTP/2 and HTTPS endpoints: their bytes are frames or TLS records, not
+    /// HTTP/1.1 heads, so all of them count as framing here (bytes and payload stay exact; the engine splits the rest).</param>
+    public static ConnectionByteCounter Attach(ConnectionContext connection, FeedStats stats, bool scanHeads = true)
     {
-        var counter = new ConnectionByteCounter(stats) { Connection = connection };
+        var counter = new ConnectionByteCounter(stats, scanHeads) { Connection = connection };
         connection.Transport = new CountingDuplexPipe(connection.Transport, counter);
         connection.Items[ItemKey] = counter;
         return counter;
@@ -56,7 +60,7 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
         lock (_lock)
         {
             long head = 0;
-            if (_readHead.Active)
+            if (scanHeads && _readHead.Active)
             {
                 foreach (var segment in consumed)
                 {
@@ -89,7 +93,7 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
 
         lock (_lock)
         {
-            var head = _writeHead.Scan(written);
+            var head = scanHeads ? _writeHead.Scan(written) : 0;
             (_latest ?? stats.Other).Written(written.Length, head);
         }
     }
