@@ -16,6 +16,7 @@ internal sealed class ClientCore
     private readonly HdrHistogram.Recorder _eventLatency;
     private readonly HdrHistogram.Recorder _recovery;
     private bool _failed;
+    private bool _closed;
 
     // When the current connection was found cut (or the feed reset under it): the time to recover runs from here
     // to the next delivered event. Only the first cut of an outage counts; failed reconnects extend it.
@@ -54,8 +55,20 @@ internal sealed class ClientCore
             : LoopbackConnector.CreateHandler(Meter, Options.Connections, Protocol);
     }
 
-    /// <summary>Called once when the client is disposed: the last member of a shared connection closes it.</summary>
-    public void LeaveShared() => Options.SharedConnection?.Leave();
+    /// <summary>Called when the client is disposed, after its connection closed: the last member of a shared
+    /// connection closes it; then the bytes of the close (an HTTP/2 GOAWAY, a TLS close_notify) are settled, so the
+    /// counters add up to every socket byte once the client is gone. Once only.</summary>
+    public void Closed()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        Options.SharedConnection?.Leave();
+        Meter.Settle();
+    }
 
     public SequenceChecker Checker { get; }
 

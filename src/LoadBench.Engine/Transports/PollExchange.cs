@@ -100,6 +100,11 @@ internal sealed class PollExchange : IDisposable
         {
             // The phase ended: a clean stop.
         }
+        finally
+        {
+            // An HTTP/2 connection's own frames (WINDOW_UPDATE, PING, SETTINGS) can come after the last poll's settle.
+            _core.Meter.Settle();
+        }
     }
 
     /// <summary>
@@ -261,7 +266,7 @@ internal sealed class PollExchange : IDisposable
     {
         _connection?.Dispose();
         _handlerConnection?.Dispose();
-        _core.LeaveShared();
+        _core.Closed();
         _gate.Dispose();
     }
 }

@@ -47,6 +47,7 @@ internal sealed class ConnectionByteCounter(FeedStats stats, bool scanHeads = tr
     private TransportCounters? _latest;
     private long _pendingRead;
     private long _pendingReadHead;
+    private long _pendingWritten;
     private HeadScanner _readHead = StartedScanner();
     private HeadScanner _writeHead;
 
@@ -94,7 +95,16 @@ internal sealed class ConnectionByteCounter(FeedStats stats, bool scanHeads = tr
         lock (_lock)
         {
             var head = scanHeads ? _writeHead.Scan(written) : 0;
-            (_latest ?? stats.Other).Written(written.Length, head);
+            if (_latest is { } transport)
+            {
+                transport.Written(written.Length, head);
+            }
+            else
+            {
+                // Before the first request: a TLS handshake or HTTP/2's SETTINGS — the connection's cost, so its
+                // first request's transport's (an HTTP/1.1 head is never written before a request starts).
+                _pendingWritten += written.Length;
+            }
         }
     }
 
@@ -105,8 +115,10 @@ internal sealed class ConnectionByteCounter(FeedStats stats, bool scanHeads = tr
             _current = transport;
             _latest = transport;
             transport.Read(_pendingRead, _pendingReadHead);
+            transport.Written(_pendingWritten, 0);
             _pendingRead = 0;
             _pendingReadHead = 0;
+            _pendingWritten = 0;
             _writeHead.Start();
         }
     }
@@ -126,8 +138,10 @@ internal sealed class ConnectionByteCounter(FeedStats stats, bool scanHeads = tr
         lock (_lock)
         {
             (_latest ?? stats.Other).Read(_pendingRead, _pendingReadHead);
+            (_latest ?? stats.Other).Written(_pendingWritten, 0);
             _pendingRead = 0;
             _pendingReadHead = 0;
+            _pendingWritten = 0;
         }
     }
 

@@ -142,7 +142,7 @@ internal sealed class SseClient : IFeedClient
     public ValueTask DisposeAsync()
     {
         _http.Dispose();
-        _core.LeaveShared();
+        _core.Closed();
         return ValueTask.CompletedTask;
     }
 }

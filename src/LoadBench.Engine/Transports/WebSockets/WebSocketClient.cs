@@ -147,7 +147,7 @@ internal sealed class WebSocketClient : IFeedClient
     public ValueTask DisposeAsync()
     {
         _invoker.Dispose();
-        _core.LeaveShared();
+        _core.Closed();
         return ValueTask.CompletedTask;
     }
 }
