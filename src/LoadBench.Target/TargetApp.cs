@@ -57,6 +57,11 @@ public static class TargetApp
         }
 
         var endpoints = new ProtocolEndpoints(options, urls, TimeProvider.System);
+        if (endpoints.BindsHere)
+        {
+            // Bound in code below (one endpoint per protocol); without this Kestrel warns that it overrides --urls.
+            builder.WebHost.UseUrls();
+        }
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
