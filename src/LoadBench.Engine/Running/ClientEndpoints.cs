@@ -14,21 +14,34 @@ namespace LoadBench.Engine.Running;
 internal sealed record ClientEndpoints(Uri Http1, Uri? H2c, Uri? Https, string? TlsFingerprint)
 {
     /// <summary>The address and fingerprint for <paramref name="setup"/>.</summary>
-    /// <exception cref="InvalidOperationException">The target serves no endpoint for it, or TLS without a fingerprint.</exception>
+    /// <exception cref="ArgumentException">The target serves no endpoint for it, or TLS without a fingerprint (the
+    /// runner asks before the first scenario, so the run stops with this message and a usage error).</exception>
     public (Uri BaseUri, string? TlsFingerprint) For(ConnectionSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         if (setup.Tls)
         {
-            var https = Https ?? throw new InvalidOperationException("The scenario asks for TLS, but the target serves no HTTPS endpoint (start it with --https-url).");
+            var https = Https ?? throw new ArgumentException("A scenario asks for TLS, but the target serves no HTTPS endpoint (start it with --https-url).");
             return TlsFingerprint is null
-                ? throw new InvalidOperationException("The scenario asks for TLS: give the target certificate's SHA-256 with --tls-fingerprint (the target prints it at start).")
+                ? throw new ArgumentException("A scenario asks for TLS: give the target certificate's SHA-256 with --tls-fingerprint (the target prints it at start).")
                 : (https, TlsFingerprint);
         }
 
         return setup.Http == HttpVersions.Http2
-            ? (H2c ?? throw new InvalidOperationException("The scenario asks for HTTP/2, but the target serves no cleartext HTTP/2 endpoint (start it with --h2c-url)."), null)
+            ? (H2c ?? throw new ArgumentException("A scenario asks for HTTP/2, but the target serves no cleartext HTTP/2 endpoint (start it with --h2c-url)."), null)
             : (Http1, null);
+    }
+
+    /// <summary>Checks every scenario of <paramref name="plan"/> has its endpoint (see <see cref="For"/>).</summary>
+    public ClientEndpoints CheckAll(ScenarioPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        foreach (var scenario in plan.Scenarios)
+        {
+            _ = For(scenario.Setup);
+        }
+
+        return this;
     }
 
     /// <summary>Asks a target for its endpoints (<c>GET /feed/endpoints</c>); the fingerprint is

@@ -30,7 +30,7 @@ internal sealed class ScenarioClients(
 
     /// <summary>Where this setup's clients connect, and the certificate they trust under TLS.</summary>
     private readonly (Uri BaseUri, string? TlsFingerprint) _endpoint = scenario.Setup.Tls || scenario.Setup.Http != Contracts.HttpVersions.Http11
-        ? (options.Endpoints ?? throw new InvalidOperationException($"Scenario '{scenario.Name}' asks for {scenario.Setup.Describe()}, but the target's endpoints are unknown.")).For(scenario.Setup)
+        ? (options.Endpoints ?? throw new ArgumentException($"Scenario '{scenario.Name}' asks for {scenario.Setup.Describe()}, but the target's endpoints are unknown.")).For(scenario.Setup)
         : (target.BaseUri, null);
 
     public IFeedClient Create() => Options.ClientFactory(new FeedClientOptions(_endpoint.BaseUri, Scenario.Transport, recorders)

@@ -36,7 +36,7 @@ public static class ScenarioRunner
             if (NeedsEndpoints(plan))
             {
                 // A running target's fingerprint comes from the person, never from the target itself.
-                options = options with { Endpoints = await ClientEndpoints.FetchAsync(checkedUrl, options.TlsFingerprint, trustPublished: false, cancellationToken) };
+                options = options with { Endpoints = (await ClientEndpoints.FetchAsync(checkedUrl, options.TlsFingerprint, trustPublished: false, cancellationToken)).CheckAll(plan) };
             }
 
             using var api = new TargetHttpApi(checkedUrl, options.ControlToken);
@@ -55,7 +55,7 @@ public static class ScenarioRunner
             if (NeedsEndpoints(plan))
             {
                 // Our own child, asked over loopback: its published fingerprint is the one to pin.
-                options = options with { Endpoints = await ClientEndpoints.FetchAsync(target.BaseUri, options.TlsFingerprint, trustPublished: true, cancellationToken) };
+                options = options with { Endpoints = (await ClientEndpoints.FetchAsync(target.BaseUri, options.TlsFingerprint, trustPublished: true, cancellationToken)).CheckAll(plan) };
             }
 
             return await RunAsync(plan, started, targetStartedByEngine: true, options, progress, cancellationToken, () => target.ExitDescription);

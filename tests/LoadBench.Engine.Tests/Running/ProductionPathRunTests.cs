@@ -49,4 +49,38 @@ public sealed class ProductionPathRunTests
         Assert.True(tls.PerEvent.Tls > 0);
         Assert.Null(results.Scenarios[1].Bytes!.Tls);
     }
+
+    private static ScenarioPlan OneScenario(ConnectionSetup setup) => ScenarioPlan.FromScenarios("setup_test",
+    [
+        new Scenario
+        {
+            Name = "sse_setup",
+            Transport = TransportIds.Sse,
+            Load = [new KeepConstant(1, TimeSpan.FromSeconds(1))],
+            Feed = new FeedSpec(10, 64),
+            Setup = setup,
+        },
+    ]);
+
+    [Fact]
+    public async Task RunAsync_RunningTargetTlsWithoutFingerprint_IsRefusedBeforeAnyScenario()
+    {
+        await using var host = await RunningTarget.StartAsync(RunningTarget.ProtocolArgs);
+
+        // The target publishes its fingerprint, but a running target's word is not trusted: the person must give it.
+        var refusal = await Assert.ThrowsAsync<ArgumentException>(() => ScenarioRunner.RunAsync(
+            OneScenario(new ConnectionSetup { Tls = true }), new RunOptions { TargetUrl = host.BaseAddress, TargetWarmUp = TimeSpan.Zero }, null, CancellationToken.None));
+        Assert.Contains("--tls-fingerprint", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(0, host.Stats.Snapshot().Transports[TransportIds.Sse].Requests);
+    }
+
+    [Fact]
+    public async Task RunAsync_RunningTargetWithoutH2c_RefusesAnHttp2Scenario()
+    {
+        await using var host = await RunningTarget.StartAsync();
+
+        var refusal = await Assert.ThrowsAsync<ArgumentException>(() => ScenarioRunner.RunAsync(
+            OneScenario(new ConnectionSetup { Http = HttpVersions.Http2 }), new RunOptions { TargetUrl = host.BaseAddress, TargetWarmUp = TimeSpan.Zero }, null, CancellationToken.None));
+        Assert.Contains("--h2c-url", refusal.Message, StringComparison.Ordinal);
+    }
 }
