@@ -9,6 +9,7 @@ namespace LoadBench.Contracts;
 [JsonSerializable(typeof(FeedEvent[]))]
 [JsonSerializable(typeof(List<FeedEvent>))]
 [JsonSerializable(typeof(FeedInfo))]
+[JsonSerializable(typeof(TargetEndpoints))]
 [JsonSerializable(typeof(FeedSettings))]
 [JsonSerializable(typeof(FeedClock))]
 [JsonSerializable(typeof(StatsSnapshot))]

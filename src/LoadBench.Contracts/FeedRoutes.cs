@@ -13,6 +13,9 @@ public static class FeedRoutes
     public const string Faults = "/feed/faults";
     public const string Stats = "/stats";
 
+    /// <summary>Where each protocol is served and the HTTPS certificate's fingerprint (<see cref="TargetEndpoints"/>).</summary>
+    public const string Endpoints = "/feed/endpoints";
+
     /// <summary>The publisher's clock (<see cref="FeedClock"/>): what load agents on other machines compare their own
     /// clocks with, so publish → receive latency is measured on one time line.</summary>
     public const string Clock = "/feed/clock";

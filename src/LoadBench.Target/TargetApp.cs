@@ -1,4 +1,6 @@
 using LoadBench.Contracts;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using LoadBench.Target.Clock;
 using LoadBench.Target.Demo;
 using LoadBench.Target.Faults;
@@ -47,12 +49,27 @@ public static class TargetApp
         }
 
         ListenAddresses.RequireLoopbackOrToken(urls, options.ControlToken);
+        foreach (var extra in new[] { options.H2cUrl, options.HttpsUrl })
+        {
+            if (extra is not null)
+            {
+                ListenAddresses.RequireLoopbackOrToken(extra, options.ControlToken);
+            }
+        }
+
+        var endpoints = new ProtocolEndpoints(options, urls, TimeProvider.System);
+        if (endpoints.BindsHere)
+        {
+            // Bound in code below (one endpoint per protocol); without this Kestrel warns that it overrides --urls.
+            builder.WebHost.UseUrls();
+        }
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJson.Default));
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FeedLog>();
         builder.Services.AddSingleton<FeedStats>();
@@ -76,8 +93,13 @@ public static class TargetApp
             {
                 ListenAddresses.RequireLoopbackOrToken(listen.IPEndPoint, options.ControlToken);
                 var connections = listen.ApplicationServices.GetRequiredService<ConnectionMiddleware>();
-                listen.Use(next => connection => connections.OnConnectionAsync(connection, next));
+                // Asked per connection: the endpoint's own configuration (HTTP/2 only, HTTPS) runs after the defaults.
+                listen.Use(next => connection => connections.OnConnectionAsync(connection, next, endpoints.ScansHeads(listen)));
             });
+            if (endpoints.BindsHere)
+            {
+                endpoints.Bind(kestrel);
+            }
         });
 
         var app = builder.Build();
@@ -94,6 +116,23 @@ public static class TargetApp
         app.MapSse();
         app.MapWebSockets();
         app.MapFeedControl();
+        app.MapGet(FeedRoutes.Endpoints, (IServer server) => TypedResults.Json(
+            endpoints.Describe(server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).FirstOrDefault()),
+            ContractsJson.Default.TargetEndpoints));
+        if (endpoints.BindsHere)
+        {
+            // Printed once bound (real ports): the fingerprint is what `loadbench run --target … --tls-fingerprint` takes.
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var described = endpoints.Describe(null);
+                Console.Out.WriteLine($"LoadBench target: HTTP/1.1 {described.Http1}  h2c {described.H2c ?? "-"}  HTTPS {described.Https ?? "-"}");
+                if (described.CertificateSha256 is not null)
+                {
+                    Console.Out.WriteLine($"LoadBench target: TLS certificate SHA-256 {described.CertificateSha256}");
+                }
+            });
+        }
+
         app.MapStats();
         app.MapClock();
         app.MapDemo();

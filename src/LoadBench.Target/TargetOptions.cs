@@ -44,6 +44,18 @@ public sealed class TargetOptions
     /// </summary>
     public double SlowConsumerMaxLagSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// <c>--h2c-url http://127.0.0.1:PORT</c>: also serve cleartext HTTP/2 (prior knowledge) there. Kestrel serves
+    /// h2c only on an HTTP/2-only endpoint, hence one endpoint per protocol. Port 0 picks a free one.
+    /// </summary>
+    public string? H2cUrl { get; set; }
+
+    /// <summary>
+    /// <c>--https-url https://127.0.0.1:PORT</c>: also serve HTTPS there (HTTP/1.1 and HTTP/2 by ALPN), with a
+    /// self-signed certificate generated at start, whose SHA-256 is printed and published on <c>/feed/endpoints</c>.
+    /// </summary>
+    public string? HttpsUrl { get; set; }
+
     /// <summary>How long graceful shutdown waits for streams to end.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

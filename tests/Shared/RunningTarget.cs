@@ -73,6 +73,14 @@ public sealed class RunningTarget : IAsyncDisposable
     public async Task<StatsSnapshot> StatsAsync(CancellationToken cancellationToken = default) =>
         (await Http.GetFromJsonAsync(FeedRoutes.Stats, ContractsJson.Default.StatsSnapshot, cancellationToken))!;
 
+    /// <summary>Where each protocol is served and the HTTPS certificate's fingerprint (start the target with
+    /// <see cref="ProtocolArgs"/> for the HTTP/2 and HTTPS endpoints).</summary>
+    public async Task<TargetEndpoints> EndpointsAsync(CancellationToken cancellationToken = default) =>
+        (await Http.GetFromJsonAsync(FeedRoutes.Endpoints, ContractsJson.Default.TargetEndpoints, cancellationToken))!;
+
+    /// <summary>Arguments for a cleartext HTTP/2 and an HTTPS endpoint on free loopback ports.</summary>
+    public static readonly string[] ProtocolArgs = ["--h2c-url", "http://127.0.0.1:0", "--https-url", "https://127.0.0.1:0"];
+
     public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()

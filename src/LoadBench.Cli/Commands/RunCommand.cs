@@ -42,6 +42,8 @@ internal static class RunCommand
         {
             Description = "With --agents: another coordinated run uses the same publisher at the same time, so this one never changes its settings (set rate and payload first; each scenario checks they are its own).",
         };
+        var keyLog = new Option<string?>("--tls-key-log") { Description = "Write the TLS session keys of the clients' connections to FILE (NSS key log format, as SSLKEYLOGFILE), so a capture of the run can be decrypted with Wireshark." };
+        var fingerprint = new Option<string?>("--tls-fingerprint") { Description = "With --target: the SHA-256 of the target's HTTPS certificate (64 hex digits; the target prints it at start). TLS scenarios trust that certificate and no other." };
         var sources = new Option<string[]>("--source-address")
         {
             Description = "A local address to open connections from (repeatable); connections are spread over them, round robin.",
@@ -68,20 +70,39 @@ internal static class RunCommand
             {ExitCodes.HelpText}
             """)
         {
-            scenario, output, target, allowRemote, token, pinCpus, quiet, repeat, nats, agents, sharedFeed, sources,
+            scenario, output, target, allowRemote, token, pinCpus, quiet, repeat, nats, agents, sharedFeed, sources, keyLog, fingerprint,
             scaledOut.ControlUrl, scaledOut.StatsUrls, scaledOut.StatsPids,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(scenario)!, parse.GetValue(output), parse.GetValue(target), parse.GetValue(allowRemote),
             parse.GetValue(pinCpus), parse.GetValue(quiet), parse.GetValue(repeat), parse.GetValue(token),
-            new Distribution(parse.GetValue(nats), parse.GetValue(agents), parse.GetValue(sources) ?? [], parse.GetValue(sharedFeed)), scaledOut.Read(parse), cancellationToken));
+            new Distribution(parse.GetValue(nats), parse.GetValue(agents), parse.GetValue(sources) ?? [], parse.GetValue(sharedFeed)), scaledOut.Read(parse),
+            new Tls(parse.GetValue(keyLog), parse.GetValue(fingerprint)), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
         string scenarioArgument, DirectoryInfo? output, string? targetText, bool allowRemote, bool pinCpus, bool quiet, int repeat,
-        string? controlToken, Distribution distribution, ScaledOutTarget? scaledOut, CancellationToken cancellationToken)
+        string? controlToken, Distribution distribution, ScaledOutTarget? scaledOut, Tls tls, CancellationToken cancellationToken)
     {
+        if (tls.Fingerprint is not null && !IsFingerprint(tls.Fingerprint))
+        {
+            await Console.Error.WriteLineAsync($"loadbench: --tls-fingerprint must be the certificate's SHA-256: 64 hex digits (colons allowed); got '{tls.Fingerprint}'");
+            return ExitCodes.UsageError;
+        }
+
+        if (tls.Fingerprint is not null && targetText is null)
+        {
+            await Console.Error.WriteLineAsync("loadbench: --tls-fingerprint goes with --target: a target the engine starts publishes its own certificate to it.");
+            return ExitCodes.UsageError;
+        }
+
+        if (tls.KeyLog is not null)
+        {
+            // Before the first TLS connection of the process: the runtime reads the setting once.
+            await Console.Error.WriteLineAsync($"loadbench: TLS session keys go to {TlsKeyLog.Enable(tls.KeyLog)}");
+        }
+
         if ((distribution.Nats is null) != (distribution.Agents == 0) || distribution.Agents < 0)
         {
             await Console.Error.WriteLineAsync("loadbench: --nats and --agents go together: --nats nats://HOST:4222 --agents N (N >= 1)");
@@ -135,6 +156,7 @@ internal static class RunCommand
             StatsPids = scaledOut?.StatsPids ?? [],
             Repeat = repeat,
             SourceAddresses = sourceAddresses,
+            TlsFingerprint = tls.Fingerprint,
         };
         var directory = output?.FullName ?? ResultsOutput.DefaultDirectory(plan.Name);
 
@@ -206,6 +228,15 @@ internal static class RunCommand
 
         return ExitCodes.Success;
     }
+
+    private static bool IsFingerprint(string text)
+    {
+        var hex = text.Replace(":", "", StringComparison.Ordinal);
+        return hex.Length == 64 && hex.All(Uri.IsHexDigit);
+    }
+
+    /// <summary><c>--tls-key-log</c> and <c>--tls-fingerprint</c>.</summary>
+    private sealed record Tls(string? KeyLog, string? Fingerprint);
 
     /// <summary>The distributed-run options: a NATS server, how many agents; source addresses for local clients.</summary>
     private sealed record Distribution(string? Nats, int Agents, string[] Sources, bool SharedFeed);

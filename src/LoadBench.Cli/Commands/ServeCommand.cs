@@ -27,6 +27,14 @@ internal static class ServeCommand
         {
             Description = "Be a replica: serve the events of the publisher whose stream is at this NATS URL (its settings; --rate and --payload-bytes are ignored).",
         };
+        var h2c = new Option<string?>("--h2c-url")
+        {
+            Description = "Also serve cleartext HTTP/2 (prior knowledge) here, e.g. http://127.0.0.1:5081: Kestrel serves h2c only on an HTTP/2-only endpoint.",
+        };
+        var https = new Option<string?>("--https-url")
+        {
+            Description = "Also serve HTTPS here (HTTP/1.1 and HTTP/2 by ALPN), e.g. https://127.0.0.1:5443, with a certificate generated at start; its SHA-256 is printed and on /feed/endpoints.",
+        };
         var command = new Command("serve", """
             Run the target: one feed served by short polling, long polling, SSE and WebSocket.
             Scaled out: one publisher (--publish-to) and any number of replicas (--follow) of the same feed,
@@ -38,16 +46,18 @@ internal static class ServeCommand
               loadbench serve --urls http://0.0.0.0:5080 --control-token "$(openssl rand -hex 16)"
               loadbench serve --urls http://127.0.0.1:5080 --rate 0 --publish-to nats://127.0.0.1:4222
               loadbench serve --urls http://127.0.0.1:5081 --follow nats://127.0.0.1:4222
+              loadbench serve --h2c-url http://127.0.0.1:5081 --https-url https://127.0.0.1:5443
 
             Beyond loopback it needs --control-token (exit code 2 without one).
             """)
         {
-            urls, rate, payload, retention, token, publishTo, follow,
+            urls, rate, payload, retention, token, publishTo, follow, h2c, https,
         };
         command.SetAction((parse, cancellationToken) => RunTargetAsync(
             ["--urls", parse.GetValue(urls)!, "--rate", Invariant(parse.GetValue(rate)), "--payload-bytes", Invariant(parse.GetValue(payload)),
              "--retention", Invariant(parse.GetValue(retention)), .. ControlTokenOption.TargetArgs(parse.GetValue(token)),
-             .. Optional("--publish-to", parse.GetValue(publishTo)), .. Optional("--follow", parse.GetValue(follow))],
+             .. Optional("--publish-to", parse.GetValue(publishTo)), .. Optional("--follow", parse.GetValue(follow)),
+             .. Optional("--h2c-url", parse.GetValue(h2c)), .. Optional("--https-url", parse.GetValue(https))],
             announce: null, cancellationToken));
         return command;
     }

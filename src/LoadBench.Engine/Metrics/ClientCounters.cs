@@ -23,6 +23,7 @@ internal sealed class ClientCounters
     private long _headerBytes;
     private long _socketBytesRead;
     private long _socketBytesWritten;
+    private long _tlsBytes;
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
 
     public void EventDelivered(int payloadBytes) { _eventsDelivered++; _payloadBytes += payloadBytes; }
@@ -38,6 +39,8 @@ internal sealed class ClientCounters
     public void TooSlow() => _tooSlowSignals++;
     public void Framing(long bytes) => _framingBytes += bytes;
     public void Headers(long bytes) => _headerBytes += bytes;
+    /// <summary>TLS handshake and record bytes: socket bytes minus the plaintext above TLS.</summary>
+    public void Tls(long bytes) => _tlsBytes += bytes;
     public void SocketRead(long bytes) => Interlocked.Add(ref _socketBytesRead, bytes);
     public void SocketWritten(long bytes) => Interlocked.Add(ref _socketBytesWritten, bytes);
 
@@ -63,7 +66,10 @@ internal sealed class ClientCounters
             Volatile.Read(ref _lost), Volatile.Read(ref _duplicates), Volatile.Read(ref _reorders),
             Volatile.Read(ref _reconnects), Volatile.Read(ref _goneSignals), Volatile.Read(ref _resets), Volatile.Read(ref _tooSlowSignals),
             Volatile.Read(ref _payloadBytes), Volatile.Read(ref _framingBytes), Volatile.Read(ref _headerBytes),
-            Volatile.Read(ref _socketBytesRead), Volatile.Read(ref _socketBytesWritten), errors);
+            Volatile.Read(ref _socketBytesRead), Volatile.Read(ref _socketBytesWritten), errors)
+        {
+            TlsBytes = Volatile.Read(ref _tlsBytes),
+        };
     }
 }
 
@@ -77,6 +83,10 @@ internal sealed record ClientCountersSnapshot(
 {
     public static ClientCountersSnapshot Empty { get; } =
         new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, long>());
+
+    /// <summary>TLS overhead among the socket bytes (0 on plain connections): socket bytes read + written =
+    /// payload + framing + headers + TLS.</summary>
+    public long TlsBytes { get; init; }
 
     public long ErrorCount => Errors.Values.Sum();
 
@@ -93,7 +103,10 @@ internal sealed record ClientCountersSnapshot(
             Lost + other.Lost, Duplicates + other.Duplicates, Reorders + other.Reorders,
             Reconnects + other.Reconnects, GoneSignals + other.GoneSignals, Resets + other.Resets, TooSlowSignals + other.TooSlowSignals,
             PayloadBytes + other.PayloadBytes, FramingBytes + other.FramingBytes, HeaderBytes + other.HeaderBytes,
-            SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, errors);
+            SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, errors)
+        {
+            TlsBytes = TlsBytes + other.TlsBytes,
+        };
     }
 
     /// <summary>Difference from an earlier snapshot of the same clients (for the measured phase only).</summary>
@@ -114,6 +127,9 @@ internal sealed record ClientCountersSnapshot(
             Lost - earlier.Lost, Duplicates - earlier.Duplicates, Reorders - earlier.Reorders,
             Reconnects - earlier.Reconnects, GoneSignals - earlier.GoneSignals, Resets - earlier.Resets, TooSlowSignals - earlier.TooSlowSignals,
             PayloadBytes - earlier.PayloadBytes, FramingBytes - earlier.FramingBytes, HeaderBytes - earlier.HeaderBytes,
-            SocketBytesRead - earlier.SocketBytesRead, SocketBytesWritten - earlier.SocketBytesWritten, errors);
+            SocketBytesRead - earlier.SocketBytesRead, SocketBytesWritten - earlier.SocketBytesWritten, errors)
+        {
+            TlsBytes = TlsBytes - earlier.TlsBytes,
+        };
     }
 }

@@ -3,29 +3,36 @@ using LoadBench.Engine.Transports;
 namespace LoadBench.Engine.Metrics;
 
 /// <summary>
-/// The byte meter of one client. Its connections report every byte they read and write on the socket
-/// (<see cref="Transports.Connections.CountingStream"/>), with the head bytes among them found by an
-/// <see cref="HttpMessageScanner"/>; the client reports the payload (event JSON) bytes it delivers.
-/// <see cref="Settle"/> moves what happened since the last settle into <see cref="ClientCounters"/>:
-/// headers as scanned, and framing as everything else, so that
-/// <c>payload + framing + headers == socket bytes read + written</c> holds exactly after every settle.
+/// The byte meter of one connection's worth of clients (one client, or the streams sharing one HTTP/2
+/// connection). Connections report every byte they read and write on the socket
+/// (<see cref="Transports.Connections.CountingStream"/>) and, one layer up, every plaintext byte (above TLS when
+/// there is TLS; the same bytes when there is none), with the head bytes among them found by a scanner
+/// (<see cref="HttpMessageScanner"/> for HTTP/1.1, <see cref="Http2FrameScanner"/> for HTTP/2); the clients report
+/// the payload (event JSON) bytes they deliver. <see cref="Settle"/> moves what happened since the last settle into
+/// <see cref="ClientCounters"/>: headers as scanned, TLS as socket minus plaintext, and framing as the rest of the
+/// plaintext, so that <c>payload + framing + headers + tls == socket bytes read + written</c> holds exactly after
+/// every settle.
 /// </summary>
 /// <remarks>
 /// Framing is a remainder on purpose: SSE field names, chunk lines, WebSocket frame headers and masks, close
-/// frames, array brackets and commas, error bodies — whatever is on the wire and is neither a head nor an
-/// event — lands there, and nothing can be counted twice or missed. Between two settles a read may already
-/// hold part of the next event; the remainder then runs ahead by those bytes and gives them back at the next
-/// settle, so sums are exact at every settle point and per-event figures are averages over many events.
-/// Connections call in from the I/O completion side (read-ahead on a pooled connection can complete on
-/// another thread), so the socket totals are interlocked; <see cref="Payload"/> and <see cref="Settle"/>
-/// belong to the client's own flow.
+/// frames, array brackets and commas, HTTP/2 frame headers and control frames, error bodies — whatever is on the
+/// wire and is neither a head nor an event — lands there, and nothing can be counted twice or missed. Between two
+/// settles a read may already hold part of the next event (or TLS records not yet decrypted); the remainders then
+/// run ahead by those bytes and give them back at a later settle, so sums are exact at every settle point and
+/// per-event figures are averages over many events. Connections call in from the I/O completion side, so the
+/// totals are interlocked; payload and settle are locked because the streams of one shared HTTP/2 connection
+/// settle from their own flows (the counters written are the first client's: only this meter writes their
+/// header, framing and TLS fields, so the single-writer rule of <see cref="ClientCounters"/> still holds).
 /// </remarks>
 internal sealed class WireMeter
 {
     private readonly ClientCounters _counters;
+    private readonly Lock _settling = new();
     private long _socketBytes;
+    private long _plainBytes;
     private long _headerBytes;
     private long _settledSocketBytes;
+    private long _settledPlainBytes;
     private long _settledHeaderBytes;
     private long _unsettledPayload;
 
@@ -35,47 +42,83 @@ internal sealed class WireMeter
         _counters = counters;
     }
 
-    /// <summary>Bytes read from and written to this client's sockets so far.</summary>
+    /// <summary>Bytes read from and written to the sockets so far.</summary>
     public long SocketBytes => Interlocked.Read(ref _socketBytes);
 
-    /// <summary>Head bytes among <see cref="SocketBytes"/>.</summary>
+    /// <summary>Plaintext bytes (above TLS) so far; equal to <see cref="SocketBytes"/> without TLS.</summary>
+    public long PlaintextBytes => Interlocked.Read(ref _plainBytes);
+
+    /// <summary>Head bytes among <see cref="PlaintextBytes"/>.</summary>
     public long HeaderBytes => Interlocked.Read(ref _headerBytes);
 
+    /// <summary>A read on a plain connection: socket and plaintext bytes at once.</summary>
     internal void OnRead(int bytes, int headerBytes)
     {
-        Interlocked.Add(ref _headerBytes, headerBytes);
+        OnSocketRead(bytes);
+        OnPlaintext(bytes, headerBytes);
+    }
+
+    /// <summary>A write on a plain connection: socket and plaintext bytes at once.</summary>
+    internal void OnWritten(int bytes, int headerBytes)
+    {
+        OnSocketWritten(bytes);
+        OnPlaintext(bytes, headerBytes);
+    }
+
+    /// <summary>Bytes read from the socket, below TLS.</summary>
+    internal void OnSocketRead(int bytes)
+    {
         Interlocked.Add(ref _socketBytes, bytes);
         _counters.SocketRead(bytes);
     }
 
-    internal void OnWritten(int bytes, int headerBytes)
+    /// <summary>Bytes written to the socket, below TLS.</summary>
+    internal void OnSocketWritten(int bytes)
     {
-        Interlocked.Add(ref _headerBytes, headerBytes);
         Interlocked.Add(ref _socketBytes, bytes);
         _counters.SocketWritten(bytes);
     }
 
-    /// <summary>Notes payload bytes the client has already counted in <see cref="ClientCounters"/>.</summary>
-    public void Payload(int bytes) => _unsettledPayload += bytes;
+    /// <summary>Plaintext bytes read or written above TLS, <paramref name="headerBytes"/> of them head bytes.</summary>
+    internal void OnPlaintext(int bytes, int headerBytes)
+    {
+        Interlocked.Add(ref _headerBytes, headerBytes);
+        Interlocked.Add(ref _plainBytes, bytes);
+    }
 
-    /// <summary>Moves header and framing bytes seen since the last call into the counters.</summary>
+    /// <summary>Notes payload bytes the client has already counted in its own <see cref="ClientCounters"/>.</summary>
+    public void Payload(int bytes) => Interlocked.Add(ref _unsettledPayload, bytes);
+
+    /// <summary>Moves header, framing and TLS bytes seen since the last call into the counters.</summary>
     public void Settle()
     {
-        var headers = Interlocked.Read(ref _headerBytes);
-        var socket = Interlocked.Read(ref _socketBytes);
-        var headerDelta = headers - _settledHeaderBytes;
-        var framingDelta = socket - _settledSocketBytes - headerDelta - _unsettledPayload;
-        _settledHeaderBytes = headers;
-        _settledSocketBytes = socket;
-        _unsettledPayload = 0;
-        if (headerDelta != 0)
+        lock (_settling)
         {
-            _counters.Headers(headerDelta);
-        }
+            var headers = Interlocked.Read(ref _headerBytes);
+            var plain = Interlocked.Read(ref _plainBytes);
+            var socket = Interlocked.Read(ref _socketBytes);
+            var payload = Interlocked.Exchange(ref _unsettledPayload, 0);
+            var headerDelta = headers - _settledHeaderBytes;
+            var plainDelta = plain - _settledPlainBytes;
+            var tlsDelta = socket - _settledSocketBytes - plainDelta;
+            var framingDelta = plainDelta - headerDelta - payload;
+            _settledHeaderBytes = headers;
+            _settledPlainBytes = plain;
+            _settledSocketBytes = socket;
+            if (headerDelta != 0)
+            {
+                _counters.Headers(headerDelta);
+            }
 
-        if (framingDelta != 0)
-        {
-            _counters.Framing(framingDelta);
+            if (framingDelta != 0)
+            {
+                _counters.Framing(framingDelta);
+            }
+
+            if (tlsDelta != 0)
+            {
+                _counters.Tls(tlsDelta);
+            }
         }
     }
 }

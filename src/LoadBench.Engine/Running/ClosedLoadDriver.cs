@@ -151,7 +151,8 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
         var running = Clients;
         if (running == 0 || _capacity is null)
         {
-            _capacity = clients.Options.FdBudget.Available() is var free && free == int.MaxValue ? int.MaxValue : free + running;
+            var free = FdBudget.CopiesFor(clients.Options.FdBudget.Available(), clients.Scenario.Setup.StreamsPerConnection);
+            _capacity = free == int.MaxValue ? int.MaxValue : free + running;
         }
 
         var budget = Math.Max(0, _capacity.Value - running);

@@ -42,6 +42,11 @@ internal sealed class FdBudget
         return (int)Math.Clamp(reading.Limit - reading.Open - Reserve, 0, int.MaxValue);
     }
 
+    /// <summary>How many copies <paramref name="sockets"/> free sockets hold when <paramref name="streamsPerConnection"/>
+    /// copies share one HTTP/2 connection: the budget counts connections, not subscribers.</summary>
+    public static int CopiesFor(int sockets, int streamsPerConnection) =>
+        sockets == int.MaxValue ? int.MaxValue : (int)Math.Min(int.MaxValue - 1, (long)sockets * Math.Max(1, streamsPerConnection));
+
     /// <summary>Parses the soft "Max open files" limit out of <c>/proc/self/limits</c> text; null when absent or unlimited.</summary>
     public static long? ParseSoftLimit(string limitsText)
     {

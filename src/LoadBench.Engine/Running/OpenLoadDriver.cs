@@ -37,7 +37,7 @@ internal sealed class OpenLoadDriver(ScenarioClients clients) : ILoadDriver
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var wanted = PoolSize;
-        var budget = clients.Options.FdBudget.Available();
+        var budget = FdBudget.CopiesFor(clients.Options.FdBudget.Available(), clients.Scenario.Setup.StreamsPerConnection);
         for (var i = 0; i < wanted; i++)
         {
             if (i >= budget)

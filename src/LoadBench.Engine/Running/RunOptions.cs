@@ -38,6 +38,13 @@ public sealed record RunOptions
     /// ephemeral ports towards one destination. Empty: the kernel picks.</summary>
     public IReadOnlyList<System.Net.IPAddress> SourceAddresses { get; init; } = [];
 
+    /// <summary>The SHA-256 fingerprint of the running target's HTTPS certificate (<c>--tls-fingerprint</c>, with
+    /// <see cref="TargetUrl"/>): the one certificate TLS scenarios trust. A target the engine starts publishes its own.</summary>
+    public string? TlsFingerprint { get; init; }
+
+    /// <summary>The target's endpoint per protocol, found by the runner before the first scenario (null: HTTP/1.1 only).</summary>
+    internal ClientEndpoints? Endpoints { get; init; }
+
     /// <summary>Makes one transport client. The default is the engine's own; tests pass fakes.</summary>
     internal Func<FeedClientOptions, IFeedClient> ClientFactory { get; init; } = FeedClientFactory.Create;
 

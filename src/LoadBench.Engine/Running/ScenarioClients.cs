@@ -25,8 +25,19 @@ internal sealed class ScenarioClients(
     /// <summary>The feed epoch <see cref="Cursor"/> belongs to (null from a target without epochs).</summary>
     public string? Epoch { get; private set; } = startEpoch;
 
-    public IFeedClient Create() => Options.ClientFactory(new FeedClientOptions(Target.BaseUri, Scenario.Transport, recorders)
+    /// <summary>The HTTP/2 connections the clients share when the setup asks for several streams per connection.</summary>
+    private readonly SharedConnections _shared = new(scenario.Setup.StreamsPerConnection);
+
+    /// <summary>Where this setup's clients connect, and the certificate they trust under TLS.</summary>
+    private readonly (Uri BaseUri, string? TlsFingerprint) _endpoint = scenario.Setup.Tls || scenario.Setup.Http != Contracts.HttpVersions.Http11
+        ? (options.Endpoints ?? throw new ArgumentException($"Scenario '{scenario.Name}' asks for {scenario.Setup.Describe()}, but the target's endpoints are unknown.")).For(scenario.Setup)
+        : (target.BaseUri, null);
+
+    public IFeedClient Create() => Options.ClientFactory(new FeedClientOptions(_endpoint.BaseUri, Scenario.Transport, recorders)
     {
+        Setup = Scenario.Setup,
+        TlsFingerprint = _endpoint.TlsFingerprint,
+        SharedConnection = _shared.Next(),
         StartAfter = Cursor,
         Epoch = Epoch,
         PollInterval = Scenario.Client.PollInterval,

@@ -71,7 +71,9 @@ internal static class ScenarioResultBuilder
                 EmptyResponseShare = polling ? ResultFigures.Ratio(counters.EmptyResponses, counters.Requests) : null,
             },
             // Over the connections' whole lives, so each connection's headers are shared over all its events.
-            Bytes = ResultFigures.Bytes(phase.Lifetime.PayloadBytes, phase.Lifetime.FramingBytes, phase.Lifetime.HeaderBytes, phase.Lifetime.EventsDelivered),
+            Bytes = TlsBytes.With(
+                ResultFigures.Bytes(phase.Lifetime.PayloadBytes, phase.Lifetime.FramingBytes, phase.Lifetime.HeaderBytes, phase.Lifetime.EventsDelivered),
+                phase.Lifetime.TlsBytes, scenario.Setup.Tls),
             Integrity = new IntegrityResult
             {
                 Lost = counters.Lost,

@@ -73,7 +73,7 @@ internal sealed class TargetProcess : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
-            var target = Launch(options, FreeLoopbackPort());
+            var target = Launch(options, FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort());
             try
             {
                 await target.WaitUntilReadyAsync(cancellationToken);
@@ -91,10 +91,15 @@ internal sealed class TargetProcess : IAsyncDisposable
         }
     }
 
-    private static TargetProcess Launch(TargetProcessOptions options, int port)
+    /// <summary>Starts the target with one endpoint per protocol: HTTP/1.1 on <paramref name="port"/> (the base
+    /// address), cleartext HTTP/2 and HTTPS on the other two (found by the runner on <c>/feed/endpoints</c>).</summary>
+    private static TargetProcess Launch(TargetProcessOptions options, int port, int h2cPort, int httpsPort)
     {
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
-        var arguments = options.Arguments.Concat(["--urls", $"http://127.0.0.1:{port}"]).ToList();
+        var arguments = options.Arguments.Concat([
+            "--urls", $"http://127.0.0.1:{port}",
+            "--h2c-url", $"http://127.0.0.1:{h2cPort}",
+            "--https-url", $"https://127.0.0.1:{httpsPort}"]).ToList();
         var fileName = options.FileName;
         if (options.PinCpus)
         {
@@ -114,6 +119,8 @@ internal sealed class TargetProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        // The key log (--tls-key-log) is the clients': the target would write the same secrets from its side.
+        info.Environment.Remove("SSLKEYLOGFILE");
         if (EngineProcess.InlineCompletionsSetHere)
         {
             info.Environment.Remove(EngineProcess.InlineCompletionsVariable); // the engine's setting, not the target's

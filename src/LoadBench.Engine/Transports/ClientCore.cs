@@ -1,5 +1,6 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Transports;
 
@@ -15,6 +16,7 @@ internal sealed class ClientCore
     private readonly HdrHistogram.Recorder _eventLatency;
     private readonly HdrHistogram.Recorder _recovery;
     private bool _failed;
+    private bool _closed;
 
     // When the current connection was found cut (or the feed reset under it): the time to recover runs from here
     // to the next delivered event. Only the first cut of an outage counts; failed reconnects extend it.
@@ -28,7 +30,8 @@ internal sealed class ClientCore
         _eventLatency = options.Recorders.Event;
         _recovery = options.Recorders.Recovery;
         Epoch = options.Epoch;
-        Meter = new WireMeter(Counters);
+        Protocol = ClientProtocol.From(options.Setup, options.TlsFingerprint);
+        Meter = options.SharedConnection?.Join(Counters) ?? new WireMeter(Counters);
         Checker = new SequenceChecker(options.StartAfter, Counters);
         Backoff = new Backoff(options.TimeProvider, options.Randomizer, options.Reconnect);
     }
@@ -38,6 +41,34 @@ internal sealed class ClientCore
     public ClientCounters Counters { get; } = new();
 
     public WireMeter Meter { get; }
+
+    /// <summary>HTTP version and TLS, from the scenario's setup.</summary>
+    public ClientProtocol Protocol { get; }
+
+    /// <summary>The handler for this client's requests: its own, or the one of the HTTP/2 connection it shares.
+    /// The caller disposes it only when <paramref name="owned"/>; a shared one is left with <see cref="LeaveShared"/>.</summary>
+    public SocketsHttpHandler CreateHandler(out bool owned)
+    {
+        owned = Options.SharedConnection is null;
+        return Options.SharedConnection is { } shared
+            ? shared.Handler(meter => LoopbackConnector.CreateHandler(meter, Options.Connections, Protocol))
+            : LoopbackConnector.CreateHandler(Meter, Options.Connections, Protocol);
+    }
+
+    /// <summary>Called when the client is disposed, after its connection closed: the last member of a shared
+    /// connection closes it; then the bytes of the close (an HTTP/2 GOAWAY, a TLS close_notify) are settled, so the
+    /// counters add up to every socket byte once the client is gone. Once only.</summary>
+    public void Closed()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        Options.SharedConnection?.Leave();
+        Meter.Settle();
+    }
 
     public SequenceChecker Checker { get; }
 

@@ -24,6 +24,9 @@ internal static class ErrorKinds
     public const string WebSocket = "websocket";
     public const string Other = "other";
 
+    /// <summary>The TLS handshake failed: above all, the target showed a certificate other than the pinned one.</summary>
+    public const string TlsRefused = "tls_refused";
+
     /// <summary><c>http_{status}</c>, without allocating for the statuses a target is likely to send.</summary>
     public static string Http(HttpStatusCode status) => (int)status switch
     {
@@ -49,6 +52,8 @@ internal static class ErrorKinds
             {
                 case NonLoopbackTargetException:
                     return NonLoopback;
+                case System.Security.Authentication.AuthenticationException:
+                    return TlsRefused;
                 case SocketException socket:
                     return Socket(socket.SocketErrorCode);
                 case TimeoutException:

@@ -45,9 +45,21 @@ internal static class FeedClientFactory
         ArgumentNullException.ThrowIfNull(options.Recorders);
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
         ArgumentNullException.ThrowIfNull(options.Randomizer);
-        if (!options.BaseUri.IsAbsoluteUri || options.BaseUri.Scheme != Uri.UriSchemeHttp)
+        ArgumentNullException.ThrowIfNull(options.Setup);
+        var scheme = options.Setup.Tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
+        if (!options.BaseUri.IsAbsoluteUri || options.BaseUri.Scheme != scheme)
         {
-            throw new ArgumentException($"The target must be an absolute http:// address; got '{options.BaseUri}'.", nameof(options));
+            throw new ArgumentException($"The target must be an absolute {scheme}:// address{(options.Setup.Tls ? " (the setup asks for TLS)" : "")}; got '{options.BaseUri}'.", nameof(options));
+        }
+
+        if (options.Setup.Tls && !PinnedCertificate.TryParse(options.TlsFingerprint, out _))
+        {
+            throw new ArgumentException($"TLS needs the target certificate's SHA-256 fingerprint (64 hex digits); got '{options.TlsFingerprint}'.", nameof(options));
+        }
+
+        if (options.Setup.StreamsPerConnection < 1 || (options.Setup.StreamsPerConnection > 1 && options.Setup.Http != HttpVersions.Http2))
+        {
+            throw new ArgumentException($"StreamsPerConnection must be 1, or more over HTTP/2 only; got {options.Setup.StreamsPerConnection} over HTTP/{options.Setup.Http}.", nameof(options));
         }
 
         ArgumentNullException.ThrowIfNull(options.Connections);

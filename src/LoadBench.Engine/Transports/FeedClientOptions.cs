@@ -35,6 +35,13 @@ internal sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyR
     /// <see cref="Scenarios.ConnectionSetup"/>); <c>via</c> is the runner's business, not the client's.</summary>
     public Scenarios.ConnectionSetup Setup { get; init; } = Scenarios.ConnectionSetup.Default;
 
+    /// <summary>Under TLS, the SHA-256 fingerprint of the one certificate the client trusts (the target's, from its
+    /// <c>/feed/endpoints</c> or <c>--tls-fingerprint</c>); required when <see cref="Setup"/> asks for TLS.</summary>
+    public string? TlsFingerprint { get; init; }
+
+    /// <summary>The HTTP/2 connection this client shares with others (<c>streamsPerConnection</c> &gt; 1); null: its own.</summary>
+    public SharedConnection? SharedConnection { get; init; }
+
     /// <summary>How the client backs off before reconnecting (the scenario's <c>reconnect</c> block).</summary>
     public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
 

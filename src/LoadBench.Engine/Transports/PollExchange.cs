@@ -28,7 +28,9 @@ internal sealed class PollExchange : IDisposable
 
     private readonly ClientCore _core;
     private readonly TimeProvider _time;
-    private readonly KeepAliveConnection _connection;
+    private readonly KeepAliveConnection? _connection;
+    private readonly HandlerPollConnection? _handlerConnection;
+    private readonly string _uriPrefix;
     private readonly HdrHistogram.Recorder _requestLatency;
     private readonly string _querySuffix;
     private readonly string _host;
@@ -56,7 +58,17 @@ internal sealed class PollExchange : IDisposable
         _suffix = Suffix();
         _request = new byte[prefix.Length + MaxDigits + _suffix.Length];
         prefix.CopyTo(_request, 0);
-        _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time, core.Options.Connections);
+        _uriPrefix = uri.AbsoluteUri + "?after=";
+        if (core.Protocol.NeedsHandler)
+        {
+            // HTTP/2 or TLS: the handler speaks them; plain HTTP/1.1 keeps the lean raw connection.
+            var handler = core.CreateHandler(out var owned);
+            _handlerConnection = new HandlerPollConnection(handler, owned, core.Protocol.Version, timeout, _time);
+        }
+        else
+        {
+            _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time, core.Options.Connections);
+        }
     }
 
     /// <summary>
@@ -87,6 +99,11 @@ internal sealed class PollExchange : IDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The phase ended: a clean stop.
+        }
+        finally
+        {
+            // An HTTP/2 connection's own frames (WINDOW_UPDATE, PING, SETTINGS) can come after the last poll's settle.
+            _core.Meter.Settle();
         }
     }
 
@@ -122,7 +139,9 @@ internal sealed class PollExchange : IDisposable
         var sentAt = _time.GetTimestamp();
         try
         {
-            var response = await _connection.GetAsync(RequestHead(_core.After), cancellationToken);
+            var response = _connection is not null
+                ? await _connection.GetAsync(RequestHead(_core.After), cancellationToken)
+                : await _handlerConnection!.GetAsync(RequestUri(_core.After), cancellationToken);
             var receivedMicros = _core.NowMicros();
             LatencyRecorders.RecordMicros(_requestLatency, _time.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
             if (response.Reconnected)
@@ -168,7 +187,7 @@ internal sealed class PollExchange : IDisposable
         {
             throw;
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException or NonLoopbackTargetException)
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException or NonLoopbackTargetException or HttpRequestException)
         {
             _core.Fail(ErrorKinds.Classify(e));
             _core.Cut();
@@ -179,6 +198,10 @@ internal sealed class PollExchange : IDisposable
             _core.Meter.Settle();
         }
     }
+
+    /// <summary>The request's address for the handler's connection (HTTP/2 or TLS).</summary>
+    private Uri RequestUri(long after) => new(string.Concat(
+        _uriPrefix, after.ToString(System.Globalization.CultureInfo.InvariantCulture), _querySuffix, _core.EpochQuery));
 
     /// <summary>The prebuilt request with <paramref name="after"/>'s digits in place.</summary>
     private ReadOnlyMemory<byte> RequestHead(long after)
@@ -241,7 +264,9 @@ internal sealed class PollExchange : IDisposable
 
     public void Dispose()
     {
-        _connection.Dispose();
+        _connection?.Dispose();
+        _handlerConnection?.Dispose();
+        _core.Closed();
         _gate.Dispose();
     }
 }

@@ -22,7 +22,10 @@ internal sealed partial class ConnectionMiddleware(ConnectionLimit limit, FeedSt
 
     private long _lastRefusalLog;
 
-    public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    /// <param name="connection">The new connection.</param>
+    /// <param name="next">The rest of the connection's pipeline.</param>
+    /// <param name="scanHeads">False on the HTTP/2 and HTTPS endpoints (<see cref="ProtocolEndpoints.ScansHeads"/>).</param>
+    public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next, bool scanHeads = true)
     {
         if (!limit.TryEnter())
         {
@@ -30,7 +33,7 @@ internal sealed partial class ConnectionMiddleware(ConnectionLimit limit, FeedSt
             return;
         }
 
-        var counter = ConnectionByteCounter.Attach(connection, stats);
+        var counter = ConnectionByteCounter.Attach(connection, stats, scanHeads);
         try
         {
             await next(connection);

@@ -44,6 +44,9 @@ public sealed record SafeLimits
     /// sends while waiting for its close frame, so the close arrives rather than being lost to a reset.</summary>
     public TimeSpan WebSocketCloseDrain { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Concurrent HTTP/2 streams on one connection [100].</summary>
+    public int Http2MaxStreamsPerConnection { get; init; } = 1_000;
+
     internal void ApplyTo(KestrelServerLimits limits)
     {
         limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -53,5 +56,8 @@ public sealed record SafeLimits
         limits.RequestHeadersTimeout = RequestHeadersTimeout;
         limits.KeepAliveTimeout = KeepAliveTimeout;
         limits.MinRequestBodyDataRate = new MinDataRate(MinRequestBodyBytesPerSecond, MinRequestBodyGrace);
+        // Kestrel's default of 100 would make the 101st subscriber on a shared HTTP/2 connection wait for a free
+        // stream; a scenario's streamsPerConnection goes up to this.
+        limits.Http2.MaxStreamsPerConnection = Http2MaxStreamsPerConnection;
     }
 }

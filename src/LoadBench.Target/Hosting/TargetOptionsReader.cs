@@ -25,6 +25,8 @@ internal static class TargetOptionsReader
         options.ControlToken = ReadToken(configuration);
         options.PublishToUrl = ReadNatsUrl(configuration, "publish-to");
         options.FollowUrl = ReadNatsUrl(configuration, "follow");
+        options.H2cUrl = ReadListenUrl(configuration, "h2c-url", Uri.UriSchemeHttp);
+        options.HttpsUrl = ReadListenUrl(configuration, "https-url", Uri.UriSchemeHttps);
         if (options.PublishToUrl is not null && options.FollowUrl is not null)
         {
             throw new TargetConfigurationException("--publish-to and --follow exclude each other: a target either publishes the feed or follows it.");
@@ -45,6 +47,23 @@ internal static class TargetOptionsReader
         if (raw.Length is 0 or > MaxTokenLength || raw.Any(c => c is < '!' or > '~'))
         {
             throw new TargetConfigurationException($"--control-token must be 1 to {MaxTokenLength} visible ASCII characters (no spaces); a long random one, e.g. from 'openssl rand -hex 16'.");
+        }
+
+        return raw;
+    }
+
+    /// <summary>An extra endpoint's address: one URL of the given scheme with a port (0: any free one).</summary>
+    private static string? ReadListenUrl(IConfiguration configuration, string key, string scheme)
+    {
+        var raw = configuration[key];
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri) || uri.Scheme != scheme || uri.IsDefaultPort && !raw.Contains(":" + uri.Port, StringComparison.Ordinal))
+        {
+            throw new TargetConfigurationException($"--{key} must be one {scheme}:// URL with a port, e.g. {scheme}://127.0.0.1:0; got '{raw}'.");
         }
 
         return raw;

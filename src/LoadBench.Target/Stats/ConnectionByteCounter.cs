@@ -15,7 +15,7 @@ namespace LoadBench.Target.Stats;
 /// attributed to the previous request's transport.
 /// </para>
 /// </summary>
-internal sealed class ConnectionByteCounter(FeedStats stats)
+internal sealed class ConnectionByteCounter(FeedStats stats, bool scanHeads = true)
 {
     public static readonly object ItemKey = new();
 
@@ -24,9 +24,13 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
     /// estimates), and leaves the counter in the connection's items for <see cref="TransportAttributionMiddleware"/>.
     /// The caller closes it when the connection ends.
     /// </summary>
-    public static ConnectionByteCounter Attach(ConnectionContext connection, FeedStats stats)
+    /// <param name="connection">The connection.</param>
+    /// <param name="stats">Where the counts go.</param>
+    /// <param name="scanHeads">False on the HTTP/2 and HTTPS endpoints: their bytes are frames or TLS records, not
+    /// HTTP/1.1 heads, so all of them count as framing here (bytes and payload stay exact; the engine splits the rest).</param>
+    public static ConnectionByteCounter Attach(ConnectionContext connection, FeedStats stats, bool scanHeads = true)
     {
-        var counter = new ConnectionByteCounter(stats) { Connection = connection };
+        var counter = new ConnectionByteCounter(stats, scanHeads) { Connection = connection };
         connection.Transport = new CountingDuplexPipe(connection.Transport, counter);
         connection.Items[ItemKey] = counter;
         return counter;
@@ -43,6 +47,7 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
     private TransportCounters? _latest;
     private long _pendingRead;
     private long _pendingReadHead;
+    private long _pendingWritten;
     private HeadScanner _readHead = StartedScanner();
     private HeadScanner _writeHead;
 
@@ -56,7 +61,7 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
         lock (_lock)
         {
             long head = 0;
-            if (_readHead.Active)
+            if (scanHeads && _readHead.Active)
             {
                 foreach (var segment in consumed)
                 {
@@ -89,8 +94,17 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
 
         lock (_lock)
         {
-            var head = _writeHead.Scan(written);
-            (_latest ?? stats.Other).Written(written.Length, head);
+            var head = scanHeads ? _writeHead.Scan(written) : 0;
+            if (_latest is { } transport)
+            {
+                transport.Written(written.Length, head);
+            }
+            else
+            {
+                // Before the first request: a TLS handshake or HTTP/2's SETTINGS — the connection's cost, so its
+                // first request's transport's (an HTTP/1.1 head is never written before a request starts).
+                _pendingWritten += written.Length;
+            }
         }
     }
 
@@ -101,8 +115,10 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
             _current = transport;
             _latest = transport;
             transport.Read(_pendingRead, _pendingReadHead);
+            transport.Written(_pendingWritten, 0);
             _pendingRead = 0;
             _pendingReadHead = 0;
+            _pendingWritten = 0;
             _writeHead.Start();
         }
     }
@@ -122,8 +138,10 @@ internal sealed class ConnectionByteCounter(FeedStats stats)
         lock (_lock)
         {
             (_latest ?? stats.Other).Read(_pendingRead, _pendingReadHead);
+            (_latest ?? stats.Other).Written(_pendingWritten, 0);
             _pendingRead = 0;
             _pendingReadHead = 0;
+            _pendingWritten = 0;
         }
     }
 

@@ -22,7 +22,9 @@ public static class WebSocketEndpoints
     public static RouteHandlerBuilder MapWebSockets(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        return routes.MapGet(FeedRoutes.WebSocket, StreamAsync);
+        // GET for HTTP/1.1's upgrade, CONNECT for HTTP/2's extended CONNECT (RFC 8441), which Kestrel serves on its
+        // HTTP/2 endpoints and the WebSockets middleware accepts like an upgrade.
+        return routes.MapMethods(FeedRoutes.WebSocket, [HttpMethods.Get, HttpMethods.Connect], StreamAsync);
     }
 
     private static async Task<IResult> StreamAsync(

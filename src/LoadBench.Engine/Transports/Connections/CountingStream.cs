@@ -3,23 +3,54 @@ using LoadBench.Engine.Metrics;
 
 namespace LoadBench.Engine.Transports.Connections;
 
+/// <summary>Which bytes a <see cref="CountingStream"/> sees: the socket's, the plaintext above TLS, or both at once
+/// (a connection without TLS).</summary>
+internal enum CountedLayer { SocketAndPlaintext, Socket, Plaintext }
+
 /// <summary>
-/// Wraps one connection's <see cref="System.Net.Sockets.NetworkStream"/> and reports every byte that crosses it
-/// to the client's <see cref="WireMeter"/>, split into head and non-head bytes by one scanner per direction.
-/// HttpClient and ClientWebSocket both do all their I/O through this stream, so nothing escapes the count:
-/// request heads, response heads, chunk lines, the upgrade handshake, WebSocket frames in both directions.
+/// Wraps one connection's stream and reports every byte that crosses it to the client's <see cref="WireMeter"/>.
+/// On the plaintext (the socket itself without TLS, the stream above <see cref="System.Net.Security.SslStream"/>
+/// with it) the bytes are split into head and non-head bytes by one scanner per direction: HTTP/1.1 heads
+/// (<see cref="HttpMessageScanner"/>) or HTTP/2 header blocks (<see cref="Http2FrameScanner"/>). Under TLS a second
+/// instance sits on the socket, below TLS, and counts every byte there without scanning. HttpClient and
+/// ClientWebSocket both do all their I/O through these streams, so nothing escapes the count: request heads,
+/// response heads, chunk lines, the upgrade handshake, WebSocket frames in both directions, HTTP/2 frames, the
+/// TLS handshake and records.
 /// </summary>
 internal sealed class CountingStream : Stream
 {
     private readonly Stream _inner;
     private readonly WireMeter _meter;
-    private readonly HttpMessageScanner _requests = new(isResponse: false);
-    private readonly HttpMessageScanner _responses = new(isResponse: true);
+    private readonly CountedLayer _layer;
+    private readonly HttpMessageScanner? _requests;
+    private readonly HttpMessageScanner? _responses;
+    private readonly Http2FrameScanner? _h2Written;
+    private readonly Http2FrameScanner? _h2Read;
 
-    public CountingStream(Stream inner, WireMeter meter)
+    /// <param name="inner">The stream counted.</param>
+    /// <param name="meter">Where the counts go.</param>
+    /// <param name="layer">Socket bytes, plaintext bytes or both (no TLS).</param>
+    /// <param name="http2">The plaintext is HTTP/2 (the client's side: it writes the preface).</param>
+    public CountingStream(Stream inner, WireMeter meter, CountedLayer layer = CountedLayer.SocketAndPlaintext, bool http2 = false)
     {
         _inner = inner;
         _meter = meter;
+        _layer = layer;
+        if (layer == CountedLayer.Socket)
+        {
+            return;
+        }
+
+        if (http2)
+        {
+            _h2Written = new Http2FrameScanner(fromClient: true);
+            _h2Read = new Http2FrameScanner(fromClient: false);
+        }
+        else
+        {
+            _requests = new HttpMessageScanner(isResponse: false);
+            _responses = new HttpMessageScanner(isResponse: true);
+        }
     }
 
     public override bool CanRead => true;
@@ -98,8 +129,36 @@ internal sealed class CountingStream : Stream
             return;
         }
 
-        var head = _responses.Scan(bytes);
-        _meter.OnRead(bytes.Length, head);
+        switch (_layer)
+        {
+            case CountedLayer.Socket:
+                _meter.OnSocketRead(bytes.Length);
+                break;
+            case CountedLayer.Plaintext:
+                _meter.OnPlaintext(bytes.Length, ScanRead(bytes));
+                break;
+            default:
+                _meter.OnRead(bytes.Length, ScanRead(bytes));
+                break;
+        }
+    }
+
+    private int ScanRead(ReadOnlySpan<byte> bytes) => _h2Read?.Scan(bytes) ?? _responses!.Scan(bytes);
+
+    private int ScanWritten(ReadOnlySpan<byte> bytes)
+    {
+        if (_h2Written is not null)
+        {
+            return _h2Written.Scan(bytes);
+        }
+
+        // After a 101 the client writes WebSocket frames, never another request head.
+        if (_responses!.Upgraded)
+        {
+            _requests!.StopScanning();
+        }
+
+        return _requests!.Scan(bytes);
     }
 
     private void CountWritten(ReadOnlySpan<byte> bytes)
@@ -109,13 +168,17 @@ internal sealed class CountingStream : Stream
             return;
         }
 
-        // After a 101 the client writes WebSocket frames, never another request head.
-        if (_responses.Upgraded)
+        switch (_layer)
         {
-            _requests.StopScanning();
+            case CountedLayer.Socket:
+                _meter.OnSocketWritten(bytes.Length);
+                break;
+            case CountedLayer.Plaintext:
+                _meter.OnPlaintext(bytes.Length, ScanWritten(bytes));
+                break;
+            default:
+                _meter.OnWritten(bytes.Length, ScanWritten(bytes));
+                break;
         }
-
-        var head = _requests.Scan(bytes);
-        _meter.OnWritten(bytes.Length, head);
     }
 }

@@ -17,15 +17,21 @@ namespace LoadBench.Engine.Transports.Connections;
 /// </remarks>
 internal static class LoopbackConnector
 {
-    /// <summary>Creates the handler of one client: loopback only, counted, one keep-alive connection, no proxy,
-    /// cookies, redirects or decompression (each would change what crosses the wire).</summary>
-    public static SocketsHttpHandler CreateHandler(WireMeter meter, ConnectionPolicy? policy = null)
+    /// <summary>Creates the handler of one client (or of the streams sharing one HTTP/2 connection): loopback only,
+    /// counted, one keep-alive connection, no proxy, cookies, redirects or decompression (each would change what
+    /// crosses the wire).</summary>
+    /// <remarks>Under TLS the handler does the handshake (with ALPN for the version asked) over the counted socket
+    /// the connect callback returns, trusting only <see cref="ClientProtocol.Tls"/>'s certificate; the plaintext filter
+    /// then counts the decrypted bytes and finds their heads, so TLS is the difference of the two counts.</remarks>
+    public static SocketsHttpHandler CreateHandler(WireMeter meter, ConnectionPolicy? policy = null, ClientProtocol? protocol = null)
     {
         ArgumentNullException.ThrowIfNull(meter);
         var connections = policy ?? ConnectionPolicy.LoopbackOnly;
-        return new SocketsHttpHandler
+        var wire = protocol ?? ClientProtocol.Http11;
+        var layer = wire.Tls is null ? CountedLayer.SocketAndPlaintext : CountedLayer.Socket;
+        var handler = new SocketsHttpHandler
         {
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, meter, connections, cancellationToken),
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, meter, connections, layer, wire.Http2, cancellationToken),
             ConnectTimeout = TimeSpan.FromSeconds(10),
             MaxConnectionsPerServer = 1,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
@@ -34,17 +40,28 @@ internal static class LoopbackConnector
             UseCookies = false,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
+            // One HTTP/2 connection carries every stream of the client (or of the clients sharing it): requests past
+            // the target's stream limit wait for a free stream rather than open a second, uncounted-for connection.
+            EnableMultipleHttp2Connections = false,
         };
+        if (wire.Tls is { } pinned)
+        {
+            handler.SslOptions = pinned.ClientOptions();
+            handler.PlaintextStreamFilter = (context, _) => ValueTask.FromResult<Stream>(
+                new CountingStream(context.PlaintextStream, meter, CountedLayer.Plaintext, http2: context.NegotiatedHttpVersion.Major == 2));
+        }
+
+        return handler;
     }
 
     /// <summary>True for 127.0.0.0/8, ::1 and the name <c>localhost</c>.</summary>
     public static bool IsLoopback(string host) => TryGetLoopbackAddress(host, out _);
 
     internal static async ValueTask<Stream> ConnectAsync(
-        DnsEndPoint endPoint, WireMeter meter, ConnectionPolicy policy, CancellationToken cancellationToken)
+        DnsEndPoint endPoint, WireMeter meter, ConnectionPolicy policy, CountedLayer layer, bool http2, CancellationToken cancellationToken)
     {
         var socket = await ConnectSocketAsync(endPoint.Host, endPoint.Port, policy, cancellationToken);
-        return new CountingStream(new NetworkStream(socket, ownsSocket: true), meter);
+        return new CountingStream(new NetworkStream(socket, ownsSocket: true), meter, layer, http2);
     }
 
     /// <summary>Opens one TCP connection with Nagle off: to a loopback host, or to any host when

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
-using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Transports.Sse;
 
@@ -36,7 +35,7 @@ internal sealed class SseClient : IFeedClient
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
         // A stream lives as long as the phase: no overall timeout; the connect timeout still applies.
-        _http = new HttpClient(LoopbackConnector.CreateHandler(_core.Meter, options.Connections), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(_core.CreateHandler(out var owned), disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
         _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
         _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
         _firstAfter = options.StartAfter;
@@ -63,7 +62,11 @@ internal sealed class SseClient : IFeedClient
         // gone signal there must be no Last-Event-ID (it would win over after=0): ask from the oldest instead.
         var after = _core.ResumeFromOldest ? 0 : _firstAfter;
         using var request = new HttpRequestMessage(
-            HttpMethod.Get, string.Concat(_baseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery));
+            HttpMethod.Get, string.Concat(_baseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery))
+        {
+            Version = _core.Protocol.Version,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         if (_attempted && !_core.ResumeFromOldest)
         {
             request.Headers.TryAddWithoutValidation("Last-Event-ID", _core.Checker.Cursor.ToString(CultureInfo.InvariantCulture));
@@ -142,6 +145,7 @@ internal sealed class SseClient : IFeedClient
     public ValueTask DisposeAsync()
     {
         _http.Dispose();
+        _core.Closed();
         return ValueTask.CompletedTask;
     }
 }

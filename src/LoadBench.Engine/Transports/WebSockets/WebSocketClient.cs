@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.WebSockets;
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
-using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Transports.WebSockets;
 
@@ -30,8 +29,8 @@ internal sealed class WebSocketClient : IFeedClient
     {
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
-        _invoker = new HttpMessageInvoker(LoopbackConnector.CreateHandler(_core.Meter, options.Connections), disposeHandler: true);
-        var builder = new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = "ws" };
+        _invoker = new HttpMessageInvoker(_core.CreateHandler(out var owned), disposeHandler: owned);
+        var builder = new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = _core.Protocol.Tls is null ? "ws" : "wss" };
         _prefix = builder.Uri.AbsoluteUri + "?after=";
         _heartbeatQuery = HeartbeatParameter.Query(options.Setup);
     }
@@ -52,12 +51,15 @@ internal sealed class WebSocketClient : IFeedClient
         // itself while a receive is pending (always, here): both frames are framing on the meter.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         socket.Options.CollectHttpResponseDetails = true; // to name a refused upgrade by its status (http_503)
+        // Over HTTP/2 the session is an extended CONNECT stream (RFC 8441); exact, so it never falls back to a 101.
+        socket.Options.HttpVersion = _core.Protocol.Version;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
         var uri = new Uri(string.Concat(_prefix, _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery));
         try
         {
             await socket.ConnectAsync(uri, _invoker, cancellationToken);
         }
-        catch (WebSocketException) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols)
+        catch (WebSocketException) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols and not HttpStatusCode.OK)
         {
             _core.Fail(ErrorKinds.Http(socket.HttpStatusCode));
             return false;
@@ -149,6 +151,7 @@ internal sealed class WebSocketClient : IFeedClient
     public ValueTask DisposeAsync()
     {
         _invoker.Dispose();
+        _core.Closed();
         return ValueTask.CompletedTask;
     }
 }

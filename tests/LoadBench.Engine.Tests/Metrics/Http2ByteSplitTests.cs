@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using LoadBench.Contracts;
+using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Scenarios;
+using LoadBench.Engine.Tests.TestSupport;
+using LoadBench.Engine.Transports;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LoadBench.Engine.Tests.Metrics;
+
+/// <summary>
+/// The byte split under HTTP/2, against hand counts: a raw stub speaks cleartext HTTP/2 with frames written by hand
+/// (its HPACK block too), so every byte the client reads is known here; what the client writes is read and parsed by
+/// the stub itself. Headers are exactly the HPACK blocks, payload exactly the events, and everything else —
+/// the preface, frame headers, SETTINGS, WINDOW_UPDATE, RST_STREAM, GOAWAY, SSE field names — is framing.
+/// </summary>
+public sealed class Http2ByteSplitTests
+{
+    private static readonly string E1 = StubFeed.Event(1, StubFeed.NowMicros - 1500, "hello");
+    private static readonly string E2 = StubFeed.Event(2, StubFeed.NowMicros - 1000, "world");
+    private const int EventBytes = 46;
+
+    // ":status: 200" is HPACK static index 8 (0x88, one byte); content-type is static name 31, sent as a literal
+    // without indexing: 0x0f 0x10 (31 = 15 + 16), length 0x11, then "text/event-stream" (17): 21 bytes.
+    private static readonly byte[] ResponseBlock = [0x88, 0x0f, 0x10, 0x11, .. "text/event-stream"u8.ToArray()];
+
+    private static byte[] Frame(byte type, byte flags, int stream, ReadOnlySpan<byte> payload)
+    {
+        var frame = new byte[9 + payload.Length];
+        frame[0] = (byte)(payload.Length >> 16);
+        frame[1] = (byte)(payload.Length >> 8);
+        frame[2] = (byte)payload.Length;
+        frame[3] = type;
+        frame[4] = flags;
+        frame[5] = (byte)(stream >> 24 & 0x7f);
+        frame[6] = (byte)(stream >> 16);
+        frame[7] = (byte)(stream >> 8);
+        frame[8] = (byte)stream;
+        payload.CopyTo(frame.AsSpan(9));
+        return frame;
+    }
+
+    private static byte[] SseData(long seq, string json) => Encoding.ASCII.GetBytes($"id: {seq}\ndata: {json}\n\n");
+
+    [Fact]
+    public async Task Sse_OverH2c_SplitsExactlyAsCountedByHand()
+    {
+        Assert.Equal(21, ResponseBlock.Length);
+        Assert.Equal(6 + 6 + EventBytes + 2, SseData(1, E1).Length);
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var stub = new H2Stub();
+        var serving = stub.ServeAsync(listener, E1, E2);
+
+        var options = new FeedClientOptions(new Uri($"http://127.0.0.1:{port}/"), TransportIds.Sse, new LatencyRecorders())
+        {
+            TimeProvider = new FakeTimeProvider(StubFeed.Now),
+            Setup = new ConnectionSetup { Http = HttpVersions.Http2 },
+        };
+        var client = FeedClientFactory.Create(options);
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+        await Wait.UntilAsync(() => client.Cursor == 2, "both events");
+        await stop.CancelAsync();
+        await run;
+        await client.DisposeAsync(); // closes the connection: the stub then has every byte the client wrote
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        var counters = client.Counters.Snapshot();
+
+        // Server → client, all written here: SETTINGS (9, empty), a SETTINGS ACK (9) per client SETTINGS, HEADERS
+        // (9 + 21), two DATA frames (9 + 60 each).
+        var read = 9 + (9 * stub.SettingsAcked) + 9 + ResponseBlock.Length + (2 * (9 + 60));
+        Assert.Equal(read, counters.SocketBytesRead);
+        Assert.Equal(stub.BytesReceived, counters.SocketBytesWritten);
+        Assert.Equal(ResponseBlock.Length + stub.ClientHeaderBlockBytes, counters.HeaderBytes);
+        Assert.Equal(2 * EventBytes, counters.PayloadBytes);
+        // Framing is everything else: the server's frame headers, SETTINGS and SSE field names and newlines (14 per
+        // event), and all the client wrote but its header block (preface, SETTINGS, WINDOW_UPDATE, RST_STREAM, …).
+        var serverFraming = 9 + (9 * stub.SettingsAcked) + 9 + (2 * (9 + 14));
+        Assert.Equal(serverFraming + stub.BytesReceived - stub.ClientHeaderBlockBytes, counters.FramingBytes);
+        Assert.Equal(0, counters.TlsBytes);
+        Assert.True(stub.SettingsAcked >= 1 && stub.ClientHeaderBlockBytes > 0, $"acks {stub.SettingsAcked}, client block {stub.ClientHeaderBlockBytes}");
+    }
+
+    /// <summary>Just enough HTTP/2 to answer one GET with an SSE stream of two events, counting what it receives.</summary>
+    private sealed class H2Stub
+    {
+        private readonly SemaphoreSlim _writing = new(1, 1);
+
+        public long BytesReceived { get; private set; }
+        public int ClientHeaderBlockBytes { get; private set; }
+        public int SettingsAcked { get; private set; }
+
+        public async Task ServeAsync(TcpListener listener, string e1, string e2)
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await WriteAsync(stream, Frame(0x4, 0, 0, []));
+            var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var reading = ReadAsync(stream, request);
+            await request.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await WriteAsync(stream, Frame(0x1, 0x4, 1, ResponseBlock)); // END_HEADERS
+            await WriteAsync(stream, Frame(0x0, 0, 1, SseData(1, e1)));
+            await WriteAsync(stream, Frame(0x0, 0, 1, SseData(2, e2)));
+            await reading.WaitAsync(TimeSpan.FromSeconds(30)); // until the client closes
+        }
+
+        private async Task WriteAsync(Stream stream, byte[] bytes)
+        {
+            await _writing.WaitAsync();
+            try
+            {
+                await stream.WriteAsync(bytes);
+            }
+            finally
+            {
+                _writing.Release();
+            }
+        }
+
+        /// <summary>Reads the client's preface and frames until it closes; answers each SETTINGS with an ACK.</summary>
+        private async Task ReadAsync(Stream stream, TaskCompletionSource request)
+        {
+            var preface = new byte[24];
+            await stream.ReadExactlyAsync(preface);
+            BytesReceived += preface.Length;
+            Assert.Equal("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", Encoding.ASCII.GetString(preface));
+            var header = new byte[9];
+            while (true)
+            {
+                try
+                {
+                    await stream.ReadExactlyAsync(header);
+                }
+                catch (EndOfStreamException)
+                {
+                    return;
+                }
+                catch (IOException)
+                {
+                    return;
+                }
+
+                var length = (header[0] << 16) | (header[1] << 8) | header[2];
+                var (type, flags) = (header[3], header[4]);
+                var payload = new byte[length];
+                await stream.ReadExactlyAsync(payload);
+                BytesReceived += 9 + length;
+                if (type is 0x1 or 0x9)
+                {
+                    // The .NET client sends neither padding nor priority: the whole payload is the block.
+                    Assert.Equal(0, flags & (0x8 | 0x20));
+                    ClientHeaderBlockBytes += length;
+                    if ((flags & 0x4) != 0)
+                    {
+                        request.TrySetResult();
+                    }
+                }
+                else if (type == 0x4 && (flags & 0x1) == 0)
+                {
+                    SettingsAcked++;
+                    await WriteAsync(stream, Frame(0x4, 0x1, 0, []));
+                }
+            }
+        }
+    }
+}
