@@ -46,9 +46,15 @@ internal static class ProxySentences
                 && o.PublishRatePerSecond.Equals(s.PublishRatePerSecond) && o.PayloadBytes == s.PayloadBytes && Via(o) is PushReady or "direct");
             var against = off is null ? "" :
                 $", against {Format.Ms(off.Latency.Event.P50Ms)} ms and {Format.Ms(off.Latency.Event.P99Ms)} ms with buffering off ({off.Name})";
+            // Events still in a buffer when the publisher paused for the drain stay there (no buffer fills any more):
+            // the engine counts them lost, and this is why.
+            var stuck = s.Integrity.Lost > 0
+                ? $" The {Format.Count(s.Integrity.Lost)} {Wording.Plural(s.Integrity.Lost, "event")} counted lost were still in nginx's buffers when the publisher paused: " +
+                  "with no more events to fill a buffer, they never left it."
+                : "";
             yield return $"With proxy_buffering on ({s.Name}), nginx held the {TransportIds.DisplayName(s.Transport)} stream in its buffers and passed " +
                 $"events on in bursts when a buffer filled: p50 {Format.Ms(s.Latency.Event.P50Ms)} ms and p99 {Format.Ms(s.Latency.Event.P99Ms)} ms{against} " +
-                "— the latency over time shows the steps; a push location needs proxy_buffering off.";
+                "— a buffer's fill time, second after second in the latency over time; a push location needs proxy_buffering off." + stuck;
         }
 
         foreach (var s in proxied.Where(s => Via(s) is IdleShort or IdleLong))

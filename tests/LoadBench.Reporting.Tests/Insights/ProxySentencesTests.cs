@@ -32,6 +32,19 @@ public sealed class ProxySentencesTests
         Assert.StartsWith("600", Format.Ms(on.Latency.Event.P50Ms), StringComparison.Ordinal);
         Assert.Contains($"against {Format.Ms(off.Latency.Event.P50Ms)} ms and {Format.Ms(off.Latency.Event.P99Ms)} ms with buffering off (sse_unbuffered)", burst, StringComparison.Ordinal);
         Assert.Single(sentences, s => s.Contains("client ↔ proxy leg only", StringComparison.Ordinal));
+        Assert.DoesNotContain("never left it", burst, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_BufferingOn_SaysWhereItsLostEventsWere()
+    {
+        var on = Via("sse_buffered", "sse-buffering-on", 600, 1_200) with
+        {
+            Integrity = new IntegrityResult { Lost = 600, Duplicates = 0, Reorders = 0, Reconnects = 0, GoneSignals = 0 },
+        };
+        var burst = Assert.Single(Explain(on), s => s.Contains("proxy_buffering on", StringComparison.Ordinal));
+        Assert.Contains("The 600 events counted lost were still in nginx's buffers", burst, StringComparison.Ordinal);
+        Assert.DoesNotContain("with buffering off", burst, StringComparison.Ordinal);
     }
 
     [Fact]
