@@ -206,9 +206,10 @@ internal static class ReportBuilder
         Figure("Server memory per connection (KiB)", s => s.Server.KibPerConnection, Format.Bytes);
         if (scenarios.Any(s => s.Proxy is not null))
         {
-            // Via an nginx the engine started: its part of the server cost above (which includes it), shown apart.
-            Figure("of which nginx: CPU per 1,000 events (ms)", s => s.Proxy?.CpuMsPer1000Events, Format.Ms);
-            Figure("of which nginx: memory per connection (KiB)", s => s.Proxy?.KibPerConnection, Format.Bytes);
+            // Via an nginx the engine started: its CPU is part of the server CPU above, shown apart; its memory is
+            // resident memory (master and workers), beside the target's retained heap per connection.
+            Figure("nginx CPU per 1,000 events (ms, part of the server's)", s => s.Proxy?.CpuMsPer1000Events, Format.Ms);
+            Figure("nginx memory per connection (KiB)", s => s.Proxy?.KibPerConnection, Format.Bytes);
             Figure("nginx memory peak (MiB)", s => s.Proxy is { } p ? p.ResidentBytesPeak / 1024.0 / 1024.0 : null, Format.Rate);
         }
 
