@@ -95,7 +95,10 @@ public sealed record ScenarioResult
     [JsonPropertyName("serverBytes")] public BytesResult? ServerBytes { get; init; }
     [JsonPropertyName("integrity")] public required IntegrityResult Integrity { get; init; }
     [JsonPropertyName("errors")] public required ErrorsResult Errors { get; init; }
+    /// <summary>The target's cost; via an nginx the engine started, nginx's CPU and memory are included (see <see cref="Proxy"/>).</summary>
     [JsonPropertyName("server")] public required ServerCostResult Server { get; init; }
+    /// <summary>Via an nginx the engine started: nginx's part of <see cref="Server"/>, shown apart. Absent otherwise.</summary>
+    [JsonPropertyName("proxy")] public ProxyCostResult? Proxy { get; init; }
     /// <summary>One point per second of the measured phase.</summary>
     [JsonPropertyName("timeSeries")] public required IReadOnlyList<TimeSeriesPoint> TimeSeries { get; init; }
     /// <summary>

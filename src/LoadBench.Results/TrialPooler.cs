@@ -65,6 +65,7 @@ public static class TrialPooler
                         Integrity = ResultFigures.SumIntegrity([.. trials.Select(t => t.Integrity)]),
             Errors = ResultFigures.SumErrors(trials.Select(t => t.Errors), requests),
             Server = PoolServer(trials, events),
+            Proxy = PoolProxy(trials, events),
             TimeSeries = EndToEnd(trials),
             Trials = trials,
         };
@@ -112,6 +113,32 @@ public static class TrialPooler
             WorkingSetBytesBefore = trials.Min(t => t.Server.WorkingSetBytesBefore),
             WorkingSetBytesPeak = trials.Max(t => t.Server.WorkingSetBytesPeak),
             KibPerConnection = kib,
+        };
+    }
+
+    /// <summary>nginx's part, pooled as <see cref="PoolServer"/> pools the whole (each trial ran its own nginx); null
+    /// unless every trial has one.</summary>
+    private static ProxyCostResult? PoolProxy(IReadOnlyList<ScenarioResult> trials, long events)
+    {
+        if (!trials.All(t => t.Proxy is not null))
+        {
+            return null;
+        }
+
+        var cpuMs = trials.Sum(t => t.Proxy!.CpuMs);
+        var wallMs = trials.Sum(t => t.Proxy!.CpuCores > 0 ? t.Proxy.CpuMs / t.Proxy.CpuCores : t.DurationSeconds * 1000);
+        var clients = trials.Sum(t => t.Clients);
+        return new ProxyCostResult
+        {
+            Configuration = trials[0].Proxy!.Configuration,
+            CpuMs = cpuMs,
+            CpuMsPer1000Events = events > 0 ? cpuMs * 1000.0 / events : null,
+            CpuCores = wallMs > 0 ? cpuMs / wallMs : 0,
+            ResidentBytesBefore = trials.Min(t => t.Proxy!.ResidentBytesBefore),
+            ResidentBytesPeak = trials.Max(t => t.Proxy!.ResidentBytesPeak),
+            KibPerConnection = trials.All(t => t.Proxy!.KibPerConnection is not null) && clients > 0
+                ? trials.Sum(t => t.Proxy!.KibPerConnection!.Value * t.Clients) / clients
+                : null,
         };
     }
 

@@ -51,6 +51,26 @@ public sealed class TrialPoolerTests
     }
 
     [Fact]
+    public void Pool_NginxCost_AddsCpuOverTheSummedWallTime_PeakIsTheHighest_AbsentUnlessEveryTrialHasOne()
+    {
+        // Two trials of one scenario via nginx: 100 ms over 2 s and 300 ms over 3 s of CPU; 1 and 3 KiB per connection.
+        var trials = ThreeTrials()[..2];
+        trials[0] = trials[0] with { Proxy = ProxyCostResult.Create("loadbench", 100, TimeSpan.FromSeconds(2), 1_000_000, 1_000_000 + 1024L * trials[0].Clients, 0, trials[0].Clients) };
+        trials[1] = trials[1] with { Proxy = ProxyCostResult.Create("loadbench", 300, TimeSpan.FromSeconds(3), 2_000_000, 2_000_000 + 3072L * trials[1].Clients, 0, trials[1].Clients) };
+
+        var pooled = TrialPooler.Pool(trials);
+
+        var proxy = Assert.IsType<ProxyCostResult>(pooled.Proxy);
+        Assert.Equal(400, proxy.CpuMs);
+        Assert.Equal(400.0 / 5_000, proxy.CpuCores, 9);
+        Assert.Equal(400 * 1000.0 / pooled.Throughput.EventsDelivered, proxy.CpuMsPer1000Events!.Value, 9);
+        Assert.Equal(1_000_000, proxy.ResidentBytesBefore);
+        Assert.Equal(2_000_000 + 3072L * trials[1].Clients, proxy.ResidentBytesPeak);
+        Assert.Equal((1.0 * trials[0].Clients + 3.0 * trials[1].Clients) / (trials[0].Clients + trials[1].Clients), proxy.KibPerConnection!.Value, 9);
+        Assert.Null(TrialPooler.Pool([trials[0], ThreeTrials()[2]]).Proxy);
+    }
+
+    [Fact]
     public void Pool_KeepsEveryTrialInOrder_AndLaysTheirSecondsEndToEnd()
     {
         var trials = ThreeTrials();

@@ -1,6 +1,7 @@
 using HdrHistogram;
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Proxy;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Engine.Transports;
 using LoadBench.Results;
@@ -19,7 +20,11 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
     /// <summary>How long the closing calls to a target still alive may take after an interruption.</summary>
     private static readonly TimeSpan ClosingCallLimit = TimeSpan.FromSeconds(2);
 
-    private readonly ITargetApi _target = target ?? throw new ArgumentNullException(nameof(target));
+    private readonly ITargetApi _direct = target ?? throw new ArgumentNullException(nameof(target));
+
+    /// <summary>The running scenario's route to the target: <see cref="_direct"/>, or via a proxy (<see cref="ViaRoute"/>)
+    /// — clients to the proxy, control calls still to the target. Scenarios run one at a time.</summary>
+    private ITargetApi _target = target;
     private readonly RunOptions _options = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <summary>The engine's CPU, in cores, over the last scenario's measured window (the same window as the
@@ -37,7 +42,9 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ScenarioValidator.EnsureValid(scenario);
-        var window = new Window(scenario, new LatencyRecorders());
+        await using var route = await ViaRoute.OpenAsync(scenario.Setup, _direct, _options, cancellationToken);
+        _target = route.Target;
+        var window = new Window(scenario, new LatencyRecorders()) { Route = route };
         try
         {
             return await RunCoreAsync(window, new Reporter(scenario.Name, index, count, progress), cancellationToken);
@@ -54,6 +61,8 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
             {
                 await driver.DisposeAsync();
             }
+
+            _target = _direct;
         }
     }
 
@@ -82,6 +91,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
 
         // Working set before any client of this scenario exists: the base of "KiB per connection".
         var before = window.Before = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
+        var proxyBefore = window.Route.Nginx?.ReadCost();
         await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
         var info = await _target.GetInfoAsync(cancellationToken);
 
@@ -116,6 +126,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         var faults = FaultInjector.RunAsync(scenario.Faults, _target, measuredStart, time, clients.SchedulerCounters, stopFaults.Token);
         await driver.SettleAtStartAsync(cancellationToken);
         var statsStart = window.StatsStart = await _target.GetStatsAsync(cancellationToken);
+        var proxyStart = window.Route.Nginx?.ReadCost();
 
         await using var sampler = window.Sampler = new ServerCostSampler(_target, _options.SampleInterval, time);
         sampler.Observe(before.Process);
@@ -146,6 +157,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         var lastSeq = Math.Max(paused.LatestSeq, (await _target.GetInfoAsync(cancellationToken)).LatestSeq);
         var undelivered = await driver.DrainAsync(lastSeq, _options.DrainTimeout, cancellationToken);
         var statsEnd = await _target.GetStatsAsync(cancellationToken);
+        var proxyEnd = window.Route.Nginx?.ReadCost();
         var wall = time.GetElapsedTime(measuredStart);
         LastEngineCores = wall > TimeSpan.Zero ? (_options.EngineCpuTime() - engineCpuStart) / wall : 0;
         LastMachineBusy = (machineStart, _options.MachineCpuTicks()) is ({ } a, { } b) && b.Total > a.Total
@@ -176,11 +188,23 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
             Recovery = recorders.Recovery.GetIntervalHistogram(),
             Faults = faultPeriods,
         });
-        if (_options.ControlUrl is not null)
+        if (_options.ControlUrl is not null || window.Route.Proxied)
         {
             // Behind a proxy the clients' bytes are the client ↔ proxy leg; the targets' own counts are the other.
             result = result with { ServerBytes = ServerLegBytes(scenario.Transport, before, statsEnd) };
         }
+
+        if (window.Route.Nginx is { } nginx && proxyBefore is { } pb && proxyStart is { } ps && proxyEnd is { } pe)
+        {
+            // nginx's part of the server cost above (which includes it), over the same window.
+            result = result with
+            {
+                Proxy = ProxyCostResult.Create(nginx.Configuration, Math.Max(0, pe.CpuMs - ps.CpuMs), wall, pb.ResidentBytes,
+                    nginx.PeakResidentBytes, counters.EventsDelivered, driver.PeakClients),
+            };
+        }
+
+        result = SetupResults.Stamp(result, scenario.Setup);
 
         report.Phase(RunPhase.Done, TimeSpan.Zero, result.Throughput.EventsPerSecond, result.Latency.Event.P99Ms);
         return result;
@@ -324,6 +348,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         public MeasuredAccumulator? Measured { get; set; }
         public StatsSnapshot? StatsStart { get; set; }
         public ServerCostSampler? Sampler { get; set; }
+        public required ViaRoute Route { get; init; }
 
         public string Describe(TimeProvider time) => Phase switch
         {

@@ -122,7 +122,8 @@ internal static partial class ScenarioValidator
     /// <summary>Throws an <see cref="ArgumentException"/> listing every issue, for scenarios built in code.</summary>
     public static void EnsureValid(Scenario scenario)
     {
-        var issues = Validate(scenario);
+        // The setup's via is checked here too (ScenarioDraft predates the production-path dimensions).
+        IReadOnlyList<ScenarioIssue> issues = [.. Validate(scenario), .. Proxy.ViaRules.Validate(scenario.Setup, scenario.Transport)];
         if (issues.Count > 0)
         {
             throw new ArgumentException(

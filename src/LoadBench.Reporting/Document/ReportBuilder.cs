@@ -150,6 +150,11 @@ internal static class ReportBuilder
         var intervals = !trials && scenarios.Any(s => ScenarioSpread.OfLatency(s, 99) is not null);
 
         Row("Scenario", s => s.Name + IncompleteMarkText(s));
+        if (scenarios.Any(s => s.Setup is { Via: not "direct" }))
+        {
+            Row("Via", s => s.Setup?.Via ?? "direct");
+        }
+
         if (trials)
         {
             Row("Trials", s => Format.Count(s.Trials?.Count ?? 1));
@@ -206,6 +211,14 @@ internal static class ReportBuilder
         Figure("Server CPU per 1,000 events (ms)", s => s.Server.CpuMsPer1000Events, Format.Ms);
         Figure("Server CPU (cores)", s => s.Server.CpuCores, Format.Rate);
         Figure("Server memory per connection (KiB)", s => s.Server.KibPerConnection, Format.Bytes);
+        if (scenarios.Any(s => s.Proxy is not null))
+        {
+            // Via an nginx the engine started: its CPU is part of the server CPU above, shown apart; its memory is
+            // resident memory (master and workers), beside the target's retained heap per connection.
+            Figure("nginx CPU per 1,000 events (ms, part of the server's)", s => s.Proxy?.CpuMsPer1000Events, Format.Ms);
+            Figure("nginx memory per connection (KiB)", s => s.Proxy?.KibPerConnection, Format.Bytes);
+            Figure("nginx memory peak (MiB)", s => s.Proxy is { } p ? p.ResidentBytesPeak / 1024.0 / 1024.0 : null, Format.Rate);
+        }
 
         return new Table(["Metric", .. scenarios.Select(s => group.Label(s) + IncompleteMarkText(s))], rows, [null, .. scenarios.Select(s => (string?)s.Transport)]);
     }

@@ -35,6 +35,7 @@ internal static class WhatThisMeans
         sentences.AddRange(Saturation(results));
         sentences.AddRange(Faults(results));
         sentences.AddRange(Integrity(results));
+        sentences.AddRange(ProxySentences.Sentences(results));
         sentences.AddRange(LimitSentences.Sentences(results));
         if (results.Scenarios.All(s => s.Throughput.EventsDelivered == 0) && results.Scenarios.Any(s => s.PublishRatePerSecond > 0))
         {
