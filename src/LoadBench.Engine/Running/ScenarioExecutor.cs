@@ -204,8 +204,6 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
             };
         }
 
-        result = SetupResults.Stamp(result, scenario.Setup);
-
         report.Phase(RunPhase.Done, TimeSpan.Zero, result.Throughput.EventsPerSecond, result.Latency.Event.P99Ms);
         return result;
     }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LoadBench.Contracts;
 
 namespace LoadBench.Engine.Scenarios;
@@ -16,9 +15,6 @@ internal static partial class ScenarioValidator
 
     /// <summary>Streams sharing one HTTP/2 connection: the issue's 1,000 subscribers over 10 connections is 100.</summary>
     public const int MaxStreamsPerConnection = 1000;
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
-    private static partial Regex NginxConfigName();
 
     private static void ValidateSetup(ScenarioDraft scenario, Action<string, string> fail)
     {
@@ -77,32 +73,13 @@ internal static partial class ScenarioValidator
         }
     }
 
-    /// <summary><c>direct</c>, an nginx configuration's name (whether it exists is for the runner that starts nginx
-    /// to say), or an absolute http(s) URL. nginx 1.22 cannot carry WebSocket over HTTP/2 (no RFC 8441).</summary>
+    /// <summary><c>direct</c>, an nginx configuration of deploy/nginx/, or an absolute http(s) URL; one set of rules
+    /// (<see cref="Proxy.ViaRules"/>) for files and for scenarios built in code.</summary>
     private static void ValidateVia(ConnectionSetup setup, string? transport, Action<string, string> fail)
     {
-        var via = setup.Via;
-        if (via == ConnectionSetup.DirectVia)
+        foreach (var issue in Proxy.ViaRules.Validate(setup, transport))
         {
-            return;
-        }
-
-        if (Uri.TryCreate(via, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
-        {
-            return;
-        }
-
-        if (via.Contains(':', StringComparison.Ordinal) || via.Contains('/', StringComparison.Ordinal))
-        {
-            fail("via", $"must be \"direct\", the name of a configuration in deploy/nginx/ or an absolute http(s) URL, got \"{via}\"");
-        }
-        else if (!NginxConfigName().IsMatch(via))
-        {
-            fail("via", $"an nginx configuration's name is lower-case letters, digits, '-' and '_' (a file in deploy/nginx/), got \"{via}\"");
-        }
-        else if (transport == TransportIds.WebSocket && setup.Http == HttpVersions.Http2)
-        {
-            fail("via", $"nginx (1.22) cannot carry WebSocket over HTTP/2 (no RFC 8441 extended CONNECT): use \"http\": \"1.1\" for ws through \"{via}\", or \"direct\"");
+            fail(issue.Field, issue.Message);
         }
     }
 

@@ -122,8 +122,7 @@ internal static partial class ScenarioValidator
     /// <summary>Throws an <see cref="ArgumentException"/> listing every issue, for scenarios built in code.</summary>
     public static void EnsureValid(Scenario scenario)
     {
-        // The setup's via is checked here too (ScenarioDraft predates the production-path dimensions).
-        IReadOnlyList<ScenarioIssue> issues = [.. Validate(scenario), .. Proxy.ViaRules.Validate(scenario.Setup, scenario.Transport)];
+        IReadOnlyList<ScenarioIssue> issues = Validate(scenario);
         if (issues.Count > 0)
         {
             throw new ArgumentException(
