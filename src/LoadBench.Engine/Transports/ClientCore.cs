@@ -203,6 +203,12 @@ internal sealed class ClientCore
                     Fail(ErrorKinds.Classify(e));
                     failed = true;
                 }
+                catch (Exception e) when (cancellationToken.IsCancellationRequested && isConnectionFailure(e))
+                {
+                    // The phase ended while the connection failed (a refused connect can lose the race with the
+                    // cancellation): a clean stop, like the OperationCanceledException below, not an error.
+                    return;
+                }
                 finally
                 {
                     Meter.Settle();
