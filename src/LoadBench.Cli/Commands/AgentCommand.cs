@@ -18,6 +18,11 @@ internal static class AgentCommand
             Description = "A local address to open connections from (repeat it: --source-address 127.0.0.2 --source-address 127.0.0.3); connections are spread over them, round robin, past one address's ~28,000 ephemeral ports.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var connectRate = new Option<int>("--connect-rate")
+        {
+            Description = "Most new connections this agent opens per second (default 2000). Several agents on one machine share its cores: give each a share, so the connect storm does not starve the agents' and coordinator's own heartbeats.",
+            DefaultValueFactory = _ => AgentOptions.DefaultConnectRate,
+        };
         var command = new Command("agent", $"""
             Run a load agent: join the NATS server, announce this machine (cores, open-file budget) and carry a
             share of the load of a coordinator's run ('loadbench run SCENARIO --nats URL --agents N'). It serves
@@ -30,15 +35,21 @@ internal static class AgentCommand
             {ExitCodes.HelpText}
             """)
         {
-            nats, name, allowRemote, sources,
+            nats, name, allowRemote, sources, connectRate,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(nats)!, parse.GetValue(name), parse.GetValue(allowRemote), parse.GetValue(sources) ?? [], cancellationToken));
+            parse.GetValue(nats)!, parse.GetValue(name), parse.GetValue(allowRemote), parse.GetValue(sources) ?? [], parse.GetValue(connectRate), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string nats, string? name, bool allowRemote, string[] sourceTexts, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string nats, string? name, bool allowRemote, string[] sourceTexts, int connectRate, CancellationToken cancellationToken)
     {
+        if (connectRate is < 1 or > 100_000)
+        {
+            await Console.Error.WriteLineAsync($"loadbench: --connect-rate must be 1..100000 connections per second; got {connectRate}.");
+            return ExitCodes.UsageError;
+        }
+
         if (SourceAddresses.Parse(sourceTexts) is not { } sources)
         {
             return ExitCodes.UsageError;
@@ -47,7 +58,7 @@ internal static class AgentCommand
         AgentOptions options;
         try
         {
-            options = new AgentOptions { NatsUrl = nats, AllowNonLoopback = allowRemote, SourceAddresses = sources };
+            options = new AgentOptions { NatsUrl = nats, AllowNonLoopback = allowRemote, SourceAddresses = sources, ConnectRate = connectRate };
             if (name is not null)
             {
                 options = options with { Name = AgentOptions.CheckName(name) };

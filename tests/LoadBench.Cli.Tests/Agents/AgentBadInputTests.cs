@@ -40,4 +40,15 @@ public sealed class AgentBadInputTests
         Assert.Equal(ExitCodes.UsageError, run.ExitCode);
         Assert.Contains("An agent name may hold letters, digits", run.StandardError, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("100001")]
+    public async Task Agent_ConnectRateOutOfRange_Exits2(string rate)
+    {
+        var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), "agent", "--nats", "nats://127.0.0.1:4222", "--connect-rate", rate);
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains($"--connect-rate must be 1..100000 connections per second; got {rate}", run.StandardError, StringComparison.Ordinal);
+    }
 }

@@ -20,6 +20,13 @@ public sealed partial record AgentOptions
     /// <summary>Local addresses this agent's clients spread their connections over (<c>--source-address</c>).</summary>
     public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
 
+    /// <summary>Most client copies this agent starts per second (<c>--connect-rate</c>): the closed model's
+    /// <see cref="Running.RunOptions.MaxCopyStartsPerSecond"/>. Agents sharing one machine each take a share, or their
+    /// connect storm starves everyone's heartbeats and a live agent is taken for lost.</summary>
+    public int ConnectRate { get; init; } = DefaultConnectRate;
+
+    public const int DefaultConnectRate = 2000;
+
     /// <summary>The agent's clock, before correction to the publisher's (tests pass a skewed one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -71,6 +71,7 @@ internal sealed class AgentSession : IAsyncDisposable
                 // Receive times on the publisher's time line: latency = corrected now − ts.
                 TimeProvider = new OffsetTimeProvider(options.TimeProvider, TimeSpan.FromTicks(offset.OffsetMicros * TimeSpan.TicksPerMicrosecond)),
                 FdBudget = options.FdBudget,
+                MaxCopyStartsPerSecond = options.ConnectRate,
             };
             return new AgentSession(join.RunId, target, lifetime, run, offset, options.Name, publishTick);
         }
