@@ -23,6 +23,8 @@ internal sealed class ClientCounters
     private long _headerBytes;
     private long _socketBytesRead;
     private long _socketBytesWritten;
+    private long _uncompressedPayloadBytes;
+    private long _decodedBodyBytes;
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
 
     public void EventDelivered(int payloadBytes) { _eventsDelivered++; _payloadBytes += payloadBytes; }
@@ -36,6 +38,12 @@ internal sealed class ClientCounters
     public void Gone() => _goneSignals++;
     public void Reset() => _resets++;
     public void TooSlow() => _tooSlowSignals++;
+    /// <summary>Compressed body bytes on the wire: the payload when the client negotiated compression.</summary>
+    public void CompressedPayload(long bytes) => _payloadBytes += bytes;
+    /// <summary>Event bytes after decompression (delivered or duplicate), when the wire's payload is compressed.</summary>
+    public void UncompressedPayload(int bytes) => _uncompressedPayloadBytes += bytes;
+    /// <summary>Body bytes after decompression: events and whatever the body carries around them (SSE fields, brackets).</summary>
+    public void DecodedBody(long bytes) => _decodedBodyBytes += bytes;
     public void Framing(long bytes) => _framingBytes += bytes;
     public void Headers(long bytes) => _headerBytes += bytes;
     public void SocketRead(long bytes) => Interlocked.Add(ref _socketBytesRead, bytes);
@@ -63,7 +71,11 @@ internal sealed class ClientCounters
             Volatile.Read(ref _lost), Volatile.Read(ref _duplicates), Volatile.Read(ref _reorders),
             Volatile.Read(ref _reconnects), Volatile.Read(ref _goneSignals), Volatile.Read(ref _resets), Volatile.Read(ref _tooSlowSignals),
             Volatile.Read(ref _payloadBytes), Volatile.Read(ref _framingBytes), Volatile.Read(ref _headerBytes),
-            Volatile.Read(ref _socketBytesRead), Volatile.Read(ref _socketBytesWritten), errors);
+            Volatile.Read(ref _socketBytesRead), Volatile.Read(ref _socketBytesWritten), errors)
+        {
+            UncompressedPayloadBytes = Volatile.Read(ref _uncompressedPayloadBytes),
+            DecodedBodyBytes = Volatile.Read(ref _decodedBodyBytes),
+        };
     }
 }
 
@@ -80,6 +92,13 @@ internal sealed record ClientCountersSnapshot(
 
     public long ErrorCount => Errors.Values.Sum();
 
+    /// <summary>With compression: event bytes after decompression (<see cref="PayloadBytes"/> is then the
+    /// compressed body on the wire). 0 without compression.</summary>
+    public long UncompressedPayloadBytes { get; init; }
+
+    /// <summary>With compression: body bytes after decompression (events and what frames them inside the body).</summary>
+    public long DecodedBodyBytes { get; init; }
+
     public ClientCountersSnapshot Add(ClientCountersSnapshot other)
     {
         var errors = new Dictionary<string, long>(Errors, StringComparer.Ordinal);
@@ -93,7 +112,11 @@ internal sealed record ClientCountersSnapshot(
             Lost + other.Lost, Duplicates + other.Duplicates, Reorders + other.Reorders,
             Reconnects + other.Reconnects, GoneSignals + other.GoneSignals, Resets + other.Resets, TooSlowSignals + other.TooSlowSignals,
             PayloadBytes + other.PayloadBytes, FramingBytes + other.FramingBytes, HeaderBytes + other.HeaderBytes,
-            SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, errors);
+            SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, errors)
+        {
+            UncompressedPayloadBytes = UncompressedPayloadBytes + other.UncompressedPayloadBytes,
+            DecodedBodyBytes = DecodedBodyBytes + other.DecodedBodyBytes,
+        };
     }
 
     /// <summary>Difference from an earlier snapshot of the same clients (for the measured phase only).</summary>
@@ -114,6 +137,10 @@ internal sealed record ClientCountersSnapshot(
             Lost - earlier.Lost, Duplicates - earlier.Duplicates, Reorders - earlier.Reorders,
             Reconnects - earlier.Reconnects, GoneSignals - earlier.GoneSignals, Resets - earlier.Resets, TooSlowSignals - earlier.TooSlowSignals,
             PayloadBytes - earlier.PayloadBytes, FramingBytes - earlier.FramingBytes, HeaderBytes - earlier.HeaderBytes,
-            SocketBytesRead - earlier.SocketBytesRead, SocketBytesWritten - earlier.SocketBytesWritten, errors);
+            SocketBytesRead - earlier.SocketBytesRead, SocketBytesWritten - earlier.SocketBytesWritten, errors)
+        {
+            UncompressedPayloadBytes = UncompressedPayloadBytes - earlier.UncompressedPayloadBytes,
+            DecodedBodyBytes = DecodedBodyBytes - earlier.DecodedBodyBytes,
+        };
     }
 }

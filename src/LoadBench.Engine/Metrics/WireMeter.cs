@@ -19,6 +19,15 @@ namespace LoadBench.Engine.Metrics;
 /// Connections call in from the I/O completion side (read-ahead on a pooled connection can complete on
 /// another thread), so the socket totals are interlocked; <see cref="Payload"/> and <see cref="Settle"/>
 /// belong to the client's own flow.
+/// <para>
+/// With compression (<see cref="Compressed"/>) the wire carries no event bytes to count: its payload is the
+/// compressed body — WebSocket data-frame payloads, the bytes of a body sent with a Content-Encoding — which the
+/// connections' scanners find on the socket (<see cref="OnRead"/>'s <c>encodedBodyBytes</c>), and framing stays
+/// the remainder (chunk lines, frame headers, control frames). The events' own bytes and the decoded body are
+/// counted beside it (<see cref="ClientCounters.UncompressedPayload"/>, <see cref="Decoded"/>), so the report can
+/// show the split the decoded stream would have had and the ratio. Compressed payload is counted when read, so
+/// the sums are exact at every settle with nothing running ahead.
+/// </para>
 /// </remarks>
 internal sealed class WireMeter
 {
@@ -28,12 +37,20 @@ internal sealed class WireMeter
     private long _settledSocketBytes;
     private long _settledHeaderBytes;
     private long _unsettledPayload;
+    private long _encodedBodyBytes;
+    private long _settledEncodedBodyBytes;
 
-    public WireMeter(ClientCounters counters)
+    /// <param name="counters">The client's counters.</param>
+    /// <param name="compressed">The client negotiates compression: the wire's payload is the compressed body.</param>
+    public WireMeter(ClientCounters counters, bool compressed = false)
     {
         ArgumentNullException.ThrowIfNull(counters);
         _counters = counters;
+        Compressed = compressed;
     }
+
+    /// <summary>Whether the wire's payload is the compressed body found by the scanners rather than event bytes.</summary>
+    public bool Compressed { get; }
 
     /// <summary>Bytes read from and written to this client's sockets so far.</summary>
     public long SocketBytes => Interlocked.Read(ref _socketBytes);
@@ -41,8 +58,13 @@ internal sealed class WireMeter
     /// <summary>Head bytes among <see cref="SocketBytes"/>.</summary>
     public long HeaderBytes => Interlocked.Read(ref _headerBytes);
 
-    internal void OnRead(int bytes, int headerBytes)
+    internal void OnRead(int bytes, int headerBytes, long encodedBodyBytes = 0)
     {
+        if (encodedBodyBytes != 0)
+        {
+            Interlocked.Add(ref _encodedBodyBytes, encodedBodyBytes);
+        }
+
         Interlocked.Add(ref _headerBytes, headerBytes);
         Interlocked.Add(ref _socketBytes, bytes);
         _counters.SocketRead(bytes);
@@ -58,16 +80,27 @@ internal sealed class WireMeter
     /// <summary>Notes payload bytes the client has already counted in <see cref="ClientCounters"/>.</summary>
     public void Payload(int bytes) => _unsettledPayload += bytes;
 
+    /// <summary>Notes body bytes the client decoded (after decompression), for the uncompressed split.</summary>
+    public void Decoded(long bytes) => _counters.DecodedBody(bytes);
+
     /// <summary>Moves header and framing bytes seen since the last call into the counters.</summary>
     public void Settle()
     {
         var headers = Interlocked.Read(ref _headerBytes);
         var socket = Interlocked.Read(ref _socketBytes);
+        var encoded = Interlocked.Read(ref _encodedBodyBytes);
         var headerDelta = headers - _settledHeaderBytes;
-        var framingDelta = socket - _settledSocketBytes - headerDelta - _unsettledPayload;
+        var encodedDelta = encoded - _settledEncodedBodyBytes;
+        var framingDelta = socket - _settledSocketBytes - headerDelta - _unsettledPayload - encodedDelta;
         _settledHeaderBytes = headers;
         _settledSocketBytes = socket;
+        _settledEncodedBodyBytes = encoded;
         _unsettledPayload = 0;
+        if (encodedDelta != 0)
+        {
+            _counters.CompressedPayload(encodedDelta);
+        }
+
         if (headerDelta != 0)
         {
             _counters.Headers(headerDelta);

@@ -70,7 +70,7 @@ internal static class ScenarioResultBuilder
                 EmptyResponseShare = polling ? ResultFigures.Ratio(counters.EmptyResponses, counters.Requests) : null,
             },
             // Over the connections' whole lives, so each connection's headers are shared over all its events.
-            Bytes = ResultFigures.Bytes(phase.Lifetime.PayloadBytes, phase.Lifetime.FramingBytes, phase.Lifetime.HeaderBytes, phase.Lifetime.EventsDelivered),
+            Bytes = LifetimeBytes(scenario, phase.Lifetime),
             Integrity = new IntegrityResult
             {
                 Lost = counters.Lost,
@@ -104,4 +104,14 @@ internal static class ScenarioResultBuilder
     }
 
     private static double PerSecond(long count, double seconds) => seconds > 0 ? count / seconds : 0;
+
+    /// <summary>The clients' bytes over their connections' lives; with compression the wire's payload is the
+    /// compressed body, and the uncompressed split is given beside it.</summary>
+    private static BytesResult LifetimeBytes(Scenario scenario, ClientCountersSnapshot lifetime)
+    {
+        var wire = ResultFigures.Bytes(lifetime.PayloadBytes, lifetime.FramingBytes, lifetime.HeaderBytes, lifetime.EventsDelivered);
+        return scenario.Setup.Compression == Contracts.CompressionKinds.None
+            ? wire
+            : ResultFigures.WithUncompressed(wire, lifetime.UncompressedPayloadBytes, lifetime.DecodedBodyBytes);
+    }
 }

@@ -16,6 +16,9 @@ internal sealed class CountingStream : Stream
     private readonly HttpMessageScanner _requests = new(isResponse: false);
     private readonly HttpMessageScanner _responses = new(isResponse: true);
 
+    // Only with compression: the server's frames after an upgrade, to find the compressed message bytes in them.
+    private WebSocketFrameScanner? _frames;
+
     public CountingStream(Stream inner, WireMeter meter)
     {
         _inner = inner;
@@ -98,8 +101,31 @@ internal sealed class CountingStream : Stream
             return;
         }
 
+        if (_frames is not null)
+        {
+            _meter.OnRead(bytes.Length, 0, ScanFrames(bytes));
+            return;
+        }
+
+        var encodedBefore = _responses.EncodedBodyBytes;
         var head = _responses.Scan(bytes);
-        _meter.OnRead(bytes.Length, head);
+        var encoded = _responses.EncodedBodyBytes - encodedBefore;
+        if (_meter.Compressed && _responses.Upgraded)
+        {
+            // The 101 head ended in this read: what follows it is the server's first frames. Only one request was
+            // sent on a connection that upgrades, so the head bytes are all at the start.
+            _frames = new WebSocketFrameScanner();
+            encoded += ScanFrames(bytes[head..]);
+        }
+
+        _meter.OnRead(bytes.Length, head, encoded);
+    }
+
+    private long ScanFrames(ReadOnlySpan<byte> bytes)
+    {
+        var before = _frames!.DataPayloadBytes;
+        _frames.Scan(bytes);
+        return _frames.DataPayloadBytes - before;
     }
 
     private void CountWritten(ReadOnlySpan<byte> bytes)
