@@ -24,8 +24,8 @@ namespace LoadBench.Target.Sse;
 /// per-subscriber work a fair comparison must not add to one transport.
 /// </para>
 /// <para>
-/// A request that accepts br or gzip gets the stream compressed (<see cref="ResponseCodings"/>). The formatter
-/// flushes after every event, and a compressor's flush is a sync flush: the event's bytes leave the compressor in
+/// A request that accepts br or gzip gets the stream compressed (<see cref="ResponseCodings"/>), flushed after
+/// every event (<see cref="FlushPerWriteStream"/>), and a compressor's flush is a sync flush: the event's bytes leave the compressor in
 /// whole deflate or brotli blocks at once, so a subscriber decodes each event without waiting for the next and the
 /// latency stays honest. The event JSON is still made once at publish; the compressor is per stream, because a
 /// compressed stream's context is: it is the cost this variant measures (CPU, and memory per subscriber).
@@ -69,7 +69,7 @@ public static class SseEndpoints
         {
             // Send the headers now: the client knows it is subscribed before the first event is published.
             await response.Body.FlushAsync(streamSource.Token);
-            var body = coding is null ? response.Body : ResponseCodings.Compressor(coding, response.Body);
+            var body = coding is null ? response.Body : new FlushPerWriteStream(ResponseCodings.Compressor(coding, response.Body));
             try
             {
                 await SseFormatter.WriteAsync(Items(cursor, epoch, log, follower, context.Features.Get<FeedConnection>(), streamSource.Token), body,
