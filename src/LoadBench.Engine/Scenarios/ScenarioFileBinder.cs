@@ -190,6 +190,14 @@ internal sealed partial class ScenarioFileBinder(string file)
         var copies = Axis<int>(Find("copies"), entry, null, "", Int, 0);
         var rates = Axis<double>(FindFeed("ratePerSecond"), entry, $"{entry.Path}.feed.ratePerSecond", "the feed's events per second (or a list)", Number, 0);
         var pollIntervals = Axis<TimeSpan>(Find("pollInterval"), entry, null, "", Duration, new ClientSpec().PollInterval);
+        // A single compression per entry: a stand-in until the production-path dimensions (lists, placeholders) land.
+        var compressionNode = Find("compression");
+        var compression = compressionNode is null ? CompressionKinds.None : String(compressionNode);
+        if (compressionNode is not null && compression is not null && !CompressionKinds.All.Contains(compression))
+        {
+            Error(compressionNode, compressionNode.Path, $"must be one of {string.Join(", ", CompressionKinds.All)}, got \"{compression}\"");
+            compression = null;
+        }
 
         var payloadNode = FindFeed("payloadBytes");
         var payload = payloadNode is null ? null : Int(payloadNode);
@@ -283,6 +291,11 @@ internal sealed partial class ScenarioFileBinder(string file)
                 Error(node, field, issue.Message);
             }
 
+            if (compressionNode is not null && compression is not null && transport.Known && !CompressionKinds.AppliesTo(compression, transport.Value))
+            {
+                Error(compressionNode, compressionNode.Path, $"'{compression}' does not apply to {transport.Value}: permessage-deflate is for ws, gzip and br for poll, longpoll and sse");
+            }
+
             if (complete && _problems == problemsBeforeCombination)
             {
                 yield return (new Scenario
@@ -302,6 +315,7 @@ internal sealed partial class ScenarioFileBinder(string file)
                     OpenModelClients = clients,
                     Search = search,
                     Faults = faults is null ? [] : faults.Select(fault => fault!).ToList(),
+                    Setup = ConnectionSetup.Default with { Compression = compression! },
                 }, nameNode!);
             }
         }

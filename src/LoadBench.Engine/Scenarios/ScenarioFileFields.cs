@@ -13,7 +13,7 @@ internal static class ScenarioFileFields
 
     /// <summary>One entry of <c>scenarios</c>.</summary>
     public static readonly IReadOnlyList<string> Entry =
-        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll", "search", "reconnect", "faults"];
+        ["name", "description", "transport", "copies", "clients", "load", "warmUp", "feed", "pollInterval", "longPollTimeout", "maxPerPoll", "search", "reconnect", "faults", "compression"];
 
     /// <summary><c>defaults</c>: any entry field but the entry's own name and description.</summary>
     public static readonly IReadOnlyList<string> Defaults = Entry.Where(f => f is not ("name" or "description")).ToArray();
