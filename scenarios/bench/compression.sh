@@ -9,8 +9,8 @@
 # Prints per scenario: bytes per event on the wire (payload = the compressed body when compressed, framing,
 # headers, total), the uncompressed payload and framing per event beside it with the ratio (decoded ÷ compressed
 # body), the target's CPU per 1,000 delivered events, and memory per connection as the engine reports it
-# (kibPerConnection: the retained managed heap). Caution: the compressors' zlib/brotli state is native memory,
-# which the managed heap does not show; the working-set columns (growth per connection, peak − before) do, noisily.
+# twice: kibPerConnection (the retained managed heap) and residentKibPerConnection (working-set growth between two
+# full collections). The compressors' zlib/brotli state is native memory: only the second shows it (noisily).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scenarios/bench/lib.sh
@@ -48,15 +48,14 @@ python3 - "$OUT/results" <<'PY'
 import glob, json, os, sys
 files = sorted(glob.glob(os.path.join(sys.argv[1], "*.json")))
 doc = json.load(open([f for f in files if not f.endswith("schema.json")][0]))
-print(f"{'scenario':44} {'payload':>8} {'framing':>8} {'headers':>8} {'total':>8} | {'unc.pay':>8} {'unc.frm':>8} {'ratio':>6} | {'cpu/1k ev':>9} {'KiB/conn':>8} {'WS KiB/conn':>11}")
+print(f"{'scenario':44} {'payload':>8} {'framing':>8} {'headers':>8} {'total':>8} | {'unc.pay':>8} {'unc.frm':>8} {'ratio':>6} | {'cpu/1k ev':>9} {'KiB/conn':>8} {'resident':>9}")
 for s in doc["scenarios"]:
     b, pe, srv = s["bytes"], s["bytes"]["perEvent"], s["server"]
     u = b.get("uncompressed")
     unc = f"{u['perEvent']['payload']:8.1f} {u['perEvent']['framing']:8.1f} {u['ratio'] or 0:6.2f}" if u else f"{'-':>8} {'-':>8} {'-':>6}"
-    clients = s.get("clients") or s.get("peakClients") or 0
     cpu = srv.get("cpuMsPer1000Events")
     print(f"{s['name']:44} {pe['payload']:8.1f} {pe['framing']:8.1f} {pe['headers']:8.1f} {pe['total']:8.1f} | {unc} | "
           f"{(cpu or 0):9.1f} {(srv.get('kibPerConnection') or 0):8.1f} "
-          f"{(srv['workingSetBytesPeak'] - srv['workingSetBytesBefore']) / 1024 / max(clients, 1):11.1f}")
+          f"{(srv.get('residentKibPerConnection') or 0):9.1f}")
 PY
 echo "results: $OUT/results"

@@ -86,8 +86,13 @@ public static class ResultFigures
     /// </remarks>
     public static ServerCostResult ServerCost(
         double cpuMs, double cpuCores, long workingSetBefore, long workingSetPeak, long events, int clients,
-        long? retainedBefore = null, long? retainedWithClients = null) => new()
+        long? retainedBefore = null, long? retainedWithClients = null, long? residentWithClients = null) => new()
     {
+        // Both working sets are read after a full collection (before: workingSetBefore), so what grew is what the
+        // connections hold, native memory included.
+        ResidentKibPerConnection = clients > 0 && residentWithClients is { } resident
+            ? Math.Max(0, resident - workingSetBefore) / 1024.0 / clients
+            : null,
         CpuMs = cpuMs,
         CpuMsPer1000Events = events > 0 ? cpuMs * 1000.0 / events : null,
         CpuCores = cpuCores,

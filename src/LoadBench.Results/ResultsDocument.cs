@@ -304,6 +304,11 @@ public sealed record ServerCostResult
     /// when both were measured — order-independent, since a forced collection undoes what earlier scenarios left —
     /// otherwise (working-set peak − before) / clients.</summary>
     [JsonPropertyName("kibPerConnection")] public double? KibPerConnection { get; init; }
+    /// <summary>Resident memory per open connection, in KiB: (working set after a full collection with every client
+    /// connected − the same before any client existed) / clients. Unlike <see cref="KibPerConnection"/> it includes
+    /// native memory — a compressor's zlib or brotli state, native buffers — that the managed heap never shows; it is
+    /// noisier (the GC may keep memory committed). Null when either reading is missing.</summary>
+    [JsonPropertyName("residentKibPerConnection")] public double? ResidentKibPerConnection { get; init; }
 }
 
 /// <summary>One second of the measured phase.</summary>

@@ -63,4 +63,17 @@ public sealed class UncompressedBytesTests
         var plain = System.Text.Json.JsonSerializer.Serialize(ResultFigures.Bytes(1, 2, 3, 1), Json);
         Assert.DoesNotContain("uncompressed", plain, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ServerCost_ResidentPerConnection_IsWorkingSetGrowthBetweenTheTwoFullCollections()
+    {
+        // 100 clients; the working set after the full collection grew by 25,600 KiB (native compressor state the
+        // managed heap, which grew only 1,000 KiB, does not show).
+        var cost = ResultFigures.ServerCost(100, 0.1, workingSetBefore: 50L << 20, workingSetPeak: 90L << 20, events: 1000, clients: 100,
+            retainedBefore: 10L << 20, retainedWithClients: (10L << 20) + (1000 * 1024), residentWithClients: (50L << 20) + (25_600L * 1024));
+
+        Assert.Equal(256, cost.ResidentKibPerConnection!.Value, precision: 9);
+        Assert.Equal(10, cost.KibPerConnection!.Value, precision: 9);
+        Assert.Null(ResultFigures.ServerCost(100, 0.1, 50L << 20, 90L << 20, 1000, 100).ResidentKibPerConnection);
+    }
 }

@@ -30,7 +30,11 @@ internal sealed record MeasuredPhase(
 /// (measured-phase start → after the drain) with its wall time.</summary>
 internal sealed record ServerWindow(
     long WorkingSetBefore, long WorkingSetPeak, double CpuMsStart, double CpuMsEnd, TimeSpan Wall,
-    long RetainedHeapBefore, long? RetainedHeapWithClients);
+    long RetainedHeapBefore, long? RetainedHeapWithClients)
+{
+    /// <summary>The target's working set after a full collection with every client connected (null: not read).</summary>
+    public long? ResidentWithClients { get; init; }
+}
 
 /// <summary>Builds the results entry of a scenario from its measured phase: every figure from counted totals.</summary>
 internal static class ScenarioResultBuilder
@@ -97,7 +101,8 @@ internal static class ScenarioResultBuilder
                 counters.EventsDelivered,
                 phase.PeakClients,
                 phase.Server.RetainedHeapBefore,
-                phase.Server.RetainedHeapWithClients),
+                phase.Server.RetainedHeapWithClients,
+                phase.Server.ResidentWithClients),
             TimeSeries = phase.TimeSeries,
             Faults = phase.Faults,
         };

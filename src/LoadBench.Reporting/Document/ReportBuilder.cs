@@ -181,6 +181,11 @@ internal static class ReportBuilder
         Figure("Bytes/event: framing", s => s.Bytes.PerEvent.Framing, Format.Bytes);
         Figure("Bytes/event: headers", s => s.Bytes.PerEvent.Headers, Format.Bytes);
         Figure("Bytes/event: total", s => s.Bytes.PerEvent.Total, Format.Bytes);
+        if (scenarios.Any(s => s.Bytes.Uncompressed is not null) && scenarios.Any(s => s.Server.ResidentKibPerConnection is not null))
+        {
+            // A compressor's state is native memory: the retained managed heap misses it, resident memory does not.
+            Figure("Resident memory per connection (KiB, native included)", s => s.Server.ResidentKibPerConnection, Format.Bytes);
+        }
         if (scenarios.Any(s => s.Bytes.Uncompressed is not null))
         {
             // Compressed: the payload above is the compressed body as it crossed the wire; beside it, the split the
