@@ -38,7 +38,7 @@ json.dump({
 }, open(path, "w"), indent=2)
 PY
 
-bench_start_target "$OUT/target.log"
+bench_start_target "$OUT/target.log" --compression on
 bench_load_note
 $ENGINE run "$OUT/compression.json" --target "$TARGET_URL" --output "$OUT/results" --quiet >"$OUT/engine.log" 2>&1 \
   || { echo "engine run failed:" >&2; tail -n 20 "$OUT/engine.log" >&2; exit 1; }

@@ -6,8 +6,10 @@ namespace LoadBench.Target.Compression;
 /// <summary>
 /// The content codings the target compresses feed responses with (polling and long-polling arrays, the SSE
 /// stream): <c>br</c> and <c>gzip</c>, at <see cref="CompressionLevel.Fastest"/> — ASP.NET Core's response
-/// compression default, what a production server would run for a hot feed. A coding is used only when the request
-/// asks for it (Accept-Encoding); a client that asks for none gets the uncompressed bytes, exactly as before.
+/// compression default, what a production server would run for a hot feed. A coding is used only when the target
+/// was started with <c>--compression on</c> and the request asks for it (Accept-Encoding); otherwise the
+/// uncompressed bytes, exactly as before — a browser asks for gzip and br on every request, and the demo page and
+/// the target's own byte counters (which count event bytes as payload) assume uncompressed answers.
 /// </summary>
 internal static class ResponseCodings
 {
@@ -18,6 +20,9 @@ internal static class ResponseCodings
 
     /// <summary>The coding to answer with: br before gzip when both are acceptable (brotli compresses JSON
     /// better at the same speed), a coding listed with <c>q=0</c> refused, null when neither is asked for.</summary>
+    public static string? Negotiate(TargetOptions options, StringValues acceptEncoding) =>
+        options.Compression ? Negotiate(acceptEncoding) : null;
+
     public static string? Negotiate(StringValues acceptEncoding)
     {
         var (gzip, brotli) = (false, false);

@@ -30,7 +30,7 @@ internal sealed class EventArrayResult(IReadOnlyList<PublishedEvent> events, Tra
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
-        if (ResponseCodings.Negotiate(httpContext.Request.Headers.AcceptEncoding) is { } coding)
+        if (ResponseCodings.Negotiate(httpContext.RequestServices.GetRequiredService<TargetOptions>(), httpContext.Request.Headers.AcceptEncoding) is { } coding)
         {
             var compressed = httpContext.RequestServices.GetRequiredService<CompressedBatches>().Get(coding, events);
             response.Headers.ContentEncoding = coding;

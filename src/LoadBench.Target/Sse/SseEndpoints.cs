@@ -42,7 +42,7 @@ public static class SseEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        string? after, string? epoch, FeedLog log, FeedStats stats, SlowConsumerSweep sweep, IHostApplicationLifetime lifetime, HttpContext context)
+        string? after, string? epoch, FeedLog log, FeedStats stats, TargetOptions options, SlowConsumerSweep sweep, IHostApplicationLifetime lifetime, HttpContext context)
     {
         var lastEventId = context.Request.Headers[LastEventIdHeader].ToString();
         var (raw, parameter) = lastEventId.Length > 0 ? (lastEventId, LastEventIdHeader) : (after, "after");
@@ -56,7 +56,7 @@ public static class SseEndpoints
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        var coding = ResponseCodings.Negotiate(context.Request.Headers.AcceptEncoding);
+        var coding = ResponseCodings.Negotiate(options, context.Request.Headers.AcceptEncoding);
         if (coding is not null)
         {
             response.Headers.ContentEncoding = coding;

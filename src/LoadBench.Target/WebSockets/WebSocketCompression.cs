@@ -1,7 +1,9 @@
 namespace LoadBench.Target.WebSockets;
 
 /// <summary>
-/// permessage-deflate (RFC 7692) for the WebSocket feed: accepted whenever the client offers it, with the
+/// permessage-deflate (RFC 7692) for the WebSocket feed: with <c>--compression on</c>, accepted whenever the client
+/// offers it (off by default: every browser offers it, and the demo page and the target's own byte counters assume
+/// uncompressed frames), with the
 /// parameters the client offers — with <c>server_no_context_takeover</c> the target starts every message from an
 /// empty window and keeps no compressor between messages, without it the target keeps one compressor per
 /// connection for the connection's life (a better ratio for repetitive JSON, paid in memory per subscriber).
@@ -17,5 +19,5 @@ namespace LoadBench.Target.WebSockets;
 /// </remarks>
 internal static class WebSocketCompression
 {
-    public static WebSocketAcceptContext AcceptContext() => new() { DangerousEnableCompression = true };
+    public static WebSocketAcceptContext AcceptContext(TargetOptions options) => new() { DangerousEnableCompression = options.Compression };
 }

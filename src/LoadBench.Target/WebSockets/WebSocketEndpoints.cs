@@ -38,7 +38,7 @@ public static class WebSocketEndpoints
             return problem!;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketCompression.AcceptContext());
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketCompression.AcceptContext(options));
         using var sessionSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         // Stops following (not a send in flight) when the target stops or the client breaks the receive-only rule.
         using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);

@@ -23,7 +23,7 @@ public sealed class CompressedFeedTests
     [InlineData(TransportIds.LongPolling, CompressionKinds.Brotli)]
     public async Task RunAsync_Compressed_EventsArriveOnceInOrderAndBytesMatchTheTarget(string transport, string compression)
     {
-        await using var target = await RunningTarget.StartAsync();
+        await using var target = await RunningTarget.StartAsync("--compression", "on");
         target.Publish(3); // before the start cursor: must not be delivered
         await using var client = FeedClientFactory.Create(new FeedClientOptions(target.BaseAddress, transport, new LatencyRecorders())
         {

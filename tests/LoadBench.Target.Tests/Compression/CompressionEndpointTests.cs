@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using LoadBench.Contracts;
 using LoadBench.Target.Compression;
+using Microsoft.Extensions.Configuration;
 
 namespace LoadBench.Target.Tests.Compression;
 
@@ -20,7 +21,7 @@ public sealed class CompressionEndpointTests
     [InlineData(false)]
     public async Task WebSocket_OfferedPerMessageDeflate_IsAcceptedAsOffered_AndEventsDecodeExactly(bool contextTakeover)
     {
-        await using var target = await RunningTarget.StartAsync();
+        await using var target = await StartAsync();
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions { ClientContextTakeover = contextTakeover, ServerContextTakeover = contextTakeover };
@@ -42,9 +43,26 @@ public sealed class CompressionEndpointTests
     }
 
     [Fact]
-    public async Task WebSocket_NoOffer_NoExtension()
+    public async Task CompressionOff_ByDefault_NothingCompressedWhateverTheClientAsks()
     {
         await using var target = await RunningTarget.StartAsync();
+        target.Publish(2);
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        await socket.ConnectAsync(target.WebSocketUri("?after=0"), CancellationToken.None);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/feed/poll?after=0");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br");
+        using var poll = await target.Http.SendAsync(request);
+
+        Assert.False(socket.HttpResponseHeaders!.ContainsKey("Sec-WebSocket-Extensions"));
+        Assert.Empty(poll.Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
+    public async Task WebSocket_NoOffer_NoExtension()
+    {
+        await using var target = await StartAsync();
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         await socket.ConnectAsync(target.WebSocketUri("?after=0"), CancellationToken.None);
@@ -57,7 +75,7 @@ public sealed class CompressionEndpointTests
     [InlineData("br")]
     public async Task Sse_Compressed_EachEventArrivesBeforeTheNextIsPublished(string coding)
     {
-        await using var target = await RunningTarget.StartAsync();
+        await using var target = await StartAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, FeedRoutes.Sse + "?after=0");
         request.Headers.TryAddWithoutValidation("Accept-Encoding", coding);
         using var response = await target.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -81,7 +99,7 @@ public sealed class CompressionEndpointTests
     [InlineData("br")]
     public async Task Poll_AcceptEncoding_CompressesTheArray_OncePerDistinctBatch(string coding)
     {
-        await using var target = await RunningTarget.StartAsync();
+        await using var target = await StartAsync();
         var published = target.Publish(4);
         var batches = target.Service<CompressedBatches>();
         var before = batches.Compressions;
@@ -97,9 +115,14 @@ public sealed class CompressionEndpointTests
     }
 
     [Fact]
+    public void Options_CompressionNeitherOnNorOff_IsRefused() =>
+        Assert.Throws<LoadBench.Target.Hosting.TargetConfigurationException>(() => LoadBench.Target.Hosting.TargetOptionsReader.Read(
+            new ConfigurationBuilder().AddInMemoryCollection([new("compression", "yes")]).Build()));
+
+    [Fact]
     public async Task Poll_NoAcceptEncoding_Uncompressed()
     {
-        await using var target = await RunningTarget.StartAsync();
+        await using var target = await StartAsync();
         target.Publish(2);
 
         using var response = await target.Http.GetAsync("/feed/poll?after=0");
@@ -115,6 +138,8 @@ public sealed class CompressionEndpointTests
     [InlineData("", null)]
     public void Negotiate_PrefersBrotli_RefusesQualityZero(string acceptEncoding, string? expected) =>
         Assert.Equal(expected, ResponseCodings.Negotiate(acceptEncoding));
+
+    private static Task<RunningTarget> StartAsync() => RunningTarget.StartAsync("--compression", "on");
 
     private static Stream Decoder(string coding, Stream compressed) => coding == "br"
         ? new BrotliStream(compressed, CompressionMode.Decompress)
