@@ -27,15 +27,54 @@ public static class ResultFigures
         };
     }
 
+    /// <summary>
+    /// The uncompressed split beside a compressed run's wire split (<see cref="BytesResult.Uncompressed"/>).
+    /// </summary>
+    /// <param name="wire">The wire's split: its payload is the compressed body, its framing what was not compressed.</param>
+    /// <param name="uncompressedPayload">Event JSON after decoding.</param>
+    /// <param name="decodedBody">Body bytes after decoding (events and what frames them inside the body).</param>
+    public static BytesResult WithUncompressed(BytesResult wire, long uncompressedPayload, long decodedBody)
+    {
+        ArgumentNullException.ThrowIfNull(wire);
+        var framing = wire.Framing + decodedBody - uncompressedPayload;
+        var events = wire.Events ?? 0;
+        return wire with
+        {
+            Uncompressed = new UncompressedBytes
+            {
+                Payload = uncompressedPayload,
+                Framing = framing,
+                Ratio = wire.Payload > 0 ? (double)decodedBody / wire.Payload : null,
+                PerEvent = new UncompressedPerEvent { Payload = Ratio(uncompressedPayload, events), Framing = Ratio(framing, events) },
+            },
+        };
+    }
+
+    /// <summary>Gives <paramref name="sum"/> (the wire totals of <paramref name="parts"/> added) the parts'
+    /// uncompressed split added up — only when every part has one: a sum over some of them would pass for the whole.</summary>
+    public static BytesResult SumUncompressed(BytesResult sum, IReadOnlyCollection<BytesResult> parts)
+    {
+        ArgumentNullException.ThrowIfNull(sum);
+        ArgumentNullException.ThrowIfNull(parts);
+        return parts.Count > 0 && parts.All(p => p.Uncompressed is not null)
+            ? WithUncompressed(sum, parts.Sum(p => p.Uncompressed!.Payload),
+                parts.Sum(p => p.Uncompressed!.Payload + p.Uncompressed.Framing - p.Framing))
+            : sum;
+    }
+
     /// <summary>Adds byte figures of several runs (trials, merged parts): null when any of them has none (a
     /// sum over some of them would pass for the whole), else the totals added and per event divided again.</summary>
     public static BytesResult? SumBytes(IEnumerable<BytesResult?> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
         var list = parts.ToList();
-        return list.Count == 0 || list.Any(p => p is null)
-            ? null
-            : Bytes(list.Sum(p => p!.Payload), list.Sum(p => p!.Framing), list.Sum(p => p!.Headers), list.Sum(p => p!.Events ?? 0));
+        if (list.Count == 0 || list.Any(p => p is null))
+        {
+            return null;
+        }
+
+        return SumUncompressed(
+            Bytes(list.Sum(p => p!.Payload), list.Sum(p => p!.Framing), list.Sum(p => p!.Headers), list.Sum(p => p!.Events ?? 0)), list!);
     }
 
     /// <summary>Builds the server figures from measured totals (shared by the engine and the merge).</summary>
@@ -47,8 +86,13 @@ public static class ResultFigures
     /// </remarks>
     public static ServerCostResult ServerCost(
         double cpuMs, double cpuCores, long workingSetBefore, long workingSetPeak, long events, int clients,
-        long? retainedBefore = null, long? retainedWithClients = null) => new()
+        long? retainedBefore = null, long? retainedWithClients = null, long? residentWithClients = null) => new()
     {
+        // Both working sets are read after a full collection (before: workingSetBefore), so what grew is what the
+        // connections hold, native memory included.
+        ResidentKibPerConnection = clients > 0 && residentWithClients is { } resident
+            ? Math.Max(0, resident - workingSetBefore) / 1024.0 / clients
+            : null,
         CpuMs = cpuMs,
         CpuMsPer1000Events = events > 0 ? cpuMs * 1000.0 / events : null,
         CpuCores = cpuCores,

@@ -226,6 +226,32 @@ public sealed record BytesResult
     [JsonPropertyName("tls")] public long? Tls { get; init; }
     [JsonPropertyName("total")] public required long Total { get; init; }
     [JsonPropertyName("perEvent")] public required BytesPerEvent PerEvent { get; init; }
+    /// <summary>With compression (null without): the wire's <see cref="Payload"/> is then the compressed body
+    /// (WebSocket data-frame payloads, a gzip or br body inside its chunks), and this is the split the decoded
+    /// bytes would have had uncompressed, beside it.</summary>
+    [JsonPropertyName("uncompressed")] public UncompressedBytes? Uncompressed { get; init; }
+}
+
+/// <summary>
+/// The payload / framing split before compression, beside a compressed run's wire split. <see cref="Payload"/>
+/// is the events' JSON after decoding; <see cref="Framing"/> is the wire's framing (chunk lines, frame headers,
+/// control frames: not compressed) plus what the decoded body carries around the events (SSE field names, array
+/// brackets and commas). Headers are not compressed over HTTP/1.1 and stay as on the wire.
+/// </summary>
+public sealed record UncompressedBytes
+{
+    [JsonPropertyName("payload")] public required long Payload { get; init; }
+    [JsonPropertyName("framing")] public required long Framing { get; init; }
+    /// <summary>Decoded body bytes / compressed body bytes (the wire's payload): how many times the compression
+    /// shrank what it compressed. Null when no compressed byte was seen.</summary>
+    [JsonPropertyName("ratio")] public double? Ratio { get; init; }
+    [JsonPropertyName("perEvent")] public required UncompressedPerEvent PerEvent { get; init; }
+}
+
+public sealed record UncompressedPerEvent
+{
+    [JsonPropertyName("payload")] public required double Payload { get; init; }
+    [JsonPropertyName("framing")] public required double Framing { get; init; }
 }
 
 public sealed record BytesPerEvent
@@ -285,6 +311,11 @@ public sealed record ServerCostResult
     /// when both were measured — order-independent, since a forced collection undoes what earlier scenarios left —
     /// otherwise (working-set peak − before) / clients.</summary>
     [JsonPropertyName("kibPerConnection")] public double? KibPerConnection { get; init; }
+    /// <summary>Resident memory per open connection, in KiB: (working set after a full collection with every client
+    /// connected − the same before any client existed) / clients. Unlike <see cref="KibPerConnection"/> it includes
+    /// native memory — a compressor's zlib or brotli state, native buffers — that the managed heap never shows; it is
+    /// noisier (the GC may keep memory committed). Null when either reading is missing.</summary>
+    [JsonPropertyName("residentKibPerConnection")] public double? ResidentKibPerConnection { get; init; }
 }
 
 /// <summary>One second of the measured phase.</summary>

@@ -115,9 +115,9 @@ public static class ResultsMerger
                     ? null
                     : Ratio(EmptyResponses(a.Throughput) + EmptyResponses(b.Throughput), requests),
             },
-            Bytes = ResultFigures.Bytes(
+            Bytes = ResultFigures.SumUncompressed(ResultFigures.Bytes(
                 a.Bytes.Payload + b.Bytes.Payload, a.Bytes.Framing + b.Bytes.Framing, a.Bytes.Headers + b.Bytes.Headers,
-                (a.Bytes.Events ?? a.Throughput.EventsDelivered) + (b.Bytes.Events ?? b.Throughput.EventsDelivered)),
+                (a.Bytes.Events ?? a.Throughput.EventsDelivered) + (b.Bytes.Events ?? b.Throughput.EventsDelivered)), [a.Bytes, b.Bytes]),
             ServerBytes = ResultFigures.SumBytes([a.ServerBytes, b.ServerBytes]),
                         Integrity = ResultFigures.SumIntegrity([a.Integrity, b.Integrity]),
             Errors = ResultFigures.SumErrors([a.Errors, b.Errors], requests),

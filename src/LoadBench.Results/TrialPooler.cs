@@ -58,9 +58,9 @@ public static class TrialPooler
                 Recovery = LatencySummaries.Sum(trials.Select(t => t.Latency.Recovery)),
             },
             Throughput = PoolThroughput(trials, seconds, events, requests),
-            Bytes = ResultFigures.Bytes(
+            Bytes = ResultFigures.SumUncompressed(ResultFigures.Bytes(
                 trials.Sum(t => t.Bytes.Payload), trials.Sum(t => t.Bytes.Framing), trials.Sum(t => t.Bytes.Headers),
-                trials.Sum(t => t.Bytes.Events ?? t.Throughput.EventsDelivered)),
+                trials.Sum(t => t.Bytes.Events ?? t.Throughput.EventsDelivered)), [.. trials.Select(t => t.Bytes)]),
             ServerBytes = ResultFigures.SumBytes(trials.Select(t => t.ServerBytes)),
                         Integrity = ResultFigures.SumIntegrity([.. trials.Select(t => t.Integrity)]),
             Errors = ResultFigures.SumErrors(trials.Select(t => t.Errors), requests),

@@ -73,6 +73,7 @@ public static class TargetApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FeedLog>();
         builder.Services.AddSingleton<FeedStats>();
+        builder.Services.AddSingleton<Compression.CompressedBatches>();
         builder.Services.AddSingleton<FeedConnections>();
         builder.Services.AddSingleton<FeedSockets>();
         builder.Services.AddSingleton<FeedFaults>();

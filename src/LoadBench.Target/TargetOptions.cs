@@ -29,6 +29,11 @@ public sealed class TargetOptions
     /// </summary>
     public int? MaxConnections { get; set; }
 
+    /// <summary><c>--compression on</c>: answer a client that asks for it with permessage-deflate (WebSocket), gzip or
+    /// br (poll answers, the SSE stream). Off by default: every browser asks, and the target's own byte counters
+    /// count event bytes as payload.</summary>
+    public bool Compression { get; set; }
+
     /// <summary>
     /// An SSE or WebSocket subscriber more than this many events behind the latest is disconnected as too slow
     /// (<see cref="LoadBench.Contracts.FeedTooSlow"/>); 0 = no bound on events. The default is half the default

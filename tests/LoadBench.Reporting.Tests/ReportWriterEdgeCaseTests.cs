@@ -40,6 +40,26 @@ public sealed class ReportWriterEdgeCaseTests : IDisposable
     }
 
     [Fact]
+    public void WriteAll_Compressed_ShowsTheUncompressedSplitAndRatioBesideTheWire()
+    {
+        // 1,000 events: a 100 B compressed body, 6 B of frame headers and 2 B of heads each on the wire; decoded,
+        // 256 B of event JSON each (a WebSocket message is exactly the event).
+        var wire = ResultFigures.Bytes(payload: 100_000, framing: 6_000, headers: 2_000, events: 1_000);
+        var compressed = SampleResults.Scenario(TransportIds.WebSocket, 10) with
+        {
+            Bytes = ResultFigures.WithUncompressed(wire, uncompressedPayload: 256_000, decodedBody: 256_000),
+        };
+        var plain = SampleResults.Scenario(TransportIds.Sse, 10);
+        var files = ReportWriter.WriteAll(new ResultsDocument { Environment = SampleResults.Environment("quick"), Scenarios = [plain, compressed] }, _directory, Small);
+
+        var markdown = File.ReadAllText(files.MarkdownReport);
+        Assert.Contains("| Bytes/event: payload | " + Format.Bytes(plain.Bytes.PerEvent.Payload) + " | 100 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Bytes/event uncompressed: payload | — | 256 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Bytes/event uncompressed: framing | — | 6 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Compression ratio (decoded / compressed body) | — | ×2.56 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WriteAll_OneClientCount_WritesNoScalingCharts()
     {
         var results = new ResultsDocument { Environment = SampleResults.Environment("quick"), Scenarios = [.. TransportIds.All.Select(t => SampleResults.Scenario(t, 10))] };

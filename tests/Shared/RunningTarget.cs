@@ -34,6 +34,9 @@ public sealed class RunningTarget : IAsyncDisposable
 
     public FeedLog Log => _app.Services.GetRequiredService<FeedLog>();
 
+    /// <summary>One of the target's services, read in-process (e.g. its compressed-batch cache).</summary>
+    public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
     /// <summary>The target's own counters, read in-process (also after it stopped serving).</summary>
     public FeedStats Stats => _app.Services.GetRequiredService<FeedStats>();
 

@@ -24,6 +24,8 @@ internal sealed class ClientCounters
     private long _socketBytesRead;
     private long _socketBytesWritten;
     private long _tlsBytes;
+    private long _uncompressedPayloadBytes;
+    private long _decodedBodyBytes;
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
 
     public void EventDelivered(int payloadBytes) { _eventsDelivered++; _payloadBytes += payloadBytes; }
@@ -37,6 +39,12 @@ internal sealed class ClientCounters
     public void Gone() => _goneSignals++;
     public void Reset() => _resets++;
     public void TooSlow() => _tooSlowSignals++;
+    /// <summary>Compressed body bytes on the wire: the payload when the client negotiated compression.</summary>
+    public void CompressedPayload(long bytes) => _payloadBytes += bytes;
+    /// <summary>Event bytes after decompression (delivered or duplicate), when the wire's payload is compressed.</summary>
+    public void UncompressedPayload(int bytes) => _uncompressedPayloadBytes += bytes;
+    /// <summary>Body bytes after decompression: events and whatever the body carries around them (SSE fields, brackets).</summary>
+    public void DecodedBody(long bytes) => _decodedBodyBytes += bytes;
     public void Framing(long bytes) => _framingBytes += bytes;
     public void Headers(long bytes) => _headerBytes += bytes;
     /// <summary>TLS handshake and record bytes: socket bytes minus the plaintext above TLS.</summary>
@@ -69,6 +77,8 @@ internal sealed class ClientCounters
             Volatile.Read(ref _socketBytesRead), Volatile.Read(ref _socketBytesWritten), errors)
         {
             TlsBytes = Volatile.Read(ref _tlsBytes),
+            UncompressedPayloadBytes = Volatile.Read(ref _uncompressedPayloadBytes),
+            DecodedBodyBytes = Volatile.Read(ref _decodedBodyBytes),
         };
     }
 }
@@ -90,6 +100,13 @@ internal sealed record ClientCountersSnapshot(
 
     public long ErrorCount => Errors.Values.Sum();
 
+    /// <summary>With compression: event bytes after decompression (<see cref="PayloadBytes"/> is then the
+    /// compressed body on the wire). 0 without compression.</summary>
+    public long UncompressedPayloadBytes { get; init; }
+
+    /// <summary>With compression: body bytes after decompression (events and what frames them inside the body).</summary>
+    public long DecodedBodyBytes { get; init; }
+
     public ClientCountersSnapshot Add(ClientCountersSnapshot other)
     {
         var errors = new Dictionary<string, long>(Errors, StringComparer.Ordinal);
@@ -106,6 +123,8 @@ internal sealed record ClientCountersSnapshot(
             SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, errors)
         {
             TlsBytes = TlsBytes + other.TlsBytes,
+            UncompressedPayloadBytes = UncompressedPayloadBytes + other.UncompressedPayloadBytes,
+            DecodedBodyBytes = DecodedBodyBytes + other.DecodedBodyBytes,
         };
     }
 
@@ -130,6 +149,8 @@ internal sealed record ClientCountersSnapshot(
             SocketBytesRead - earlier.SocketBytesRead, SocketBytesWritten - earlier.SocketBytesWritten, errors)
         {
             TlsBytes = TlsBytes - earlier.TlsBytes,
+            UncompressedPayloadBytes = UncompressedPayloadBytes - earlier.UncompressedPayloadBytes,
+            DecodedBodyBytes = DecodedBodyBytes - earlier.DecodedBodyBytes,
         };
     }
 }

@@ -31,6 +31,8 @@ internal sealed class HttpMessageScanner
     private long _remaining;
     private long _chunkSize;
     private int _trailerLineLength;
+    private ContentCoding _coding;
+    private bool _bodyEncoded;
 
     public HttpMessageScanner(bool isResponse) => _isResponse = isResponse;
 
@@ -50,6 +52,13 @@ internal sealed class HttpMessageScanner
 
     /// <summary>Whether the last head scanned announced a chunked body.</summary>
     public bool Chunked { get; private set; }
+
+    /// <summary>The Content-Encoding of the last head scanned (<see cref="ContentCoding.None"/> without one).</summary>
+    public ContentCoding Coding { get; private set; }
+
+    /// <summary>Body bytes scanned so far that belong to bodies with a Content-Encoding: the compressed body as it
+    /// crosses the wire, chunk size lines and CRLFs left out (those are HTTP's framing, not the body).</summary>
+    public long EncodedBodyBytes { get; private set; }
 
     /// <summary>Stops looking for heads: everything from now on is body (the other direction upgraded).</summary>
     public void StopScanning() => _state = State.Opaque;
@@ -100,6 +109,7 @@ internal sealed class HttpMessageScanner
                     var take = (int)Math.Min(_remaining, data.Length - i);
                     i += take;
                     _remaining -= take;
+                    CountBody(take);
                     if (_remaining == 0)
                     {
                         _state = State.Head;
@@ -151,6 +161,7 @@ internal sealed class HttpMessageScanner
                     var take = (int)Math.Min(_remaining, data.Length - i);
                     i += take;
                     _remaining -= take;
+                    CountBody(take);
                     if (_remaining == 0)
                     {
                         _state = State.ChunkDataEnd;
@@ -193,6 +204,14 @@ internal sealed class HttpMessageScanner
 
         consumed = i;
         return head;
+    }
+
+    private void CountBody(int bytes)
+    {
+        if (_bodyEncoded)
+        {
+            EncodedBodyBytes += bytes;
+        }
     }
 
     private void AppendToLine(ReadOnlySpan<byte> bytes)
@@ -264,6 +283,10 @@ internal sealed class HttpMessageScanner
             var last = value[(lastComma + 1)..].Trim(" \t"u8);
             _chunked = System.Text.Ascii.EqualsIgnoreCase(last, "chunked"u8);
         }
+        else if (System.Text.Ascii.EqualsIgnoreCase(name, "Content-Encoding"u8))
+        {
+            _coding = ContentCodings.Parse(value);
+        }
     }
 
     private void EndOfHead()
@@ -271,13 +294,17 @@ internal sealed class HttpMessageScanner
         var status = _status;
         var chunked = _chunked;
         var contentLength = _contentLength;
+        var coding = _coding;
         _firstLine = true;
         _status = 0;
         _chunked = false;
         _contentLength = -1;
+        _coding = ContentCoding.None;
         Status = status;
         ContentLength = contentLength;
         Chunked = chunked;
+        Coding = coding;
+        _bodyEncoded = coding != ContentCoding.None;
 
         if (_isResponse && status == 101)
         {

@@ -23,6 +23,15 @@ namespace LoadBench.Engine.Metrics;
 /// totals are interlocked; payload and settle are locked because the streams of one shared HTTP/2 connection
 /// settle from their own flows (the counters written are the first client's: only this meter writes their
 /// header, framing and TLS fields, so the single-writer rule of <see cref="ClientCounters"/> still holds).
+/// <para>
+/// With compression (<see cref="Compressed"/>) the wire carries no event bytes to count: its payload is the
+/// compressed body — WebSocket data-frame payloads, the bytes of a body sent with a Content-Encoding — which the
+/// connections' scanners find on the socket (<see cref="OnRead"/>'s <c>encodedBodyBytes</c>), and framing stays
+/// the remainder (chunk lines, frame headers, control frames). The events' own bytes and the decoded body are
+/// counted beside it (<see cref="ClientCounters.UncompressedPayload"/>, <see cref="Decoded"/>), so the report can
+/// show the split the decoded stream would have had and the ratio. Compressed payload is counted when read, so
+/// the sums are exact at every settle with nothing running ahead.
+/// </para>
 /// </remarks>
 internal sealed class WireMeter
 {
@@ -35,12 +44,20 @@ internal sealed class WireMeter
     private long _settledPlainBytes;
     private long _settledHeaderBytes;
     private long _unsettledPayload;
+    private long _encodedBodyBytes;
+    private long _settledEncodedBodyBytes;
 
-    public WireMeter(ClientCounters counters)
+    /// <param name="counters">The client's counters.</param>
+    /// <param name="compressed">The client negotiates compression: the wire's payload is the compressed body.</param>
+    public WireMeter(ClientCounters counters, bool compressed = false)
     {
         ArgumentNullException.ThrowIfNull(counters);
         _counters = counters;
+        Compressed = compressed;
     }
+
+    /// <summary>Whether the wire's payload is the compressed body found by the scanners rather than event bytes.</summary>
+    public bool Compressed { get; }
 
     /// <summary>Bytes read from and written to the sockets so far.</summary>
     public long SocketBytes => Interlocked.Read(ref _socketBytes);
@@ -52,10 +69,10 @@ internal sealed class WireMeter
     public long HeaderBytes => Interlocked.Read(ref _headerBytes);
 
     /// <summary>A read on a plain connection: socket and plaintext bytes at once.</summary>
-    internal void OnRead(int bytes, int headerBytes)
+    internal void OnRead(int bytes, int headerBytes, long encodedBodyBytes = 0)
     {
         OnSocketRead(bytes);
-        OnPlaintext(bytes, headerBytes);
+        OnPlaintext(bytes, headerBytes, encodedBodyBytes);
     }
 
     /// <summary>A write on a plain connection: socket and plaintext bytes at once.</summary>
@@ -79,15 +96,24 @@ internal sealed class WireMeter
         _counters.SocketWritten(bytes);
     }
 
-    /// <summary>Plaintext bytes read or written above TLS, <paramref name="headerBytes"/> of them head bytes.</summary>
-    internal void OnPlaintext(int bytes, int headerBytes)
+    /// <summary>Plaintext bytes read or written above TLS, <paramref name="headerBytes"/> of them head bytes;
+    /// <paramref name="encodedBodyBytes"/>: compressed body bytes among them (the wire's payload under compression).</summary>
+    internal void OnPlaintext(int bytes, int headerBytes, long encodedBodyBytes = 0)
     {
+        if (encodedBodyBytes != 0)
+        {
+            Interlocked.Add(ref _encodedBodyBytes, encodedBodyBytes);
+        }
+
         Interlocked.Add(ref _headerBytes, headerBytes);
         Interlocked.Add(ref _plainBytes, bytes);
     }
 
     /// <summary>Notes payload bytes the client has already counted in its own <see cref="ClientCounters"/>.</summary>
     public void Payload(int bytes) => Interlocked.Add(ref _unsettledPayload, bytes);
+
+    /// <summary>Notes body bytes the client decoded (after decompression), for the uncompressed split.</summary>
+    public void Decoded(long bytes) => _counters.DecodedBody(bytes);
 
     /// <summary>Moves header, framing and TLS bytes seen since the last call into the counters.</summary>
     public void Settle()
@@ -98,13 +124,21 @@ internal sealed class WireMeter
             var plain = Interlocked.Read(ref _plainBytes);
             var socket = Interlocked.Read(ref _socketBytes);
             var payload = Interlocked.Exchange(ref _unsettledPayload, 0);
+            var encoded = Interlocked.Read(ref _encodedBodyBytes);
+            var encodedDelta = encoded - _settledEncodedBodyBytes;
             var headerDelta = headers - _settledHeaderBytes;
             var plainDelta = plain - _settledPlainBytes;
             var tlsDelta = socket - _settledSocketBytes - plainDelta;
-            var framingDelta = plainDelta - headerDelta - payload;
+            var framingDelta = plainDelta - headerDelta - payload - encodedDelta;
+            _settledEncodedBodyBytes = encoded;
             _settledHeaderBytes = headers;
             _settledPlainBytes = plain;
             _settledSocketBytes = socket;
+            if (encodedDelta != 0)
+            {
+                _counters.CompressedPayload(encodedDelta);
+            }
+
             if (headerDelta != 0)
             {
                 _counters.Headers(headerDelta);

@@ -181,7 +181,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         var result = ScenarioResultBuilder.Build(new MeasuredPhase(
             scenario, counters, inWindow, lifetime, measured.Events, measured.Requests, duration, driver.PeakClients,
             new ServerWindow(before.Process.WorkingSetBytes, sampler.PeakWorkingSet, statsStart.Process.CpuTimeMs, statsEnd.Process.CpuTimeMs, wall,
-                before.Process.ManagedHeapBytes, retained.Process.ManagedHeapBytes),
+                before.Process.ManagedHeapBytes, retained.Process.ManagedHeapBytes) { ResidentWithClients = retained.Process.WorkingSetBytes },
             measured.Series)
         {
             // Cuts of the window and the drain that recovered by now (the clients stopped above).

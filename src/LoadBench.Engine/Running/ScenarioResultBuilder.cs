@@ -30,7 +30,11 @@ internal sealed record MeasuredPhase(
 /// (measured-phase start → after the drain) with its wall time.</summary>
 internal sealed record ServerWindow(
     long WorkingSetBefore, long WorkingSetPeak, double CpuMsStart, double CpuMsEnd, TimeSpan Wall,
-    long RetainedHeapBefore, long? RetainedHeapWithClients);
+    long RetainedHeapBefore, long? RetainedHeapWithClients)
+{
+    /// <summary>The target's working set after a full collection with every client connected (null: not read).</summary>
+    public long? ResidentWithClients { get; init; }
+}
 
 /// <summary>Builds the results entry of a scenario from its measured phase: every figure from counted totals.</summary>
 internal static class ScenarioResultBuilder
@@ -71,9 +75,7 @@ internal static class ScenarioResultBuilder
                 EmptyResponseShare = polling ? ResultFigures.Ratio(counters.EmptyResponses, counters.Requests) : null,
             },
             // Over the connections' whole lives, so each connection's headers are shared over all its events.
-            Bytes = TlsBytes.With(
-                ResultFigures.Bytes(phase.Lifetime.PayloadBytes, phase.Lifetime.FramingBytes, phase.Lifetime.HeaderBytes, phase.Lifetime.EventsDelivered),
-                phase.Lifetime.TlsBytes, scenario.Setup.Tls),
+            Bytes = TlsBytes.With(LifetimeBytes(scenario, phase.Lifetime), phase.Lifetime.TlsBytes, scenario.Setup.Tls),
             Integrity = new IntegrityResult
             {
                 Lost = counters.Lost,
@@ -100,7 +102,8 @@ internal static class ScenarioResultBuilder
                 counters.EventsDelivered,
                 phase.PeakClients,
                 phase.Server.RetainedHeapBefore,
-                phase.Server.RetainedHeapWithClients),
+                phase.Server.RetainedHeapWithClients,
+                phase.Server.ResidentWithClients),
             TimeSeries = phase.TimeSeries,
             Faults = phase.Faults,
             Idle = scenario.Feed.RatePerSecond == 0
@@ -111,4 +114,14 @@ internal static class ScenarioResultBuilder
     }
 
     private static double PerSecond(long count, double seconds) => seconds > 0 ? count / seconds : 0;
+
+    /// <summary>The clients' bytes over their connections' lives; with compression the wire's payload is the
+    /// compressed body, and the uncompressed split is given beside it.</summary>
+    private static BytesResult LifetimeBytes(Scenario scenario, ClientCountersSnapshot lifetime)
+    {
+        var wire = ResultFigures.Bytes(lifetime.PayloadBytes, lifetime.FramingBytes, lifetime.HeaderBytes, lifetime.EventsDelivered);
+        return scenario.Setup.Compression == Contracts.CompressionKinds.None
+            ? wire
+            : ResultFigures.WithUncompressed(wire, lifetime.UncompressedPayloadBytes, lifetime.DecodedBodyBytes);
+    }
 }

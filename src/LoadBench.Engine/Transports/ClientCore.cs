@@ -31,7 +31,7 @@ internal sealed class ClientCore
         _recovery = options.Recorders.Recovery;
         Epoch = options.Epoch;
         Protocol = ClientProtocol.From(options.Setup, options.TlsFingerprint);
-        Meter = options.SharedConnection?.Join(Counters) ?? new WireMeter(Counters);
+        Meter = options.SharedConnection?.Join(Counters) ?? new WireMeter(Counters, compressed: options.Setup.Compression != CompressionKinds.None);
         Checker = new SequenceChecker(options.StartAfter, Counters);
         Backoff = new Backoff(options.TimeProvider, options.Randomizer, options.Reconnect);
     }
@@ -90,17 +90,26 @@ internal sealed class ClientCore
     public long NowMicros() => (_timeProvider.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>Takes one received event. Returns false for a duplicate (counted, not delivered again).</summary>
+    /// <remarks>With compression the event's bytes are not what crossed the wire: they count as uncompressed
+    /// payload, and the wire's payload is the compressed body the meter found on the socket.</remarks>
     public bool Deliver(long seq, long ts, int payloadBytes, long receivedMicros)
     {
-        Meter.Payload(payloadBytes);
+        var wirePayload = payloadBytes;
+        if (Meter.Compressed)
+        {
+            Counters.UncompressedPayload(payloadBytes);
+            wirePayload = 0;
+        }
+
+        Meter.Payload(wirePayload);
         if (!Checker.Accept(seq))
         {
-            Counters.DuplicatePayload(payloadBytes);
+            Counters.DuplicatePayload(wirePayload);
             return false;
         }
 
         ResumeFromOldest = false;
-        Counters.EventDelivered(payloadBytes);
+        Counters.EventDelivered(wirePayload);
         LatencyRecorders.RecordMicros(_eventLatency, receivedMicros - ts);
         if (_cut)
         {

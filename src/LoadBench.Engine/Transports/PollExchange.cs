@@ -39,6 +39,8 @@ internal sealed class PollExchange : IDisposable
     private byte[] _suffix;
     private string? _suffixEpoch;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _acceptEncoding;
+    private readonly BodyDecoder? _decoder;
 
     /// <param name="core">The client's shared state.</param>
     /// <param name="route">The feed route, e.g. <c>/feed/poll</c>.</param>
@@ -55,6 +57,13 @@ internal sealed class PollExchange : IDisposable
         _host = uri.Authority;
         _prefixLength = prefix.Length;
         _suffixEpoch = core.Epoch;
+        // gzip or br: ask for exactly that coding, as a browser's fetch with only that coding enabled would.
+        (_acceptEncoding, _decoder) = core.Options.Setup.Compression switch
+        {
+            Contracts.CompressionKinds.Gzip => ("Accept-Encoding: gzip\r\n", new BodyDecoder()),
+            Contracts.CompressionKinds.Brotli => ("Accept-Encoding: br\r\n", new BodyDecoder()),
+            _ => ("", null),
+        };
         _suffix = Suffix();
         _request = new byte[prefix.Length + MaxDigits + _suffix.Length];
         prefix.CopyTo(_request, 0);
@@ -155,7 +164,7 @@ internal sealed class PollExchange : IDisposable
             switch (response.Status)
             {
                 case 200:
-                    var delivered = response.Chunked ? -1 : DeliverArray(response.Body.Span, receivedMicros);
+                    var delivered = response.Chunked ? -1 : DeliverArray(Decoded(response), receivedMicros);
                     _core.Counters.Request(empty: delivered == 0);
                     if (delivered < 0)
                     {
@@ -221,7 +230,28 @@ internal sealed class PollExchange : IDisposable
 
     /// <summary>What follows the digits of <c>after</c>: the rest of the query (the epoch last), then the head's end.</summary>
     private byte[] Suffix() =>
-        Encoding.ASCII.GetBytes(string.Concat(_querySuffix, _core.EpochQuery, " HTTP/1.1\r\nHost: ", _host, "\r\n\r\n"));
+        Encoding.ASCII.GetBytes(string.Concat(_querySuffix, _core.EpochQuery, " HTTP/1.1\r\nHost: ", _host, "\r\n", _acceptEncoding, "\r\n"));
+
+    /// <summary>The body of a 200 as the target wrote it before compressing; an empty span when it cannot be
+    /// decoded (then it is no array, and the poll counts as a bad response).</summary>
+    private ReadOnlySpan<byte> Decoded(KeepAliveResponse response)
+    {
+        if (_decoder is null || response.Coding == Metrics.ContentCoding.None)
+        {
+            return response.Body.Span;
+        }
+
+        try
+        {
+            var decoded = _decoder.Decode(response.Coding, response.Body);
+            _core.Meter.Decoded(decoded.Length);
+            return decoded.Span;
+        }
+        catch (InvalidDataException)
+        {
+            return default;
+        }
+    }
 
     /// <summary>Delivers every event of a JSON array; returns how many, or -1 when the body is not an array of
     /// events. Each element's payload is its own bytes from <c>{</c> to <c>}</c>; brackets and commas are

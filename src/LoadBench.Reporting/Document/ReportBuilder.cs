@@ -193,6 +193,19 @@ internal static class ReportBuilder
         Figure("Bytes/event: framing", s => s.Bytes.PerEvent.Framing, Format.Bytes);
         Figure("Bytes/event: headers", s => s.Bytes.PerEvent.Headers, Format.Bytes);
         Figure("Bytes/event: total", s => s.Bytes.PerEvent.Total, Format.Bytes);
+        if (scenarios.Any(s => s.Bytes.Uncompressed is not null) && scenarios.Any(s => s.Server.ResidentKibPerConnection is not null))
+        {
+            // A compressor's state is native memory: the retained managed heap misses it, resident memory does not.
+            Figure("Resident memory per connection (KiB, native included)", s => s.Server.ResidentKibPerConnection, Format.Bytes);
+        }
+        if (scenarios.Any(s => s.Bytes.Uncompressed is not null))
+        {
+            // Compressed: the payload above is the compressed body as it crossed the wire; beside it, the split the
+            // decoded bytes would have had uncompressed, and by how much the compression shrank the body.
+            Figure("Bytes/event uncompressed: payload", s => s.Bytes.Uncompressed?.PerEvent.Payload, Format.Bytes);
+            Figure("Bytes/event uncompressed: framing", s => s.Bytes.Uncompressed?.PerEvent.Framing, Format.Bytes);
+            Figure("Compression ratio (decoded / compressed body)", s => s.Bytes.Uncompressed?.Ratio, Format.Times);
+        }
         if (scenarios.Any(s => s.ServerBytes is not null))
         {
             // Behind a proxy: the bytes above are client ↔ proxy; these are what the targets counted, proxy ↔ target.

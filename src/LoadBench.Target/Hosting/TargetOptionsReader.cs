@@ -22,6 +22,12 @@ internal static class TargetOptionsReader
             options.MaxConnections = ReadInt(configuration, "max-connections", 0, 1, 1_000_000);
         }
 
+        options.Compression = configuration["compression"] switch
+        {
+            null or "off" => false,
+            "on" => true,
+            var other => throw new TargetConfigurationException($"--compression must be on or off, got '{other}'."),
+        };
         options.ControlToken = ReadToken(configuration);
         options.PublishToUrl = ReadNatsUrl(configuration, "publish-to");
         options.FollowUrl = ReadNatsUrl(configuration, "follow");

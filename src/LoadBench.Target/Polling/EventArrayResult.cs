@@ -1,4 +1,5 @@
 using System.Buffers;
+using LoadBench.Target.Compression;
 using LoadBench.Target.Feed;
 using LoadBench.Target.Stats;
 
@@ -7,7 +8,8 @@ namespace LoadBench.Target.Polling;
 /// <summary>
 /// Writes events as one JSON array — <c>[</c>, each event's stored JSON, commas, <c>]</c> — straight into
 /// Kestrel's output buffer, with Content-Length (no chunked encoding). The events' bytes are the ones made at
-/// publish: nothing is serialized again per request.
+/// publish: nothing is serialized again per request. A request that accepts br or gzip gets the same array
+/// compressed, made once per distinct batch and shared by every poller that gets it (<see cref="CompressedBatches"/>).
 /// </summary>
 internal sealed class EventArrayResult(IReadOnlyList<PublishedEvent> events, TransportCounters counters) : IResult, IStatusCodeHttpResult
 {
@@ -28,6 +30,17 @@ internal sealed class EventArrayResult(IReadOnlyList<PublishedEvent> events, Tra
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
+        if (ResponseCodings.Negotiate(httpContext.RequestServices.GetRequiredService<TargetOptions>(), httpContext.Request.Headers.AcceptEncoding) is { } coding)
+        {
+            var compressed = httpContext.RequestServices.GetRequiredService<CompressedBatches>().Get(coding, events);
+            response.Headers.ContentEncoding = coding;
+            response.Headers.Vary = "Accept-Encoding";
+            response.ContentLength = compressed.Length;
+            counters.EventsSent(events.Count, payload);
+            await response.Body.WriteAsync(compressed, httpContext.RequestAborted);
+            return;
+        }
+
         response.ContentLength = payload + 2 + Math.Max(0, events.Count - 1);
 
         var writer = response.BodyWriter;

@@ -4,6 +4,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using LoadBench.Contracts;
+using LoadBench.Target.Compression;
 using LoadBench.Target.Feed;
 using LoadBench.Target.Heartbeats;
 using LoadBench.Target.SlowConsumers;
@@ -24,6 +25,13 @@ namespace LoadBench.Target.Sse;
 /// itself would re-encode a string or re-serialize the object for every subscriber, which is exactly the
 /// per-subscriber work a fair comparison must not add to one transport.
 /// </para>
+/// <para>
+/// A request that accepts br or gzip gets the stream compressed (<see cref="ResponseCodings"/>), flushed after
+/// every event (<see cref="FlushPerWriteStream"/>), and a compressor's flush is a sync flush: the event's bytes leave the compressor in
+/// whole deflate or brotli blocks at once, so a subscriber decodes each event without waiting for the next and the
+/// latency stays honest. The event JSON is still made once at publish; the compressor is per stream, because a
+/// compressed stream's context is: it is the cost this variant measures (CPU, and memory per subscriber).
+/// </para>
 /// </summary>
 public static class SseEndpoints
 {
@@ -38,7 +46,7 @@ public static class SseEndpoints
     private static readonly byte[] HeartbeatBytes = Encoding.UTF8.GetBytes(FeedRoutes.SseHeartbeat);
 
     private static async Task<IResult> StreamAsync(
-        string? after, string? epoch, string? heartbeatMs, FeedLog log, FeedStats stats,
+        string? after, string? epoch, string? heartbeatMs, FeedLog log, FeedStats stats, TargetOptions options,
         SlowConsumerSweep sweep, HeartbeatTickers heartbeats, IHostApplicationLifetime lifetime, HttpContext context)
     {
         if (!HeartbeatQuery.TryParse(heartbeatMs, out var heartbeat, out var badHeartbeat))
@@ -58,16 +66,34 @@ public static class SseEndpoints
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
+        var coding = ResponseCodings.Negotiate(options, context.Request.Headers.AcceptEncoding);
+        if (coding is not null)
+        {
+            response.Headers.ContentEncoding = coding;
+            response.Headers.Vary = "Accept-Encoding";
+        }
+
         using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         using var follower = sweep.Track(context);
         using var lease = heartbeat is { } interval ? heartbeats.Join(interval) : null;
-        var body = response.Body;
+        // Heartbeats and events go through the same body: with gzip or br, one compressor flushed after every write.
+        var body = coding is null ? response.Body : new FlushPerWriteStream(ResponseCodings.Compressor(coding, response.Body));
         try
         {
             // Send the headers now: the client knows it is subscribed before the first event is published.
             await response.Body.FlushAsync(streamSource.Token);
-            await SseFormatter.WriteAsync(Items(cursor, epoch, log, follower, lease, body, context.Features.Get<FeedConnection>(), streamSource.Token), response.Body,
-                (item, writer) => WriteData(item, writer, stats.Sse), streamSource.Token);
+            try
+            {
+                await SseFormatter.WriteAsync(Items(cursor, epoch, log, follower, lease, body, context.Features.Get<FeedConnection>(), streamSource.Token), body,
+                    (item, writer) => WriteData(item, writer, stats.Sse), streamSource.Token);
+            }
+            finally
+            {
+                if (coding is not null)
+                {
+                    await DisposeCompressorAsync(body);
+                }
+            }
         }
         catch (OperationCanceledException) when (streamSource.IsCancellationRequested)
         {
@@ -75,6 +101,20 @@ public static class SseEndpoints
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>Ends the compressed stream (its trailer) when the stream ended on the target's side; when the client
+    /// is already gone there is nobody to write it to, and the compressor's native memory is freed either way.</summary>
+    private static async Task DisposeCompressorAsync(Stream compressor)
+    {
+        try
+        {
+            await compressor.DisposeAsync();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection went away under the trailer.
+        }
     }
 
     /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c>, <c>event: reset</c> or <c>event: too-slow</c>.</summary>

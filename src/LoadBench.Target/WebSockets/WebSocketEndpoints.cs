@@ -49,7 +49,7 @@ public static class WebSocketEndpoints
             return problem!;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(KeepAlive.AcceptContext(heartbeat));
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketCompression.AcceptContext(options, KeepAlive.AcceptContext(heartbeat)));
         using var sessionSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         // Stops following (not a send in flight) when the target stops or the client breaks the receive-only rule.
         using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);

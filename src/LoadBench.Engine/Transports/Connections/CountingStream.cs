@@ -27,6 +27,9 @@ internal sealed class CountingStream : Stream
     private readonly Http2FrameScanner? _h2Written;
     private readonly Http2FrameScanner? _h2Read;
 
+    // Only with compression: the server's WebSocket frames after an upgrade, to find the compressed message bytes.
+    private WebSocketFrameScanner? _frames;
+
     /// <param name="inner">The stream counted.</param>
     /// <param name="meter">Where the counts go.</param>
     /// <param name="layer">Socket bytes, plaintext bytes or both (no TLS).</param>
@@ -135,15 +138,55 @@ internal sealed class CountingStream : Stream
                 _meter.OnSocketRead(bytes.Length);
                 break;
             case CountedLayer.Plaintext:
-                _meter.OnPlaintext(bytes.Length, ScanRead(bytes));
+            {
+                var (head, encoded) = ScanRead(bytes);
+                _meter.OnPlaintext(bytes.Length, head, encoded);
                 break;
+            }
+
             default:
-                _meter.OnRead(bytes.Length, ScanRead(bytes));
+            {
+                var (head, encoded) = ScanRead(bytes);
+                _meter.OnRead(bytes.Length, head, encoded);
                 break;
+            }
         }
     }
 
-    private int ScanRead(ReadOnlySpan<byte> bytes) => _h2Read?.Scan(bytes) ?? _responses!.Scan(bytes);
+    /// <summary>Head bytes in <paramref name="bytes"/>, and (with compression) compressed body bytes: a gzip or br
+    /// body's, or the data-frame payloads of a permessage-deflate WebSocket.</summary>
+    private (int Head, long Encoded) ScanRead(ReadOnlySpan<byte> bytes)
+    {
+        if (_h2Read is not null)
+        {
+            return (_h2Read.Scan(bytes), 0);
+        }
+
+        if (_frames is not null)
+        {
+            return (0, ScanFrames(bytes));
+        }
+
+        var encodedBefore = _responses!.EncodedBodyBytes;
+        var head = _responses.Scan(bytes);
+        var encoded = _responses.EncodedBodyBytes - encodedBefore;
+        if (_meter.Compressed && _responses.Upgraded)
+        {
+            // The 101 head ended in this read: what follows it is the server's first frames. Only one request was
+            // sent on a connection that upgrades, so the head bytes are all at the start.
+            _frames = new WebSocketFrameScanner();
+            encoded += ScanFrames(bytes[head..]);
+        }
+
+        return (head, encoded);
+    }
+
+    private long ScanFrames(ReadOnlySpan<byte> bytes)
+    {
+        var before = _frames!.DataPayloadBytes;
+        _frames.Scan(bytes);
+        return _frames.DataPayloadBytes - before;
+    }
 
     private int ScanWritten(ReadOnlySpan<byte> bytes)
     {

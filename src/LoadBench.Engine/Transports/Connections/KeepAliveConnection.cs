@@ -161,8 +161,9 @@ internal sealed class KeepAliveConnection : IDisposable
                     : throw new HttpIOException(HttpRequestError.ResponseEnded, "The target closed the connection before the response ended.");
             }
 
+            var encodedBefore = _responses.EncodedBodyBytes;
             var head = _responses.ScanMessage(_buffer.AsSpan(filled, read), out var consumed);
-            _meter.OnRead(read, head);
+            _meter.OnRead(read, head, _responses.EncodedBodyBytes - encodedBefore);
             heads += head;
             filled += read;
             if (consumed != read)
@@ -174,7 +175,10 @@ internal sealed class KeepAliveConnection : IDisposable
 
         // Heads come first (an interim 1xx, then the final one); everything after them is the body.
 
-        return new KeepAliveResponse(_responses.Status, _buffer.AsMemory(heads, filled - heads), _responses.Chunked, Reconnected: false);
+        return new KeepAliveResponse(_responses.Status, _buffer.AsMemory(heads, filled - heads), _responses.Chunked, Reconnected: false)
+        {
+            Coding = _responses.Coding,
+        };
     }
 
     private async ValueTask ConnectAsync(CancellationToken token)
@@ -204,4 +208,8 @@ internal sealed class KeepAliveConnection : IDisposable
 /// <param name="Chunked">Whether the body came in chunked encoding.</param>
 /// <param name="Reconnected">Whether the request had to be sent again on a new connection because the reused
 /// one had been closed by the target.</param>
-internal readonly record struct KeepAliveResponse(int Status, ReadOnlyMemory<byte> Body, bool Chunked, bool Reconnected);
+internal readonly record struct KeepAliveResponse(int Status, ReadOnlyMemory<byte> Body, bool Chunked, bool Reconnected)
+{
+    /// <summary>The body's Content-Encoding (the body above is still encoded).</summary>
+    public ContentCoding Coding { get; init; }
+}

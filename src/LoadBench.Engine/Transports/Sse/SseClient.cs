@@ -35,7 +35,21 @@ internal sealed class SseClient : IFeedClient
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
         // A stream lives as long as the phase: no overall timeout; the connect timeout still applies.
-        _http = new HttpClient(_core.CreateHandler(out var owned), disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
+        var handler = _core.CreateHandler(out var owned);
+        // gzip or br: HttpClient asks for exactly that coding (Accept-Encoding) and inflates the stream as it
+        // arrives; the target flushes its compressor after every event, so nothing waits for the next one.
+        // (A shared HTTP/2 connection's handler is not ours to change; compression over HTTP/2 is refused up front.)
+        if (owned)
+        {
+            handler.AutomaticDecompression = options.Setup.Compression switch
+            {
+                CompressionKinds.Gzip => System.Net.DecompressionMethods.GZip,
+                CompressionKinds.Brotli => System.Net.DecompressionMethods.Brotli,
+                _ => System.Net.DecompressionMethods.None,
+            };
+        }
+
+        _http = new HttpClient(handler, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
         _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
         _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
         _firstAfter = options.StartAfter;
@@ -86,7 +100,8 @@ internal sealed class SseClient : IFeedClient
             return;
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var content = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using var stream = _core.Meter.Compressed ? new DecodedByteStream(content, _core.Meter) : content;
         _core.Backoff.Reset();
         await foreach (var item in SseParser.Create(stream, _itemParser).EnumerateAsync(cancellationToken))
         {
