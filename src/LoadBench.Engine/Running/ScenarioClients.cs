@@ -47,7 +47,6 @@ internal sealed class ScenarioClients(
         Randomizer = Options.Randomizer,
         Reconnect = Scenario.Client.Reconnect,
         Connections = _connections,
-        Setup = Scenario.Setup,
     });
 
     /// <summary>

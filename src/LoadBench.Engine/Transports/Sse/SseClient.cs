@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
+using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Transports.Sse;
 
