@@ -34,9 +34,9 @@ public sealed class CompressionFieldTests
     }
 
     [Theory]
-    [InlineData("sse", "permessage-deflate", "does not apply to sse")]
-    [InlineData("ws", "gzip", "does not apply to ws")]
-    [InlineData("ws", "zstd", "must be one of none, permessage-deflate")]
+    [InlineData("sse", "permessage-deflate", "does not apply to 'sse'")]
+    [InlineData("ws", "gzip", "does not apply to 'ws'")]
+    [InlineData("ws", "zstd", "must be one of \"none\", \"permessage-deflate\"")]
     public void Parse_BadCompression_NamesFileLineAndField(string transport, string compression, string message)
     {
         var ex = Assert.Throws<ScenarioFileException>(() => ScenarioFile.Parse(Encoding.UTF8.GetBytes(Json(transport, compression)), File));

@@ -67,6 +67,8 @@ public sealed class SetupAxesTests
     [InlineData("sse", "\"http\": \"2\", \"streamsPerConnection\": 0", "streamsPerConnection", "must be 1 to 1000")]
     [InlineData("ws", "\"http\": \"2\", \"via\": \"loadbench\"", "via", "WebSocket over HTTP/2 cannot go via nginx")]
     [InlineData("sse", "\"via\": \"no-such-config\"", "via", "must be \"direct\", an nginx configuration of deploy/nginx/")]
+    [InlineData("sse", "\"http\": \"2\", \"compression\": \"gzip\"", "compression", "measured over plain HTTP/1.1 only")]
+    [InlineData("ws", "\"tls\": true, \"compression\": \"permessage-deflate\"", "compression", "measured over plain HTTP/1.1 only")]
     [InlineData("sse", "\"via\": \"../etc/nginx\"", "via", "must be \"direct\"")]
     [InlineData("poll", "\"heartbeat\": \"15s\"", "heartbeat", "'poll' has none")]
     [InlineData("longpoll", "\"heartbeat\": \"15s\"", "heartbeat", "longPollTimeout")]
