@@ -13,38 +13,25 @@ namespace LoadBench.Cli.Tests.Agents;
 public sealed class AgentLimitsEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan AgentStart = TimeSpan.FromSeconds(60);
-    private readonly string _output = Path.Combine(Path.GetTempPath(), "loadbench-agent-limits-" + Guid.NewGuid().ToString("N"));
-    private readonly List<BackgroundLoadBench> _agents = [];
-    private NatsServer? _nats;
-    private RunningTarget? _target;
+    private AgentRig? _rig;
 
-    public async Task InitializeAsync()
-    {
-        _nats = await NatsServer.StartAsync();
-        _target = await RunningTarget.StartAsync();
-        Directory.CreateDirectory(_output);
-    }
+    private AgentRig Rig => _rig!;
+
+    private NatsServer Nats => Rig.Nats;
+
+    private RunningTarget Target => Rig.Target;
+
+    private string Output => Rig.Output;
+
+    private List<BackgroundLoadBench> Agents => Rig.Agents;
+
+    public async Task InitializeAsync() => _rig = await AgentRig.StartAsync("loadbench-agent-limits-");
 
     public async Task DisposeAsync()
     {
-        foreach (var agent in _agents)
+        if (_rig is not null)
         {
-            await agent.DisposeAsync();
-        }
-
-        if (_target is not null)
-        {
-            await _target.DisposeAsync();
-        }
-
-        if (_nats is not null)
-        {
-            await _nats.DisposeAsync();
-        }
-
-        if (Directory.Exists(_output))
-        {
-            Directory.Delete(_output, recursive: true);
+            await _rig.DisposeAsync();
         }
     }
 
@@ -53,15 +40,15 @@ public sealed class AgentLimitsEndToEndTests : IAsyncLifetime
     {
         for (var i = 1; i <= 2; i++)
         {
-            _agents.Add(BackgroundLoadBench.Start("agent", "--nats", _nats!.Url, "--name", $"agent-{i}"));
+            Agents.Add(BackgroundLoadBench.Start("agent", "--nats", Nats.Url, "--name", $"agent-{i}"));
         }
 
-        foreach (var agent in _agents)
+        foreach (var agent in Agents)
         {
             await agent.WaitForOutputAsync("waiting for a coordinator", AgentStart);
         }
 
-        var plan = Path.Combine(_output, "plan.json");
+        var plan = Path.Combine(Output, "plan.json");
         await File.WriteAllTextAsync(plan, """
             { "name": "limits_agents", "scenarios": [
               { "name": "sse_rate", "transport": "sse", "feed": { "ratePerSecond": 20, "payloadBytes": 64 },
@@ -71,10 +58,10 @@ public sealed class AgentLimitsEndToEndTests : IAsyncLifetime
         var sentBefore = (await StatsAsync()).Transports[TransportIds.Sse].EventsSent;
 
         var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(2),
-            "limits", plan, "--nats", _nats!.Url, "--agents", "2", "--target", _target!.BaseAddress.ToString(), "--quiet", "--output", Path.Combine(_output, "out"));
+            "limits", plan, "--nats", Nats.Url, "--agents", "2", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", Path.Combine(Output, "out"));
 
-        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.StandardOutput}\n{run.StandardError}\n{string.Join("\n", _agents.Select(a => a.Output))}");
-        var results = await ResultsFile.ReadAsync(Path.Combine(_output, "out", "results.json"), CancellationToken.None);
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.StandardOutput}\n{run.StandardError}\n{string.Join("\n", Agents.Select(a => a.Output))}");
+        var results = await ResultsFile.ReadAsync(Path.Combine(Output, "out", "results.json"), CancellationToken.None);
         var limit = Assert.Single(results.Limits!);
         Assert.True(limit.Complete);
         Assert.Null(results.Incomplete);
@@ -103,5 +90,5 @@ public sealed class AgentLimitsEndToEndTests : IAsyncLifetime
     }
 
     private async Task<StatsSnapshot> StatsAsync() =>
-        (await _target!.Http.GetFromJsonAsync(FeedRoutes.Stats, ContractsJson.Default.StatsSnapshot))!;
+        (await Target.Http.GetFromJsonAsync(FeedRoutes.Stats, ContractsJson.Default.StatsSnapshot))!;
 }

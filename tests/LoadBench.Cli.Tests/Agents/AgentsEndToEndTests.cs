@@ -12,42 +12,25 @@ namespace LoadBench.Cli.Tests.Agents;
 public sealed class AgentsEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan AgentStart = TimeSpan.FromSeconds(60);
-    private readonly string _output = Path.Combine(Path.GetTempPath(), "loadbench-agents-" + Guid.NewGuid().ToString("N"));
-    private readonly List<BackgroundLoadBench> _agents = [];
-    private NatsServer? _nats;
-    private RunningTarget? _target;
+    private AgentRig? _rig;
 
-    private NatsServer Nats => _nats!;
+    private AgentRig Rig => _rig!;
 
-    private RunningTarget Target => _target!;
+    private NatsServer Nats => Rig.Nats;
 
-    public async Task InitializeAsync()
-    {
-        _nats = await NatsServer.StartAsync();
-        _target = await RunningTarget.StartAsync();
-        Directory.CreateDirectory(_output);
-    }
+    private RunningTarget Target => Rig.Target;
+
+    private string Output => Rig.Output;
+
+    private List<BackgroundLoadBench> Agents => Rig.Agents;
+
+    public async Task InitializeAsync() => _rig = await AgentRig.StartAsync("loadbench-agents-");
 
     public async Task DisposeAsync()
     {
-        foreach (var agent in _agents)
+        if (_rig is not null)
         {
-            await agent.DisposeAsync();
-        }
-
-        if (_target is not null)
-        {
-            await _target.DisposeAsync();
-        }
-
-        if (_nats is not null)
-        {
-            await _nats.DisposeAsync();
-        }
-
-        if (Directory.Exists(_output))
-        {
-            Directory.Delete(_output, recursive: true);
+            await _rig.DisposeAsync();
         }
     }
 
@@ -65,10 +48,10 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
         var published0 = (await InfoAsync()).LatestSeq;
 
         var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(2),
-            "run", plan, "--nats", Nats.Url, "--agents", "3", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", _output);
+            "run", plan, "--nats", Nats.Url, "--agents", "3", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", Output);
 
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.StandardOutput}\n{run.StandardError}\n{AgentOutput()}");
-        var results = await ResultsFile.ReadAsync(Path.Combine(_output, "results.json"), CancellationToken.None);
+        var results = await ResultsFile.ReadAsync(Path.Combine(Output, "results.json"), CancellationToken.None);
         var after = await StatsAsync();
         var published = (await InfoAsync()).LatestSeq - published0;
         Assert.Null(results.Incomplete);
@@ -90,7 +73,7 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
 
         // The publisher is paused between scenarios, so every event published went to all 150 subscribers of exactly one scenario.
         Assert.Equal(150 * published, results.Scenarios.Sum(s => s.Bytes.Events!.Value));
-        var report = await File.ReadAllTextAsync(Path.Combine(_output, "report.md"));
+        var report = await File.ReadAllTextAsync(Path.Combine(Output, "report.md"));
         Assert.Contains("## Load agents", report, StringComparison.Ordinal);
         Assert.Contains("agent-2", report, StringComparison.Ordinal);
     }
@@ -106,15 +89,15 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
                 { "name": "ws_30", "transport": "ws", "load": [ { "model": "KeepConstant", "copies": 30, "during": "2s" } ] } ] }
             """);
         await using var coordinator = BackgroundLoadBench.Start(
-            "run", plan, "--nats", Nats.Url, "--agents", "3", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", _output);
+            "run", plan, "--nats", Nats.Url, "--agents", "3", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", Output);
 
         await WaitForOpenConnectionsAsync(TransportIds.Sse, 30, TimeSpan.FromSeconds(60), coordinator);
         var killedAt = DateTimeOffset.UtcNow;
-        _agents[1].Kill();
+        Agents[1].Kill();
         var exit = await coordinator.WaitForExitAsync(TimeSpan.FromMinutes(1));
 
         Assert.True(exit == 4, $"exit {exit}\n{coordinator.Output}");
-        var results = await ResultsFile.ReadAsync(Path.Combine(_output, "results.json"), CancellationToken.None);
+        var results = await ResultsFile.ReadAsync(Path.Combine(Output, "results.json"), CancellationToken.None);
         Assert.NotNull(results.Incomplete);
         Assert.Contains("agent-2", results.Incomplete!.Reason, StringComparison.Ordinal);
         // The run ended with the scenario under way: the second one never started.
@@ -137,7 +120,7 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
               "scenarios": [ { "name": "sse_30", "transport": "sse", "load": [ { "model": "KeepConstant", "copies": 30, "during": "60s" } ] } ] }
             """);
         await using var coordinator = BackgroundLoadBench.Start(
-            "run", plan, "--nats", Nats.Url, "--agents", "3", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", _output);
+            "run", plan, "--nats", Nats.Url, "--agents", "3", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", Output);
         await WaitForOpenConnectionsAsync(TransportIds.Sse, 30, TimeSpan.FromSeconds(60), coordinator);
 
         coordinator.Kill();
@@ -151,8 +134,8 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
         }
 
         // The agents themselves live on, idle, ready for the next coordinator.
-        Assert.All(_agents, a => Assert.False(a.HasExited, a.Output));
-        foreach (var agent in _agents)
+        Assert.All(Agents, a => Assert.False(a.HasExited, a.Output));
+        foreach (var agent in Agents)
         {
             await agent.WaitForOutputAsync("fell silent", TimeSpan.FromSeconds(10));
         }
@@ -167,7 +150,7 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
               "scenarios": [ { "name": "sse_20", "transport": "sse", "load": [ { "model": "KeepConstant", "copies": 20, "during": "60s" } ] } ] }
             """);
         await using var coordinator = BackgroundLoadBench.Start(
-            "run", plan, "--nats", Nats.Url, "--agents", "2", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", _output);
+            "run", plan, "--nats", Nats.Url, "--agents", "2", "--target", Target.BaseAddress.ToString(), "--quiet", "--output", Output);
         await WaitForOpenConnectionsAsync(TransportIds.Sse, 20, TimeSpan.FromSeconds(60), coordinator);
 
         Nats.Kill();
@@ -190,21 +173,21 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
     {
         await StartAgentsAsync(1);
 
-        _agents[0].Terminate();
+        Agents[0].Terminate();
 
         // Scripts stop their agents with SIGTERM (scenarios/bench/scaleout-45k.sh): the first one must end it.
-        var exit = await _agents[0].WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(exit == ExitCodes.Interrupted, $"exit {exit}\n{_agents[0].Output}");
+        var exit = await Agents[0].WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == ExitCodes.Interrupted, $"exit {exit}\n{Agents[0].Output}");
     }
 
     private async Task StartAgentsAsync(int count)
     {
         for (var i = 1; i <= count; i++)
         {
-            _agents.Add(BackgroundLoadBench.Start("agent", "--nats", Nats.Url, "--name", $"agent-{i}"));
+            Agents.Add(BackgroundLoadBench.Start("agent", "--nats", Nats.Url, "--name", $"agent-{i}"));
         }
 
-        foreach (var agent in _agents)
+        foreach (var agent in Agents)
         {
             await agent.WaitForOutputAsync("waiting for a coordinator", AgentStart);
         }
@@ -223,7 +206,7 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
 
     private string WritePlan(string json)
     {
-        var path = Path.Combine(_output, "plan.json");
+        var path = Path.Combine(Output, "plan.json");
         File.WriteAllText(path, json);
         return path;
     }
@@ -234,5 +217,5 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
     private async Task<FeedInfo> InfoAsync() =>
         (await Target.Http.GetFromJsonAsync(FeedRoutes.Info, ContractsJson.Default.FeedInfo))!;
 
-    private string AgentOutput() => string.Join("\n", _agents.Select(a => a.Output));
+    private string AgentOutput() => string.Join("\n", Agents.Select(a => a.Output));
 }
