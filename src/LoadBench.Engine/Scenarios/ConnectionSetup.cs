@@ -49,17 +49,7 @@ public sealed record ConnectionSetup
         Via = Via,
     };
 
-    /// <summary>Short words for names and tables, only for what differs from the default, e.g. <c>h2 tls gzip</c>;
-    /// empty for the default setup.</summary>
-    public string Describe()
-    {
-        var parts = new List<string>();
-        if (Http != HttpVersions.Http11) parts.Add("h" + Http);
-        if (Tls) parts.Add("tls");
-        if (Compression != CompressionKinds.None) parts.Add(Compression);
-        if (Heartbeat is { } beat) parts.Add($"heartbeat {beat.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}s");
-        if (StreamsPerConnection != 1) parts.Add($"{StreamsPerConnection} streams/connection");
-        if (Via != DirectVia) parts.Add($"via {Via}");
-        return string.Join(' ', parts);
-    }
+    /// <summary>Only what differs from the default, e.g. <c>HTTP/2 · TLS</c>: the words the report uses beside a
+    /// transport (<see cref="Results.SetupResults.DescribeDifference"/>), so a message and a table say it alike.</summary>
+    public string Describe() => Results.SetupResults.DescribeDifference(ToResult());
 }

@@ -1,5 +1,3 @@
-using LoadBench.Engine.Distributed.Clock;
-using LoadBench.Engine.Distributed.Messages;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
 using LoadBench.Results;
