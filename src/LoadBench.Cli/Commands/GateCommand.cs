@@ -213,7 +213,7 @@ internal static class GateCommand
             await ResultsFile.WriteAsync(file, results, cancellationToken);
             trials.Add(results);
             trialFiles.Add(file);
-            var empty = NoEventsCheck.Failed(results);
+            var empty = NoEventsCheck.Failed(results, plan.Scenarios);
             if (empty.Count > 0)
             {
                 await Console.Error.WriteLineAsync($"loadbench: trial {i}: no event was delivered in: {string.Join(", ", empty)}. The run failed ({file}).");
