@@ -96,7 +96,9 @@ internal static class LimitsCommand
             ControlToken = where.ControlToken,
             TargetProcess = targetUrl is null ? TargetLauncher.ForThisProgram(pinCpus) : null,
         };
-        var worst = LimitRunner.WorstCase(plan, options, OverheadPerStep);
+        // Over agents every step also waits the coordinator's start lead, so all agents begin at one instant.
+        var distributed = where.Nats is { } nats ? new DistributedRunOptions { NatsUrl = nats, Agents = where.Agents, Run = options } : null;
+        var worst = LimitRunner.WorstCase(plan, options, OverheadPerStep + (distributed?.StartLead ?? TimeSpan.Zero));
         var carriedBy = where.Nats is null ? "" : $" on {where.Agents} load agent(s)";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"loadbench limits: {LimitRunner.SearchCount(plan)} searches{carriedBy}; worst case {worst.TotalMinutes:0.#} min (every search at its most steps); Ctrl-C keeps the steps done."));
@@ -107,8 +109,8 @@ internal static class LimitsCommand
         try
         {
             await using var progress = ProgressDisplay.Create(quiet);
-            results = where.Nats is { } natsUrl
-                ? await AgentLimitRunner.RunAsync(plan, new DistributedRunOptions { NatsUrl = natsUrl, Agents = where.Agents, Run = options }, progress, stop.Token)
+            results = distributed is not null
+                ? await AgentLimitRunner.RunAsync(plan, distributed, progress, stop.Token)
                 : await LimitRunner.RunAsync(plan, options, pinCpus, progress, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
