@@ -86,4 +86,34 @@ public sealed class SetupReportTests : IDisposable
             ["sse\\_idle\\_15000ms", "Server-Sent Events", "HTTP/1.1 · plain · no compression · heartbeat 15 s · direct", "—", "100", "2,400", "12.5"],
             row.Trim('|', ' ', '\r').Split('|').Select(c => c.Trim()));
     }
+
+    [Fact]
+    public void IdleCost_WithANoClientScenario_SubtractsItsBaseLoadPerConnection()
+    {
+        // 100 connections at 12.5 ms per connection-hour = 1,250 ms/h in all; the target alone used 0.2 ms/s = 720 ms/h,
+        // 7.2 ms per connection-hour: 12.5 − 7.2 = 5.3 ms per connection-hour is what the connections cost.
+        var idle = Sse(100, new SetupResult { HeartbeatMs = 15_000 }, "sse_idle_15000ms") with
+        {
+            PublishRatePerSecond = 0,
+            Idle = new IdleCostResult { BytesPerConnectionPerHour = 2400, CpuMsPerConnectionPerHour = 12.5 },
+        };
+        var baseLine = SampleResults.Scenario(TransportIds.Sse, 0) with
+        {
+            Name = "target_alone", PublishRatePerSecond = 0, DurationSeconds = 60,
+            Throughput = new ThroughputResult { EventsDelivered = 0, EventsPerSecond = 0, Requests = 0, RequestsPerSecond = 0 },
+            Errors = new ErrorsResult { Count = 0, Rate = 0, ByKind = new Dictionary<string, long>() },
+            Server = idle.Server with { CpuMs = 12 },
+            Idle = new IdleCostResult { BytesPerConnectionPerHour = 0 },
+        };
+
+        var markdown = File.ReadAllText(ReportWriter.WriteAll(Document(baseLine, idle), _directory, Small).MarkdownReport);
+
+        Assert.Contains("no client at all used 0.20 ms of CPU per second", markdown, StringComparison.Ordinal);
+        // The section's own table: the no-client scenario is the base line, not a row.
+        var section = markdown[markdown.IndexOf("## Idle cost", StringComparison.Ordinal)..];
+        section = section[..(section.IndexOf("\n## ", 3, StringComparison.Ordinal) is var end and > 0 ? end : section.Length)];
+        var rows = section.Split('\n').Where(l => l.StartsWith("| sse\\_idle", StringComparison.Ordinal) || l.StartsWith("| target\\_alone", StringComparison.Ordinal)).ToList();
+        var row = Assert.Single(rows);
+        Assert.Equal(["100", "2,400", "12.5", "5.3"], row.Trim('|', ' ', '\r').Split('|').Select(c => c.Trim()).TakeLast(4));
+    }
 }
