@@ -20,6 +20,7 @@ internal sealed class AgentSession : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private AgentScenario? _scenario;
     private long _lastCoordinatorBeat;
+    private int _coordinatorGivenUp;
 
     private AgentSession(string runId, ITargetApi target, IDisposable targetLifetime, RunOptions run, ClockOffset offset, string agent, Func<AgentTick, CancellationToken, Task> publishTick)
     {
@@ -83,6 +84,9 @@ internal sealed class AgentSession : IAsyncDisposable
     }
 
     public void CoordinatorBeat() => Interlocked.Exchange(ref _lastCoordinatorBeat, _run.TimeProvider.GetTimestamp());
+
+    /// <summary>True once: the first caller that finds the coordinator gone ends the session.</summary>
+    public bool TryGiveUpCoordinator() => Interlocked.Exchange(ref _coordinatorGivenUp, 1) == 0;
 
     public bool CoordinatorSilentFor(TimeSpan silence) =>
         _run.TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastCoordinatorBeat)) > silence;

@@ -1,5 +1,6 @@
+using System.Text.Json;
+using LoadBench.Engine.Distributed.Liveness;
 using LoadBench.Engine.Distributed.Messages;
-using NATS.Client.Core;
 
 namespace LoadBench.Engine.Distributed.Coordinator;
 
@@ -22,26 +23,27 @@ internal sealed class RosterAgent(string name, int cores, long openFileBudget, l
 /// <summary>
 /// The agents the coordinator knows from their heartbeats: waits (bounded) for enough idle ones, then watches the
 /// chosen ones and marks an agent lost after <see cref="Subjects.AgentLostAfter"/> of silence, or when it fails
-/// to answer a command.
+/// to answer a command. The beats are read and judged on the <see cref="LivenessLine"/>'s own thread: a coordinator
+/// whose thread pool is busy still hears its agents in time.
 /// </summary>
-internal sealed class AgentRoster : IAsyncDisposable
+internal sealed class AgentRoster : IDisposable
 {
-    private readonly INatsSub<byte[]> _beats;
+    private readonly IDisposable _beats;
+    private readonly IDisposable _judge;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, RosterAgent> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _runOf = new(StringComparer.Ordinal);
     private readonly object _lock = new();
-    private readonly CancellationTokenSource _stop = new();
     private IReadOnlyList<RosterAgent> _chosen = [];
-    private Task _watch = Task.CompletedTask;
 
-    private AgentRoster(INatsSub<byte[]> beats, TimeProvider time)
+    private AgentRoster(LivenessLine liveness, TimeProvider time)
     {
-        _beats = beats;
         _time = time;
+        _beats = liveness.Subscribe(Subjects.AgentHeartbeats, OnBeat);
+        _judge = liveness.OnRound(Judge);
     }
 
-    /// <summary>Raised (on the watch loop) once per agent lost.</summary>
+    /// <summary>Raised (on the liveness thread, or a command's) once per agent lost.</summary>
     public event Action<RosterAgent>? Lost;
 
     public IReadOnlyList<RosterAgent> Chosen => _chosen;
@@ -57,8 +59,7 @@ internal sealed class AgentRoster : IAsyncDisposable
         }
     }
 
-    public static async Task<AgentRoster> SubscribeAsync(NatsChannel channel, TimeProvider time, CancellationToken cancellationToken) =>
-        new(await channel.SubscribeAsync(Subjects.AgentHeartbeats, cancellationToken), time);
+    public static AgentRoster Subscribe(LivenessLine liveness, TimeProvider time) => new(liveness, time);
 
     /// <summary>Waits for <paramref name="count"/> idle agents, at most <paramref name="wait"/>, and chooses the first by name.</summary>
     public async Task<IReadOnlyList<RosterAgent>> WaitForAsync(int count, TimeSpan wait, string natsUrl, CancellationToken cancellationToken)
@@ -66,7 +67,6 @@ internal sealed class AgentRoster : IAsyncDisposable
         var start = _time.GetTimestamp();
         while (true)
         {
-            ReadBeats();
             var idle = Idle();
             if (idle.Count >= count)
             {
@@ -79,7 +79,6 @@ internal sealed class AgentRoster : IAsyncDisposable
                     }
                 }
 
-                _watch = WatchAsync(_stop.Token);
                 return _chosen;
             }
 
@@ -122,80 +121,66 @@ internal sealed class AgentRoster : IAsyncDisposable
         }
     }
 
-    private void ReadBeats()
+    private void OnBeat(byte[] payload)
     {
-        while (_beats.Msgs.TryRead(out var message))
+        AgentHeartbeat? beat;
+        try
         {
-            if (NatsChannel.Read(message, DistributedJson.Default.AgentHeartbeat) is not { } beat)
+            beat = JsonSerializer.Deserialize(payload, DistributedJson.Default.AgentHeartbeat);
+        }
+        catch (JsonException)
+        {
+            // A stranger's message on our subject is ignored, not fatal.
+            return;
+        }
+
+        if (beat is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (!_seen.TryGetValue(beat.Name, out var agent))
             {
-                continue;
+                agent = new RosterAgent(beat.Name, beat.Cores, beat.OpenFileBudget, _time.GetTimestamp());
+                _seen[beat.Name] = agent;
             }
 
-            lock (_lock)
+            agent.LastSeen = _time.GetTimestamp();
+            if (!_chosen.Contains(agent))
             {
-                if (!_seen.TryGetValue(beat.Name, out var agent))
-                {
-                    agent = new RosterAgent(beat.Name, beat.Cores, beat.OpenFileBudget, _time.GetTimestamp());
-                    _seen[beat.Name] = agent;
-                }
+                agent.Cores = beat.Cores;
+                agent.OpenFileBudget = beat.OpenFileBudget;
+            }
 
-                agent.LastSeen = _time.GetTimestamp();
-                if (!_chosen.Contains(agent))
-                {
-                    agent.Cores = beat.Cores;
-                    agent.OpenFileBudget = beat.OpenFileBudget;
-                }
+            _runOf[beat.Name] = beat.RunId;
+        }
+    }
 
-                _runOf[beat.Name] = beat.RunId;
+    /// <summary>Each round of the liveness thread, after it read every beat that arrived: silence longer than
+    /// <see cref="Subjects.AgentLostAfter"/> is a lost agent — unless this process itself just stood still
+    /// (<paramref name="judging"/> false; on an overloaded machine every process does at times, and the scale-out
+    /// benchmark once saw agents on two NATS servers "lost" at one instant).</summary>
+    private void Judge(bool judging)
+    {
+        if (!judging)
+        {
+            return;
+        }
+
+        foreach (var agent in Live)
+        {
+            if (_time.GetElapsedTime(agent.LastSeen) > Subjects.AgentLostAfter)
+            {
+                MarkLost(agent);
             }
         }
     }
 
-    /// <summary>A watch round this late (they run every 250 ms) means this process itself stood still.</summary>
-    private static readonly TimeSpan OwnStall = TimeSpan.FromSeconds(1);
-
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    public void Dispose()
     {
-        var lastRound = _time.GetTimestamp();
-        long? stalledAt = null;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            if (_time.GetElapsedTime(lastRound) > OwnStall)
-            {
-                // The coordinator stood still (on an overloaded machine every process does at times; the scale-out
-                // benchmark saw agents on two NATS servers "lost" at one instant): the beats of that time may still
-                // sit unread in the NATS client, and silence measured across our own stall is not the agent's. Judge
-                // again after one more second of running, which every live agent's beat (every 0.5 s) fills.
-                stalledAt = _time.GetTimestamp();
-            }
-
-            lastRound = _time.GetTimestamp();
-            ReadBeats();
-            var judging = stalledAt is not { } stall || _time.GetElapsedTime(stall) > OwnStall;
-            foreach (var agent in judging ? Live : [])
-            {
-                if (_time.GetElapsedTime(agent.LastSeen) > Subjects.AgentLostAfter)
-                {
-                    MarkLost(agent);
-                }
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _watch;
-        await _beats.DisposeAsync();
-        _stop.Dispose();
+        _judge.Dispose();
+        _beats.Dispose();
     }
 }
