@@ -19,6 +19,8 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, Liven
         log?.Report($"agent {options.Name}: connected to {options.NatsUrl}, {Environment.ProcessorCount} cores, open-file budget {Budget()}; waiting for a coordinator");
         using var heartbeat = liveness.Beat(Subjects.AgentHeartbeats, HeartbeatPayload, Subjects.HeartbeatInterval);
         using var watchdog = liveness.OnRound(Watch);
+        // A coordinator that finds us silent asks whether this subscription still exists (see LivenessLine).
+        using var presence = liveness.Subscribe(Subjects.AgentPresence(options.Name), _ => { });
         try
         {
             await foreach (var message in commands.Msgs.ReadAllAsync(cancellationToken))
@@ -120,13 +122,32 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, Liven
     }
 
     /// <summary>The watchdog over the coordinator, each round of the liveness thread: its beats are read on that thread
-    /// too, so a beat that arrived is always seen here. Stopping the clients is slow work, handed to the pool.</summary>
+    /// too, so a beat that arrived is always seen here. Silent longer than <see cref="Subjects.CoordinatorLostAfter"/>:
+    /// probed, and given up at once when its connection is gone (it died), after <see cref="Subjects.HungAfter"/> when
+    /// it still holds it (paused), at once when we have no connection to ask with (NATS died: no orphan load).
+    /// Stopping the clients is slow work, handed to the pool.</summary>
     private void Watch(bool judging)
     {
-        if (judging && _session is { } session && session.CoordinatorSilentFor(Subjects.CoordinatorLostAfter) && session.TryGiveUpCoordinator())
+        if (!judging || _session is not { } session || !session.CoordinatorSilentFor(Subjects.CoordinatorLostAfter))
         {
-            _ = Task.Run(() => EndSessionAsync(
-                $"the coordinator of run {session.RunId} fell silent for {Subjects.CoordinatorLostAfter.TotalSeconds:0.#} s; clients stopped", session));
+            return;
+        }
+
+        if (!liveness.IsConnected || session.CoordinatorSilentFor(Subjects.HungAfter))
+        {
+            GiveUp(session, liveness.IsConnected ? $"fell silent for {Subjects.HungAfter.TotalSeconds:0} s" : $"fell silent for {Subjects.CoordinatorLostAfter.TotalSeconds:0.#} s and NATS is unreachable");
+        }
+        else if (session.ShouldProbeCoordinator(Subjects.HeartbeatInterval))
+        {
+            liveness.Probe(Subjects.CoordinatorPresence(session.RunId), () => GiveUp(session, $"fell silent for {Subjects.CoordinatorLostAfter.TotalSeconds:0.#} s and its connection is gone"));
+        }
+    }
+
+    private void GiveUp(AgentSession session, string why)
+    {
+        if (session.TryGiveUpCoordinator())
+        {
+            _ = Task.Run(() => EndSessionAsync($"the coordinator of run {session.RunId} {why}; clients stopped", session));
         }
     }
 

@@ -11,6 +11,9 @@ internal sealed class RosterAgent(string name, int cores, long openFileBudget, l
     public int Cores { get; set; } = cores;
     public long OpenFileBudget { get; set; } = openFileBudget;
     public long LastSeen { get; set; } = lastSeen;
+
+    /// <summary>When the coordinator last asked whether the silent agent's connection still exists.</summary>
+    public long LastProbe { get; set; }
     public long ClockOffsetMicros { get; set; }
     public long ClockUncertaintyMicros { get; set; }
 
@@ -36,8 +39,11 @@ internal sealed class AgentRoster : IDisposable
     private readonly object _lock = new();
     private IReadOnlyList<RosterAgent> _chosen = [];
 
+    private readonly LivenessLine _liveness;
+
     private AgentRoster(LivenessLine liveness, TimeProvider time)
     {
+        _liveness = liveness;
         _time = time;
         _beats = liveness.Subscribe(Subjects.AgentHeartbeats, OnBeat);
         _judge = liveness.OnRound(Judge);
@@ -158,10 +164,12 @@ internal sealed class AgentRoster : IDisposable
         }
     }
 
-    /// <summary>Each round of the liveness thread, after it read every beat that arrived: silence longer than
-    /// <see cref="Subjects.AgentLostAfter"/> is a lost agent — unless this process itself just stood still
-    /// (<paramref name="judging"/> false; on an overloaded machine every process does at times, and the scale-out
-    /// benchmark once saw agents on two NATS servers "lost" at one instant).</summary>
+    /// <summary>Each round of the liveness thread, after it read every beat that arrived. An agent silent for longer
+    /// than <see cref="Subjects.AgentLostAfter"/> is probed (<see cref="LivenessLine.Probe"/>): lost at once when its
+    /// connection is gone (it died), only after <see cref="Subjects.HungAfter"/> when it still holds it (paused: on an
+    /// overloaded machine a garbage collection stood agents still for seconds). Without a connection of our own we can
+    /// ask nobody, and silence alone decides (NATS itself died: every agent is lost, the run fails). Nothing is judged
+    /// right after this process itself stood still (<paramref name="judging"/> false).</summary>
     private void Judge(bool judging)
     {
         if (!judging)
@@ -171,9 +179,20 @@ internal sealed class AgentRoster : IDisposable
 
         foreach (var agent in Live)
         {
-            if (_time.GetElapsedTime(agent.LastSeen) > Subjects.AgentLostAfter)
+            var silence = _time.GetElapsedTime(agent.LastSeen);
+            if (silence <= Subjects.AgentLostAfter)
+            {
+                continue;
+            }
+
+            if (!_liveness.IsConnected || silence > Subjects.HungAfter)
             {
                 MarkLost(agent);
+            }
+            else if (_time.GetElapsedTime(agent.LastProbe) >= Subjects.HeartbeatInterval)
+            {
+                agent.LastProbe = _time.GetTimestamp();
+                _liveness.Probe(Subjects.AgentPresence(agent.Name), () => MarkLost(agent));
             }
         }
     }

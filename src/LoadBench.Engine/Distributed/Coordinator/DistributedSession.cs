@@ -20,6 +20,7 @@ internal sealed class DistributedSession : IAsyncDisposable
     private readonly AgentRoster _roster;
     private readonly AgentRequests _requests;
     private readonly IDisposable _heartbeat;
+    private readonly IDisposable _presence;
     private readonly string _runId;
     private LiveProgress? _live;
     private CoordinatorContext? _context;
@@ -34,6 +35,8 @@ internal sealed class DistributedSession : IAsyncDisposable
         // On the liveness line's own thread: a busy thread pool here cannot make the agents think us dead.
         var beat = JsonSerializer.SerializeToUtf8Bytes(new CoordinatorHeartbeat(runId), DistributedJson.Default.CoordinatorHeartbeat);
         _heartbeat = liveness.Beat(Subjects.CoordinatorHeartbeat(runId), () => beat, Subjects.HeartbeatInterval);
+        // Agents that find us silent ask whether this subscription still exists (see LivenessLine).
+        _presence = liveness.Subscribe(Subjects.CoordinatorPresence(runId), _ => { });
     }
 
     /// <summary>How many agents carry the load.</summary>
@@ -105,6 +108,7 @@ internal sealed class DistributedSession : IAsyncDisposable
     {
         await LeaveAsync();
         _heartbeat.Dispose();
+        _presence.Dispose();
         if (_live is not null)
         {
             await _live.DisposeAsync();

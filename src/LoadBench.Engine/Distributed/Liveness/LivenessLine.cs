@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -19,6 +20,14 @@ namespace LoadBench.Engine.Distributed.Liveness;
 /// subjects and JSON are the ones <c>nats sub 'loadbench.>'</c> shows. Each round (every <see cref="Round"/>) it
 /// reconnects if needed, sends what is due, reads all that arrived, and then calls the round handlers, which judge
 /// silence: on this thread too, so a beat already read is always seen by the judge.
+/// <para>Even this thread stands still while the runtime suspends the process for a garbage collection, and on an
+/// overloaded machine (the scale-out benchmark at load 30–60) such pauses reached seconds: silence alone cannot
+/// tell a dead peer from a paused one. What cannot be paused is the kernel: when a process dies, however it dies,
+/// its sockets close and nats-server drops its subscriptions at once. So each side keeps a presence subscription
+/// (<see cref="Subscribe"/> on a subject of its own), and a judge that finds a peer silent asks with
+/// <see cref="Probe"/>, a request to that subject: "no responders" (503, from the server itself, within a round
+/// trip) means the peer's connection is gone — dead; no such answer means the process still holds its connection —
+/// paused, given up only after a much longer silence (hung).</para>
 /// <para>Handlers run on this thread and must be quick and never block; anything slow (stopping clients) they
 /// hand to the thread pool.</para>
 /// </remarks>
@@ -37,7 +46,11 @@ internal sealed class LivenessLine : IDisposable
     private readonly string _name;
     private readonly TimeProvider _time;
     private readonly object _lock = new();
-    private readonly Dictionary<int, (string Subject, Action<byte[]> OnMessage)> _subscriptions = [];
+    private readonly Dictionary<int, (string Subject, Action<NatsWire.Message> OnMessage)> _subscriptions = [];
+    private readonly Dictionary<long, (Action Gone, long Asked)> _probes = [];
+    private readonly List<(string Subject, long Id)> _unsentProbes = [];
+    private readonly string _inbox = $"_INBOX.liveness.{Guid.NewGuid():N}";
+    private long _nextProbe;
     private readonly HashSet<int> _unsent = [];
     private readonly List<int> _dropped = [];
     private readonly List<Action<bool>> _rounds = [];
@@ -54,7 +67,11 @@ internal sealed class LivenessLine : IDisposable
         _name = name;
         _time = time;
         _thread = new Thread(Run) { IsBackground = true, Name = $"liveness {name}" };
+        SubscribeRaw(_inbox + ".*", OnProbeAnswer);
     }
+
+    /// <summary>Whether the line holds a connection to nats-server now (read by round handlers, on this thread).</summary>
+    public bool IsConnected => _wire is not null;
 
     /// <summary>True once the line has been connected to nats-server at least once.</summary>
     public bool EverConnected { get; private set; }
@@ -90,7 +107,22 @@ internal sealed class LivenessLine : IDisposable
 
     /// <summary>Calls <paramref name="onMessage"/> (on this line's thread) with every message's payload on
     /// <paramref name="subject"/>, from the next round on, until the returned handle is disposed.</summary>
-    public IDisposable Subscribe(string subject, Action<byte[]> onMessage)
+    public IDisposable Subscribe(string subject, Action<byte[]> onMessage) => SubscribeRaw(subject, message => onMessage(message.Payload));
+
+    /// <summary>Asks nats-server whether anyone subscribes to <paramref name="subject"/> (someone's presence
+    /// subscription): <paramref name="gone"/> is called, on this line's thread, when the server answers that nobody
+    /// does. Nothing is called when someone does (a paused process still holds its subscriptions).</summary>
+    public void Probe(string subject, Action gone)
+    {
+        lock (_lock)
+        {
+            var id = ++_nextProbe;
+            _probes[id] = (gone, _time.GetTimestamp());
+            _unsentProbes.Add((subject, id));
+        }
+    }
+
+    private Undo SubscribeRaw(string subject, Action<NatsWire.Message> onMessage)
     {
         int sid;
         lock (_lock)
@@ -236,6 +268,23 @@ internal sealed class LivenessLine : IDisposable
             wire.Send(Encoding.ASCII.GetBytes(commands.ToString()));
         }
 
+        (string Subject, long Id)[] probes;
+        lock (_lock)
+        {
+            probes = [.. _unsentProbes];
+            _unsentProbes.Clear();
+            // A probe nobody answered "gone" within seconds found its peer alive; forget it.
+            foreach (var stale in _probes.Where(p => _time.GetElapsedTime(p.Value.Asked) > TimeSpan.FromSeconds(5)).Select(p => p.Key).ToList())
+            {
+                _probes.Remove(stale);
+            }
+        }
+
+        foreach (var (subject, id) in probes)
+        {
+            wire.Publish(subject, [], $"{_inbox}.{id.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         foreach (var (subject, payload, every) in beats)
         {
             if (!lastSent.TryGetValue(subject, out var last) || _time.GetElapsedTime(last) >= every)
@@ -246,15 +295,31 @@ internal sealed class LivenessLine : IDisposable
         }
     }
 
-    private void Deliver(int sid, byte[] payload)
+    private void Deliver(NatsWire.Message message)
     {
-        Action<byte[]>? onMessage;
+        Action<NatsWire.Message>? onMessage;
         lock (_lock)
         {
-            onMessage = _subscriptions.TryGetValue(sid, out var subscription) ? subscription.OnMessage : null;
+            onMessage = _subscriptions.TryGetValue(message.Sid, out var subscription) ? subscription.OnMessage : null;
         }
 
-        onMessage?.Invoke(payload);
+        onMessage?.Invoke(message);
+    }
+
+    private void OnProbeAnswer(NatsWire.Message answer)
+    {
+        if (answer.Status != 503 || !long.TryParse(answer.Subject.AsSpan(_inbox.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return;
+        }
+
+        Action? gone;
+        lock (_lock)
+        {
+            gone = _probes.Remove(id, out var probe) ? probe.Gone : null;
+        }
+
+        gone?.Invoke();
     }
 
     private void Drop()

@@ -11,7 +11,10 @@ namespace LoadBench.Engine.Distributed.Liveness;
 /// <c>INFO {…}</c>; the client answers <c>CONNECT {…}</c> (verbose off: no <c>+OK</c> after each command), then
 /// sends <c>SUB subject sid</c>, <c>UNSUB sid</c>, <c>PUB subject size␍␊payload</c>; the server sends
 /// <c>MSG subject sid [reply-to] size␍␊payload␍␊</c>, <c>PING</c> (answered <c>PONG</c>, or it closes the
-/// connection), and <c>-ERR '…'</c>. Headers are never asked for (<c>"headers":false</c>), so no <c>HMSG</c> comes.
+/// connection), and <c>-ERR '…'</c>. The client asks for headers and "no responders" in CONNECT for one reason:
+/// a request (a PUB with a reply subject) to a subject nobody subscribes to is then answered at once by the server
+/// itself, <c>HMSG reply sid hdr-size total-size␍␊NATS/1.0 503␍␊␍␊</c>: the way <see cref="LivenessLine"/> asks
+/// whether a silent peer's connection still exists.
 /// </summary>
 internal sealed class NatsWire : IDisposable
 {
@@ -27,6 +30,10 @@ internal sealed class NatsWire : IDisposable
     private int _end;
 
     private NatsWire(Socket socket) => _socket = socket;
+
+    /// <summary>A message as it arrived: <paramref name="Status"/> is the status code of a header block
+    /// (<c>NATS/1.0 503</c> → 503), null for a plain MSG.</summary>
+    public readonly record struct Message(int Sid, string Subject, int? Status, byte[] Payload);
 
     /// <summary>Where a <c>nats://host:port</c> URL points (the port defaults to 4222).</summary>
     public sealed record Endpoint(string Host, int Port)
@@ -74,7 +81,7 @@ internal sealed class NatsWire : IDisposable
                 throw new FormatException($"nats-server greeted with '{Shorten(info)}', not INFO");
             }
 
-            var connect = $$"""CONNECT {"verbose":false,"pedantic":false,"name":"{{name}}","lang":"dotnet-liveness","version":"1","protocol":1,"headers":false,"no_responders":false}""";
+            var connect = $$"""CONNECT {"verbose":false,"pedantic":false,"name":"{{name}}","lang":"dotnet-liveness","version":"1","protocol":1,"headers":true,"no_responders":true}""";
             wire.Send(Encoding.ASCII.GetBytes(connect + "\r\nPING\r\n"));
             // The server answers PONG only once CONNECT was accepted: a refusal (-ERR) comes first.
             var answer = wire.ReadControlLine(timeout) ?? throw new TimeoutException("nats-server did not answer CONNECT");
@@ -94,9 +101,10 @@ internal sealed class NatsWire : IDisposable
 
     public void Send(byte[] bytes) => _socket.Send(bytes);
 
-    public void Publish(string subject, byte[] payload)
+    public void Publish(string subject, byte[] payload, string? replyTo = null)
     {
-        var head = Encoding.ASCII.GetBytes($"PUB {subject} {payload.Length.ToString(CultureInfo.InvariantCulture)}\r\n");
+        var reply = replyTo is null ? "" : " " + replyTo;
+        var head = Encoding.ASCII.GetBytes($"PUB {subject}{reply} {payload.Length.ToString(CultureInfo.InvariantCulture)}\r\n");
         var message = new byte[head.Length + payload.Length + 2];
         head.CopyTo(message, 0);
         payload.CopyTo(message, head.Length);
@@ -106,10 +114,10 @@ internal sealed class NatsWire : IDisposable
     }
 
     /// <summary>Waits at most <paramref name="wait"/> for data, then handles everything that arrived: each message
-    /// goes to <paramref name="deliver"/> (sid, payload), PINGs are answered.</summary>
+    /// goes to <paramref name="deliver"/>, PINGs are answered.</summary>
     /// <exception cref="IOException">The server closed the connection.</exception>
     /// <exception cref="FormatException">The server sent something that is not NATS, or said -ERR.</exception>
-    public void ReadFor(TimeSpan wait, Action<int, byte[]> deliver)
+    public void ReadFor(TimeSpan wait, Action<Message> deliver)
     {
         if (!_socket.Poll(wait, SelectMode.SelectRead))
         {
@@ -133,7 +141,7 @@ internal sealed class NatsWire : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private bool TryHandleOne(Action<int, byte[]> deliver)
+    private bool TryHandleOne(Action<Message> deliver)
     {
         var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
         if (newline < 0)
@@ -147,16 +155,20 @@ internal sealed class NatsWire : IDisposable
         }
 
         var line = Encoding.ASCII.GetString(_buffer, _start, newline - _start).TrimEnd('\r');
-        if (line.StartsWith("MSG ", StringComparison.Ordinal))
+        var headers = line.StartsWith("HMSG ", StringComparison.Ordinal);
+        if (headers || line.StartsWith("MSG ", StringComparison.Ordinal))
         {
-            // MSG <subject> <sid> [reply-to] <size>
+            // MSG <subject> <sid> [reply-to] <size>; HMSG <subject> <sid> [reply-to] <header size> <total size>
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length is not (4 or 5)
+            var headerSize = 0;
+            if (parts.Length is not (4 or 5 or 6)
+                || (headers && (parts.Length < 5 || !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out headerSize)))
+                || (!headers && parts.Length == 6)
                 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var sid)
                 || !int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-                || size > MaxPayload)
+                || size > MaxPayload || headerSize > size)
             {
-                throw new FormatException($"a malformed MSG line '{Shorten(line)}'");
+                throw new FormatException($"a malformed message line '{Shorten(line)}'");
             }
 
             var bodyStart = newline + 1;
@@ -166,7 +178,16 @@ internal sealed class NatsWire : IDisposable
                 return false;
             }
 
-            deliver(sid, _buffer.AsSpan(bodyStart, size).ToArray());
+            int? status = null;
+            if (headers)
+            {
+                // "NATS/1.0 503\r\n..." or "NATS/1.0\r\n<header lines>": the status, when there is one.
+                var block = Encoding.ASCII.GetString(_buffer, bodyStart, headerSize);
+                var first = block.Split("\r\n", 2)[0].Split(' ', 3);
+                status = first.Length >= 2 && int.TryParse(first[1], NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : null;
+            }
+
+            deliver(new Message(sid, parts[1], status, _buffer.AsSpan(bodyStart + headerSize, size - headerSize).ToArray()));
             _start = bodyStart + size + 2;
             return true;
         }

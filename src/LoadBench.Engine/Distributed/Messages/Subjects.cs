@@ -22,6 +22,17 @@ internal static class Subjects
     /// than about 3.5 s (the issue asks for 5 s): 3.1 s to notice, the rest to close the connections.</summary>
     public static readonly TimeSpan CoordinatorLostAfter = TimeSpan.FromSeconds(3);
 
+    /// <summary>Silence after which a peer whose connection still exists (a probe found its presence subscription) is
+    /// given up all the same: a process paused this long (SIGSTOP, a debugger, a runaway pause) is no better than dead.
+    /// A dead one is given up after <see cref="AgentLostAfter"/> or <see cref="CoordinatorLostAfter"/>.</summary>
+    public static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(15);
+
+    /// <summary>An agent's presence subscription, on its liveness line: probed when the agent is silent.</summary>
+    public static string AgentPresence(string agent) => $"loadbench.alive.agent.{agent}";
+
+    /// <summary>A coordinator's presence subscription for its run, on its liveness line.</summary>
+    public static string CoordinatorPresence(string runId) => $"loadbench.alive.run.{runId}";
+
     public const string Join = "join";
     public const string Prepare = "prepare";
     public const string Start = "start";
