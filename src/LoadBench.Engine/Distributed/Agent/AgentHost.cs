@@ -139,6 +139,7 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, Liven
         }
         else if (session.ShouldProbeCoordinator(Subjects.HeartbeatInterval))
         {
+            log?.Report($"agent {options.Name}: the coordinator of run {session.RunId} is silent for over {Subjects.CoordinatorLostAfter.TotalSeconds:0.#} s; asking NATS whether it is still connected");
             liveness.Probe(Subjects.CoordinatorPresence(session.RunId), () => GiveUp(session, $"fell silent for {Subjects.CoordinatorLostAfter.TotalSeconds:0.#} s and its connection is gone"));
         }
     }

@@ -14,6 +14,13 @@ internal sealed class RosterAgent(string name, int cores, long openFileBudget, l
 
     /// <summary>When the coordinator last asked whether the silent agent's connection still exists.</summary>
     public long LastProbe { get; set; }
+
+    private int _probes;
+
+    /// <summary>How often the agent fell silent long enough to be asked about (shown live: a paused agent, not a lost one).</summary>
+    public int Probes => Volatile.Read(ref _probes);
+
+    public void CountProbe() => Interlocked.Increment(ref _probes);
     public long ClockOffsetMicros { get; set; }
     public long ClockUncertaintyMicros { get; set; }
 
@@ -192,6 +199,7 @@ internal sealed class AgentRoster : IDisposable
             else if (_time.GetElapsedTime(agent.LastProbe) >= Subjects.HeartbeatInterval)
             {
                 agent.LastProbe = _time.GetTimestamp();
+                agent.CountProbe();
                 _liveness.Probe(Subjects.AgentPresence(agent.Name), () => MarkLost(agent));
             }
         }
