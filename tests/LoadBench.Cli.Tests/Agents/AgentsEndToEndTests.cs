@@ -142,6 +142,45 @@ public sealed class AgentsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AgentWithItsThreadPoolStarved_IsNotTakenForLost_AndKeepsItsCoordinator_RunCompletes()
+    {
+        // agent-1 blocks every thread of its own pool for 6 s, 1 s into the scenario (a test-only switch read by the
+        // agent alone): the state of an agent with thousands of busy clients on an overloaded machine. Its heartbeats
+        // and its watchdog run on a thread of their own, so neither side may give the other up.
+        Agents.Add(BackgroundLoadBench.Start(
+            new Dictionary<string, string> { ["LOADBENCH_TEST_STARVE_POOL"] = "1:6" }, "agent", "--nats", Nats.Url, "--name", "agent-1"));
+        Agents.Add(BackgroundLoadBench.Start("agent", "--nats", Nats.Url, "--name", "agent-2"));
+        foreach (var agent in Agents)
+        {
+            await agent.WaitForOutputAsync("waiting for a coordinator", AgentStart);
+        }
+
+        var plan = WritePlan("""
+            { "name": "agents_starved_pool", "defaults": { "feed": { "ratePerSecond": 10, "payloadBytes": 64 } },
+              "scenarios": [ { "name": "sse_20", "transport": "sse", "warmUp": "1s", "load": [ { "model": "KeepConstant", "copies": 20, "during": "10s" } ] } ] }
+            """);
+        // Not --quiet: the coordinator's live lines say when an agent was silent long enough to be asked about.
+        await using var coordinator = BackgroundLoadBench.Start(
+            "run", plan, "--nats", Nats.Url, "--agents", "2", "--target", Target.BaseAddress.ToString(), "--output", Output);
+        var exit = await coordinator.WaitForExitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(exit == 0, $"exit {exit}\n{coordinator.Output}\n{AgentOutput()}");
+        // The starvation happened: a work item queued behind the blockers waited (most of) the 6 s.
+        await Agents[0].WaitForOutputAsync("thread-pool starvation over", TimeSpan.FromSeconds(30));
+        var waited = System.Text.RegularExpressions.Regex.Match(Agents[0].Output, @"blockers waited (\d+\.\d) s");
+        Assert.True(waited.Success && double.Parse(waited.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 4, Agents[0].Output);
+        var results = await ResultsFile.ReadAsync(Path.Combine(Output, "results.json"), CancellationToken.None);
+        Assert.Null(results.Incomplete);
+        var scenario = Assert.Single(results.Scenarios);
+        Assert.All(scenario.Agents!, a => Assert.True(a.LostAt is null && a.Clients == 10, a.Name));
+        Assert.Equal(0, scenario.Integrity.Lost);
+        // Never even silent long enough to be asked about (the probe would have saved a paused agent too; this test is
+        // about the heartbeats themselves arriving on time): neither side's line mentions a silence.
+        Assert.DoesNotContain("silent", AgentOutput(), StringComparison.Ordinal);
+        Assert.DoesNotContain("silent", coordinator.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NatsKilledMidRun_AgentsStopTheirClients_CoordinatorFailsWithinSeconds()
     {
         await StartAgentsAsync(2);

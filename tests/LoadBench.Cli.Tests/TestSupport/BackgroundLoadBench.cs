@@ -29,7 +29,10 @@ internal sealed class BackgroundLoadBench : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static BackgroundLoadBench Start(params string[] args)
+    public static BackgroundLoadBench Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Variables set for this process only (test-only switches).</param>
+    public static BackgroundLoadBench Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,6 +48,10 @@ internal sealed class BackgroundLoadBench : IAsyncDisposable
         }
 
         start.Environment["CI"] = "true";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start)!;
         var background = new BackgroundLoadBench(process);
         process.OutputDataReceived += (_, e) => background.Append(e.Data);

@@ -1,20 +1,26 @@
+using System.Text.Json;
+using LoadBench.Engine.Distributed.Liveness;
 using LoadBench.Engine.Distributed.Messages;
 using NATS.Client.Core;
 
 namespace LoadBench.Engine.Distributed.Agent;
 
-/// <summary>The agent's three loops: heartbeat, commands, and the watchdog over its coordinator.</summary>
-internal sealed class AgentHost(AgentOptions options, NatsChannel channel, IProgress<string>? log) : IAsyncDisposable
+/// <summary>The agent's commands (over NATS.Net, on the thread pool), and its liveness — its own heartbeat and the
+/// watchdog over its coordinator — on a <see cref="LivenessLine"/> of its own, which a busy thread pool cannot delay.</summary>
+internal sealed class AgentHost(AgentOptions options, NatsChannel channel, LivenessLine liveness, IProgress<string>? log) : IAsyncDisposable
 {
     private AgentSession? _session;
-    private INatsSub<byte[]>? _coordinatorBeats;
+    private IDisposable? _coordinatorBeats;
+    private long _idleBudget = -1;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var commands = await channel.SubscribeAsync(Subjects.AgentCommands(options.Name), cancellationToken);
         log?.Report($"agent {options.Name}: connected to {options.NatsUrl}, {Environment.ProcessorCount} cores, open-file budget {Budget()}; waiting for a coordinator");
-        var heartbeat = HeartbeatAsync(cancellationToken);
-        var watchdog = WatchdogAsync(cancellationToken);
+        using var heartbeat = liveness.Beat(Subjects.AgentHeartbeats, HeartbeatPayload, Subjects.HeartbeatInterval);
+        using var watchdog = liveness.OnRound(Watch);
+        // A coordinator that finds us silent asks whether this subscription still exists (see LivenessLine).
+        using var presence = liveness.Subscribe(Subjects.AgentPresence(options.Name), _ => { });
         try
         {
             await foreach (var message in commands.Msgs.ReadAllAsync(cancellationToken))
@@ -27,7 +33,6 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, IProg
         }
 
         await EndSessionAsync("the agent is stopping");
-        await Task.WhenAll(Quietly(heartbeat), Quietly(watchdog));
     }
 
     private async Task HandleAsync(NatsMsg<byte[]> message, CancellationToken cancellationToken)
@@ -46,6 +51,7 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, IProg
                     break;
                 case Subjects.Start when NatsChannel.Read(message, DistributedJson.Default.StartRequest) is { } start:
                     Session(start.RunId).Start(start);
+                    TestOnlyPoolStarvation.ArmIfAsked(options.Name, log);
                     await NatsChannel.ReplyAsync(message, new AgentAck(true), DistributedJson.Default.AgentAck);
                     break;
                 case Subjects.Drain when NatsChannel.Read(message, DistributedJson.Default.DrainRequest) is { } drain:
@@ -85,7 +91,7 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, IProg
 
         await EndSessionAsync("joined again");
         var session = await AgentSession.JoinAsync(join, options, PublishTickAsync(join.RunId), cancellationToken);
-        _coordinatorBeats = await channel.SubscribeAsync(Subjects.CoordinatorHeartbeat(join.RunId), cancellationToken);
+        _coordinatorBeats = liveness.Subscribe(Subjects.CoordinatorHeartbeat(join.RunId), _ => session.CoordinatorBeat());
         _session = session;
         log?.Report($"agent {options.Name}: joined run {join.RunId} against {join.TargetUrl}; clock offset {session.Offset.OffsetMicros / 1000.0:0.###} ms ± {session.Offset.UncertaintyMicros / 1000.0:0.###} ms");
         return new JoinReply(true, null, session.Offset.OffsetMicros, session.Offset.UncertaintyMicros, Environment.ProcessorCount, Budget());
@@ -99,57 +105,63 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, IProg
             ? session
             : throw new InvalidOperationException($"agent {options.Name} has not joined run {runId}");
 
-    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    /// <summary>The heartbeat, built on the liveness thread. The open-file budget is read while idle only: during a
+    /// run the coordinator has shared the load already and ignores it, and counting /proc/self/fd's thousands of
+    /// entries twice a second is work a loaded agent can do without.</summary>
+    private byte[] HeartbeatPayload()
     {
-        var time = options.TimeProvider;
-        while (!cancellationToken.IsCancellationRequested)
+        var runId = _session?.RunId;
+        if (runId is null || Interlocked.Read(ref _idleBudget) < 0)
         {
-            try
-            {
-                await channel.PublishAsync(Subjects.AgentHeartbeats,
-                    new AgentHeartbeat(options.Name, Environment.ProcessorCount, Budget(), _session?.RunId),
-                    DistributedJson.Default.AgentHeartbeat, cancellationToken);
-            }
-            catch (NatsException)
-            {
-                // NATS reconnects by itself; the next beat tries again.
-            }
+            Interlocked.Exchange(ref _idleBudget, Budget());
+        }
 
-            await Task.Delay(Subjects.HeartbeatInterval, time, cancellationToken);
+        return JsonSerializer.SerializeToUtf8Bytes(
+            new AgentHeartbeat(options.Name, Environment.ProcessorCount, Interlocked.Read(ref _idleBudget), runId),
+            DistributedJson.Default.AgentHeartbeat);
+    }
+
+    /// <summary>The watchdog over the coordinator, each round of the liveness thread: its beats are read on that thread
+    /// too, so a beat that arrived is always seen here. Silent longer than <see cref="Subjects.CoordinatorLostAfter"/>:
+    /// probed, and given up at once when its connection is gone (it died), after <see cref="Subjects.HungAfter"/> when
+    /// it still holds it (paused), at once when we have no connection to ask with (NATS died: no orphan load).
+    /// Stopping the clients is slow work, handed to the pool.</summary>
+    private void Watch(bool judging)
+    {
+        if (!judging || _session is not { } session || !session.CoordinatorSilentFor(Subjects.CoordinatorLostAfter))
+        {
+            return;
+        }
+
+        if (!liveness.IsConnected || session.CoordinatorSilentFor(Subjects.HungAfter))
+        {
+            GiveUp(session, liveness.IsConnected ? $"fell silent for {Subjects.HungAfter.TotalSeconds:0} s" : $"fell silent for {Subjects.CoordinatorLostAfter.TotalSeconds:0.#} s and NATS is unreachable");
+        }
+        else if (session.ShouldProbeCoordinator(Subjects.HeartbeatInterval))
+        {
+            log?.Report($"agent {options.Name}: the coordinator of run {session.RunId} is silent for over {Subjects.CoordinatorLostAfter.TotalSeconds:0.#} s; asking NATS whether it is still connected");
+            liveness.Probe(Subjects.CoordinatorPresence(session.RunId), () => GiveUp(session, $"fell silent for {Subjects.CoordinatorLostAfter.TotalSeconds:0.#} s and its connection is gone"));
         }
     }
 
-    /// <summary>Reads the coordinator's beats and ends the session when they stop.</summary>
-    private async Task WatchdogAsync(CancellationToken cancellationToken)
+    private void GiveUp(AgentSession session, string why)
     {
-        var time = options.TimeProvider;
-        while (!cancellationToken.IsCancellationRequested)
+        if (session.TryGiveUpCoordinator())
         {
-            if (_session is { } session && _coordinatorBeats is { } beats)
-            {
-                while (beats.Msgs.TryRead(out _))
-                {
-                    session.CoordinatorBeat();
-                }
-
-                if (session.CoordinatorSilentFor(Subjects.CoordinatorLostAfter))
-                {
-                    await EndSessionAsync($"the coordinator of run {session.RunId} fell silent for {Subjects.CoordinatorLostAfter.TotalSeconds:0} s; clients stopped");
-                }
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+            _ = Task.Run(() => EndSessionAsync($"the coordinator of run {session.RunId} {why}; clients stopped", session));
         }
     }
 
-    private async Task EndSessionAsync(string why)
+    /// <param name="only">When given, ends the session only if it is still this one (the watchdog's view may be old).</param>
+    private async Task EndSessionAsync(string why, AgentSession? only = null)
     {
-        var session = Interlocked.Exchange(ref _session, null);
-        var beats = Interlocked.Exchange(ref _coordinatorBeats, null);
-        if (beats is not null)
+        var session = only is null ? Interlocked.Exchange(ref _session, null) : Interlocked.CompareExchange(ref _session, null, only) == only ? only : null;
+        if (session is null && only is not null)
         {
-            await beats.DisposeAsync();
+            return;
         }
+
+        Interlocked.Exchange(ref _coordinatorBeats, null)?.Dispose();
 
         if (session is not null)
         {
@@ -187,17 +199,6 @@ internal sealed class AgentHost(AgentOptions options, NatsChannel channel, IProg
     {
         var free = options.FdBudget.Available();
         return free == int.MaxValue ? 1_000_000 : free;
-    }
-
-    private static async Task Quietly(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     public async ValueTask DisposeAsync() => await EndSessionAsync("disposed");

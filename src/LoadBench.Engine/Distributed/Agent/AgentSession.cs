@@ -20,6 +20,8 @@ internal sealed class AgentSession : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private AgentScenario? _scenario;
     private long _lastCoordinatorBeat;
+    private int _coordinatorGivenUp;
+    private long _lastProbe;
 
     private AgentSession(string runId, ITargetApi target, IDisposable targetLifetime, RunOptions run, ClockOffset offset, string agent, Func<AgentTick, CancellationToken, Task> publishTick)
     {
@@ -83,6 +85,22 @@ internal sealed class AgentSession : IAsyncDisposable
     }
 
     public void CoordinatorBeat() => Interlocked.Exchange(ref _lastCoordinatorBeat, _run.TimeProvider.GetTimestamp());
+
+    /// <summary>True at most once per <paramref name="every"/>: time to ask whether the silent coordinator's connection exists.</summary>
+    public bool ShouldProbeCoordinator(TimeSpan every)
+    {
+        var now = _run.TimeProvider.GetTimestamp();
+        if (_lastProbe != 0 && _run.TimeProvider.GetElapsedTime(_lastProbe, now) < every)
+        {
+            return false;
+        }
+
+        _lastProbe = now;
+        return true;
+    }
+
+    /// <summary>True once: the first caller that finds the coordinator gone ends the session.</summary>
+    public bool TryGiveUpCoordinator() => Interlocked.Exchange(ref _coordinatorGivenUp, 1) == 0;
 
     public bool CoordinatorSilentFor(TimeSpan silence) =>
         _run.TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastCoordinatorBeat)) > silence;

@@ -1,3 +1,4 @@
+using LoadBench.Engine.Distributed.Liveness;
 using LoadBench.Engine.Distributed.Messages;
 
 namespace LoadBench.Engine.Distributed.Agent;
@@ -15,7 +16,8 @@ public static class LoadAgent
         ArgumentNullException.ThrowIfNull(options);
         AgentOptions.CheckName(options.Name);
         await using var channel = await NatsChannel.ConnectAsync(options.NatsUrl, $"loadbench-agent-{options.Name}", cancellationToken);
-        await using var host = new AgentHost(options, channel, log);
+        using var liveness = LivenessLine.Start(options.NatsUrl, $"loadbench-agent-{options.Name}-liveness", options.TimeProvider);
+        await using var host = new AgentHost(options, channel, liveness, log);
         await host.RunAsync(cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
+using System.Text.Json;
+using LoadBench.Engine.Distributed.Liveness;
 using LoadBench.Engine.Distributed.Messages;
-using NATS.Client.Core;
 
 namespace LoadBench.Engine.Distributed.Coordinator;
 
@@ -10,6 +11,16 @@ internal sealed class RosterAgent(string name, int cores, long openFileBudget, l
     public int Cores { get; set; } = cores;
     public long OpenFileBudget { get; set; } = openFileBudget;
     public long LastSeen { get; set; } = lastSeen;
+
+    /// <summary>When the coordinator last asked whether the silent agent's connection still exists.</summary>
+    public long LastProbe { get; set; }
+
+    private int _probes;
+
+    /// <summary>How often the agent fell silent long enough to be asked about (shown live: a paused agent, not a lost one).</summary>
+    public int Probes => Volatile.Read(ref _probes);
+
+    public void CountProbe() => Interlocked.Increment(ref _probes);
     public long ClockOffsetMicros { get; set; }
     public long ClockUncertaintyMicros { get; set; }
 
@@ -22,26 +33,30 @@ internal sealed class RosterAgent(string name, int cores, long openFileBudget, l
 /// <summary>
 /// The agents the coordinator knows from their heartbeats: waits (bounded) for enough idle ones, then watches the
 /// chosen ones and marks an agent lost after <see cref="Subjects.AgentLostAfter"/> of silence, or when it fails
-/// to answer a command.
+/// to answer a command. The beats are read and judged on the <see cref="LivenessLine"/>'s own thread: a coordinator
+/// whose thread pool is busy still hears its agents in time.
 /// </summary>
-internal sealed class AgentRoster : IAsyncDisposable
+internal sealed class AgentRoster : IDisposable
 {
-    private readonly INatsSub<byte[]> _beats;
+    private readonly IDisposable _beats;
+    private readonly IDisposable _judge;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, RosterAgent> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _runOf = new(StringComparer.Ordinal);
     private readonly object _lock = new();
-    private readonly CancellationTokenSource _stop = new();
     private IReadOnlyList<RosterAgent> _chosen = [];
-    private Task _watch = Task.CompletedTask;
 
-    private AgentRoster(INatsSub<byte[]> beats, TimeProvider time)
+    private readonly LivenessLine _liveness;
+
+    private AgentRoster(LivenessLine liveness, TimeProvider time)
     {
-        _beats = beats;
+        _liveness = liveness;
         _time = time;
+        _beats = liveness.Subscribe(Subjects.AgentHeartbeats, OnBeat);
+        _judge = liveness.OnRound(Judge);
     }
 
-    /// <summary>Raised (on the watch loop) once per agent lost.</summary>
+    /// <summary>Raised (on the liveness thread, or a command's) once per agent lost.</summary>
     public event Action<RosterAgent>? Lost;
 
     public IReadOnlyList<RosterAgent> Chosen => _chosen;
@@ -57,8 +72,7 @@ internal sealed class AgentRoster : IAsyncDisposable
         }
     }
 
-    public static async Task<AgentRoster> SubscribeAsync(NatsChannel channel, TimeProvider time, CancellationToken cancellationToken) =>
-        new(await channel.SubscribeAsync(Subjects.AgentHeartbeats, cancellationToken), time);
+    public static AgentRoster Subscribe(LivenessLine liveness, TimeProvider time) => new(liveness, time);
 
     /// <summary>Waits for <paramref name="count"/> idle agents, at most <paramref name="wait"/>, and chooses the first by name.</summary>
     public async Task<IReadOnlyList<RosterAgent>> WaitForAsync(int count, TimeSpan wait, string natsUrl, CancellationToken cancellationToken)
@@ -66,7 +80,6 @@ internal sealed class AgentRoster : IAsyncDisposable
         var start = _time.GetTimestamp();
         while (true)
         {
-            ReadBeats();
             var idle = Idle();
             if (idle.Count >= count)
             {
@@ -79,7 +92,6 @@ internal sealed class AgentRoster : IAsyncDisposable
                     }
                 }
 
-                _watch = WatchAsync(_stop.Token);
                 return _chosen;
             }
 
@@ -122,80 +134,80 @@ internal sealed class AgentRoster : IAsyncDisposable
         }
     }
 
-    private void ReadBeats()
+    private void OnBeat(byte[] payload)
     {
-        while (_beats.Msgs.TryRead(out var message))
+        AgentHeartbeat? beat;
+        try
         {
-            if (NatsChannel.Read(message, DistributedJson.Default.AgentHeartbeat) is not { } beat)
+            beat = JsonSerializer.Deserialize(payload, DistributedJson.Default.AgentHeartbeat);
+        }
+        catch (JsonException)
+        {
+            // A stranger's message on our subject is ignored, not fatal.
+            return;
+        }
+
+        if (beat is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (!_seen.TryGetValue(beat.Name, out var agent))
+            {
+                agent = new RosterAgent(beat.Name, beat.Cores, beat.OpenFileBudget, _time.GetTimestamp());
+                _seen[beat.Name] = agent;
+            }
+
+            agent.LastSeen = _time.GetTimestamp();
+            if (!_chosen.Contains(agent))
+            {
+                agent.Cores = beat.Cores;
+                agent.OpenFileBudget = beat.OpenFileBudget;
+            }
+
+            _runOf[beat.Name] = beat.RunId;
+        }
+    }
+
+    /// <summary>Each round of the liveness thread, after it read every beat that arrived. An agent silent for longer
+    /// than <see cref="Subjects.AgentLostAfter"/> is probed (<see cref="LivenessLine.Probe"/>): lost at once when its
+    /// connection is gone (it died), only after <see cref="Subjects.HungAfter"/> when it still holds it (paused: on an
+    /// overloaded machine a garbage collection stood agents still for seconds). Without a connection of our own we can
+    /// ask nobody, and silence alone decides (NATS itself died: every agent is lost, the run fails). Nothing is judged
+    /// right after this process itself stood still (<paramref name="judging"/> false).</summary>
+    private void Judge(bool judging)
+    {
+        if (!judging)
+        {
+            return;
+        }
+
+        foreach (var agent in Live)
+        {
+            var silence = _time.GetElapsedTime(agent.LastSeen);
+            if (silence <= Subjects.AgentLostAfter)
             {
                 continue;
             }
 
-            lock (_lock)
+            if (!_liveness.IsConnected || silence > Subjects.HungAfter)
             {
-                if (!_seen.TryGetValue(beat.Name, out var agent))
-                {
-                    agent = new RosterAgent(beat.Name, beat.Cores, beat.OpenFileBudget, _time.GetTimestamp());
-                    _seen[beat.Name] = agent;
-                }
-
-                agent.LastSeen = _time.GetTimestamp();
-                if (!_chosen.Contains(agent))
-                {
-                    agent.Cores = beat.Cores;
-                    agent.OpenFileBudget = beat.OpenFileBudget;
-                }
-
-                _runOf[beat.Name] = beat.RunId;
+                MarkLost(agent);
+            }
+            else if (_time.GetElapsedTime(agent.LastProbe) >= Subjects.HeartbeatInterval)
+            {
+                agent.LastProbe = _time.GetTimestamp();
+                agent.CountProbe();
+                _liveness.Probe(Subjects.AgentPresence(agent.Name), () => MarkLost(agent));
             }
         }
     }
 
-    /// <summary>A watch round this late (they run every 250 ms) means this process itself stood still.</summary>
-    private static readonly TimeSpan OwnStall = TimeSpan.FromSeconds(1);
-
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    public void Dispose()
     {
-        var lastRound = _time.GetTimestamp();
-        long? stalledAt = null;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            if (_time.GetElapsedTime(lastRound) > OwnStall)
-            {
-                // The coordinator stood still (on an overloaded machine every process does at times; the scale-out
-                // benchmark saw agents on two NATS servers "lost" at one instant): the beats of that time may still
-                // sit unread in the NATS client, and silence measured across our own stall is not the agent's. Judge
-                // again after one more second of running, which every live agent's beat (every 0.5 s) fills.
-                stalledAt = _time.GetTimestamp();
-            }
-
-            lastRound = _time.GetTimestamp();
-            ReadBeats();
-            var judging = stalledAt is not { } stall || _time.GetElapsedTime(stall) > OwnStall;
-            foreach (var agent in judging ? Live : [])
-            {
-                if (_time.GetElapsedTime(agent.LastSeen) > Subjects.AgentLostAfter)
-                {
-                    MarkLost(agent);
-                }
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _watch;
-        await _beats.DisposeAsync();
-        _stop.Dispose();
+        _judge.Dispose();
+        _beats.Dispose();
     }
 }

@@ -180,6 +180,7 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         var time = context.Options.Run.TimeProvider;
         var start = time.GetTimestamp();
         var lostSeen = context.Roster.Chosen.Count(a => a.IsLost);
+        var probesSeen = context.Roster.Chosen.ToDictionary(a => a, a => a.Probes);
         while (true)
         {
             var remaining = until - context.PublisherTime.GetUtcNow();
@@ -202,6 +203,15 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
             {
                 lostSeen = lost.Count;
                 message = $"load agent lost: {string.Join(", ", lost.Select(a => $"{a.Name} at {a.LostAt:HH:mm:ss.fff} UTC"))}; the others carry on";
+            }
+            else if (context.Roster.Live.Where(a => a.Probes > probesSeen[a]).Select(a => a.Name).ToList() is { Count: > 0 } paused)
+            {
+                message = $"load agent(s) {string.Join(", ", paused)} silent for over {Subjects.AgentLostAfter.TotalSeconds:0.#} s but still connected to NATS: paused, not lost";
+            }
+
+            foreach (var agent in context.Roster.Chosen)
+            {
+                probesSeen[agent] = agent.Probes;
             }
 
             var latest = context.Live.Latest(index, context.Roster.Live.Count);

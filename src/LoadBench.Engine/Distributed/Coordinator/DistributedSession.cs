@@ -1,4 +1,6 @@
+using System.Text.Json;
 using LoadBench.Engine.Distributed.Clock;
+using LoadBench.Engine.Distributed.Liveness;
 using LoadBench.Engine.Distributed.Messages;
 using LoadBench.Engine.Running;
 using LoadBench.Engine.Scenarios;
@@ -14,22 +16,27 @@ namespace LoadBench.Engine.Distributed.Coordinator;
 internal sealed class DistributedSession : IAsyncDisposable
 {
     private readonly NatsChannel _channel;
+    private readonly LivenessLine _liveness;
     private readonly AgentRoster _roster;
     private readonly AgentRequests _requests;
-    private readonly CancellationTokenSource _beating;
-    private readonly Task _heartbeat;
+    private readonly IDisposable _heartbeat;
+    private readonly IDisposable _presence;
     private readonly string _runId;
     private LiveProgress? _live;
     private CoordinatorContext? _context;
 
-    private DistributedSession(NatsChannel channel, AgentRoster roster, string runId, TimeProvider time, CancellationToken cancellationToken)
+    private DistributedSession(NatsChannel channel, LivenessLine liveness, AgentRoster roster, string runId)
     {
         _channel = channel;
+        _liveness = liveness;
         _roster = roster;
         _runId = runId;
         _requests = new AgentRequests(channel, roster);
-        _beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _heartbeat = HeartbeatAsync(channel, runId, time, _beating.Token);
+        // On the liveness line's own thread: a busy thread pool here cannot make the agents think us dead.
+        var beat = JsonSerializer.SerializeToUtf8Bytes(new CoordinatorHeartbeat(runId), DistributedJson.Default.CoordinatorHeartbeat);
+        _heartbeat = liveness.Beat(Subjects.CoordinatorHeartbeat(runId), () => beat, Subjects.HeartbeatInterval);
+        // Agents that find us silent ask whether this subscription still exists (see LivenessLine).
+        _presence = liveness.Subscribe(Subjects.CoordinatorPresence(runId), _ => { });
     }
 
     /// <summary>How many agents carry the load.</summary>
@@ -48,13 +55,14 @@ internal sealed class DistributedSession : IAsyncDisposable
         var time = options.Run.TimeProvider;
         var startedAt = time.GetUtcNow();
         var channel = await NatsChannel.ConnectAsync(options.NatsUrl, "loadbench-coordinator", cancellationToken);
+        var liveness = LivenessLine.Start(options.NatsUrl, "loadbench-coordinator-liveness", time);
         AgentRoster? roster = null;
         DistributedSession? session = null;
         try
         {
-            roster = await AgentRoster.SubscribeAsync(channel, time, cancellationToken);
+            roster = AgentRoster.Subscribe(liveness, time);
             var agents = await roster.WaitForAsync(options.Agents, options.AgentWait, options.NatsUrl, cancellationToken);
-            session = new DistributedSession(channel, roster, Guid.NewGuid().ToString("N")[..12], time, cancellationToken);
+            session = new DistributedSession(channel, liveness, roster, Guid.NewGuid().ToString("N")[..12]);
             await session.JoinAsync(agents, target.BaseUri, control, cancellationToken);
             ClockOffset offset;
             using (var clock = new HttpClient { BaseAddress = control ?? target.BaseUri, Timeout = TimeSpan.FromSeconds(5) })
@@ -77,11 +85,8 @@ internal sealed class DistributedSession : IAsyncDisposable
             }
             else
             {
-                if (roster is not null)
-                {
-                    await roster.DisposeAsync();
-                }
-
+                roster?.Dispose();
+                liveness.Dispose();
                 await channel.DisposeAsync();
             }
 
@@ -102,22 +107,15 @@ internal sealed class DistributedSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await LeaveAsync();
-        await _beating.CancelAsync();
-        try
-        {
-            await _heartbeat;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _beating.Dispose();
+        _heartbeat.Dispose();
+        _presence.Dispose();
         if (_live is not null)
         {
             await _live.DisposeAsync();
         }
 
-        await _roster.DisposeAsync();
+        _roster.Dispose();
+        _liveness.Dispose();
         await _channel.DisposeAsync();
     }
 
@@ -156,23 +154,6 @@ internal sealed class DistributedSession : IAsyncDisposable
         catch (Exception)
 #pragma warning restore CA1031
         {
-        }
-    }
-
-    private static async Task HeartbeatAsync(NatsChannel channel, string runId, TimeProvider time, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await channel.PublishAsync(Subjects.CoordinatorHeartbeat(runId), new CoordinatorHeartbeat(runId),
-                    DistributedJson.Default.CoordinatorHeartbeat, cancellationToken);
-            }
-            catch (NATS.Client.Core.NatsException)
-            {
-            }
-
-            await Task.Delay(Subjects.HeartbeatInterval, time, cancellationToken);
         }
     }
 }
