@@ -31,6 +31,42 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Plan_WithAnIdleScenario_WritesTheMemoryResolutionAndTheInterval()
+    {
+        // SSE 200 × 10 KiB = 2,048,000 B of growth; the idle scenario's heap moved 3,800,000 − 3,000,000 = 800,000 B (R).
+        // 4 R = 3,200,000 > 2,048,000: not resolved. To 2,000 subscribers (× 10): (2,048,000 ± 800,000) × 10.
+        var sse = Scenario(kibPerConnection: 10);
+        var idle = sse with
+        {
+            Name = "idle", Clients = 0,
+            Throughput = sse.Throughput with { EventsDelivered = 0, EventsPerSecond = 0, Requests = 0, RequestsPerSecond = 0 },
+            Server = sse.Server with
+            {
+                CpuMs = 40, CpuMsPer1000Events = null, KibPerConnection = null,
+                RetainedHeapBytesBefore = 3_000_000, RetainedHeapBytesWithClients = 3_800_000,
+            },
+        };
+        var file = await WriteAsync(sse, idle);
+        var output = Path.Combine(_folder, "plan");
+
+        var run = await LoadBenchProcess.RunAsync(TimeSpan.FromMinutes(1), "plan", file,
+            "--subscribers", "2000", "--rate", "1", "--payload-bytes", "256", "-o", output);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Contains("is below 4× the resolution", run.StandardOutput, StringComparison.Ordinal);
+        var json = await File.ReadAllTextAsync(Path.Combine(output, "plan.json"));
+        foreach (var expected in new[]
+        {
+            "\"measuredGrowthBytes\": 2048000", "\"memoryResolutionBytes\": 800000", "\"memoryResolutionFrom\": \"idle\"",
+            "\"memoryResolved\": false", "\"retainedMemoryLowerBytes\": 12480000", "\"retainedMemoryUpperBytes\": 28480000",
+            "\"retainedMemoryBytes\": 28480000",
+        })
+        {
+            Assert.Contains(expected, json, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Plan_ResultsWithoutMemoryPerConnection_Exits2_NamingTheField()
     {
         var file = await WriteAsync(Scenario(kibPerConnection: null));
@@ -73,7 +109,7 @@ public sealed class PlanCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private async Task<string> WriteAsync(ScenarioResult scenario)
+    private async Task<string> WriteAsync(params ScenarioResult[] scenarios)
     {
         var file = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".json");
         var document = new ResultsDocument
@@ -85,7 +121,7 @@ public sealed class PlanCommandTests : IDisposable
                 ProcessorCount = 2, Os = "Linux", DotnetVersion = "10.0.1", LoadBenchVersion = "0.1.0",
                 TargetUrl = "http://127.0.0.1:5005", TargetStartedByEngine = true,
             },
-            Scenarios = [scenario],
+            Scenarios = scenarios,
         };
         await ResultsFile.WriteAsync(file, document, CancellationToken.None);
         return file;

@@ -48,6 +48,13 @@ public sealed record CapacityBasis(
     /// <summary>Why a second client count was found but not used (a negative fixed part or slope: noise), or null.</summary>
     public string? CpuFitNote { get; init; }
 
+    /// <summary>How finely the results measured retained heap (from an idle scenario), or null when unknown
+    /// (<see cref="CapacityMemory"/>).</summary>
+    public MemoryResolution? MemoryResolution { get; init; }
+
+    /// <summary>The retained heap the scenario's connections added: memory per connection × clients, in bytes.</summary>
+    public double MeasuredGrowthBytes => KibPerConnection * 1024 * Clients;
+
     /// <summary>
     /// One basis per transport of <paramref name="results"/> (in the usual transport order), and for each transport
     /// none of whose scenarios has the figures a projection needs, why — naming the scenario and the results field.
@@ -59,16 +66,17 @@ public sealed record CapacityBasis(
         var problems = new List<string>();
         // A scenario with no clients measures the target's idle cost; it is a baseline, not a transport to project.
         var idle = results.Scenarios.Where(IsIdle).ToList();
+        var resolution = idle.OrderByDescending(s => s.DurationSeconds).Select(CapacityMemory.FromIdle).FirstOrDefault(r => r is not null);
         var transports = results.Scenarios.Where(s => !IsIdle(s)).Select(s => s.Transport).Distinct(StringComparer.Ordinal)
             .OrderBy(t => TransportIds.All.ToList().IndexOf(t) is var i && i < 0 ? int.MaxValue : i).ToList();
         foreach (var transport in transports)
         {
             var ordered = results.Scenarios.Where(s => s.Transport == transport && !IsIdle(s))
                 .OrderByDescending(s => s.Clients).ThenByDescending(s => s.PublishRatePerSecond).ThenByDescending(s => s.DurationSeconds).ToList();
-            var checkedOnes = ordered.Select(s => (Scenario: s, Problem: Missing(s))).ToList();
+            var checkedOnes = ordered.Select(s => (Scenario: s, Problem: Missing(s, zeroMemoryMeasured: resolution is not null))).ToList();
             if (checkedOnes.FirstOrDefault(c => c.Problem is null) is { Scenario: { } usable })
             {
-                var basis = From(usable);
+                var basis = From(usable) with { MemoryResolution = resolution };
                 // The idle baseline first: it measures the fixed part directly, where a second client count only gives
                 // it as the difference of two loaded figures, each as noisy as the other (docs/capacity.md).
                 var lower = idle.Where(s => SameFeed(s, usable)).OrderByDescending(s => s.DurationSeconds).FirstOrDefault()
@@ -87,7 +95,11 @@ public sealed record CapacityBasis(
     }
 
     /// <summary>What a scenario lacks for a projection, naming the results field, or null when it has everything.</summary>
-    internal static string? Missing(ScenarioResult s)
+    /// <param name="s">The scenario.</param>
+    /// <param name="zeroMemoryMeasured">A memory per connection of 0 is a measurement (a growth below the resolution,
+    /// projected as an interval up to the resolution) when the results say how finely they measure; otherwise it is
+    /// no figure at all.</param>
+    internal static string? Missing(ScenarioResult s, bool zeroMemoryMeasured = false)
     {
         ArgumentNullException.ThrowIfNull(s);
         static bool Positive(double? v) => v is { } x && double.IsFinite(x) && x > 0;
@@ -96,7 +108,11 @@ public sealed record CapacityBasis(
         if (s.Clients <= 0) return $"clients is {s.Clients}: nothing to scale from";
         if (!Positive(s.PublishRatePerSecond)) return $"publishRatePerSecond {Says(s.PublishRatePerSecond)}";
         if (!Positive(s.DurationSeconds)) return $"durationSeconds {Says(s.DurationSeconds)}";
-        if (!Positive(s.Server.KibPerConnection)) return $"server.kibPerConnection {Says(s.Server.KibPerConnection)}";
+        if (!(Positive(s.Server.KibPerConnection) || zeroMemoryMeasured && s.Server.KibPerConnection == 0))
+        {
+            return $"server.kibPerConnection {Says(s.Server.KibPerConnection)}";
+        }
+
         if (!polling && !Positive(s.Server.CpuMsPer1000Events)) return $"server.cpuMsPer1000Events {Says(s.Server.CpuMsPer1000Events)}";
         if (polling && !Positive(s.Server.CpuMs)) return $"server.cpuMs {Says(s.Server.CpuMs)}";
         if (polling && s.Throughput.Requests <= 0) return $"throughput.requests is {s.Throughput.Requests}: no CPU per request";

@@ -36,6 +36,18 @@ public sealed record CapacityProjection(
     int InstancesForOpenFiles,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>With a known resolution (<see cref="CapacityBasis.MemoryResolution"/>): the retained heap projected
+    /// from (growth − resolution)⁺, else null.</summary>
+    public double? RetainedMemoryLowerBytes { get; init; }
+
+    /// <summary>With a known resolution: the retained heap projected from growth + resolution, else null.</summary>
+    public double? RetainedMemoryUpperBytes { get; init; }
+
+    /// <summary>Whether the measured growth was resolved (<see cref="CapacityMemory.Resolved"/>): then
+    /// <see cref="RetainedMemoryBytes"/> is growth × subscribers ÷ clients; when not, it is the interval's upper end.
+    /// Null when the resolution is unknown.</summary>
+    public bool? MemoryResolved { get; init; }
+
     public int Instances => Math.Max(1, Math.Max(InstancesForCpu, Math.Max(InstancesForMemory, InstancesForOpenFiles)));
 
     public CapacityBound Bound =>
@@ -137,7 +149,12 @@ public static class CapacityPlanner
             ? deliveries * payloadPerEvent + requests!.Value * basis.OverheadBytesPerRequest!.Value
             : deliveries * (payloadPerEvent + basis.OverheadBytesPerEvent);
 
-        var retained = n * basis.KibPerConnection * 1024;
+        // Resolved or of unknown resolution: as measured. Below the resolution: the interval's upper end, so a growth in
+        // the heap's noise neither vanishes nor is taken at its word.
+        var resolution = basis.MemoryResolution;
+        var range = resolution is { } r ? CapacityMemory.Scale(basis.MeasuredGrowthBytes, basis.Clients, r.Bytes, n) : default;
+        bool? resolved = resolution is { } rr ? CapacityMemory.Resolved(basis.MeasuredGrowthBytes, rr.Bytes) : null;
+        var retained = resolved == false ? range.Upper : n * basis.KibPerConnection * 1024;
         var perInstanceForConnections = (request.InstanceMemoryGiB * 1024 - AllowanceMiBPerInstance) * 1024 * 1024;
         var forMemory = Ceiling(retained / perInstanceForConnections);
         var forFiles = Ceiling((double)n / ConnectionsPerInstance);
@@ -166,7 +183,12 @@ public static class CapacityPlanner
 
         return new CapacityProjection(
             basis, n, rate, payload, interval, deliveries, requests, cores, retained, total, bytesPerSecond * 8,
-            forCpu, forMemory, forFiles, warnings);
+            forCpu, forMemory, forFiles, warnings)
+        {
+            RetainedMemoryLowerBytes = resolution is null ? null : range.Lower,
+            RetainedMemoryUpperBytes = resolution is null ? null : range.Upper,
+            MemoryResolved = resolved,
+        };
     }
 
     private static int Ceiling(double value) => value <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(value - 1e-9));

@@ -64,6 +64,7 @@ public static class CapacityText
             $"Memory is the target's retained managed heap per connection (after a full collection) × subscribers, plus an allowance of " +
             $"{Format.Count((long)CapacityPlanner.AllowanceMiBPerInstance)} MiB per instance for the runtime, code, the feed's retained events and GC headroom; " +
             "kernel socket buffers are not in it (the kernel holds them outside the process, several KiB to MiB per socket depending on its tuning).",
+            // Filled in below: the resolution line, and short polling's own reading of "per connection".
             "Bytes per event: the payload's bytes scale with the payload size; the event envelope, framing and headers stay as measured. " +
             "Egress is counted on the wire in both directions (requests included), so it is an upper bound on what the target sends. " +
             "CPU per event is assumed independent of the payload size within the measured range.",
@@ -71,6 +72,16 @@ public static class CapacityText
             $"(instance memory minus the allowance), and open files: {Format.Count(CapacityPlanner.OpenFilesPerProcess)} per process here, " +
             $"{Format.Count(CapacityPlanner.OpenFileReserve)} kept back, so at most {Format.Count(CapacityPlanner.ConnectionsPerInstance)} connections per instance.",
         };
+        if (CapacityMemory.Line(plan) is { } resolution)
+        {
+            sentences.Insert(5, resolution);
+        }
+
+        if (plan.Projections.Any(p => p.Basis.Transport == TransportIds.Polling))
+        {
+            sentences.Insert(5, PollingMemory);
+        }
+
         if (plan.Projections.Count == 0)
         {
             sentences.Add("No transport in the results has the figures a projection needs.");
@@ -78,6 +89,18 @@ public static class CapacityText
 
         return sentences;
     }
+
+    /// <summary>
+    /// What short polling's memory per connection is: read after the drain, while the clients wait for their next
+    /// poll, so it is an idle keep-alive connection's share (its objects, and the pooled buffers the few requests in
+    /// flight at once needed), not a request's. Kestrel's buffer pool grows to the most requests in flight at once,
+    /// which follows requests/s × response time, not connections.
+    /// </summary>
+    internal const string PollingMemory =
+        "Short polling's memory per connection is what the target retains per keep-alive connection between polls (read after a full " +
+        "collection while the clients wait for their next poll): the connection's own objects plus its share of the pooled buffers that the " +
+        "requests in flight at once needed. A poll in flight holds a few KiB more for its milliseconds; at one poll per second per client " +
+        "few are in flight at once, so the projection assumes that share stays as measured (it grows with requests/s × response time, not with connections).";
 
     /// <summary>How each transport's CPU line was drawn: fitted (fixed + slope, through which scenarios) or through zero, and why.</summary>
     internal static string CpuLine(CapacityPlan plan)
