@@ -109,6 +109,11 @@ internal sealed class WireMeter
         Interlocked.Add(ref _plainBytes, bytes);
     }
 
+    /// <summary>Compressed body bytes the client read out of an HTTP/2 response (DATA payloads, which the frame
+    /// scanner leaves to the clients): the wire's payload under compression. Counted when the client reads them, a
+    /// little after the socket did: framing lends them in between and gives them back at the next settle.</summary>
+    public void EncodedBody(long bytes) => Interlocked.Add(ref _encodedBodyBytes, bytes);
+
     /// <summary>Notes payload bytes the client has already counted in its own <see cref="ClientCounters"/>.</summary>
     public void Payload(int bytes) => Interlocked.Add(ref _unsettledPayload, bytes);
 

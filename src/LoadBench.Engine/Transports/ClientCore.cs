@@ -31,7 +31,8 @@ internal sealed class ClientCore
         _recovery = options.Recorders.Recovery;
         Epoch = options.Epoch;
         Protocol = ClientProtocol.From(options.Setup, options.TlsFingerprint);
-        Meter = options.SharedConnection?.Join(Counters) ?? new WireMeter(Counters, compressed: options.Setup.Compression != CompressionKinds.None);
+        var compressed = options.Setup.Compression != CompressionKinds.None;
+        Meter = options.SharedConnection?.Join(Counters, compressed) ?? new WireMeter(Counters, compressed);
         Checker = new SequenceChecker(options.StartAfter, Counters);
         Backoff = new Backoff(options.TimeProvider, options.Randomizer, options.Reconnect);
     }
