@@ -49,15 +49,21 @@ internal sealed class WireMeter
 
     /// <param name="counters">The client's counters.</param>
     /// <param name="compressed">The client negotiates compression: the wire's payload is the compressed body.</param>
-    public WireMeter(ClientCounters counters, bool compressed = false)
+    /// <param name="deflatedFrames">The compression is permessage-deflate: over HTTP/2 the compressed messages are
+    /// WebSocket frames inside DATA frames, which the frame scanner follows.</param>
+    public WireMeter(ClientCounters counters, bool compressed = false, bool deflatedFrames = false)
     {
         ArgumentNullException.ThrowIfNull(counters);
         _counters = counters;
         Compressed = compressed;
+        DeflatedFrames = compressed && deflatedFrames;
     }
 
     /// <summary>Whether the wire's payload is the compressed body found by the scanners rather than event bytes.</summary>
     public bool Compressed { get; }
+
+    /// <summary>Whether the compressed body is permessage-deflate's WebSocket data-frame payloads.</summary>
+    public bool DeflatedFrames { get; }
 
     /// <summary>Bytes read from and written to the sockets so far.</summary>
     public long SocketBytes => Interlocked.Read(ref _socketBytes);

@@ -37,13 +37,6 @@ internal static partial class ScenarioValidator
         {
             fail("compression", $"\"{setup.Compression}\" does not apply to '{transport}': permessage-deflate is WebSocket's, gzip and br are for poll, longpoll and sse");
         }
-        else if (setup.Http == HttpVersions.Http2 && transport == TransportIds.WebSocket && setup.Compression != CompressionKinds.None)
-        {
-            // Over TLS the compressed body is counted on the plaintext (the HTTP/1.1 scanners, or the clients' own
-            // count of an HTTP/2 response body); permessage-deflate's messages inside HTTP/2 DATA frames are not
-            // found by the frame scanner yet, and a wrong byte count is worse than none.
-            fail("compression", $"\"{setup.Compression}\" over WebSocket is measured over HTTP/1.1 only (with or without tls): its byte split is not built for WebSocket over HTTP/2 yet; use \"http\": \"1.1\"");
-        }
 
         if (setup.Heartbeat is { } beat)
         {

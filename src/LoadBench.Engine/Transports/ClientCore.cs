@@ -32,7 +32,8 @@ internal sealed class ClientCore
         Epoch = options.Epoch;
         Protocol = ClientProtocol.From(options.Setup, options.TlsFingerprint);
         var compressed = options.Setup.Compression != CompressionKinds.None;
-        Meter = options.SharedConnection?.Join(Counters, compressed) ?? new WireMeter(Counters, compressed);
+        var deflatedFrames = options.Setup.Compression is CompressionKinds.PerMessageDeflate or CompressionKinds.PerMessageDeflateNoContextTakeover;
+        Meter = options.SharedConnection?.Join(Counters, compressed, deflatedFrames) ?? new WireMeter(Counters, compressed, deflatedFrames);
         Checker = new SequenceChecker(options.StartAfter, Counters);
         Backoff = new Backoff(options.TimeProvider, options.Randomizer, options.Reconnect);
     }

@@ -147,6 +147,59 @@ public sealed class Http2ByteSplitTests
         Assert.True(stub.ClientHeaderBlockBytes > 0);
     }
 
+    [Theory]
+    [InlineData(CompressionKinds.PerMessageDeflate)]
+    [InlineData(CompressionKinds.PerMessageDeflateNoContextTakeover)]
+    public async Task WebSocket_PerMessageDeflateOverH2c_MessagePayloadsArePayloadAsCountedByHand(string compression)
+    {
+        var takeover = compression == CompressionKinds.PerMessageDeflate;
+        var deflater = new CompressedByteSplitTests.MessageDeflater(takeover);
+        var (c1, c2) = (deflater.Compress(E1), deflater.Compress(E2));
+        var extensions = takeover ? "permessage-deflate" : "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+        // ":status: 200" (0x88), then sec-websocket-extensions as a literal without indexing with a new name: 0x00,
+        // the name's length and name, the value's length and value.
+        byte[] block = [0x88, 0x00, 24, .. "sec-websocket-extensions"u8.ToArray(), (byte)extensions.Length, .. Encoding.ASCII.GetBytes(extensions)];
+        // SETTINGS_ENABLE_CONNECT_PROTOCOL (8) = 1: the client may open a WebSocket with an extended CONNECT (RFC 8441).
+        byte[] settings = [0, 8, 0, 0, 0, 1];
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var stub = new H2Stub();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Compressed text frames (FIN, RSV1, opcode 1) with a 2-byte header, one per DATA frame.
+        var serving = stub.ServeAsync(listener, block, [0xC1, (byte)c1.Length, .. c1], first.Task, [0xC1, (byte)c2.Length, .. c2], settings);
+
+        var options = new FeedClientOptions(new Uri($"http://127.0.0.1:{port}/"), TransportIds.WebSocket, new LatencyRecorders())
+        {
+            TimeProvider = new FakeTimeProvider(StubFeed.Now),
+            Setup = new ConnectionSetup { Http = HttpVersions.Http2, Compression = compression },
+        };
+        var client = FeedClientFactory.Create(options);
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+        await Wait.UntilAsync(() => client.Cursor == 1, "event 1 decoded before event 2 was sent");
+        first.SetResult();
+        await Wait.UntilAsync(() => client.Cursor == 2, "both events");
+        await stop.CancelAsync();
+        await run;
+        await client.DisposeAsync();
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        var counters = client.Counters.Snapshot();
+
+        var read = (9 + settings.Length) + (9 * stub.SettingsAcked) + (9 + block.Length) + (9 + 2 + c1.Length) + (9 + 2 + c2.Length);
+        Assert.Equal(read, counters.SocketBytesRead);
+        Assert.Equal(stub.BytesReceived, counters.SocketBytesWritten);
+        Assert.Equal(block.Length + stub.ClientHeaderBlockBytes, counters.HeaderBytes);
+        Assert.Equal(c1.Length + c2.Length, counters.PayloadBytes);
+        // The server's frame headers, its SETTINGS, the two WebSocket frame headers, and all the client wrote but its block.
+        var serverFraming = (9 + settings.Length) + (9 * stub.SettingsAcked) + 9 + (2 * (9 + 2));
+        Assert.Equal(serverFraming + stub.BytesReceived - stub.ClientHeaderBlockBytes, counters.FramingBytes);
+        Assert.Equal(2 * EventBytes, counters.UncompressedPayloadBytes);
+        Assert.Equal(2 * EventBytes, counters.DecodedBodyBytes);
+        Assert.Equal(0, counters.ErrorCount);
+    }
+
     /// <summary>Just enough HTTP/2 to answer one GET with an SSE stream of two events, counting what it receives.</summary>
     private sealed class H2Stub
     {
@@ -158,11 +211,11 @@ public sealed class Http2ByteSplitTests
 
         /// <summary>Answers the client's one GET with <paramref name="block"/> and two DATA frames, the second once
         /// <paramref name="beforeSecond"/> is done.</summary>
-        public async Task ServeAsync(TcpListener listener, byte[] block, byte[] data1, Task beforeSecond, byte[] data2)
+        public async Task ServeAsync(TcpListener listener, byte[] block, byte[] data1, Task beforeSecond, byte[] data2, byte[]? settings = null)
         {
             using var socket = await listener.AcceptSocketAsync();
             await using var stream = new NetworkStream(socket, ownsSocket: false);
-            await WriteAsync(stream, Frame(0x4, 0, 0, []));
+            await WriteAsync(stream, Frame(0x4, 0, 0, settings ?? []));
             var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var reading = ReadAsync(stream, request);
             await request.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -20,6 +20,8 @@ public sealed class CompressedFeedTests
     [InlineData(TransportIds.WebSocket, CompressionKinds.PerMessageDeflate, "h1")]
     [InlineData(TransportIds.WebSocket, CompressionKinds.PerMessageDeflateNoContextTakeover, "h1")]
     [InlineData(TransportIds.WebSocket, CompressionKinds.PerMessageDeflate, "h1+tls")]
+    [InlineData(TransportIds.WebSocket, CompressionKinds.PerMessageDeflate, "h2c")]
+    [InlineData(TransportIds.WebSocket, CompressionKinds.PerMessageDeflateNoContextTakeover, "h2+tls")]
     [InlineData(TransportIds.Sse, CompressionKinds.Gzip, "h1")]
     [InlineData(TransportIds.Sse, CompressionKinds.Brotli, "h1")]
     [InlineData(TransportIds.Sse, CompressionKinds.Gzip, "h1+tls")]

@@ -23,12 +23,12 @@ internal sealed class SharedConnection
 
     /// <summary>A member joins with its counters; returns the connection's meter (made with the first member's counters;
     /// <paramref name="compressed"/> is the scenario's, the same for every member).</summary>
-    public WireMeter Join(ClientCounters counters, bool compressed = false)
+    public WireMeter Join(ClientCounters counters, bool compressed = false, bool deflatedFrames = false)
     {
         lock (_lock)
         {
             _members++;
-            return _meter ??= new WireMeter(counters, compressed);
+            return _meter ??= new WireMeter(counters, compressed, deflatedFrames);
         }
     }
 
