@@ -10,7 +10,9 @@ namespace LoadBench.Contracts;
 /// <param name="OpenConnections">Feed requests (or WebSocket sessions) in progress now.</param>
 /// <param name="Requests">Requests answered (a WebSocket session or an SSE stream counts as one).</param>
 /// <param name="EventsSent">Events written to clients.</param>
-/// <param name="PayloadBytes">Bytes of event JSON written (the payload part of <see cref="BytesWritten"/>).</param>
+/// <param name="PayloadBytes">The payload part of <see cref="BytesWritten"/>: the event JSON written on an uncompressed
+/// connection; on a compressed one the compressed body as written (a gzip or br body, WebSocket data-frame payloads
+/// under permessage-deflate) — what the engine counts as payload on its side of the same connection.</param>
 /// <param name="HeaderBytes">HTTP request and response header bytes (request line / status line included), found
 /// by scanning each message's head up to its blank line.</param>
 /// <param name="BytesRead">Bytes read from the socket.</param>
@@ -28,4 +30,15 @@ public sealed record TransportStats(
     /// WebSocket frame headers, JSON array brackets and commas, chunked-encoding lines.</summary>
     [JsonPropertyName("framingBytes")]
     public long FramingBytes => BytesRead + BytesWritten - PayloadBytes - HeaderBytes;
+
+    /// <summary>Bytes of event JSON written, compressed or not (equal to <see cref="PayloadBytes"/> when nothing was
+    /// compressed): the uncompressed payload beside a compressed one.</summary>
+    [JsonPropertyName("eventBytes")]
+    public long EventBytes { get; init; }
+
+    /// <summary>Body bytes fed to compressors (events and what frames them inside a body: SSE field names and
+    /// heartbeats, array brackets and commas); 0 when nothing was compressed. Over <see cref="PayloadBytes"/> it is
+    /// the compression ratio.</summary>
+    [JsonPropertyName("decodedBodyBytes")]
+    public long DecodedBodyBytes { get; init; }
 }

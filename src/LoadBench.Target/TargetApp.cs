@@ -108,6 +108,7 @@ public static class TargetApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ClientErrorMiddleware>();
+        app.UseMiddleware<CompressedFrameCountingMiddleware>(); // before UseWebSockets, which takes the upgrade features
         app.UseWebSockets(KeepAlive.MiddlewareOptions);
         // Routing first, so the token check also sees which route matched.
         app.UseRouting();

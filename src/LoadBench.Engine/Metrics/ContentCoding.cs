@@ -14,6 +14,15 @@ internal enum ContentCoding
 
 internal static class ContentCodings
 {
+    /// <summary>The Accept-Encoding token a scenario's compression asks for: <c>gzip</c>, <c>br</c>, or null
+    /// (none, or WebSocket's permessage-deflate, which is no content coding).</summary>
+    public static string? Requested(string compression) => compression switch
+    {
+        Contracts.CompressionKinds.Gzip => "gzip",
+        Contracts.CompressionKinds.Brotli => "br",
+        _ => null,
+    };
+
     /// <summary>Reads a Content-Encoding field value; <c>identity</c> and an empty value are no coding at all.</summary>
     public static ContentCoding Parse(ReadOnlySpan<byte> value)
     {

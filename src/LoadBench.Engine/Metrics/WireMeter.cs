@@ -49,15 +49,21 @@ internal sealed class WireMeter
 
     /// <param name="counters">The client's counters.</param>
     /// <param name="compressed">The client negotiates compression: the wire's payload is the compressed body.</param>
-    public WireMeter(ClientCounters counters, bool compressed = false)
+    /// <param name="deflatedFrames">The compression is permessage-deflate: over HTTP/2 the compressed messages are
+    /// WebSocket frames inside DATA frames, which the frame scanner follows.</param>
+    public WireMeter(ClientCounters counters, bool compressed = false, bool deflatedFrames = false)
     {
         ArgumentNullException.ThrowIfNull(counters);
         _counters = counters;
         Compressed = compressed;
+        DeflatedFrames = compressed && deflatedFrames;
     }
 
     /// <summary>Whether the wire's payload is the compressed body found by the scanners rather than event bytes.</summary>
     public bool Compressed { get; }
+
+    /// <summary>Whether the compressed body is permessage-deflate's WebSocket data-frame payloads.</summary>
+    public bool DeflatedFrames { get; }
 
     /// <summary>Bytes read from and written to the sockets so far.</summary>
     public long SocketBytes => Interlocked.Read(ref _socketBytes);
@@ -108,6 +114,11 @@ internal sealed class WireMeter
         Interlocked.Add(ref _headerBytes, headerBytes);
         Interlocked.Add(ref _plainBytes, bytes);
     }
+
+    /// <summary>Compressed body bytes the client read out of an HTTP/2 response (DATA payloads, which the frame
+    /// scanner leaves to the clients): the wire's payload under compression. Counted when the client reads them, a
+    /// little after the socket did: framing lends them in between and gives them back at the next settle.</summary>
+    public void EncodedBody(long bytes) => Interlocked.Add(ref _encodedBodyBytes, bytes);
 
     /// <summary>Notes payload bytes the client has already counted in its own <see cref="ClientCounters"/>.</summary>
     public void Payload(int bytes) => Interlocked.Add(ref _unsettledPayload, bytes);

@@ -105,7 +105,11 @@ internal sealed class ScaledOutTargetApi : ITargetApi, IDisposable
             g => new TransportStats(
                 g.Sum(t => t.Value.OpenConnections), g.Sum(t => t.Value.Requests), g.Sum(t => t.Value.EventsSent),
                 g.Sum(t => t.Value.PayloadBytes), g.Sum(t => t.Value.HeaderBytes), g.Sum(t => t.Value.BytesRead),
-                g.Sum(t => t.Value.BytesWritten)),
+                g.Sum(t => t.Value.BytesWritten))
+            {
+                EventBytes = g.Sum(t => t.Value.EventBytes),
+                DecodedBodyBytes = g.Sum(t => t.Value.DecodedBodyBytes),
+            },
             StringComparer.Ordinal);
         var processes = _pids.Select(ProcessCost.Read).ToList();
         var process = new ProcessStats(

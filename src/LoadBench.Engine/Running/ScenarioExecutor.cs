@@ -299,7 +299,11 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         var (start, end) = (Of(before), Of(after));
         var payload = end.PayloadBytes - start.PayloadBytes;
         var headers = end.HeaderBytes - start.HeaderBytes;
-        return ResultFigures.Bytes(payload, end.FramingBytes - start.FramingBytes, headers, end.EventsSent - start.EventsSent);
+        var wire = ResultFigures.Bytes(payload, end.FramingBytes - start.FramingBytes, headers, end.EventsSent - start.EventsSent);
+        // Compressed: the payload above is the compressed body the targets wrote; the uncompressed split beside it,
+        // as the clients give theirs (a scenario's connections are all compressed or none).
+        var decoded = end.DecodedBodyBytes - start.DecodedBodyBytes;
+        return decoded > 0 ? ResultFigures.WithUncompressed(wire, end.EventBytes - start.EventBytes, decoded) : wire;
     }
 
     /// <summary>Plays one phase and samples once per interval: live progress always; for the measured phase

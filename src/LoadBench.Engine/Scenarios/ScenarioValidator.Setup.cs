@@ -37,12 +37,6 @@ internal static partial class ScenarioValidator
         {
             fail("compression", $"\"{setup.Compression}\" does not apply to '{transport}': permessage-deflate is WebSocket's, gzip and br are for poll, longpoll and sse");
         }
-        else if (setup.Compression != CompressionKinds.None && (setup.Http != HttpVersions.Http11 || setup.Tls))
-        {
-            // The compressed-byte split is counted by the HTTP/1.1 scanners only; over TLS or HTTP/2 the wire's
-            // payload would be misread, and a wrong byte count is worse than none.
-            fail("compression", $"\"{setup.Compression}\" is measured over plain HTTP/1.1 only (its byte split is not built for TLS or HTTP/2 yet): use \"http\": \"1.1\" without tls");
-        }
 
         if (setup.Heartbeat is { } beat)
         {

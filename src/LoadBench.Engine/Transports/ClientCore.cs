@@ -31,7 +31,9 @@ internal sealed class ClientCore
         _recovery = options.Recorders.Recovery;
         Epoch = options.Epoch;
         Protocol = ClientProtocol.From(options.Setup, options.TlsFingerprint);
-        Meter = options.SharedConnection?.Join(Counters) ?? new WireMeter(Counters, compressed: options.Setup.Compression != CompressionKinds.None);
+        var compressed = options.Setup.Compression != CompressionKinds.None;
+        var deflatedFrames = options.Setup.Compression is CompressionKinds.PerMessageDeflate or CompressionKinds.PerMessageDeflateNoContextTakeover;
+        Meter = options.SharedConnection?.Join(Counters, compressed, deflatedFrames) ?? new WireMeter(Counters, compressed, deflatedFrames);
         Checker = new SequenceChecker(options.StartAfter, Counters);
         Backoff = new Backoff(options.TimeProvider, options.Randomizer, options.Reconnect);
     }

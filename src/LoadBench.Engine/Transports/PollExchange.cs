@@ -72,7 +72,8 @@ internal sealed class PollExchange : IDisposable
         {
             // HTTP/2 or TLS: the handler speaks them; plain HTTP/1.1 keeps the lean raw connection.
             var handler = core.CreateHandler(out var owned);
-            _handlerConnection = new HandlerPollConnection(handler, owned, core.Protocol.Version, timeout, _time);
+            _handlerConnection = new HandlerPollConnection(handler, owned, core.Protocol.Version, timeout, _time,
+                ContentCodings.Requested(core.Options.Setup.Compression), core.Protocol.Http2 ? core.Meter : null);
         }
         else
         {

@@ -36,7 +36,9 @@ internal sealed class EventArrayResult(IReadOnlyList<PublishedEvent> events, Tra
             response.Headers.ContentEncoding = coding;
             response.Headers.Vary = "Accept-Encoding";
             response.ContentLength = compressed.Length;
-            counters.EventsSent(events.Count, payload);
+            // On the socket the body is the compressed array: that is the payload here, as in the engine's count.
+            counters.CompressedEventsSent(events.Count, payload);
+            counters.CompressedBody(compressed.Length, payload + 2 + Math.Max(0, events.Count - 1));
             await response.Body.WriteAsync(compressed, httpContext.RequestAborted);
             return;
         }

@@ -77,7 +77,23 @@ public static class SseEndpoints
         using var follower = sweep.Track(context);
         using var lease = heartbeat is { } interval ? heartbeats.Join(interval) : null;
         // Heartbeats and events go through the same body: with gzip or br, one compressor flushed after every write.
-        var body = coding is null ? response.Body : new FlushPerWriteStream(ResponseCodings.Compressor(coding, response.Body));
+        // The target counts what the compressor writes as the payload, and what goes into it as the decoded body —
+        // not the trailer written as the stream is disposed after the client left: the connection drops it.
+        var counters = stats.Sse;
+        var aborted = context.RequestAborted;
+        var body = coding is null ? response.Body : new CountedWrites(
+            new FlushPerWriteStream(ResponseCodings.Compressor(coding, new CountedWrites(
+                response.Body, n => CountUnlessAborted(n, 0), leaveOpen: true))),
+            n => CountUnlessAborted(0, n), leaveOpen: false);
+
+        void CountUnlessAborted(long wire, long decoded)
+        {
+            if (!aborted.IsCancellationRequested)
+            {
+                counters.CompressedBody(wire, decoded);
+            }
+        }
+
         try
         {
             // Send the headers now: the client knows it is subscribed before the first event is published.
@@ -85,7 +101,7 @@ public static class SseEndpoints
             try
             {
                 await SseFormatter.WriteAsync(Items(cursor, epoch, log, follower, lease, body, context.Features.Get<FeedConnection>(), streamSource.Token), body,
-                    (item, writer) => WriteData(item, writer, stats.Sse), streamSource.Token);
+                    (item, writer) => WriteData(item, writer, counters, compressed: coding is not null), streamSource.Token);
             }
             finally
             {
@@ -150,7 +166,7 @@ public static class SseEndpoints
         }
     }
 
-    private static void WriteData(SseItem<FeedItem> item, IBufferWriter<byte> writer, TransportCounters counters)
+    private static void WriteData(SseItem<FeedItem> item, IBufferWriter<byte> writer, TransportCounters counters, bool compressed)
     {
         var data = item.Data;
         switch (data.Kind)
@@ -158,7 +174,15 @@ public static class SseEndpoints
             case FeedItemKind.Event:
                 var json = data.Event!.Json;
                 writer.Write(json.Span);
-                counters.EventsSent(1, json.Length);
+                if (compressed)
+                {
+                    counters.CompressedEventsSent(1, json.Length);
+                }
+                else
+                {
+                    counters.EventsSent(1, json.Length);
+                }
+
                 break;
             case FeedItemKind.Gone:
                 writer.Write(Encoding.UTF8.GetBytes(FeedProblems.GoneJson(data.After, data.OldestSeq)));

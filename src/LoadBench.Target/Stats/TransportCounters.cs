@@ -9,6 +9,8 @@ public sealed class TransportCounters(string transportId)
     private long _requests;
     private long _eventsSent;
     private long _payloadBytes;
+    private long _eventBytes;
+    private long _decodedBodyBytes;
     private long _headerBytes;
     private long _bytesRead;
     private long _bytesWritten;
@@ -23,11 +25,29 @@ public sealed class TransportCounters(string transportId)
 
     public void RequestEnded() => Interlocked.Decrement(ref _openConnections);
 
-    /// <summary>Counts events written to a client and their JSON bytes (the payload part of the socket bytes).</summary>
+    /// <summary>Counts events written to a client uncompressed and their JSON bytes (the payload part of the socket bytes).</summary>
     public void EventsSent(int events, long payloadBytes)
     {
         Interlocked.Add(ref _eventsSent, events);
         Interlocked.Add(ref _payloadBytes, payloadBytes);
+        Interlocked.Add(ref _eventBytes, payloadBytes);
+    }
+
+    /// <summary>Counts events written into a compressor: their JSON is not on the socket, so it is not payload here
+    /// (<see cref="CompressedBody"/> counts what the compressor wrote instead).</summary>
+    public void CompressedEventsSent(int events, long eventBytes)
+    {
+        Interlocked.Add(ref _eventsSent, events);
+        Interlocked.Add(ref _eventBytes, eventBytes);
+    }
+
+    /// <summary>Counts a compressed body's bytes as written to the response (or WebSocket data-frame payloads): the
+    /// payload part of the socket bytes on a compressed connection; <paramref name="decodedBytes"/>: body bytes fed
+    /// to the compressor (events and what frames them inside the body), for the uncompressed split.</summary>
+    public void CompressedBody(long wireBytes, long decodedBytes)
+    {
+        Interlocked.Add(ref _payloadBytes, wireBytes);
+        Interlocked.Add(ref _decodedBodyBytes, decodedBytes);
     }
 
     public void Read(long bytes, long headBytes)
@@ -45,5 +65,9 @@ public sealed class TransportCounters(string transportId)
     public TransportStats Snapshot() => new(
         Volatile.Read(ref _openConnections), Volatile.Read(ref _requests), Volatile.Read(ref _eventsSent),
         Volatile.Read(ref _payloadBytes), Volatile.Read(ref _headerBytes),
-        Volatile.Read(ref _bytesRead), Volatile.Read(ref _bytesWritten));
+        Volatile.Read(ref _bytesRead), Volatile.Read(ref _bytesWritten))
+    {
+        EventBytes = Volatile.Read(ref _eventBytes),
+        DecodedBodyBytes = Volatile.Read(ref _decodedBodyBytes),
+    };
 }

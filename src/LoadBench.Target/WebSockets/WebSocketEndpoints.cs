@@ -58,7 +58,8 @@ public static class WebSocketEndpoints
         var receiving = ReceiveUntilCloseAsync(socket, policy, sessionSource);
         try
         {
-            var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, follower, context.Features.Get<FeedConnection>(), stats.WebSocket,
+            var compressed = context.Features.Get<CompressedWebSocketWire>()?.Compressed == true;
+            var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, follower, context.Features.Get<FeedConnection>(), stats.WebSocket, compressed,
                 stopSource.Token, sessionSource.Token);
             (status, description) = policy.Refusal ?? (status, description);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -83,7 +84,7 @@ public static class WebSocketEndpoints
     }
 
     private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
-        WebSocket socket, long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection, TransportCounters counters, CancellationToken stopping, CancellationToken cancellationToken)
+        WebSocket socket, long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection, TransportCounters counters, bool compressed, CancellationToken stopping, CancellationToken cancellationToken)
     {
         using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
         try
@@ -100,7 +101,18 @@ public static class WebSocketEndpoints
                         }
 
                         await socket.SendAsync(item.Event!.Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-                        counters.EventsSent(1, item.Event.Json.Length);
+                        if (compressed)
+                        {
+                            // The compressed frame's bytes were counted as written (CompressedWebSocketWire); the
+                            // message itself is the event, the decoded body.
+                            counters.CompressedEventsSent(1, item.Event.Json.Length);
+                            counters.CompressedBody(0, item.Event.Json.Length);
+                        }
+                        else
+                        {
+                            counters.EventsSent(1, item.Event.Json.Length);
+                        }
+
                         break;
                     case FeedItemKind.Gone:
                         return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq));

@@ -223,7 +223,7 @@ public sealed class CompressedByteSplitTests
 
     /// <summary>RFC 7692 §7.2.1: deflate the message, sync-flush, drop the flush's final 00 00 FF FF. With context
     /// takeover one deflate stream carries on across messages; without, each message starts a new one.</summary>
-    private sealed class MessageDeflater(bool takeover)
+    internal sealed class MessageDeflater(bool takeover)
     {
         private MemoryStream _output = new();
         private DeflateStream? _deflate;

@@ -54,7 +54,7 @@ public sealed class Http2ByteSplitTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var stub = new H2Stub();
-        var serving = stub.ServeAsync(listener, E1, E2);
+        var serving = stub.ServeAsync(listener, ResponseBlock, SseData(1, E1), Task.CompletedTask, SseData(2, E2));
 
         var options = new FeedClientOptions(new Uri($"http://127.0.0.1:{port}/"), TransportIds.Sse, new LatencyRecorders())
         {
@@ -86,6 +86,120 @@ public sealed class Http2ByteSplitTests
         Assert.True(stub.SettingsAcked >= 1 && stub.ClientHeaderBlockBytes > 0, $"acks {stub.SettingsAcked}, client block {stub.ClientHeaderBlockBytes}");
     }
 
+    [Theory]
+    [InlineData(CompressionKinds.Gzip, "gzip")]
+    [InlineData(CompressionKinds.Brotli, "br")]
+    public async Task Sse_CompressedOverH2c_DataPayloadsArePayloadAsCountedByHand(string compression, string coding)
+    {
+        // content-encoding is static name 26, sent as a literal without indexing: 0x0f 0x0b (26 = 15 + 11), the
+        // length, the coding.
+        byte[] block = [.. ResponseBlock, 0x0f, 0x0b, (byte)coding.Length, .. Encoding.ASCII.GetBytes(coding)];
+        Assert.Equal(21 + 3 + coding.Length, block.Length);
+        // The target's way: one compressor for the stream, flushed after every event.
+        var compressed = new MemoryStream();
+        Stream compressor = coding == "br"
+            ? new System.IO.Compression.BrotliStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)
+            : new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true);
+        var chunks = new[] { SseData(1, E1), SseData(2, E2) }.Select(data =>
+        {
+            var start = (int)compressed.Length;
+            compressor.Write(data);
+            compressor.Flush();
+            return compressed.ToArray()[start..];
+        }).ToArray();
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var stub = new H2Stub();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serving = stub.ServeAsync(listener, block, chunks[0], first.Task, chunks[1]);
+
+        var options = new FeedClientOptions(new Uri($"http://127.0.0.1:{port}/"), TransportIds.Sse, new LatencyRecorders())
+        {
+            TimeProvider = new FakeTimeProvider(StubFeed.Now),
+            Setup = new ConnectionSetup { Http = HttpVersions.Http2, Compression = compression },
+        };
+        var client = FeedClientFactory.Create(options);
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+        // The first event decodes before the second is sent: nothing waits for more input (latency stays honest).
+        await Wait.UntilAsync(() => client.Cursor == 1, "event 1 decoded before event 2 was sent");
+        first.SetResult();
+        await Wait.UntilAsync(() => client.Cursor == 2, "both events");
+        await stop.CancelAsync();
+        await run;
+        await client.DisposeAsync();
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        var counters = client.Counters.Snapshot();
+
+        var read = 9 + (9 * stub.SettingsAcked) + 9 + block.Length + chunks.Sum(c => 9 + c.Length);
+        Assert.Equal(read, counters.SocketBytesRead);
+        Assert.Equal(stub.BytesReceived, counters.SocketBytesWritten);
+        Assert.Equal(block.Length + stub.ClientHeaderBlockBytes, counters.HeaderBytes);
+        // The wire's payload is the compressed body, exactly the two DATA payloads; their frame headers are framing.
+        Assert.Equal(chunks.Sum(c => c.Length), counters.PayloadBytes);
+        var serverFraming = 9 + (9 * stub.SettingsAcked) + 9 + (2 * 9);
+        Assert.Equal(serverFraming + stub.BytesReceived - stub.ClientHeaderBlockBytes, counters.FramingBytes);
+        Assert.Equal(2 * EventBytes, counters.UncompressedPayloadBytes);
+        Assert.Equal(2 * (6 + 6 + EventBytes + 2), counters.DecodedBodyBytes);
+        Assert.Equal(0, counters.TlsBytes);
+        Assert.True(stub.ClientHeaderBlockBytes > 0);
+    }
+
+    [Theory]
+    [InlineData(CompressionKinds.PerMessageDeflate)]
+    [InlineData(CompressionKinds.PerMessageDeflateNoContextTakeover)]
+    public async Task WebSocket_PerMessageDeflateOverH2c_MessagePayloadsArePayloadAsCountedByHand(string compression)
+    {
+        var takeover = compression == CompressionKinds.PerMessageDeflate;
+        var deflater = new CompressedByteSplitTests.MessageDeflater(takeover);
+        var (c1, c2) = (deflater.Compress(E1), deflater.Compress(E2));
+        var extensions = takeover ? "permessage-deflate" : "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+        // ":status: 200" (0x88), then sec-websocket-extensions as a literal without indexing with a new name: 0x00,
+        // the name's length and name, the value's length and value.
+        byte[] block = [0x88, 0x00, 24, .. "sec-websocket-extensions"u8.ToArray(), (byte)extensions.Length, .. Encoding.ASCII.GetBytes(extensions)];
+        // SETTINGS_ENABLE_CONNECT_PROTOCOL (8) = 1: the client may open a WebSocket with an extended CONNECT (RFC 8441).
+        byte[] settings = [0, 8, 0, 0, 0, 1];
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var stub = new H2Stub();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Compressed text frames (FIN, RSV1, opcode 1) with a 2-byte header, one per DATA frame.
+        var serving = stub.ServeAsync(listener, block, [0xC1, (byte)c1.Length, .. c1], first.Task, [0xC1, (byte)c2.Length, .. c2], settings);
+
+        var options = new FeedClientOptions(new Uri($"http://127.0.0.1:{port}/"), TransportIds.WebSocket, new LatencyRecorders())
+        {
+            TimeProvider = new FakeTimeProvider(StubFeed.Now),
+            Setup = new ConnectionSetup { Http = HttpVersions.Http2, Compression = compression },
+        };
+        var client = FeedClientFactory.Create(options);
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+        await Wait.UntilAsync(() => client.Cursor == 1, "event 1 decoded before event 2 was sent");
+        first.SetResult();
+        await Wait.UntilAsync(() => client.Cursor == 2, "both events");
+        await stop.CancelAsync();
+        await run;
+        await client.DisposeAsync();
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        var counters = client.Counters.Snapshot();
+
+        var read = (9 + settings.Length) + (9 * stub.SettingsAcked) + (9 + block.Length) + (9 + 2 + c1.Length) + (9 + 2 + c2.Length);
+        Assert.Equal(read, counters.SocketBytesRead);
+        Assert.Equal(stub.BytesReceived, counters.SocketBytesWritten);
+        Assert.Equal(block.Length + stub.ClientHeaderBlockBytes, counters.HeaderBytes);
+        Assert.Equal(c1.Length + c2.Length, counters.PayloadBytes);
+        // The server's frame headers, its SETTINGS, the two WebSocket frame headers, and all the client wrote but its block.
+        var serverFraming = (9 + settings.Length) + (9 * stub.SettingsAcked) + 9 + (2 * (9 + 2));
+        Assert.Equal(serverFraming + stub.BytesReceived - stub.ClientHeaderBlockBytes, counters.FramingBytes);
+        Assert.Equal(2 * EventBytes, counters.UncompressedPayloadBytes);
+        Assert.Equal(2 * EventBytes, counters.DecodedBodyBytes);
+        Assert.Equal(0, counters.ErrorCount);
+    }
+
     /// <summary>Just enough HTTP/2 to answer one GET with an SSE stream of two events, counting what it receives.</summary>
     private sealed class H2Stub
     {
@@ -95,17 +209,20 @@ public sealed class Http2ByteSplitTests
         public int ClientHeaderBlockBytes { get; private set; }
         public int SettingsAcked { get; private set; }
 
-        public async Task ServeAsync(TcpListener listener, string e1, string e2)
+        /// <summary>Answers the client's one GET with <paramref name="block"/> and two DATA frames, the second once
+        /// <paramref name="beforeSecond"/> is done.</summary>
+        public async Task ServeAsync(TcpListener listener, byte[] block, byte[] data1, Task beforeSecond, byte[] data2, byte[]? settings = null)
         {
             using var socket = await listener.AcceptSocketAsync();
             await using var stream = new NetworkStream(socket, ownsSocket: false);
-            await WriteAsync(stream, Frame(0x4, 0, 0, []));
+            await WriteAsync(stream, Frame(0x4, 0, 0, settings ?? []));
             var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var reading = ReadAsync(stream, request);
             await request.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await WriteAsync(stream, Frame(0x1, 0x4, 1, ResponseBlock)); // END_HEADERS
-            await WriteAsync(stream, Frame(0x0, 0, 1, SseData(1, e1)));
-            await WriteAsync(stream, Frame(0x0, 0, 1, SseData(2, e2)));
+            await WriteAsync(stream, Frame(0x1, 0x4, 1, block)); // END_HEADERS
+            await WriteAsync(stream, Frame(0x0, 0, 1, data1));
+            await beforeSecond.WaitAsync(TimeSpan.FromSeconds(30));
+            await WriteAsync(stream, Frame(0x0, 0, 1, data2));
             await reading.WaitAsync(TimeSpan.FromSeconds(30)); // until the client closes
         }
 

@@ -99,4 +99,48 @@ public sealed class Http2FrameScannerTests
         var head = scanner.Scan(bytes.AsSpan(0, 20)) + scanner.Scan(bytes.AsSpan(20, 20)) + scanner.Scan(bytes.AsSpan(40));
         Assert.Equal(31, head);
     }
+
+    /// <summary>A server's side of WebSockets over HTTP/2 with permessage-deflate: stream 1 answered 200 (0x88), stream 3
+    /// 404 (static entry 13, 0x8d). Stream 1's DATA carry WebSocket frames — a padded DATA with a 5-byte compressed text
+    /// frame and a ping, then a 7-byte frame split across two DATA frames (its header in the first) — and stream 3's
+    /// DATA is an error body. Only the two text frames' payloads, 5 + 7, are WebSocket data.</summary>
+    private static byte[] WebSocketAnswers() =>
+    [
+        .. Frame(0x1, 0x4, 1, [0x88, 0x00, 0x01, 0x78, 0x01, 0x79]),
+        .. Frame(0x1, 0x4, 3, [0x8d]),
+        .. Frame(0x0, 0x8, 1, [3, 0xC1, 5, .. Bytes(5), 0x89, 2, 0x70, 0x71, 0, 0, 0]),
+        .. Frame(0x0, 0, 1, [0xC1, 7, .. Bytes(3)]),
+        .. Frame(0x0, 0, 3, [0xC1, 7, .. Bytes(8)]),
+        .. Frame(0x0, 0x1, 1, Bytes(4)),
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Scan_WebSocketData_CountsTheMessagePayloadsOfStreamsAnswered200(bool trickle)
+    {
+        var bytes = WebSocketAnswers();
+        var scanner = new Http2FrameScanner(fromClient: false, webSocketData: true);
+        var head = 0;
+        if (trickle)
+        {
+            foreach (var b in bytes)
+            {
+                head += scanner.Scan([b]);
+            }
+        }
+        else
+        {
+            head = scanner.Scan(bytes);
+        }
+
+        Assert.Equal(6 + 1, head);
+        Assert.Equal(5 + 7, scanner.WebSocketDataBytes);
+        Assert.Equal(6, scanner.Frames);
+
+        // Without webSocketData nothing is taken for WebSocket data, and the headers are the same.
+        var plain = new Http2FrameScanner(fromClient: false);
+        Assert.Equal(7, plain.Scan(bytes));
+        Assert.Equal(0, plain.WebSocketDataBytes);
+    }
 }

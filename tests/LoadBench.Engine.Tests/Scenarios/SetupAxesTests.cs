@@ -59,6 +59,19 @@ public sealed class SetupAxesTests
     }
 
     [Theory]
+    [InlineData("sse", "\"http\": \"2\", \"compression\": \"gzip\"")]
+    [InlineData("poll", "\"http\": \"2\", \"tls\": true, \"compression\": \"br\"")]
+    [InlineData("longpoll", "\"tls\": true, \"compression\": \"gzip\"")]
+    [InlineData("ws", "\"tls\": true, \"compression\": \"permessage-deflate\"")]
+    [InlineData("ws", "\"http\": \"2\", \"compression\": \"permessage-deflate\"")]
+    [InlineData("ws", "\"http\": \"2\", \"tls\": true, \"compression\": \"permessage-deflate-no-context-takeover\"")]
+    public void Compression_OverTlsOrHttp2_Accepted(string transport, string fields)
+    {
+        var scenario = Assert.Single(Parse(Entry(transport, fields)).Scenarios);
+        Assert.NotEqual(CompressionKinds.None, scenario.Setup.Compression);
+    }
+
+    [Theory]
     [InlineData("ws", "\"compression\": \"gzip\"", "compression", "does not apply to 'ws'")]
     [InlineData("sse", "\"compression\": \"permessage-deflate\"", "compression", "does not apply to 'sse'")]
     [InlineData("sse", "\"compression\": \"zstd\"", "compression", "must be one of")]
@@ -67,8 +80,6 @@ public sealed class SetupAxesTests
     [InlineData("sse", "\"http\": \"2\", \"streamsPerConnection\": 0", "streamsPerConnection", "must be 1 to 1000")]
     [InlineData("ws", "\"http\": \"2\", \"via\": \"loadbench\"", "via", "WebSocket over HTTP/2 cannot go via nginx")]
     [InlineData("sse", "\"via\": \"no-such-config\"", "via", "must be \"direct\", an nginx configuration of deploy/nginx/")]
-    [InlineData("sse", "\"http\": \"2\", \"compression\": \"gzip\"", "compression", "measured over plain HTTP/1.1 only")]
-    [InlineData("ws", "\"tls\": true, \"compression\": \"permessage-deflate\"", "compression", "measured over plain HTTP/1.1 only")]
     [InlineData("sse", "\"via\": \"../etc/nginx\"", "via", "must be \"direct\"")]
     [InlineData("poll", "\"heartbeat\": \"15s\"", "heartbeat", "'poll' has none")]
     [InlineData("longpoll", "\"heartbeat\": \"15s\"", "heartbeat", "longPollTimeout")]

@@ -47,7 +47,7 @@ internal sealed class CountingStream : Stream
         if (http2)
         {
             _h2Written = new Http2FrameScanner(fromClient: true);
-            _h2Read = new Http2FrameScanner(fromClient: false);
+            _h2Read = new Http2FrameScanner(fromClient: false, webSocketData: meter.DeflatedFrames);
         }
         else
         {
@@ -159,7 +159,11 @@ internal sealed class CountingStream : Stream
     {
         if (_h2Read is not null)
         {
-            return (_h2Read.Scan(bytes), 0);
+            // A gzip or br body is counted by the client that reads it (EncodedBodyStream); permessage-deflate's
+            // messages here, in the WebSocket frames inside DATA frames.
+            var before = _h2Read.WebSocketDataBytes;
+            var headBytes = _h2Read.Scan(bytes);
+            return (headBytes, _h2Read.WebSocketDataBytes - before);
         }
 
         if (_frames is not null)

@@ -1,3 +1,5 @@
+using LoadBench.Engine.Metrics;
+
 namespace LoadBench.Engine.Transports.Connections;
 
 /// <summary>
@@ -13,13 +15,21 @@ internal sealed class HandlerPollConnection : IDisposable
     private readonly Version _version;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
+    private readonly string? _acceptEncoding;
+    private readonly WireMeter? _encodedBodies;
 
-    public HandlerPollConnection(SocketsHttpHandler handler, bool ownsHandler, Version version, TimeSpan timeout, TimeProvider time)
+    /// <param name="acceptEncoding">The coding to ask for (<c>gzip</c> or <c>br</c>), null for none.</param>
+    /// <param name="encodedBodies">Over HTTP/2: the meter to report a compressed body to (its DATA payloads are
+    /// the clients' to count); null over HTTP/1.1, where the scanner finds it on the socket.</param>
+    public HandlerPollConnection(SocketsHttpHandler handler, bool ownsHandler, Version version, TimeSpan timeout, TimeProvider time,
+        string? acceptEncoding = null, WireMeter? encodedBodies = null)
     {
         _invoker = new HttpMessageInvoker(handler, disposeHandler: ownsHandler);
         _version = version;
         _timeout = timeout;
         _time = time;
+        _acceptEncoding = acceptEncoding;
+        _encodedBodies = encodedBodies;
     }
 
     /// <summary>One GET and its whole answer. Throws <see cref="HttpRequestException"/>, <see cref="IOException"/>
@@ -29,11 +39,23 @@ internal sealed class HandlerPollConnection : IDisposable
         using var timeout = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var request = new HttpRequestMessage(HttpMethod.Get, uri) { Version = _version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        if (_acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", _acceptEncoding);
+        }
+
         try
         {
             using var response = await _invoker.SendAsync(request, linked.Token);
             var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
-            return new KeepAliveResponse((int)response.StatusCode, body, Chunked: false, Reconnected: false);
+            // The handler decompresses nothing (LoopbackConnector): the body is as it crossed the wire, still encoded.
+            var coding = ContentCodings.Parse(System.Text.Encoding.ASCII.GetBytes(string.Join(",", response.Content.Headers.ContentEncoding)));
+            if (coding != ContentCoding.None)
+            {
+                _encodedBodies?.EncodedBody(body.Length);
+            }
+
+            return new KeepAliveResponse((int)response.StatusCode, body, Chunked: false, Reconnected: false) { Coding = coding };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

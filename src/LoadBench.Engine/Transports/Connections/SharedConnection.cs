@@ -21,13 +21,14 @@ internal sealed class SharedConnection
 
     public int Streams { get; }
 
-    /// <summary>A member joins with its counters; returns the connection's meter (made with the first member's counters).</summary>
-    public WireMeter Join(ClientCounters counters)
+    /// <summary>A member joins with its counters; returns the connection's meter (made with the first member's counters;
+    /// <paramref name="compressed"/> is the scenario's, the same for every member).</summary>
+    public WireMeter Join(ClientCounters counters, bool compressed = false, bool deflatedFrames = false)
     {
         lock (_lock)
         {
             _members++;
-            return _meter ??= new WireMeter(counters);
+            return _meter ??= new WireMeter(counters, compressed, deflatedFrames);
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed class SseClient : IFeedClient
     private readonly Uri _baseUri;
     private readonly SseItemParser<Item> _itemParser;
     private readonly string _heartbeatQuery;
+    private readonly string? _ownCoding;
     private bool _attempted;
 
     // The address's after= (EventSource keeps its first address): the start cursor, then 0 after a reset.
@@ -39,8 +40,10 @@ internal sealed class SseClient : IFeedClient
         var handler = _core.CreateHandler(out var owned);
         // gzip or br: HttpClient asks for exactly that coding (Accept-Encoding) and inflates the stream as it
         // arrives; the target flushes its compressor after every event, so nothing waits for the next one.
-        // (A shared HTTP/2 connection's handler is not ours to change; compression over HTTP/2 is refused up front.)
-        if (owned)
+        // Over HTTP/2 the client asks and decodes itself, to count the compressed body as it reads it
+        // (EncodedBodyStream): the handler's decompression would hide it (and a shared connection's handler is not ours).
+        _ownCoding = _core.Protocol.Http2 ? ContentCodings.Requested(options.Setup.Compression) : null;
+        if (owned && _ownCoding is null)
         {
             handler.AutomaticDecompression = options.Setup.Compression switch
             {
@@ -88,6 +91,10 @@ internal sealed class SseClient : IFeedClient
         }
 
         _attempted = true;
+        if (_ownCoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", _ownCoding);
+        }
 
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         _core.Counters.Request();
@@ -102,6 +109,11 @@ internal sealed class SseClient : IFeedClient
         }
 
         var content = await response.Content.ReadAsStreamAsync(cancellationToken);
+        if (_ownCoding is not null)
+        {
+            content = EncodedBodyStream.Decoding(content, response.Content.Headers.ContentEncoding, _core.Meter);
+        }
+
         await using var stream = _core.Meter.Compressed ? new DecodedByteStream(content, _core.Meter) : content;
         _core.Backoff.Reset();
         await foreach (var item in SseParser.Create(stream, _itemParser).EnumerateAsync(cancellationToken))

@@ -16,14 +16,19 @@ namespace LoadBench.Engine.Tests.Transports.Protocols;
 public sealed class SharedConnectionTests
 {
     [Theory]
-    [InlineData(TransportIds.Sse, false)]
-    [InlineData(TransportIds.WebSocket, true)]
-    public async Task RunAsync_ThreeStreamsOnOneConnection_EachGetsEveryEventAndBytesAreCountedOnce(string transport, bool tls)
+    [InlineData(TransportIds.Sse, false, CompressionKinds.None)]
+    [InlineData(TransportIds.WebSocket, true, CompressionKinds.None)]
+    [InlineData(TransportIds.Sse, true, CompressionKinds.Gzip)]
+    [InlineData(TransportIds.WebSocket, false, CompressionKinds.PerMessageDeflate)]
+    public async Task RunAsync_ThreeStreamsOnOneConnection_EachGetsEveryEventAndBytesAreCountedOnce(string transport, bool tls, string compression)
     {
-        await using var target = await RunningTarget.StartAsync(RunningTarget.ProtocolArgs);
+        // Compressed: the payload is the streams' compressed bodies (or messages), still counted once, and the
+        // target's count of what its compressors wrote must equal it.
+        await using var target = await RunningTarget.StartAsync(
+            compression == CompressionKinds.None ? RunningTarget.ProtocolArgs : ["--compression", "on", .. RunningTarget.ProtocolArgs]);
         var endpoints = await target.EndpointsAsync();
         var shares = new SharedConnections(3);
-        var setup = new ConnectionSetup { Http = HttpVersions.Http2, Tls = tls, StreamsPerConnection = 3 };
+        var setup = new ConnectionSetup { Http = HttpVersions.Http2, Tls = tls, StreamsPerConnection = 3, Compression = compression };
         var clients = Enumerable.Range(0, 3).Select(_ => FeedClientFactory.Create(
             new FeedClientOptions(new Uri(tls ? endpoints.Https! : endpoints.H2c!), transport, new LatencyRecorders())
             {
@@ -51,6 +56,7 @@ public sealed class SharedConnectionTests
         Assert.All(each.Skip(1), c => Assert.Equal(0, c.SocketBytesRead + c.SocketBytesWritten)); // one connection, counted once
         Assert.Equal(0, sum.Lost + sum.Duplicates + sum.Reorders + sum.ErrorCount);
         Assert.Equal(sum.SocketBytesRead + sum.SocketBytesWritten, sum.PayloadBytes + sum.FramingBytes + sum.HeaderBytes + sum.TlsBytes);
+        Assert.Equal(compression != CompressionKinds.None, sum.UncompressedPayloadBytes > 0 && sum.DecodedBodyBytes > 0);
 
         TransportStats? mine = null;
         try
