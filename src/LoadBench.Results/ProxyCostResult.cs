@@ -22,6 +22,11 @@ public sealed record ProxyCostResult
     /// <summary>(peak − before) / clients, in KiB.</summary>
     [JsonPropertyName("kibPerConnection")] public double? KibPerConnection { get; init; }
 
+    /// <summary>The HTTP version nginx spoke to the target, plain: "1.1", or "1.0" (the buffering pitfall) — whatever
+    /// the client ↔ nginx leg spoke (the scenario's <c>setup.http</c> and <c>setup.tls</c> are that leg's). Null in
+    /// files written before it was recorded.</summary>
+    [JsonPropertyName("upstreamHttp")] public string? UpstreamHttp { get; init; }
+
     public static ProxyCostResult Create(string configuration, double cpuMs, TimeSpan wall, long residentBefore, long residentPeak, long events, int clients) => new()
     {
         Configuration = configuration,

@@ -139,6 +139,8 @@ public static class TrialPooler
             KibPerConnection = trials.All(t => t.Proxy!.KibPerConnection is not null) && clients > 0
                 ? trials.Sum(t => t.Proxy!.KibPerConnection!.Value * t.Clients) / clients
                 : null,
+            // One configuration, so one upstream version (trials of one setup only are pooled).
+            UpstreamHttp = trials[0].Proxy!.UpstreamHttp,
         };
     }
 

@@ -42,4 +42,27 @@ public sealed class ProxyTableTests : IDisposable
         Assert.Contains("| nginx memory per connection (KiB) | — | 4 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| nginx memory peak (MiB) | — | 8.04 |", markdown, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WriteAll_TlsAndHttp2ViaNginx_TheViaRowSaysWhichLegSpeaksWhat()
+    {
+        var plain = SampleResults.Scenario(TransportIds.Sse, 10) with { Setup = new SetupResult { Via = "loadbench" } };
+        var h2c = plain with
+        {
+            Name = "sse_h2c_via_loadbench",
+            Setup = new SetupResult { Http = "2", Via = "sse-buffering-on" },
+            Proxy = ProxyCostResult.Create("sse-buffering-on", 1, TimeSpan.FromSeconds(1), 1, 1, 1, 1) with { UpstreamHttp = "1.0" },
+        };
+        var tls = plain with { Name = "sse_tls_via_loadbench", Setup = new SetupResult { Tls = true, Via = "loadbench" } };
+        var results = new ResultsDocument { Environment = SampleResults.Environment("proxy"), Scenarios = [plain, h2c, tls] };
+
+        var markdown = File.ReadAllText(ReportWriter.WriteAll(results, _directory, new ReportOptions { IncludeCharts = false }).MarkdownReport);
+
+        // Whatever the columns' order: each cell names its legs, a plain HTTP/1.1 one only its proxy.
+        var via = Assert.Single(markdown.Split('\n'), l => l.StartsWith("| Via |", StringComparison.Ordinal));
+        string[] expected = ["loadbench", "loadbench (client ↔ proxy: HTTP/1.1 over TLS; proxy ↔ target: plain HTTP/1.x)",
+            "sse-buffering-on (client ↔ nginx: HTTP/2 cleartext; nginx ↔ target: plain HTTP/1.0)"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal),
+            via.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[1..].Order(StringComparer.Ordinal));
+    }
 }

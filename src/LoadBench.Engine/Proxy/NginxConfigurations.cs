@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text;
+using LoadBench.Contracts;
 
 namespace LoadBench.Engine.Proxy;
 
@@ -31,6 +33,9 @@ internal static class NginxConfigurations
     public static bool SpeaksHttp10Upstream(string name) =>
         Exists(name) && Template(name).Contains("proxy_http_version 1.0;", StringComparison.Ordinal);
 
+    /// <summary>The HTTP version the configuration speaks to the target (plain, whatever the client leg speaks).</summary>
+    public static string UpstreamHttp(string name) => SpeaksHttp10Upstream(name) ? "1.0" : HttpVersions.Http11;
+
     public static string Template(string name)
     {
         using var stream = Self.GetManifestResourceStream(ResourcePrefix + name + ResourceSuffix)
@@ -39,8 +44,15 @@ internal static class NginxConfigurations
         return reader.ReadToEnd();
     }
 
-    /// <summary>The configuration with its placeholders filled, as <c>render.sh --listen --prefix --upstream --workers</c> would.</summary>
-    public static string Render(string name, string listen, string prefix, IReadOnlyList<string> upstreams, int workers)
+    /// <summary>What the client ↔ nginx leg may carry over HTTP/2: a scenario's <c>streamsPerConnection</c> at most
+    /// (nginx's default, 128, would queue the rest). render.sh writes the same number.</summary>
+    public const int MaxConcurrentStreams = Scenarios.ScenarioValidator.MaxStreamsPerConnection;
+
+    /// <summary>The configuration with its placeholders filled, as <c>render.sh --listen --prefix --upstream --workers</c>
+    /// would; with <paramref name="tls"/> as with <c>--ssl-certificate --ssl-certificate-key</c>, with
+    /// <paramref name="http2"/> as with <c>--http2</c> (the client ↔ nginx leg only).</summary>
+    public static string Render(string name, string listen, string prefix, IReadOnlyList<string> upstreams, int workers,
+        NginxCertificate? tls = null, bool http2 = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(listen);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
@@ -49,10 +61,37 @@ internal static class NginxConfigurations
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         // The same server line render.sh writes: one failure takes a dead replica out for 2 s.
         var servers = string.Join('\n', upstreams.Select(u => $"        server {u} max_fails=1 fail_timeout=2s;"));
+        var (flags, leg) = ClientLeg(tls, http2);
         return Template(name)
-            .Replace("@LISTEN@", listen, StringComparison.Ordinal)
+            .Replace("@LISTEN@", listen + flags, StringComparison.Ordinal)
+            .Replace("@CLIENT_LEG@\n", leg, StringComparison.Ordinal)
             .Replace("@PREFIX@", prefix, StringComparison.Ordinal)
             .Replace("@WORKERS@", workers.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@UPSTREAMS@", servers, StringComparison.Ordinal);
+    }
+
+    /// <summary>The listen flags and directives of the client ↔ nginx leg (nothing for plain HTTP/1.1). nginx 1.22's
+    /// syntax: <c>http2</c> is a flag of <c>listen</c> (a directive of its own only from 1.25.1); with <c>ssl</c> it is
+    /// offered by ALPN beside HTTP/1.1, without it the port speaks cleartext HTTP/2 by prior knowledge only.</summary>
+    private static (string Flags, string Lines) ClientLeg(NginxCertificate? tls, bool http2)
+    {
+        var flags = "";
+        var lines = new StringBuilder();
+        if (tls is not null)
+        {
+            flags += " ssl";
+            // TLS 1.2 and 1.3 only, as a production configuration allows (1.22's default still has 1.0 and 1.1).
+            lines.Append(CultureInfo.InvariantCulture, $"        ssl_certificate {tls.CertificateFile};\n")
+                .Append(CultureInfo.InvariantCulture, $"        ssl_certificate_key {tls.KeyFile};\n")
+                .Append("        ssl_protocols TLSv1.2 TLSv1.3;\n");
+        }
+
+        if (http2)
+        {
+            flags += " http2";
+            lines.Append(CultureInfo.InvariantCulture, $"        http2_max_concurrent_streams {MaxConcurrentStreams};\n");
+        }
+
+        return (flags, lines.ToString());
     }
 }

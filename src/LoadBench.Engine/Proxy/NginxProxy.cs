@@ -11,7 +11,9 @@ namespace LoadBench.Engine.Proxy;
 /// with one of <see cref="NginxConfigurations"/> rendered into a temp folder of its own (prefix, pid file, error
 /// log, temp paths), listening on a free loopback port, proxying to the target. Never the system service: it runs
 /// in the foreground as the engine's child and is stopped by its own PID. Its cost — the master and every worker,
-/// read from <c>/proc</c> — belongs to the server side (<see cref="ReadCost"/>).
+/// read from <c>/proc</c> — belongs to the server side (<see cref="ReadCost"/>). The client ↔ nginx leg is plain
+/// HTTP/1.1, or TLS and/or HTTP/2 as the scenario asks (<see cref="NginxClientLeg"/>): under TLS with a certificate
+/// made for this nginx, written into its folder, that the clients trust by fingerprint (<see cref="Endpoints"/>).
 /// </summary>
 internal sealed class NginxProxy : IAsyncDisposable
 {
@@ -26,12 +28,14 @@ internal sealed class NginxProxy : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private long _peakResident;
 
-    private NginxProxy(Process process, string folder, string configuration, Uri baseUri)
+    private NginxProxy(Process process, string folder, string configuration, Uri baseUri, NginxClientLeg leg, NginxCertificate? certificate)
     {
         _process = process;
         _folder = folder;
         Configuration = configuration;
         BaseUri = baseUri;
+        Leg = leg;
+        Certificate = certificate;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -40,8 +44,25 @@ internal sealed class NginxProxy : IAsyncDisposable
 
     public string Configuration { get; }
 
-    /// <summary>Where the clients connect: <c>http://127.0.0.1:PORT/</c>.</summary>
+    /// <summary>Where the clients connect: <c>http://127.0.0.1:PORT/</c>, <c>https://</c> under TLS.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>What the client ↔ nginx leg speaks.</summary>
+    public NginxClientLeg Leg { get; }
+
+    /// <summary>Under TLS, this nginx's certificate and key files (null: plain).</summary>
+    public NginxCertificate? Certificate { get; }
+
+    /// <summary>Under TLS, the SHA-256 of this nginx's certificate: the one the clients trust (null: plain).</summary>
+    public string? TlsFingerprint => Certificate?.Fingerprint;
+
+    /// <summary>The clients' endpoint for this nginx's one listen — one protocol per nginx, as each scenario starts
+    /// its own — and the certificate they pin under TLS (<see cref="ClientEndpoints.For"/> picks by the setup).</summary>
+    public ClientEndpoints Endpoints => new(
+        BaseUri,
+        Leg is { Tls: false, Http2: true } ? BaseUri : null,
+        Leg.Tls ? BaseUri : null,
+        TlsFingerprint);
 
     public int Pid => _process.Id;
 
@@ -68,10 +89,16 @@ internal sealed class NginxProxy : IAsyncDisposable
             .Select(folder => Path.Combine(folder, "nginx")).FirstOrDefault(File.Exists)
         ?? throw new TargetStartException("A scenario runs via nginx, but nginx is not installed: install it with `apt-get install -y nginx` (Debian's nginx 1.22), or set the scenario's via to \"direct\".");
 
-    /// <summary>Starts nginx with <paramref name="configuration"/> in front of <paramref name="upstream"/> and waits
-    /// until it accepts connections.</summary>
-    public static async Task<NginxProxy> StartAsync(string configuration, Uri upstream, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Starts nginx with <paramref name="configuration"/> in front of <paramref name="upstream"/>, plain
+    /// HTTP/1.1 on the client leg, and waits until it accepts connections.</summary>
+    public static Task<NginxProxy> StartAsync(string configuration, Uri upstream, TimeProvider time, CancellationToken cancellationToken) =>
+        StartAsync(configuration, NginxClientLeg.Plain, upstream, time, cancellationToken);
+
+    /// <summary>Starts nginx with <paramref name="configuration"/> in front of <paramref name="upstream"/>, speaking
+    /// <paramref name="leg"/> to the clients, and waits until it accepts connections.</summary>
+    public static async Task<NginxProxy> StartAsync(string configuration, NginxClientLeg leg, Uri upstream, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(leg);
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(time);
         var executable = FindExecutable();
@@ -79,8 +106,11 @@ internal sealed class NginxProxy : IAsyncDisposable
         {
             var folder = Directory.CreateTempSubdirectory("loadbench-nginx-").FullName;
             var port = FreeLoopbackPort();
+            // A certificate of its own for each start, in the folder deleted with it: nothing outlives the scenario.
+            var certificate = leg.Tls ? NginxCertificate.Write(folder, time) : null;
             // Workers as cores, as nginx's own "auto" would; capped at the template's 6 (its descriptor arithmetic).
-            var text = NginxConfigurations.Render(configuration, $"127.0.0.1:{port}", folder, [upstream.Authority], Math.Clamp(Environment.ProcessorCount, 1, 6));
+            var text = NginxConfigurations.Render(configuration, $"127.0.0.1:{port}", folder, [upstream.Authority], Math.Clamp(Environment.ProcessorCount, 1, 6),
+                certificate, leg.Http2);
             var conf = Path.Combine(folder, "nginx.conf");
             await File.WriteAllTextAsync(conf, text, cancellationToken);
             // -e: the error log from the very start (before the configuration is read nginx would open Debian's
@@ -92,7 +122,7 @@ internal sealed class NginxProxy : IAsyncDisposable
             }
 
             var proxy = new NginxProxy(Process.Start(info) ?? throw new TargetStartException($"{executable} did not start."),
-                folder, configuration, new Uri($"http://127.0.0.1:{port}/"));
+                folder, configuration, new Uri($"{(leg.Tls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp)}://127.0.0.1:{port}/"), leg, certificate);
             try
             {
                 await proxy.WaitReadyAsync(port, time, cancellationToken);

@@ -7,7 +7,8 @@ namespace LoadBench.Engine.Proxy;
 /// How one scenario's clients reach the target (<see cref="ConnectionSetup.Via"/>): directly; through an nginx the
 /// engine starts for the scenario with a configuration from <c>deploy/nginx/</c> and stops after it; or through a
 /// proxy someone else runs, at a URL. One nginx per scenario, never shared: its CPU and memory then belong to that
-/// scenario alone, its memory before the clients is a clean base, and nginx starts in milliseconds.
+/// scenario alone, its memory before the clients is a clean base, and nginx starts in milliseconds. The scenario's
+/// <c>tls</c> and <c>http</c> are nginx's client leg (<see cref="NginxClientLeg"/>); the target is reached over HTTP/1.x.
 /// </summary>
 internal sealed class ViaRoute : IAsyncDisposable
 {
@@ -26,6 +27,10 @@ internal sealed class ViaRoute : IAsyncDisposable
 
     /// <summary>The clients' bytes are the client ↔ proxy leg, the target's counters the other.</summary>
     public bool Proxied { get; }
+
+    /// <summary>Where the clients connect for a TLS or HTTP/2 setup, and the certificate they trust: the engine's
+    /// nginx (null: direct or a URL, where the run's endpoints apply).</summary>
+    public ClientEndpoints? Endpoints => Nginx?.Endpoints;
 
     public static async Task<ViaRoute> OpenAsync(ConnectionSetup setup, ITargetApi target, RunOptions options, CancellationToken cancellationToken)
     {
@@ -46,7 +51,7 @@ internal sealed class ViaRoute : IAsyncDisposable
 
         if (NginxConfigurations.Exists(via))
         {
-            var nginx = await NginxProxy.StartAsync(via, target.BaseUri, options.TimeProvider, cancellationToken);
+            var nginx = await NginxProxy.StartAsync(via, NginxClientLeg.Of(setup), target.BaseUri, options.TimeProvider, cancellationToken);
             return new ViaRoute(new ViaTargetApi(target, nginx.BaseUri, nginx), nginx, proxied: true);
         }
 

@@ -24,9 +24,16 @@ internal static class ViaRules
             return ValidateNginx(setup, transport);
         }
 
-        return Uri.TryCreate(via, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
-            ? []
-            : [new ScenarioIssue("via", $"must be \"direct\", an nginx configuration of deploy/nginx/ ({string.Join(", ", NginxConfigurations.Names)}) or an absolute http:// URL of a proxy, got \"{via}\"")];
+        if (!Uri.TryCreate(via, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return [new ScenarioIssue("via", $"must be \"direct\", an nginx configuration of deploy/nginx/ ({string.Join(", ", NginxConfigurations.Names)}) or an absolute http:// URL of a proxy, got \"{via}\"")];
+        }
+
+        // The clients would go to the target's own HTTPS or h2c endpoint, past the proxy: a run that silently skips
+        // the proxy it names must not happen. The engine's nginx carries TLS and HTTP/2 (with its certificate).
+        return setup.Http != HttpVersions.Http11 || setup.Tls
+            ? [new ScenarioIssue("via", $"a proxy at a URL (\"{via}\") is reached over plain HTTP/1.1 only: the engine has no way to trust its certificate or know its HTTP/2 port; use an nginx configuration of deploy/nginx/ ({string.Join(", ", NginxConfigurations.Names)}) for TLS and HTTP/2 on the client ↔ proxy leg, or http \"1.1\" without tls")]
+            : [];
     }
 
     private static List<ScenarioIssue> ValidateNginx(ConnectionSetup setup, string? transport)
@@ -35,10 +42,6 @@ internal static class ViaRules
         if (transport == TransportIds.WebSocket && setup.Http == HttpVersions.Http2)
         {
             issues.Add(new ScenarioIssue("via", $"WebSocket over HTTP/2 cannot go via nginx (\"{setup.Via}\"): nginx 1.22 does not support RFC 8441's extended CONNECT, so it would never upgrade; use http \"1.1\" for WebSocket through nginx, or via \"direct\""));
-        }
-        else if (setup.Http != HttpVersions.Http11 || setup.Tls)
-        {
-            issues.Add(new ScenarioIssue("via", $"the engine's nginx (\"{setup.Via}\") listens on plain HTTP/1.1 only: TLS and HTTP/2 on the client ↔ nginx leg are not built yet; use http \"1.1\" without tls through nginx, or a proxy URL that serves them"));
         }
 
         if (transport == TransportIds.WebSocket && NginxConfigurations.SpeaksHttp10Upstream(setup.Via))

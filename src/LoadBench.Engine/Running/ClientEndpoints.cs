@@ -32,11 +32,20 @@ internal sealed record ClientEndpoints(Uri Http1, Uri? H2c, Uri? Https, string? 
             : (Http1, null);
     }
 
-    /// <summary>Checks every scenario of <paramref name="plan"/> has its endpoint (see <see cref="For"/>).</summary>
+    /// <summary>Whether the clients of <paramref name="setup"/> need one of the target's other endpoints: anything but
+    /// plain HTTP/1.1 — unless an nginx the engine starts carries it, which serves TLS and HTTP/2 itself and reaches
+    /// the target over HTTP/1.1 (<see cref="Proxy.NginxClientLeg"/>).</summary>
+    public static bool NeedsTargetEndpoint(ConnectionSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return (setup.Tls || setup.Http != HttpVersions.Http11) && !Proxy.NginxConfigurations.Exists(setup.Via);
+    }
+
+    /// <summary>Checks every scenario of <paramref name="plan"/> that needs one has its endpoint (see <see cref="For"/>).</summary>
     public ClientEndpoints CheckAll(ScenarioPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        foreach (var scenario in plan.Scenarios)
+        foreach (var scenario in plan.Scenarios.Where(s => NeedsTargetEndpoint(s.Setup)))
         {
             _ = For(scenario.Setup);
         }

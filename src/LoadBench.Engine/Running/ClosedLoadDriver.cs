@@ -219,8 +219,10 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
         foreach (var copy in exited)
         {
             clients.SchedulerCounters.Error(copy.Run.IsFaulted ? SchedulerErrors.ClientFailed : SchedulerErrors.ClientExited);
-            Retire(copy);
+            // Disposed before its counters are retired: what a client writes while closing (an HTTP/2 RST_STREAM for
+            // its cancelled stream, a TLS record around it) crossed its socket and is part of its bytes.
             await copy.DisposeAsync();
+            Retire(copy);
         }
     }
 
@@ -261,8 +263,10 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
                 clients.SchedulerCounters.Error(SchedulerErrors.ClientFailed);
             }
 
-            Retire(copy);
+            // Disposed before its counters are retired: what a client writes while closing (an HTTP/2 RST_STREAM for
+            // its cancelled stream, a TLS record around it) crossed its socket and is part of its bytes.
             await copy.DisposeAsync();
+            Retire(copy);
         }
     }
 

@@ -95,7 +95,9 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);
         var info = await _target.GetInfoAsync(cancellationToken);
 
-        var clients = new ScenarioClients(scenario, _target, recorders, _options, info.LatestSeq, info.Epoch);
+        // Via the engine's nginx, a TLS or HTTP/2 setup's clients connect to that nginx and trust its certificate.
+        var clientOptions = window.Route.Endpoints is { } proxyEndpoints ? _options with { Endpoints = proxyEndpoints } : _options;
+        var clients = new ScenarioClients(scenario, _target, recorders, clientOptions, info.LatestSeq, info.Epoch);
         ILoadDriver driver = window.Driver = scenario.IsOpenModel ? new OpenLoadDriver(clients) : new ClosedLoadDriver(clients);
         report.Phase(RunPhase.Starting, scenario.WarmUp + scenario.Duration);
         await driver.StartAsync(cancellationToken);
@@ -200,7 +202,10 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
             result = result with
             {
                 Proxy = ProxyCostResult.Create(nginx.Configuration, Math.Max(0, pe.CpuMs - ps.CpuMs), wall, pb.ResidentBytes,
-                    nginx.PeakResidentBytes, counters.EventsDelivered, driver.PeakClients),
+                    nginx.PeakResidentBytes, counters.EventsDelivered, driver.PeakClients) with
+                {
+                    UpstreamHttp = NginxConfigurations.UpstreamHttp(nginx.Configuration),
+                },
             };
         }
 

@@ -66,8 +66,9 @@ public static class ScenarioRunner
         }
     }
 
-    /// <summary>Whether a scenario speaks anything but plain HTTP/1.1 (then the target's other endpoints are needed).</summary>
-    private static bool NeedsEndpoints(ScenarioPlan plan) => plan.Scenarios.Any(s => s.Setup.Tls || s.Setup.Http != HttpVersions.Http11);
+    /// <summary>Whether a scenario speaks anything but plain HTTP/1.1 to the target itself (then its other endpoints
+    /// are needed; through the engine's nginx they are not).</summary>
+    private static bool NeedsEndpoints(ScenarioPlan plan) => plan.Scenarios.Any(s => ClientEndpoints.NeedsTargetEndpoint(s.Setup));
 
     /// <summary>
     /// Runs the plan against a target reached through <paramref name="target"/> (tests pass a fake). When the

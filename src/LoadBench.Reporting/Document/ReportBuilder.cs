@@ -152,7 +152,8 @@ internal static class ReportBuilder
         Row("Scenario", s => s.Name + IncompleteMarkText(s));
         if (scenarios.Any(s => s.Setup is { Via: not "direct" }))
         {
-            Row("Via", s => s.Setup?.Via ?? "direct");
+            // With TLS or HTTP/2 through a proxy, which leg speaks what: the target's side is plain HTTP/1.x.
+            Row("Via", ProxyLegs.Describe);
         }
 
         if (trials)

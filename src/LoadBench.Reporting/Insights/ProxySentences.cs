@@ -1,4 +1,5 @@
 using LoadBench.Contracts;
+using LoadBench.Reporting.Model;
 using LoadBench.Results;
 
 namespace LoadBench.Reporting.Insights;
@@ -28,8 +29,14 @@ internal static class ProxySentences
         }
 
         yield return "Through a proxy, the bytes per event are the client ↔ proxy leg and \"at the targets\" the proxy ↔ target leg; " +
-            "TLS and HTTP/2 apply to the client ↔ proxy leg only, since nginx speaks plain HTTP/1.1 to the target " +
-            "(and the nginx the engine starts listens on plain HTTP/1.1 for now).";
+            "TLS and HTTP/2 apply to the client ↔ proxy leg only, since nginx speaks plain HTTP/1.x to the target.";
+
+        foreach (var s in proxied.Where(ProxyLegs.LegsDiffer).Take(MaxCostSentences))
+        {
+            var tls = s.Bytes.PerEvent.Tls is { } perEvent ? $", {Format.Bytes(perEvent)} B of them TLS" : "";
+            var target = s.ServerBytes is { } server ? $", against {Format.Bytes(server.PerEvent.Total)} B at the target" : "";
+            yield return $"In {s.Name}, {ProxyLegs.Legs(s)}: {Format.Bytes(s.Bytes.PerEvent.Total)} B per event on the client leg{tls}{target}.";
+        }
 
         foreach (var s in proxied.Where(s => s.Proxy is { CpuMsPer1000Events: not null }).Take(MaxCostSentences))
         {

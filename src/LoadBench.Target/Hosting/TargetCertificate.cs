@@ -1,6 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using LoadBench.Shared;
 
 namespace LoadBench.Target.Hosting;
 
@@ -14,22 +14,11 @@ internal static class TargetCertificate
     public static X509Certificate2 Create(TimeProvider time)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=LoadBench target", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddIpAddress(IPAddress.IPv6Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false)); // server auth
-        var now = time.GetUtcNow();
-        using var created = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(7));
+        using var created = LoopbackCertificate.Create("CN=LoadBench target", key, time);
         // Through PKCS#12 so the private key is a persisted one every platform's TLS stack can use.
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), password: null);
     }
 
     /// <summary>SHA-256 of the certificate's DER bytes, upper-case hex: what clients pin.</summary>
-    public static string Fingerprint(X509Certificate2 certificate) =>
-        Convert.ToHexString(SHA256.HashData(certificate.RawData));
+    public static string Fingerprint(X509Certificate2 certificate) => LoopbackCertificate.Fingerprint(certificate);
 }

@@ -44,6 +44,43 @@ public sealed class NginxConfigurationsTests
     }
 
     [Theory]
+    [InlineData("loadbench", true, true)]
+    [InlineData("loadbench", false, true)]
+    [InlineData("sse-buffering-on", true, false)]
+    public async Task Render_ClientLeg_IsWhatRenderShWrites_AndNginxAcceptsIt(string name, bool tls, bool http2)
+    {
+        var prefix = Directory.CreateTempSubdirectory("loadbench-render-").FullName;
+        try
+        {
+            var certificate = tls ? NginxCertificate.Write(prefix, TimeProvider.System) : null;
+            string[] legArguments = [.. certificate is null ? [] : new[] { "--ssl-certificate", certificate.CertificateFile, "--ssl-certificate-key", certificate.KeyFile },
+                .. http2 ? new[] { "--http2" } : []];
+            using var script = Process.Start(new ProcessStartInfo("bash",
+                [Path.Combine(Deploy, "render.sh"), "--listen", "127.0.0.1:18080", "--prefix", prefix, "--upstream", "127.0.0.1:5081", "--workers", "1", "--config", name, .. legArguments])
+            { RedirectStandardOutput = true })!;
+            await script.WaitForExitAsync();
+            Assert.Equal(0, script.ExitCode);
+            var rendered = NginxConfigurations.Render(name, "127.0.0.1:18080", prefix, ["127.0.0.1:5081"], 1, certificate, http2);
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(prefix, "nginx.conf")), rendered);
+            Assert.Contains($"listen 127.0.0.1:18080{(tls ? " ssl" : "")}{(http2 ? " http2" : "")} reuseport", rendered, StringComparison.Ordinal);
+            Assert.Equal(http2, rendered.Contains("http2_max_concurrent_streams 1000;", StringComparison.Ordinal));
+            // Every placeholder filled (comments name them; directives must not).
+            Assert.DoesNotContain(rendered.Split('\n'), l => !l.TrimStart().StartsWith('#') && l.Contains('@', StringComparison.Ordinal));
+
+            // nginx 1.22 itself reads it (-t: test the configuration, certificate and key included, then exit).
+            using var check = Process.Start(new ProcessStartInfo(NginxProxy.FindExecutable(), ["-t", "-q", "-p", prefix + "/", "-c", Path.Combine(prefix, "nginx.conf"), "-e", Path.Combine(prefix, "error.log")])
+            { RedirectStandardError = true })!;
+            var errors = await check.StandardError.ReadToEndAsync();
+            await check.WaitForExitAsync();
+            Assert.True(check.ExitCode == 0, errors);
+        }
+        finally
+        {
+            Directory.Delete(prefix, recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData("sse-buffering-on", "proxy_buffering on;", "proxy_http_version 1.0;")]
     [InlineData("idle-timeout-short", "proxy_read_timeout 3s;", "proxy_send_timeout 3s;")]
     [InlineData("idle-timeout-long", "proxy_read_timeout 30s;", "proxy_send_timeout 30s;")]

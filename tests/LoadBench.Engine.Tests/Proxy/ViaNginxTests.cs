@@ -187,8 +187,9 @@ public sealed class ViaNginxTests
 
     [Theory]
     [InlineData(TransportIds.WebSocket, "2", false, "loadbench", "RFC 8441")]
-    [InlineData(TransportIds.Sse, "2", false, "loadbench", "plain HTTP/1.1 only")]
-    [InlineData(TransportIds.Sse, "1.1", true, "loadbench", "plain HTTP/1.1 only")]
+    [InlineData(TransportIds.WebSocket, "2", true, "idle-timeout-long", "RFC 8441")]
+    [InlineData(TransportIds.Sse, "2", false, "http://127.0.0.1:8080/", "reached over plain HTTP/1.1 only")]
+    [InlineData(TransportIds.Sse, "1.1", true, "http://127.0.0.1:8080/", "reached over plain HTTP/1.1 only")]
     [InlineData(TransportIds.WebSocket, "1.1", false, "sse-buffering-on", "HTTP/1.0")]
     [InlineData(TransportIds.Sse, "1.1", false, "nginx-please", "must be \"direct\"")]
     public void Validate_RejectsWhatAProxyCannotCarry(string transport, string http, bool tls, string via, string reason)
@@ -210,4 +211,12 @@ public sealed class ViaNginxTests
     [InlineData("http://127.0.0.1:8080/")]
     public void Validate_AcceptsDirectANamedConfigurationOrAUrl(string via) =>
         Assert.Empty(ViaRules.Validate(ConnectionSetup.Default with { Via = via }, TransportIds.Sse));
+
+    [Theory]
+    [InlineData(TransportIds.Sse, "2", true, "sse-buffering-on")]
+    [InlineData(TransportIds.Sse, "2", false, "loadbench")]
+    [InlineData(TransportIds.LongPolling, "1.1", true, "idle-timeout-short")]
+    [InlineData(TransportIds.WebSocket, "1.1", true, "loadbench")]
+    public void Validate_AcceptsTlsAndHttp2OnTheEngineNginxClientLeg(string transport, string http, bool tls, string via) =>
+        Assert.Empty(ViaRules.Validate(ConnectionSetup.Default with { Http = http, Tls = tls, Via = via }, transport));
 }

@@ -31,17 +31,29 @@ public sealed class SetupAxesTests
                             "heartbeat": ["off", "15s"] },
               "scenarios": [
                 { "name": "{transport}_{http}_{tls}_{heartbeat}_{streams}_{via}_{compression}", "transport": ["sse", "ws"],
-                  "http": ["1.1", "2"], "tls": [false, true], "via": "http://127.0.0.1:8080/" }
+                  "http": ["1.1", "2"], "tls": [false, true], "via": "direct" }
               ]
             }
             """);
 
         Assert.Equal(16, plan.Scenarios.Count);
-        var sse = Assert.Single(plan.Scenarios, s => s.Name == "sse_h2_tls_15000ms_1_127_0_0_1_8080_none");
-        Assert.Equal(new ConnectionSetup { Http = "2", Tls = true, Heartbeat = TimeSpan.FromSeconds(15), Via = "http://127.0.0.1:8080/" }, sse.Setup);
-        var plain = Assert.Single(plan.Scenarios, s => s.Name == "ws_h1_plain_off_1_127_0_0_1_8080_none");
+        var sse = Assert.Single(plan.Scenarios, s => s.Name == "sse_h2_tls_15000ms_1_direct_none");
+        Assert.Equal(new ConnectionSetup { Http = "2", Tls = true, Heartbeat = TimeSpan.FromSeconds(15) }, sse.Setup);
+        var plain = Assert.Single(plan.Scenarios, s => s.Name == "ws_h1_plain_off_1_direct_none");
         Assert.Null(plain.Setup.Heartbeat);
         Assert.False(plain.Setup.Tls);
+    }
+
+    [Fact]
+    public void Via_AUrlInTheNameInPlainCharacters_TlsAndHttp2ThroughTheEngineNginx()
+    {
+        var url = Parse(Entry("sse", "\"via\": \"http://127.0.0.1:8080/\", \"name\": \"sse_{via}\"").Replace("\"name\": \"x\", ", "", StringComparison.Ordinal));
+        Assert.Equal("sse_127_0_0_1_8080", Assert.Single(url.Scenarios).Name);
+
+        // TLS and HTTP/2 on the client ↔ nginx leg of the engine's nginx: accepted.
+        var nginx = Parse(Entry("sse", "\"http\": \"2\", \"tls\": true, \"via\": [\"loadbench\", \"sse-buffering-on\"], \"name\": \"sse_{via}\"").Replace("\"name\": \"x\", ", "", StringComparison.Ordinal));
+        Assert.Equal(["sse_loadbench", "sse_sse_buffering_on"], nginx.Scenarios.Select(s => s.Name));
+        Assert.All(nginx.Scenarios, s => Assert.Equal((HttpVersions.Http2, true), (s.Setup.Http, s.Setup.Tls)));
     }
 
     [Fact]
@@ -80,6 +92,8 @@ public sealed class SetupAxesTests
     [InlineData("sse", "\"http\": \"2\", \"streamsPerConnection\": 0", "streamsPerConnection", "must be 1 to 1000")]
     [InlineData("ws", "\"http\": \"2\", \"via\": \"loadbench\"", "via", "WebSocket over HTTP/2 cannot go via nginx")]
     [InlineData("sse", "\"via\": \"no-such-config\"", "via", "must be \"direct\", an nginx configuration of deploy/nginx/")]
+    [InlineData("sse", "\"tls\": true, \"via\": \"http://127.0.0.1:8080/\"", "via", "reached over plain HTTP/1.1 only")]
+    [InlineData("ws", "\"http\": \"2\", \"tls\": true, \"via\": \"idle-timeout-long\"", "via", "nginx 1.22 does not support RFC 8441")]
     [InlineData("sse", "\"via\": \"../etc/nginx\"", "via", "must be \"direct\"")]
     [InlineData("poll", "\"heartbeat\": \"15s\"", "heartbeat", "'poll' has none")]
     [InlineData("longpoll", "\"heartbeat\": \"15s\"", "heartbeat", "longPollTimeout")]

@@ -73,6 +73,30 @@ public sealed class ProxySentencesTests
         Assert.Contains("nginx held 2 KiB per connection", cost, StringComparison.Ordinal);
     }
 
+    private static readonly BytesResult Wire = ResultFigures.Bytes(300_000, 40_000, 10_000, 1_000);
+
+    [Fact]
+    public void Explain_TlsAndHttp2ThroughNginx_SayTheyAreTheClientLegs_WithBothLegsBytes()
+    {
+        var scenario = Via("sse_h2_tls_via_nginx", "loadbench", 1, 2) with
+        {
+            Setup = new SetupResult { Http = "2", Tls = true, Via = "loadbench" },
+            // Client leg: 1,000 events, 300 B payload + 40 B framing + 10 B headers + 50 B TLS each; target leg 330 B each.
+            Bytes = Wire with { Tls = 50_000, Total = Wire.Total + 50_000, PerEvent = Wire.PerEvent with { Tls = 50, Total = 400 } },
+            ServerBytes = ResultFigures.Bytes(300_000, 20_000, 10_000, 1_000),
+            Proxy = ProxyCostResult.Create("loadbench", 10, TimeSpan.FromSeconds(1), 1, 1, 1_000, 10) with { UpstreamHttp = "1.1" },
+        };
+        var plain = Via("sse_plain_via_nginx", "loadbench", 1, 2);
+
+        var sentences = Explain(scenario, plain);
+
+        var legs = Assert.Single(sentences, s => s.StartsWith("In sse_h2_tls_via_nginx, client", StringComparison.Ordinal));
+        Assert.Equal("In sse_h2_tls_via_nginx, client ↔ nginx: HTTP/2 over TLS; nginx ↔ target: plain HTTP/1.1: " +
+            "400 B per event on the client leg, 50 B of them TLS, against 330 B at the target.", legs);
+        // A plain HTTP/1.1 client leg is the target's protocol too: nothing to say.
+        Assert.DoesNotContain(sentences, s => s.StartsWith("In sse_plain_via_nginx, client", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Explain_DirectScenarios_SayNothingAboutProxies() =>
         Assert.DoesNotContain(ReportWriter.Explain(SampleResults.Create()), s => s.Contains("nginx", StringComparison.Ordinal) || s.Contains("proxy", StringComparison.Ordinal));
