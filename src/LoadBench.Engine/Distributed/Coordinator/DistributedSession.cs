@@ -47,6 +47,12 @@ internal sealed class DistributedSession : IAsyncDisposable
     {
         var time = options.Run.TimeProvider;
         var startedAt = time.GetUtcNow();
+        // The endpoints HTTP/2 and TLS scenarios need, by the single-process runner's rule: a running target's
+        // certificate is the one the person named, a target the engine started publishes its own. Behind a proxy
+        // (a control URL) the feed address is the proxy's, which publishes none: as a single process, none then.
+        var endpoints = control is null
+            ? await ClientEndpoints.ForPlanAsync(plan, target.BaseUri, options.Run.TlsFingerprint, trustPublished: targetStartedByEngine, cancellationToken)
+            : null;
         var channel = await NatsChannel.ConnectAsync(options.NatsUrl, "loadbench-coordinator", cancellationToken);
         AgentRoster? roster = null;
         DistributedSession? session = null;
@@ -55,7 +61,7 @@ internal sealed class DistributedSession : IAsyncDisposable
             roster = await AgentRoster.SubscribeAsync(channel, time, cancellationToken);
             var agents = await roster.WaitForAsync(options.Agents, options.AgentWait, options.NatsUrl, cancellationToken);
             session = new DistributedSession(channel, roster, Guid.NewGuid().ToString("N")[..12], time, cancellationToken);
-            await session.JoinAsync(agents, target.BaseUri, control, cancellationToken);
+            await session.JoinAsync(agents, target.BaseUri, control, endpoints, cancellationToken);
             ClockOffset offset;
             using (var clock = new HttpClient { BaseAddress = control ?? target.BaseUri, Timeout = TimeSpan.FromSeconds(5) })
             {
@@ -121,9 +127,11 @@ internal sealed class DistributedSession : IAsyncDisposable
         await _channel.DisposeAsync();
     }
 
-    private async Task JoinAsync(IReadOnlyList<RosterAgent> agents, Uri target, Uri? control, CancellationToken cancellationToken)
+    private async Task JoinAsync(
+        IReadOnlyList<RosterAgent> agents, Uri target, Uri? control, ClientEndpoints? endpoints, CancellationToken cancellationToken)
     {
-        var joined = await _requests.ToAllAsync(agents, Subjects.Join, (_, _) => new JoinRequest(_runId, target.ToString(), control?.ToString()),
+        var wire = endpoints is null ? null : EndpointsWire.From(endpoints);
+        var joined = await _requests.ToAllAsync(agents, Subjects.Join, (_, _) => new JoinRequest(_runId, target.ToString(), control?.ToString(), wire),
             DistributedJson.Default.JoinRequest, DistributedJson.Default.JoinReply, TimeSpan.FromSeconds(30), cancellationToken);
         foreach (var agent in agents)
         {
