@@ -219,8 +219,8 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
         foreach (var copy in exited)
         {
             clients.SchedulerCounters.Error(copy.Run.IsFaulted ? SchedulerErrors.ClientFailed : SchedulerErrors.ClientExited);
+            await copy.DisposeAsync(); // closed first: what closing writes is the copy's too
             Retire(copy);
-            await copy.DisposeAsync();
         }
     }
 
@@ -254,15 +254,22 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
         {
         }
 
+        foreach (var copy in copies.Where(c => c.Run.IsFaulted))
+        {
+            clients.SchedulerCounters.Error(SchedulerErrors.ClientFailed);
+        }
+
+        // Every copy closed before any is counted: closing writes bytes too (an HTTP/2 stream's RST_STREAM, the
+        // connection's last frames and TLS records), which the target counts; and a shared HTTP/2 connection closes
+        // with its last member while its bytes settle into its first member's counters.
         foreach (var copy in copies)
         {
-            if (copy.Run.IsFaulted)
-            {
-                clients.SchedulerCounters.Error(SchedulerErrors.ClientFailed);
-            }
-
-            Retire(copy);
             await copy.DisposeAsync();
+        }
+
+        foreach (var copy in copies)
+        {
+            Retire(copy);
         }
     }
 
