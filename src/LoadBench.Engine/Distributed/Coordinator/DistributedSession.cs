@@ -47,6 +47,15 @@ internal sealed class DistributedSession : IAsyncDisposable
     {
         var time = options.Run.TimeProvider;
         var startedAt = time.GetUtcNow();
+        if (plan.Scenarios.FirstOrDefault(s => s.Setup.Via != ConnectionSetup.DirectVia) is { } proxied)
+        {
+            // The agents would connect straight to the target while the results said "via": refused, not mislabelled.
+            // For agents behind a proxy, start it yourself and give its address as --target with --control-url.
+            throw new ArgumentException(
+                $"Scenario '{proxied.Name}' runs via \"{proxied.Setup.Via}\", which load agents do not carry yet: run it without --agents, " +
+                "or start the proxy yourself and give it as --target with the publisher as --control-url.");
+        }
+
         // The endpoints HTTP/2 and TLS scenarios need, by the single-process runner's rule: a running target's
         // certificate is the one the person named, a target the engine started publishes its own. Behind a proxy
         // (a control URL) the feed address is the proxy's, which publishes none: as a single process, none then.
