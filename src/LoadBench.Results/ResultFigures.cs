@@ -62,6 +62,33 @@ public static class ResultFigures
             : sum;
     }
 
+    /// <summary>
+    /// Gives <paramref name="sum"/> (the plaintext totals of <paramref name="parts"/> added) the parts beside the wire
+    /// split, each added up: the uncompressed split (<see cref="SumUncompressed"/>) and the TLS part, whose sum joins
+    /// the total again. A part without a TLS figure ran plain, with no TLS bytes; the sum has none only when no part
+    /// has one. Every merge of byte figures (agents, processes, trials) goes through here, so none can drop a part.
+    /// </summary>
+    public static BytesResult SumParts(BytesResult sum, IReadOnlyCollection<BytesResult> parts)
+    {
+        ArgumentNullException.ThrowIfNull(sum);
+        ArgumentNullException.ThrowIfNull(parts);
+        var withUncompressed = SumUncompressed(sum, parts);
+        if (parts.All(p => p.Tls is null))
+        {
+            return withUncompressed;
+        }
+
+        var tls = parts.Sum(p => p.Tls ?? 0);
+        var total = withUncompressed.Total + tls;
+        var events = withUncompressed.Events ?? 0;
+        return withUncompressed with
+        {
+            Tls = tls,
+            Total = total,
+            PerEvent = withUncompressed.PerEvent with { Tls = Ratio(tls, events), Total = Ratio(total, events) },
+        };
+    }
+
     /// <summary>Adds byte figures of several runs (trials, merged parts): null when any of them has none (a
     /// sum over some of them would pass for the whole), else the totals added and per event divided again.</summary>
     public static BytesResult? SumBytes(IEnumerable<BytesResult?> parts)
@@ -73,7 +100,7 @@ public static class ResultFigures
             return null;
         }
 
-        return SumUncompressed(
+        return SumParts(
             Bytes(list.Sum(p => p!.Payload), list.Sum(p => p!.Framing), list.Sum(p => p!.Headers), list.Sum(p => p!.Events ?? 0)), list!);
     }
 

@@ -115,7 +115,7 @@ public static class ResultsMerger
                     ? null
                     : Ratio(EmptyResponses(a.Throughput) + EmptyResponses(b.Throughput), requests),
             },
-            Bytes = ResultFigures.SumUncompressed(ResultFigures.Bytes(
+            Bytes = ResultFigures.SumParts(ResultFigures.Bytes(
                 a.Bytes.Payload + b.Bytes.Payload, a.Bytes.Framing + b.Bytes.Framing, a.Bytes.Headers + b.Bytes.Headers,
                 (a.Bytes.Events ?? a.Throughput.EventsDelivered) + (b.Bytes.Events ?? b.Throughput.EventsDelivered)), [a.Bytes, b.Bytes]),
             ServerBytes = ResultFigures.SumBytes([a.ServerBytes, b.ServerBytes]),

@@ -58,7 +58,7 @@ public static class TrialPooler
                 Recovery = LatencySummaries.Sum(trials.Select(t => t.Latency.Recovery)),
             },
             Throughput = PoolThroughput(trials, seconds, events, requests),
-            Bytes = ResultFigures.SumUncompressed(ResultFigures.Bytes(
+            Bytes = ResultFigures.SumParts(ResultFigures.Bytes(
                 trials.Sum(t => t.Bytes.Payload), trials.Sum(t => t.Bytes.Framing), trials.Sum(t => t.Bytes.Headers),
                 trials.Sum(t => t.Bytes.Events ?? t.Throughput.EventsDelivered)), [.. trials.Select(t => t.Bytes)]),
             ServerBytes = ResultFigures.SumBytes(trials.Select(t => t.ServerBytes)),

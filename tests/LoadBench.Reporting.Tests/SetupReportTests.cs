@@ -42,6 +42,22 @@ public sealed class SetupReportTests : IDisposable
     }
 
     [Fact]
+    public void SideBySide_TlsBeside_Plain_ShowsTheTlsPart_SoThePartsAddUpToTheTotal()
+    {
+        var plain = Sse(10, null, "sse_h1");
+        var tls = Sse(10, H2Tls, "sse_h2_tls");
+        // 1,000 events: 300,000 payload + 20,000 framing + 5,000 headers + 37,000 TLS = 362,000 on the sockets.
+        var bytes = ResultFigures.Bytes(300_000, 20_000, 5_000, 1000);
+        tls = tls with { Bytes = bytes with { Tls = 37_000, Total = 362_000, PerEvent = bytes.PerEvent with { Tls = 37, Total = 362 } } };
+
+        var markdown = File.ReadAllText(ReportWriter.WriteAll(Document(plain, tls), _directory, Small).MarkdownReport);
+
+        var row = markdown.Split('\n').Single(l => l.StartsWith("| Bytes/event: TLS |", StringComparison.Ordinal));
+        Assert.Equal(["Bytes/event: TLS", "—", "37"], row.Trim('|', ' ', '\r').Split('|').Select(c => c.Trim()));
+        Assert.DoesNotContain("Bytes/event: TLS", File.ReadAllText(ReportWriter.WriteAll(Document(plain), _directory, Small).MarkdownReport), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SideBySide_OnlyDefaultSetups_NoSetupRow()
     {
         var markdown = File.ReadAllText(ReportWriter.WriteAll(SampleResults.Create(), _directory, Small).MarkdownReport);

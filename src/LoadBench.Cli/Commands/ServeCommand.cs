@@ -35,6 +35,11 @@ internal static class ServeCommand
         {
             Description = "Also serve HTTPS here (HTTP/1.1 and HTTP/2 by ALPN), e.g. https://127.0.0.1:5443, with a certificate generated at start; its SHA-256 is printed and on /feed/endpoints.",
         };
+        var compression = new Option<string?>("--compression")
+        {
+            Description = "on: answer a client that asks for it with permessage-deflate (WebSocket), gzip or br (poll answers, the SSE stream); off (the default): never, as every browser asks and the target's byte counters count event bytes as payload. The engine starts its own target with it on.",
+        };
+        compression.AcceptOnlyFromAmong("on", "off");
         var command = new Command("serve", """
             Run the target: one feed served by short polling, long polling, SSE and WebSocket.
             Scaled out: one publisher (--publish-to) and any number of replicas (--follow) of the same feed,
@@ -51,13 +56,14 @@ internal static class ServeCommand
             Beyond loopback it needs --control-token (exit code 2 without one).
             """)
         {
-            urls, rate, payload, retention, token, publishTo, follow, h2c, https,
+            urls, rate, payload, retention, token, publishTo, follow, h2c, https, compression,
         };
         command.SetAction((parse, cancellationToken) => RunTargetAsync(
             ["--urls", parse.GetValue(urls)!, "--rate", Invariant(parse.GetValue(rate)), "--payload-bytes", Invariant(parse.GetValue(payload)),
              "--retention", Invariant(parse.GetValue(retention)), .. ControlTokenOption.TargetArgs(parse.GetValue(token)),
              .. Optional("--publish-to", parse.GetValue(publishTo)), .. Optional("--follow", parse.GetValue(follow)),
-             .. Optional("--h2c-url", parse.GetValue(h2c)), .. Optional("--https-url", parse.GetValue(https))],
+             .. Optional("--h2c-url", parse.GetValue(h2c)), .. Optional("--https-url", parse.GetValue(https)),
+             .. Optional("--compression", parse.GetValue(compression))],
             announce: null, cancellationToken));
         return command;
     }

@@ -53,6 +53,20 @@ internal sealed record ClientEndpoints(Uri Http1, Uri? H2c, Uri? Https, string? 
         return this;
     }
 
+    /// <summary>Whether a scenario speaks anything but plain HTTP/1.1 (then the target's other endpoints are needed).</summary>
+    public static bool Needed(ScenarioPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return plan.Scenarios.Any(s => s.Setup.Tls || s.Setup.Http != HttpVersions.Http11);
+    }
+
+    /// <summary>The endpoints every scenario of <paramref name="plan"/> needs, checked (<see cref="CheckAll"/>); null
+    /// when the plan speaks plain HTTP/1.1 only. One place for the single-process runner and the agents' coordinator,
+    /// so both trust the same certificate by the same rule.</summary>
+    public static async Task<ClientEndpoints?> ForPlanAsync(
+        ScenarioPlan plan, Uri target, string? pinnedFingerprint, bool trustPublished, CancellationToken cancellationToken) =>
+        Needed(plan) ? (await FetchAsync(target, pinnedFingerprint, trustPublished, cancellationToken)).CheckAll(plan) : null;
+
     /// <summary>Asks a target for its endpoints (<c>GET /feed/endpoints</c>); the fingerprint is
     /// <paramref name="pinnedFingerprint"/> when given, else the published one only if <paramref name="trustPublished"/>.</summary>
     public static async Task<ClientEndpoints> FetchAsync(Uri target, string? pinnedFingerprint, bool trustPublished, CancellationToken cancellationToken)
@@ -71,8 +85,16 @@ internal sealed record ClientEndpoints(Uri Http1, Uri? H2c, Uri? Https, string? 
 
         return new ClientEndpoints(
             target,
-            published?.H2c is { } h2c ? new Uri(h2c) : null,
-            published?.Https is { } https ? new Uri(https) : null,
+            published?.H2c is { } h2c ? Reachable(new Uri(h2c), target) : null,
+            published?.Https is { } https ? Reachable(new Uri(https), target) : null,
             pinnedFingerprint ?? (trustPublished ? published?.CertificateSha256 : null));
     }
+
+    /// <summary>A target listening on every interface (<c>0.0.0.0</c>, <c>[::]</c>) publishes that address, which no
+    /// client can connect to: the host the target was reached at is the one to use, with the endpoint's own port.</summary>
+    private static Uri Reachable(Uri endpoint, Uri target) =>
+        System.Net.IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var address)
+        && (address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any))
+            ? new UriBuilder(endpoint) { Host = target.Host }.Uri
+            : endpoint;
 }

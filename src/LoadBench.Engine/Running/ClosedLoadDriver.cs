@@ -256,16 +256,21 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
         {
         }
 
+        foreach (var copy in copies.Where(c => c.Run.IsFaulted))
+        {
+            clients.SchedulerCounters.Error(SchedulerErrors.ClientFailed);
+        }
+
+        // Every copy closed before any is counted: closing writes bytes too (an HTTP/2 stream's RST_STREAM, the
+        // connection's last frames and TLS records), which the target counts; and a shared HTTP/2 connection closes
+        // with its last member while its bytes settle into its first member's counters.
         foreach (var copy in copies)
         {
-            if (copy.Run.IsFaulted)
-            {
-                clients.SchedulerCounters.Error(SchedulerErrors.ClientFailed);
-            }
-
-            // Disposed before its counters are retired: what a client writes while closing (an HTTP/2 RST_STREAM for
-            // its cancelled stream, a TLS record around it) crossed its socket and is part of its bytes.
             await copy.DisposeAsync();
+        }
+
+        foreach (var copy in copies)
+        {
             Retire(copy);
         }
     }

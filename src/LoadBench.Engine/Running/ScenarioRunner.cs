@@ -33,11 +33,8 @@ public static class ScenarioRunner
         if (options.TargetUrl is { } url)
         {
             var checkedUrl = TargetAddress.Check(url.ToString(), options.AllowNonLoopback);
-            if (NeedsEndpoints(plan))
-            {
-                // A running target's fingerprint comes from the person, never from the target itself.
-                options = options with { Endpoints = (await ClientEndpoints.FetchAsync(checkedUrl, options.TlsFingerprint, trustPublished: false, cancellationToken)).CheckAll(plan) };
-            }
+            // A running target's fingerprint comes from the person, never from the target itself.
+            options = options with { Endpoints = await ClientEndpoints.ForPlanAsync(plan, checkedUrl, options.TlsFingerprint, trustPublished: false, cancellationToken) };
 
             using var api = new TargetHttpApi(checkedUrl, options.ControlToken);
             return await RunAsync(plan, api, targetStartedByEngine: false, options, progress, cancellationToken, processExit: null);
@@ -52,11 +49,8 @@ public static class ScenarioRunner
         using var started = new TargetHttpApi(target.BaseUri);
         try
         {
-            if (NeedsEndpoints(plan))
-            {
-                // Our own child, asked over loopback: its published fingerprint is the one to pin.
-                options = options with { Endpoints = (await ClientEndpoints.FetchAsync(target.BaseUri, options.TlsFingerprint, trustPublished: true, cancellationToken)).CheckAll(plan) };
-            }
+            // Our own child, asked over loopback: its published fingerprint is the one to pin.
+            options = options with { Endpoints = await ClientEndpoints.ForPlanAsync(plan, target.BaseUri, options.TlsFingerprint, trustPublished: true, cancellationToken) };
 
             return await RunAsync(plan, started, targetStartedByEngine: true, options, progress, cancellationToken, () => target.ExitDescription);
         }
@@ -65,10 +59,6 @@ public static class ScenarioRunner
             throw new TargetStartException($"The target process died during the run. Its last output:{Environment.NewLine}{target.OutputTail}", ex);
         }
     }
-
-    /// <summary>Whether a scenario speaks anything but plain HTTP/1.1 to the target itself (then its other endpoints
-    /// are needed; through the engine's nginx they are not).</summary>
-    private static bool NeedsEndpoints(ScenarioPlan plan) => plan.Scenarios.Any(s => ClientEndpoints.NeedsTargetEndpoint(s.Setup));
 
     /// <summary>
     /// Runs the plan against a target reached through <paramref name="target"/> (tests pass a fake). When the

@@ -92,14 +92,17 @@ internal sealed class TargetProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the target with one endpoint per protocol: HTTP/1.1 on <paramref name="port"/> (the base
-    /// address), cleartext HTTP/2 and HTTPS on the other two (found by the runner on <c>/feed/endpoints</c>).</summary>
+    /// address), cleartext HTTP/2 and HTTPS on the other two (found by the runner on <c>/feed/endpoints</c>), and with
+    /// compression on: the target compresses only for a client that asks, and the engine's clients ask only when the
+    /// scenario's <c>compression</c> says so — without it a compression scenario would measure uncompressed answers.</summary>
     private static TargetProcess Launch(TargetProcessOptions options, int port, int h2cPort, int httpsPort)
     {
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
         var arguments = options.Arguments.Concat([
             "--urls", $"http://127.0.0.1:{port}",
             "--h2c-url", $"http://127.0.0.1:{h2cPort}",
-            "--https-url", $"https://127.0.0.1:{httpsPort}"]).ToList();
+            "--https-url", $"https://127.0.0.1:{httpsPort}",
+            "--compression", "on"]).ToList();
         var fileName = options.FileName;
         if (options.PinCpus)
         {

@@ -193,6 +193,13 @@ internal static class ReportBuilder
         Figure("Bytes/event: payload", s => s.Bytes.PerEvent.Payload, Format.Bytes);
         Figure("Bytes/event: framing", s => s.Bytes.PerEvent.Framing, Format.Bytes);
         Figure("Bytes/event: headers", s => s.Bytes.PerEvent.Headers, Format.Bytes);
+        if (scenarios.Any(s => s.Bytes.Tls is not null))
+        {
+            // The fourth part under TLS (handshake and record overhead): without it the parts above would not add
+            // up to the total below. "—" on a plain setup, which has none.
+            Figure("Bytes/event: TLS", s => s.Bytes.PerEvent.Tls, Format.Bytes);
+        }
+
         Figure("Bytes/event: total", s => s.Bytes.PerEvent.Total, Format.Bytes);
         if (scenarios.Any(s => s.Bytes.Uncompressed is not null) && scenarios.Any(s => s.Server.ResidentKibPerConnection is not null))
         {

@@ -26,12 +26,13 @@ internal sealed class AgentRig : IAsyncDisposable
     public List<BackgroundLoadBench> Agents { get; } = [];
 
     /// <param name="outputPrefix">The output folder's name before its random part, e.g. <c>loadbench-agents-</c>.</param>
-    public static async Task<AgentRig> StartAsync(string outputPrefix)
+    /// <param name="targetArgs">The target's options beyond the defaults (e.g. <see cref="RunningTarget.ProtocolArgs"/>).</param>
+    public static async Task<AgentRig> StartAsync(string outputPrefix, params string[] targetArgs)
     {
         var nats = await NatsServer.StartAsync();
         try
         {
-            var target = await RunningTarget.StartAsync();
+            var target = await RunningTarget.StartAsync(targetArgs);
             var output = Path.Combine(Path.GetTempPath(), outputPrefix + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(output);
             return new AgentRig(nats, target, output);

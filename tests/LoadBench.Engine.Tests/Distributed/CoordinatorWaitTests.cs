@@ -50,6 +50,28 @@ public sealed class CoordinatorWaitTests
     }
 
     [Fact]
+    public async Task ViaAProxy_IsRefusedBeforeNatsOrTheTarget_InsteadOfRunningDirectUnderTheProxysName()
+    {
+        await using var target = await RunningTarget.StartAsync();
+        var plan = ScenarioPlan.FromScenarios("via_agents",
+        [
+            Plan().Scenarios[0] with { Setup = new ConnectionSetup { Via = "http://127.0.0.1:9/" } },
+        ]);
+        var options = new DistributedRunOptions
+        {
+            NatsUrl = "nats://127.0.0.1:9", // never reached: the refusal comes first
+            Agents = 1,
+            Run = new RunOptions { TargetUrl = target.BaseAddress },
+        };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => DistributedRunner.RunAsync(plan, options, null, CancellationToken.None));
+
+        Assert.Contains("via \"http://127.0.0.1:9/\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("without --agents", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, target.Stats.Snapshot().Transports[TransportIds.Sse].Requests);
+    }
+
+    [Fact]
     public async Task NatsUnreachable_FailsWithTheAddress()
     {
         await using var target = await RunningTarget.StartAsync();

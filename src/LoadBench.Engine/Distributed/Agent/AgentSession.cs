@@ -74,6 +74,8 @@ internal sealed class AgentSession : IAsyncDisposable
                 TimeProvider = new OffsetTimeProvider(options.TimeProvider, TimeSpan.FromTicks(offset.OffsetMicros * TimeSpan.TicksPerMicrosecond)),
                 FdBudget = options.FdBudget,
                 MaxCopyStartsPerSecond = options.ConnectRate,
+                // HTTP/2 and TLS scenarios: the target's other endpoints and the certificate the coordinator trusts.
+                Endpoints = join.Endpoints?.ToEndpoints(url, options.AllowNonLoopback),
             };
             return new AgentSession(join.RunId, target, lifetime, run, offset, options.Name, publishTick);
         }

@@ -54,6 +54,21 @@ internal sealed class DistributedSession : IAsyncDisposable
     {
         var time = options.Run.TimeProvider;
         var startedAt = time.GetUtcNow();
+        if (plan.Scenarios.FirstOrDefault(s => s.Setup.Via != ConnectionSetup.DirectVia) is { } proxied)
+        {
+            // The agents would connect straight to the target while the results said "via": refused, not mislabelled.
+            // For agents behind a proxy, start it yourself and give its address as --target with --control-url.
+            throw new ArgumentException(
+                $"Scenario '{proxied.Name}' runs via \"{proxied.Setup.Via}\", which load agents do not carry yet: run it without --agents, " +
+                "or start the proxy yourself and give it as --target with the publisher as --control-url.");
+        }
+
+        // The endpoints HTTP/2 and TLS scenarios need, by the single-process runner's rule: a running target's
+        // certificate is the one the person named, a target the engine started publishes its own. Behind a proxy
+        // (a control URL) the feed address is the proxy's, which publishes none: as a single process, none then.
+        var endpoints = control is null
+            ? await ClientEndpoints.ForPlanAsync(plan, target.BaseUri, options.Run.TlsFingerprint, trustPublished: targetStartedByEngine, cancellationToken)
+            : null;
         var channel = await NatsChannel.ConnectAsync(options.NatsUrl, "loadbench-coordinator", cancellationToken);
         var liveness = LivenessLine.Start(options.NatsUrl, "loadbench-coordinator-liveness", time);
         AgentRoster? roster = null;
@@ -63,7 +78,7 @@ internal sealed class DistributedSession : IAsyncDisposable
             roster = AgentRoster.Subscribe(liveness, time);
             var agents = await roster.WaitForAsync(options.Agents, options.AgentWait, options.NatsUrl, cancellationToken);
             session = new DistributedSession(channel, liveness, roster, Guid.NewGuid().ToString("N")[..12]);
-            await session.JoinAsync(agents, target.BaseUri, control, cancellationToken);
+            await session.JoinAsync(agents, target.BaseUri, control, endpoints, cancellationToken);
             ClockOffset offset;
             using (var clock = new HttpClient { BaseAddress = control ?? target.BaseUri, Timeout = TimeSpan.FromSeconds(5) })
             {
@@ -119,9 +134,11 @@ internal sealed class DistributedSession : IAsyncDisposable
         await _channel.DisposeAsync();
     }
 
-    private async Task JoinAsync(IReadOnlyList<RosterAgent> agents, Uri target, Uri? control, CancellationToken cancellationToken)
+    private async Task JoinAsync(
+        IReadOnlyList<RosterAgent> agents, Uri target, Uri? control, ClientEndpoints? endpoints, CancellationToken cancellationToken)
     {
-        var joined = await _requests.ToAllAsync(agents, Subjects.Join, (_, _) => new JoinRequest(_runId, target.ToString(), control?.ToString()),
+        var wire = endpoints is null ? null : EndpointsWire.From(endpoints);
+        var joined = await _requests.ToAllAsync(agents, Subjects.Join, (_, _) => new JoinRequest(_runId, target.ToString(), control?.ToString(), wire),
             DistributedJson.Default.JoinRequest, DistributedJson.Default.JoinReply, TimeSpan.FromSeconds(30), cancellationToken);
         foreach (var agent in agents)
         {

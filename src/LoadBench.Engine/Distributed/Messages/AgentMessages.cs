@@ -13,8 +13,29 @@ internal sealed record CoordinatorHeartbeat(string RunId);
 
 /// <summary>Asks an idle agent to serve a run against <paramref name="TargetUrl"/> (the feed URL its clients use: a
 /// proxy, behind one). <paramref name="ControlUrl"/> is the publisher's own address when it is not the feed URL: the
-/// agent reads its clock and its <c>/feed/info</c> there, since a proxy does not pass the control routes on.</summary>
-internal sealed record JoinRequest(string RunId, string TargetUrl, string? ControlUrl = null);
+/// agent reads its clock and its <c>/feed/info</c> there, since a proxy does not pass the control routes on.
+/// <paramref name="Endpoints"/>: the target's other endpoints and the certificate to trust, when a scenario of the run
+/// speaks HTTP/2 or TLS (null: HTTP/1.1 only).</summary>
+internal sealed record JoinRequest(string RunId, string TargetUrl, string? ControlUrl = null, EndpointsWire? Endpoints = null);
+
+/// <summary>
+/// The target's cleartext HTTP/2 and HTTPS endpoints, and the one certificate fingerprint TLS clients trust, as the
+/// coordinator resolved them (<see cref="Running.ClientEndpoints"/>): from <c>GET /feed/endpoints</c>, the fingerprint
+/// from the person (<c>--tls-fingerprint</c>) or from the target the coordinator started itself. Agents take the
+/// coordinator's word rather than ask the target: the trust decision is made once, where the person gave it.
+/// </summary>
+internal sealed record EndpointsWire(string? H2c, string? Https, string? TlsFingerprint)
+{
+    public static EndpointsWire From(Running.ClientEndpoints endpoints) =>
+        new(endpoints.H2c?.ToString(), endpoints.Https?.ToString(), endpoints.TlsFingerprint);
+
+    /// <summary>The endpoints for an agent's clients; each address passes the same loopback check as the target's.</summary>
+    public Running.ClientEndpoints ToEndpoints(Uri http1, bool allowNonLoopback) => new(
+        http1,
+        H2c is null ? null : Running.TargetAddress.Check(H2c, allowNonLoopback),
+        Https is null ? null : Running.TargetAddress.Check(Https, allowNonLoopback),
+        TlsFingerprint);
+}
 
 /// <summary>An agent's answer to any command: <paramref name="Error"/> says why it could not.</summary>
 internal sealed record AgentAck(bool Ok, string? Error = null);
