@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Memory per idle subscriber (issue 14): what one SSE or WebSocket subscriber costs the target and the engine.
+#
+#   scenarios/bench/memory-per-connection.sh              # 4,000 subscribers per transport (about 1 min 30 s)
+#   N=500 HOLD=5s scenarios/bench/memory-per-connection.sh # a quick proof that it works
+#   GCDUMP=1 scenarios/bench/memory-per-connection.sh     # also a dotnet-gcdump of target and engine, subscribers connected
+#
+# Per transport (sse, then ws) a fresh target (1 event/s of 256 B, like scenarios/fanout.json) and one
+# `loadbench run` of N copies: connected in a 10 s warm-up (the engine starts 2,000 a second), then HOLD measured.
+#
+# - Target, retained: the run's own `server.kibPerConnection` — (managed heap after a full, compacting collection
+#   with every subscriber connected − the same before any existed) / N, read by the engine from /stats?gc=true.
+#   `server.residentKibPerConnection` is the same difference of the working set (native memory included; noisier).
+# - Engine: (median RSS while all N are connected − RSS at the last sample before the first one connected) / N,
+#   sampled from /proc every 0.25 s; "connected" is the target's own count of open connections of the transport.
+#   RSS, not the heap: the engine's cost is what the machine must have, runtime and native buffers included.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scenarios/bench/lib.sh
+
+N=${N:-4000}
+HOLD=${HOLD:-10s}
+OUT=$(mktemp -d /tmp/memory-per-connection.XXXXXX)
+
+bench_build
+TARGET_PID=""
+ENGINE_PID=""
+SAMPLER=""
+trap 'bench_stop "$SAMPLER" "$ENGINE_PID" "$TARGET_PID"' EXIT
+bench_load_note
+
+for t in sse ws; do
+  cat >"$OUT/$t.json" <<EOF
+{
+  "name": "memory_per_connection_$t",
+  "scenarios": [
+    {
+      "name": "${t}_idle_$N",
+      "transport": "$t",
+      "warmUp": "10s",
+      "feed": { "ratePerSecond": 1, "payloadBytes": 256 },
+      "load": [ { "model": "KeepConstant", "copies": $N, "during": "$HOLD" } ]
+    }
+  ]
+}
+EOF
+  bench_start_target "$OUT/target-$t.log" --rate 0 --payload-bytes 256
+  $ENGINE run "$OUT/$t.json" --target "$TARGET_URL" --output "$OUT/$t" --quiet >"$OUT/engine-$t.log" 2>&1 &
+  ENGINE_PID=$!
+  # Every 0.25 s: the engine's RSS and the target's open connections of this transport.
+  {
+    while kill -0 "$ENGINE_PID" 2>/dev/null; do
+      open=$(curl -sf --max-time 2 "$TARGET_URL/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['transports']['$t']['openConnections'])" 2>/dev/null || echo "?")
+      echo "$(bench_rss_kib "$ENGINE_PID" 2>/dev/null || echo 0) $open"
+      sleep 0.25
+    done
+  } >"$OUT/samples-$t.txt" &
+  SAMPLER=$!
+  if [[ ${GCDUMP:-0} == 1 ]]; then
+    # Once every subscriber is connected (and settled for 3 s): a heap dump of each process, for `dotnet-gcdump report`.
+    for _ in $(seq 1 240); do
+      [[ $(tail -n1 "$OUT/samples-$t.txt" 2>/dev/null | cut -d' ' -f2) == "$N" ]] && break
+      sleep 0.25
+    done
+    sleep 3
+    dotnet-gcdump collect -p "$TARGET_PID" -o "$OUT/target-$t.gcdump" >/dev/null || echo "target gcdump failed" >&2
+    dotnet-gcdump collect -p "$ENGINE_PID" -o "$OUT/engine-$t.gcdump" >/dev/null || echo "engine gcdump failed" >&2
+  fi
+  status=0
+  wait "$ENGINE_PID" || status=$?
+  wait "$SAMPLER" || true
+  [[ $status -eq 0 ]] || { echo "the $t run failed (exit $status):" >&2; tail -n 20 "$OUT/engine-$t.log" >&2; }
+  bench_stop "$TARGET_PID"
+  ENGINE_PID=""; SAMPLER=""; TARGET_PID=""
+done
+bench_load_note
+
+python3 - "$OUT" "$N" <<'EOF'
+import json, os, statistics, sys
+out, n = sys.argv[1], int(sys.argv[2])
+print()
+print(f"=== memory per idle subscriber, {n} per transport, 1 event/s of 256 B (goals: target <= 6 KiB, engine <= 10 KiB) ===")
+for t in ("sse", "ws"):
+    path = os.path.join(out, t, "results.json")
+    if not os.path.exists(path):
+        print(f"{t}: no results.json (see {out}/engine-{t}.log)"); continue
+    s = json.load(open(path))["scenarios"][0]
+    srv, integ = s["server"], s["integrity"]
+    rows = [l.split() for l in open(os.path.join(out, f"samples-{t}.txt")).read().splitlines()]
+    rows = [(int(r[0]), int(r[1])) for r in rows if len(r) == 2 and r[1].isdigit() and r[0].isdigit() and int(r[0]) > 0]
+    before = [rss for rss, open_ in rows[:next((i for i, (_, o) in enumerate(rows) if o > 0), len(rows))]]
+    full = [rss for rss, open_ in rows if open_ == n]
+    engine = (statistics.median(full) - before[-1]) / n if before and full else None
+    heap = (srv["retainedHeapBytesWithClients"] - srv["retainedHeapBytesBefore"]) / 1024 / 1024 if srv.get("retainedHeapBytesWithClients") else None
+    print(f"{t:>3}: target {srv['kibPerConnection']:.1f} KiB/connection retained heap (+{heap:.1f} MiB), "
+          f"{srv.get('residentKibPerConnection') or 0:.1f} KiB resident; "
+          + (f"engine {engine:.1f} KiB/subscriber RSS ({before[-1] / 1024:.0f} -> {statistics.median(full) / 1024:.0f} MiB, "
+             f"{len(full)} samples with all {n})" if engine is not None else "engine: no sample with all connected")
+          + f"; clients {s['clients']}, lost {integ['lost']}, events {s['throughput']['eventsDelivered']}")
+print(f"raw output: {out}")
+EOF
