@@ -111,8 +111,10 @@ public sealed class AgentsProductionPathTests : IAsyncLifetime
         Assert.Equal(sseSide.PayloadBytes, tls.Payload);
         Assert.Equal(wsSide.BytesRead + wsSide.BytesWritten, ws.Bytes.Total);
         Assert.Equal(wsSide.EventsSent, ws.Bytes.Events);
-        // The target counts event JSON as payload before compressing it: the uncompressed split's payload.
-        Assert.Equal(wsSide.PayloadBytes, ws.Bytes.Uncompressed!.Payload);
+        // On a compressed connection the target's payload is what its compressor wrote (the data frames' payloads),
+        // and the event JSON it compressed is its event bytes: the wire's payload and the uncompressed split's.
+        Assert.Equal(wsSide.PayloadBytes, ws.Bytes.Payload);
+        Assert.Equal(wsSide.EventBytes, ws.Bytes.Uncompressed!.Payload);
         Assert.True(ws.Bytes.Payload < ws.Bytes.Uncompressed.Payload, $"compressed {ws.Bytes.Payload}, uncompressed {ws.Bytes.Uncompressed.Payload}");
     }
 
@@ -120,6 +122,10 @@ public sealed class AgentsProductionPathTests : IAsyncLifetime
     {
         var (a, b) = (after.Transports[transport], before.Transports[transport]);
         return new TransportStats(a.OpenConnections, a.Requests - b.Requests, a.EventsSent - b.EventsSent, a.PayloadBytes - b.PayloadBytes,
-            a.HeaderBytes - b.HeaderBytes, a.BytesRead - b.BytesRead, a.BytesWritten - b.BytesWritten);
+            a.HeaderBytes - b.HeaderBytes, a.BytesRead - b.BytesRead, a.BytesWritten - b.BytesWritten)
+        {
+            EventBytes = a.EventBytes - b.EventBytes,
+            DecodedBodyBytes = a.DecodedBodyBytes - b.DecodedBodyBytes,
+        };
     }
 }
