@@ -108,30 +108,7 @@ public sealed class Http2ByteSplitTests
             return compressed.ToArray()[start..];
         }).ToArray();
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var stub = new H2Stub();
-        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serving = stub.ServeAsync(listener, block, chunks[0], first.Task, chunks[1]);
-
-        var options = new FeedClientOptions(new Uri($"http://127.0.0.1:{port}/"), TransportIds.Sse, new LatencyRecorders())
-        {
-            TimeProvider = new FakeTimeProvider(StubFeed.Now),
-            Setup = new ConnectionSetup { Http = HttpVersions.Http2, Compression = compression },
-        };
-        var client = FeedClientFactory.Create(options);
-        using var stop = new CancellationTokenSource();
-        var run = client.RunAsync(stop.Token);
-        // The first event decodes before the second is sent: nothing waits for more input (latency stays honest).
-        await Wait.UntilAsync(() => client.Cursor == 1, "event 1 decoded before event 2 was sent");
-        first.SetResult();
-        await Wait.UntilAsync(() => client.Cursor == 2, "both events");
-        await stop.CancelAsync();
-        await run;
-        await client.DisposeAsync();
-        await serving.WaitAsync(TimeSpan.FromSeconds(30));
-        var counters = client.Counters.Snapshot();
+        var (stub, counters) = await TwoCompressedEventsAsync(TransportIds.Sse, compression, block, chunks[0], chunks[1]);
 
         var read = 9 + (9 * stub.SettingsAcked) + 9 + block.Length + chunks.Sum(c => 9 + c.Length);
         Assert.Equal(read, counters.SocketBytesRead);
@@ -162,30 +139,9 @@ public sealed class Http2ByteSplitTests
         // SETTINGS_ENABLE_CONNECT_PROTOCOL (8) = 1: the client may open a WebSocket with an extended CONNECT (RFC 8441).
         byte[] settings = [0, 8, 0, 0, 0, 1];
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var stub = new H2Stub();
-        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Compressed text frames (FIN, RSV1, opcode 1) with a 2-byte header, one per DATA frame.
-        var serving = stub.ServeAsync(listener, block, [0xC1, (byte)c1.Length, .. c1], first.Task, [0xC1, (byte)c2.Length, .. c2], settings);
-
-        var options = new FeedClientOptions(new Uri($"http://127.0.0.1:{port}/"), TransportIds.WebSocket, new LatencyRecorders())
-        {
-            TimeProvider = new FakeTimeProvider(StubFeed.Now),
-            Setup = new ConnectionSetup { Http = HttpVersions.Http2, Compression = compression },
-        };
-        var client = FeedClientFactory.Create(options);
-        using var stop = new CancellationTokenSource();
-        var run = client.RunAsync(stop.Token);
-        await Wait.UntilAsync(() => client.Cursor == 1, "event 1 decoded before event 2 was sent");
-        first.SetResult();
-        await Wait.UntilAsync(() => client.Cursor == 2, "both events");
-        await stop.CancelAsync();
-        await run;
-        await client.DisposeAsync();
-        await serving.WaitAsync(TimeSpan.FromSeconds(30));
-        var counters = client.Counters.Snapshot();
+        var (stub, counters) = await TwoCompressedEventsAsync(
+            TransportIds.WebSocket, compression, block, [0xC1, (byte)c1.Length, .. c1], [0xC1, (byte)c2.Length, .. c2], settings);
 
         var read = (9 + settings.Length) + (9 * stub.SettingsAcked) + (9 + block.Length) + (9 + 2 + c1.Length) + (9 + 2 + c2.Length);
         Assert.Equal(read, counters.SocketBytesRead);
@@ -201,6 +157,36 @@ public sealed class Http2ByteSplitTests
     }
 
     /// <summary>Just enough HTTP/2 to answer one GET with an SSE stream of two events, counting what it receives.</summary>
+    /// <summary>A compressing client over h2c against the stub, which sends <paramref name="data2"/> only once the
+    /// client has decoded event 1 from <paramref name="data1"/>: nothing may wait for more input (latency stays
+    /// honest). Returns the stub and the client's counters once both sides closed.</summary>
+    private static async Task<(H2Stub Stub, ClientCountersSnapshot Counters)> TwoCompressedEventsAsync(
+        string transport, string compression, byte[] block, byte[] data1, byte[] data2, byte[]? settings = null)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var stub = new H2Stub();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serving = stub.ServeAsync(listener, block, data1, first.Task, data2, settings);
+
+        var client = FeedClientFactory.Create(new FeedClientOptions(new Uri($"http://127.0.0.1:{port}/"), transport, new LatencyRecorders())
+        {
+            TimeProvider = new FakeTimeProvider(StubFeed.Now),
+            Setup = new ConnectionSetup { Http = HttpVersions.Http2, Compression = compression },
+        });
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+        await Wait.UntilAsync(() => client.Cursor == 1, "event 1 decoded before event 2 was sent");
+        first.SetResult();
+        await Wait.UntilAsync(() => client.Cursor == 2, "both events");
+        await stop.CancelAsync();
+        await run;
+        await client.DisposeAsync();
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        return (stub, client.Counters.Snapshot());
+    }
+
     private sealed class H2Stub
     {
         private readonly SemaphoreSlim _writing = new(1, 1);
