@@ -110,6 +110,7 @@ public static class TargetApp
         app.UseStatusCodePages();
         app.UseMiddleware<ClientErrorMiddleware>();
         app.UseMiddleware<CompressedFrameCountingMiddleware>(); // before UseWebSockets, which takes the upgrade features
+        app.UseMiddleware<FeedSocketStreamMiddleware>(); // the same; its stream is the one the socket writes to
         app.UseWebSockets(KeepAlive.MiddlewareOptions);
         // Routing first, so the token check also sees which route matched.
         app.UseRouting();

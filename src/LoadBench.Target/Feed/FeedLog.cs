@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -145,7 +144,7 @@ public sealed class FeedLog
         var seq = generation.LatestSeq + 1;
         var json = JsonSerializer.SerializeToUtf8Bytes(
             new FeedEvent(seq, UnixMicros(now), Settings.Payload), ContractsJson.Default.FeedEvent);
-        var feedEvent = new PublishedEvent(seq, json, seq.ToString(CultureInfo.InvariantCulture), _time.GetTimestamp());
+        var feedEvent = PublishedEvent.Create(seq, json, _time.GetTimestamp());
         Volatile.Write(ref generation.Ring[seq % generation.Ring.Length], feedEvent);
         Volatile.Write(ref generation.LatestSeq, seq);
         readersSignal = SwapReadersSignal();
@@ -189,7 +188,7 @@ public sealed class FeedLog
                     $"Received seq {seq} after {latest} in epoch {epoch}: events in between are no longer in the stream (this replica fell behind its retention).");
             }
 
-            feedEvent = new PublishedEvent(seq, json, seq.ToString(CultureInfo.InvariantCulture), _time.GetTimestamp());
+            feedEvent = PublishedEvent.Create(seq, json.Span, _time.GetTimestamp());
             Volatile.Write(ref generation.Ring[seq % generation.Ring.Length], feedEvent);
             Volatile.Write(ref generation.LatestSeq, seq);
             readersSignal = SwapReadersSignal();

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace LoadBench.Target.Heartbeats;
 
 /// <summary>One stream's place at a shared heartbeat ticker (<see cref="HeartbeatTickers"/>).</summary>
@@ -19,33 +17,18 @@ public sealed class HeartbeatLease : IDisposable
     }
 
     /// <summary>
-    /// The items of <paramref name="source"/>; while waiting for the next one, <paramref name="beat"/> runs once per
-    /// tick. The wait for the item is never cancelled by a tick (it is the same pending <c>MoveNextAsync</c>), so no
-    /// item is lost or reordered, and a beat never overlaps the caller's handling of an item: it runs only while
-    /// the caller is waiting here.
+    /// Runs <paramref name="beat"/> once per tick until <paramref name="pending"/> (a stream's wait for its next item)
+    /// completes; its result is the caller's to read. The wait is never cancelled by a tick, so no item is lost or
+    /// reordered, and a beat never overlaps the caller's own writes: it runs only while the caller waits here.
     /// </summary>
-    public async IAsyncEnumerable<T> Interleave<T>(
-        IAsyncEnumerable<T> source, Func<CancellationToken, ValueTask> beat, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task BeatUntilAsync(Task pending, Func<CancellationToken, ValueTask> beat, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(beat);
-        await using var items = source.GetAsyncEnumerator(cancellationToken);
-        while (true)
+        while (!pending.IsCompleted && await Task.WhenAny(pending, _tick) != pending)
         {
-            // A completed MoveNextAsync gives a cached task for bool: only a real wait allocates.
-            var pending = items.MoveNextAsync().AsTask();
-            while (!pending.IsCompleted && await Task.WhenAny(pending, _tick) != pending)
-            {
-                _tick = _ticker.NextTick;
-                await beat(cancellationToken);
-            }
-
-            if (!await pending)
-            {
-                yield break;
-            }
-
-            yield return items.Current;
+            _tick = _ticker.NextTick;
+            await beat(cancellationToken);
         }
     }
 

@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Diagnostics;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Text;
 using LoadBench.Contracts;
 using LoadBench.Target.Compression;
 using LoadBench.Target.Feed;
@@ -14,16 +9,18 @@ namespace LoadBench.Target.Sse;
 
 /// <summary>
 /// <c>GET /feed/sse?after={seq}</c>: a text/event-stream, one event per published event —
-/// <c>data: {json}</c> and <c>id: {seq}</c> — flushed per event. The standard <c>Last-Event-ID</c> header
+/// <c>data: {json}</c> and <c>id: {seq}</c> — flushed as soon as it is published (with any others ready for the subscriber). The standard <c>Last-Event-ID</c> header
 /// resumes (it wins over <c>after</c>). A cursor older than retention gets one <c>event: gone</c> and the end
 /// of the stream; <c>heartbeatMs</c> adds an empty comment line (<see cref="FeedRoutes.SseHeartbeat"/>) at that
 /// interval from a ticker shared by all streams (<see cref="HeartbeatTickers"/>), none without it; a stale <c>epoch</c>, or a restart while the stream is open, one <c>event: reset</c> and the end; a subscriber
-/// too far behind one <c>event: too-slow</c> and the end (<see cref="FeedTooSlow"/>). The items come from <see cref="FeedLog.FollowAsync(long, string?, FeedFollower?, CancellationToken)"/>; this class only frames them.
+/// too far behind one <c>event: too-slow</c> and the end (<see cref="FeedTooSlow"/>). The items come from <see cref="FeedLog.FollowAsync(long, string?, FeedFollower?, CancellationToken)"/>; <see cref="SseFeedWriter"/> writes them.
 /// <para>
-/// Written with the framework's <see cref="SseFormatter"/> (what <c>TypedResults.ServerSentEvents</c> uses
-/// inside) and an item formatter that copies the event's stored JSON. <c>TypedResults.ServerSentEvents</c>
-/// itself would re-encode a string or re-serialize the object for every subscriber, which is exactly the
-/// per-subscriber work a fair comparison must not add to one transport.
+/// Each event's frame is made once, at publish (<see cref="PublishedEvent.SseFrame"/>, byte for byte what the
+/// framework's <c>SseFormatter</c> writes for it), and <see cref="SseFeedWriter"/> copies the frames of every event
+/// ready for a subscriber into the response's <c>BodyWriter</c> and flushes once (<see cref="SseBody"/>).
+/// <c>TypedResults.ServerSentEvents</c> would re-encode or re-serialize every event per subscriber, and
+/// <c>SseFormatter.WriteAsync</c> formats and flushes each one per subscriber: exactly the per-subscriber work a
+/// fair comparison must not add to one transport.
 /// </para>
 /// <para>
 /// A request that accepts br or gzip gets the stream compressed (<see cref="ResponseCodings"/>), flushed after
@@ -42,8 +39,6 @@ public static class SseEndpoints
         ArgumentNullException.ThrowIfNull(routes);
         return routes.MapGet(FeedRoutes.Sse, StreamAsync);
     }
-
-    private static readonly byte[] HeartbeatBytes = Encoding.UTF8.GetBytes(FeedRoutes.SseHeartbeat);
 
     private static async Task<IResult> StreamAsync(
         string? after, string? epoch, string? heartbeatMs, FeedLog log, FeedStats stats, TargetOptions options,
@@ -81,10 +76,11 @@ public static class SseEndpoints
         // not the trailer written as the stream is disposed after the client left: the connection drops it.
         var counters = stats.Sse;
         var aborted = context.RequestAborted;
-        var body = coding is null ? response.Body : new CountedWrites(
+        var compressor = coding is null ? null : new CountedWrites(
             new FlushPerWriteStream(ResponseCodings.Compressor(coding, new CountedWrites(
                 response.Body, n => CountUnlessAborted(n, 0), leaveOpen: true))),
             n => CountUnlessAborted(0, n), leaveOpen: false);
+        var body = compressor is null ? SseBody.Plain(response.BodyWriter, counters) : SseBody.Compressed(compressor, counters);
 
         void CountUnlessAborted(long wire, long decoded)
         {
@@ -100,14 +96,14 @@ public static class SseEndpoints
             await response.Body.FlushAsync(streamSource.Token);
             try
             {
-                await SseFormatter.WriteAsync(Items(cursor, epoch, log, follower, lease, body, context.Features.Get<FeedConnection>(), streamSource.Token), body,
-                    (item, writer) => WriteData(item, writer, counters, compressed: coding is not null), streamSource.Token);
+                await SseFeedWriter.WriteAsync(log.FollowAsync(cursor, epoch, follower, streamSource.Token), body, lease,
+                    context.Features.Get<FeedConnection>(), streamSource);
             }
             finally
             {
-                if (coding is not null)
+                if (compressor is not null)
                 {
-                    await DisposeCompressorAsync(body);
+                    await DisposeCompressorAsync(compressor);
                 }
             }
         }
@@ -132,71 +128,4 @@ public static class SseEndpoints
             // The connection went away under the trailer.
         }
     }
-
-    /// <summary>The feed as SSE items: an event with its seq as <c>id:</c>, or the final <c>event: gone</c>, <c>event: reset</c> or <c>event: too-slow</c>.</summary>
-    /// <remarks>Heartbeats are written here, straight to the body, while the formatter waits for the next item: it
-    /// has written and flushed the last one by then, so a comment line never lands inside an event. A stall holds
-    /// them too (it is after the wait), as it would on a server that stopped writing.</remarks>
-    private static async IAsyncEnumerable<SseItem<FeedItem>> Items(
-        long after, string? epoch, FeedLog log, FeedFollower follower, HeartbeatLease? heartbeat, Stream body, FeedConnection? connection,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var feed = log.FollowAsync(after, epoch, follower, cancellationToken);
-        if (heartbeat is not null)
-        {
-            feed = heartbeat.Interleave(feed, ct => body.WriteAsync(HeartbeatBytes, ct), cancellationToken);
-        }
-
-        await foreach (var item in feed)
-        {
-            if (connection is not null)
-            {
-                // A stall fault holds the write, and the follower with it: the events wait, none is dropped.
-                await connection.WhileStalledAsync(cancellationToken);
-            }
-
-            yield return item.Kind switch
-            {
-                FeedItemKind.Event => new SseItem<FeedItem>(item) { EventId = item.Event!.SeqText },
-                FeedItemKind.Gone => new SseItem<FeedItem>(item, FeedGone.SseEventType),
-                FeedItemKind.Reset => new SseItem<FeedItem>(item, FeedReset.SseEventType),
-                FeedItemKind.TooSlow => new SseItem<FeedItem>(item, FeedTooSlow.SseEventType),
-                _ => throw NoFrameFor(item.Kind),
-            };
-        }
-    }
-
-    private static void WriteData(SseItem<FeedItem> item, IBufferWriter<byte> writer, TransportCounters counters, bool compressed)
-    {
-        var data = item.Data;
-        switch (data.Kind)
-        {
-            case FeedItemKind.Event:
-                var json = data.Event!.Json;
-                writer.Write(json.Span);
-                if (compressed)
-                {
-                    counters.CompressedEventsSent(1, json.Length);
-                }
-                else
-                {
-                    counters.EventsSent(1, json.Length);
-                }
-
-                break;
-            case FeedItemKind.Gone:
-                writer.Write(Encoding.UTF8.GetBytes(FeedProblems.GoneJson(data.After, data.OldestSeq)));
-                break;
-            case FeedItemKind.Reset:
-                writer.Write(Encoding.UTF8.GetBytes(FeedProblems.ResetJson(data.Epoch!, data.LatestSeq)));
-                break;
-            case FeedItemKind.TooSlow:
-                writer.Write(Encoding.UTF8.GetBytes(FeedProblems.TooSlowJson(data.After, data.LatestSeq)));
-                break;
-            default:
-                throw NoFrameFor(data.Kind);
-        }
-    }
-
-    private static UnreachableException NoFrameFor(FeedItemKind kind) => new($"SSE has no frame for a '{kind}' feed item.");
 }

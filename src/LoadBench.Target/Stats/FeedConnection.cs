@@ -36,6 +36,9 @@ public sealed class FeedConnection : IDisposable
         return stall is null || stall.IsCompleted ? ValueTask.CompletedTask : new ValueTask(stall.WaitAsync(cancellationToken));
     }
 
+    /// <summary>Is a stall holding this subscriber's writes now? (A send loop flushes what it has written before it waits.)</summary>
+    public bool IsStalled => Volatile.Read(ref _stall) is { IsCompleted: false };
+
     /// <summary>Holds this subscriber's writes until <paramref name="end"/> completes (a later stall replaces an earlier one).</summary>
     internal void Stall(Task end) => Volatile.Write(ref _stall, end);
 

@@ -59,7 +59,8 @@ public static class WebSocketEndpoints
         try
         {
             var compressed = context.Features.Get<CompressedWebSocketWire>()?.Compressed == true;
-            var (status, description) = await SendEventsAsync(socket, cursor, epoch, log, follower, context.Features.Get<FeedConnection>(), stats.WebSocket, compressed,
+            using var sender = new WebSocketEventSender(socket, context.Features.Get<FeedSocketWire>()?.Stream, stats.WebSocket, compressed);
+            var (status, description) = await SendEventsAsync(socket, sender, cursor, epoch, log, follower, context.Features.Get<FeedConnection>(),
                 stopSource.Token, sessionSource.Token);
             (status, description) = policy.Refusal ?? (status, description);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -83,42 +84,77 @@ public static class WebSocketEndpoints
         return Results.Empty;
     }
 
+    /// <summary>
+    /// Sends the follower's items: every event ready goes into the sender's batch, and the batch is written when the
+    /// next item is not ready yet — a subscriber woken after several publishes gets them in one write, one published
+    /// alone is written at once. Ends with the close status of the final item.
+    /// </summary>
     private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
-        WebSocket socket, long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection, TransportCounters counters, bool compressed, CancellationToken stopping, CancellationToken cancellationToken)
+        WebSocket socket, WebSocketEventSender sender, long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection,
+        CancellationToken stopping, CancellationToken cancellationToken)
     {
         using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
         try
         {
-            await foreach (var item in log.FollowAsync(after, epoch, follower, followSource.Token))
+            await using var items = log.FollowAsync(after, epoch, follower, followSource.Token).GetAsyncEnumerator(followSource.Token);
+            while (true)
             {
+                // Looked at before it is awaited (is the next item ready?); every path awaits it exactly once.
+#pragma warning disable CA2012
+                var next = items.MoveNextAsync();
+#pragma warning restore CA2012
+                if (!next.IsCompleted)
+                {
+                    // Nothing more is ready: send the batch before waiting.
+                    bool open;
+                    try
+                    {
+                        open = await sender.FlushAsync(cancellationToken);
+                    }
+                    catch
+                    {
+                        await PendingFollow.AbandonAsync(next, followSource);
+                        throw;
+                    }
+
+                    if (!open)
+                    {
+                        // The socket already sent its close frame (it failed reading the client): nothing more to say.
+                        await PendingFollow.AbandonAsync(next, followSource);
+                        return (WebSocketCloseStatus.NormalClosure, null);
+                    }
+                }
+
+                if (!await next)
+                {
+                    throw new UnreachableException("Following the feed ends only with 'gone', 'reset', 'too slow' or by cancellation.");
+                }
+
+                var item = items.Current;
                 switch (item.Kind)
                 {
                     case FeedItemKind.Event:
-                        if (connection is not null)
+                        if (connection is { IsStalled: true })
                         {
                             // A stall fault holds the send, and the follower with it: the events wait, none is dropped.
+                            await sender.FlushAsync(cancellationToken);
                             await connection.WhileStalledAsync(followSource.Token);
                         }
 
-                        await socket.SendAsync(item.Event!.Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-                        if (compressed)
+                        if (!await sender.AddAsync(item.Event!, cancellationToken))
                         {
-                            // The compressed frame's bytes were counted as written (CompressedWebSocketWire); the
-                            // message itself is the event, the decoded body.
-                            counters.CompressedEventsSent(1, item.Event.Json.Length);
-                            counters.CompressedBody(0, item.Event.Json.Length);
-                        }
-                        else
-                        {
-                            counters.EventsSent(1, item.Event.Json.Length);
+                            return (WebSocketCloseStatus.NormalClosure, null);
                         }
 
                         break;
                     case FeedItemKind.Gone:
+                        await sender.FlushAsync(cancellationToken);
                         return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq));
                     case FeedItemKind.Reset:
+                        await sender.FlushAsync(cancellationToken);
                         return ((WebSocketCloseStatus)FeedReset.WebSocketCloseStatus, FeedProblems.ResetWebSocketDescription(item.Epoch!));
                     case FeedItemKind.TooSlow:
+                        await sender.FlushAsync(cancellationToken);
                         return ((WebSocketCloseStatus)FeedTooSlow.WebSocketCloseStatus, FeedProblems.TooSlowWebSocketDescription(item.After));
                     default:
                         throw new UnreachableException($"WebSocket has no message for a '{item.Kind}' feed item.");
@@ -127,6 +163,8 @@ public static class WebSocketEndpoints
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            // Events already batched were ready before the stop: they go out before the close.
+            await sender.FlushAsync(cancellationToken);
             return (WebSocketCloseStatus.EndpointUnavailable, "target shutting down");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && socket.State == WebSocketState.CloseReceived)
@@ -134,8 +172,6 @@ public static class WebSocketEndpoints
             // Echo the client's close without a description: nothing to add, no bytes to spend.
             return (WebSocketCloseStatus.NormalClosure, null);
         }
-
-        throw new UnreachableException("Following the feed ends only with 'gone', 'reset', 'too slow' or by cancellation.");
     }
 
     /// <summary>

@@ -58,18 +58,21 @@ public sealed class SocketBytesTests
 
             // A graceful stop ends the stream with its last chunk, so every byte written reaches the client.
             await target.StopAsync();
-            await client.ReadToEndAsync();
+            var body = await client.ReadToEndAsync();
 
             var stats = target.Stats.Sse.Snapshot();
             Assert.Equal(client.BytesWritten, stats.BytesRead);
             Assert.Equal(client.BytesRead, stats.BytesWritten);
             Assert.Equal(published.Sum(Encoding.UTF8.GetByteCount), stats.PayloadBytes);
             Assert.Equal(client.BytesWritten + client.ResponseHeadBytes, stats.HeaderBytes);
-            // Each event: "data: " + json + "\n" + "id: N\n" + "\n" (14 bytes around the JSON for one-digit ids),
-            // in a chunk of its own: hex size + CRLF before, CRLF after. Plus the final "0\r\n\r\n".
+            // Each event: "data: " + json + "\n" + "id: N\n" + "\n" (14 bytes around the JSON for one-digit ids), in
+            // chunks as the target flushed them — one per event, or one for events ready together: hex size + CRLF
+            // before, CRLF after, read off the client's own bytes. Plus the final "0\r\n\r\n".
             var perEventSse = "data: ".Length + "\n".Length + "id: 1\n".Length + "\n".Length;
-            var chunkFraming = published.Sum(json => (Encoding.UTF8.GetByteCount(json) + perEventSse).ToString("x", System.Globalization.CultureInfo.InvariantCulture).Length + 4);
-            Assert.Equal((3 * perEventSse) + chunkFraming + "0\r\n\r\n".Length, stats.FramingBytes);
+            var (chunks, chunkFraming, data) = Unchunk(body);
+            Assert.Equal(string.Concat(published.Select((json, i) => $"data: {json}\nid: {i + 1}\n\n")), Encoding.UTF8.GetString(data));
+            Assert.InRange(chunks, 2, 4);
+            Assert.Equal((3 * perEventSse) + chunkFraming, stats.FramingBytes);
         }
     }
 
@@ -153,5 +156,29 @@ public sealed class SocketBytesTests
         Assert.True(collected.GetProperty("process").GetProperty("managedHeapBytes").GetInt64() > 0);
         var problem = await Problems.AssertProblemAsync(bad, System.Net.HttpStatusCode.BadRequest);
         Assert.Equal("gc", problem.GetProperty("parameter").GetString());
+    }
+
+    /// <summary>A chunked body's chunks (the final empty one included), the bytes of their size lines and CRLFs, and the data.</summary>
+    private static (int Chunks, int FramingBytes, byte[] Data) Unchunk(byte[] body)
+    {
+        var (chunks, framing, at) = (0, 0, 0);
+        var data = new List<byte>();
+        while (at < body.Length)
+        {
+            var lineEnd = body.AsSpan(at).IndexOf("\r\n"u8);
+            var size = Convert.ToInt32(Encoding.ASCII.GetString(body, at, lineEnd), 16);
+            chunks++;
+            framing += lineEnd + 4;
+            data.AddRange(body.AsSpan(at + lineEnd + 2, size));
+            at += lineEnd + 2 + size + 2;
+            if (size == 0)
+            {
+                Assert.Equal(body.Length, at);
+                return (chunks, framing, [.. data]);
+            }
+        }
+
+        Assert.Fail("The body ended without its final chunk.");
+        return default;
     }
 }

@@ -1,0 +1,69 @@
+using LoadBench.Contracts;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace LoadBench.Target.WebSockets;
+
+/// <summary>
+/// Puts a <see cref="FeedSocketStream"/> under every uncompressed feed WebSocket, so the endpoint can write batches
+/// of frames beside the runtime's WebSocket. Runs before the WebSockets middleware (which takes the upgrade features
+/// when a request comes in) and wraps the HTTP/1.1 upgrade and the HTTP/2 extended CONNECT, as any middleware may;
+/// the endpoint finds the stream in <see cref="FeedSocketWire"/>.
+/// </summary>
+internal sealed class FeedSocketStreamMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Path == FeedRoutes.WebSocket)
+        {
+            var wire = new FeedSocketWire(context);
+            if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+            {
+                context.Features.Set<IHttpUpgradeFeature>(new WiredUpgrade(upgrade, wire));
+                context.Features.Set(wire);
+            }
+
+            if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+            {
+                context.Features.Set<IHttpExtendedConnectFeature>(new WiredConnect(connect, wire));
+                context.Features.Set(wire);
+            }
+        }
+
+        return next(context);
+    }
+
+    private sealed class WiredUpgrade(IHttpUpgradeFeature inner, FeedSocketWire wire) : IHttpUpgradeFeature
+    {
+        public bool IsUpgradableRequest => inner.IsUpgradableRequest;
+
+        public async Task<Stream> UpgradeAsync() => wire.Wrap(await inner.UpgradeAsync());
+    }
+
+    private sealed class WiredConnect(IHttpExtendedConnectFeature inner, FeedSocketWire wire) : IHttpExtendedConnectFeature
+    {
+        public bool IsExtendedConnect => inner.IsExtendedConnect;
+
+        public string? Protocol => inner.Protocol;
+
+        public async ValueTask<Stream> AcceptAsync() => wire.Wrap(await inner.AcceptAsync());
+    }
+}
+
+/// <summary>One feed WebSocket request's <see cref="FeedSocketStream"/>, once accepted without compression.</summary>
+internal sealed class FeedSocketWire(HttpContext context)
+{
+    /// <summary>The stream under the socket; null before the accept, and for a socket with permessage-deflate.</summary>
+    public FeedSocketStream? Stream { get; private set; }
+
+    /// <summary>The accepted stream, under a <see cref="FeedSocketStream"/> unless the handshake agreed on
+    /// permessage-deflate (the middleware has written its response headers by the time it asks for the stream).</summary>
+    public Stream Wrap(Stream accepted)
+    {
+        if (context.Response.Headers.SecWebSocketExtensions.ToString().Contains("permessage-deflate", StringComparison.OrdinalIgnoreCase))
+        {
+            return accepted;
+        }
+
+        return Stream = new FeedSocketStream(accepted);
+    }
+}
