@@ -17,6 +17,8 @@ namespace LoadBench.Engine.Transports.Connections;
 /// </remarks>
 internal static class LoopbackConnector
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Creates the handler of one client (or of the streams sharing one HTTP/2 connection): loopback only,
     /// counted, one keep-alive connection, no proxy, cookies, redirects or decompression (each would change what
     /// crosses the wire).</summary>
@@ -32,7 +34,7 @@ internal static class LoopbackConnector
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, meter, connections, layer, wire.Http2, cancellationToken),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectTimeout = ConnectTimeout,
             MaxConnectionsPerServer = 1,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
@@ -52,6 +54,29 @@ internal static class LoopbackConnector
         }
 
         return handler;
+    }
+
+    /// <summary>
+    /// Opens one TCP connection for a client that speaks HTTP/1.1 on the socket itself (the raw SSE and WebSocket
+    /// paths), failing as a handler would: within the handler's connect timeout, and with a socket error or a
+    /// refused host wrapped in <see cref="HttpRequestException"/> (<see cref="ErrorKinds"/> walks to the cause).
+    /// </summary>
+    internal static async ValueTask<Socket> ConnectRawAsync(string host, int port, ConnectionPolicy policy, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            return await ConnectSocketAsync(host, port, policy, linked.Token);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "The connection to the target timed out.", new TimeoutException(null, e));
+        }
+        catch (Exception e) when (e is SocketException or NonLoopbackTargetException)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, e.Message, e);
+        }
     }
 
     /// <summary>True for 127.0.0.0/8, ::1 and the name <c>localhost</c>.</summary>

@@ -15,13 +15,17 @@ namespace LoadBench.Engine.Transports.Sse;
 /// the new epoch's first event; an <c>event: too-slow</c> (<see cref="FeedTooSlow"/>) is counted and resumed from the
 /// cursor. Every connection carries the epoch the client follows (<c>&amp;epoch=</c>), and the scenario's heartbeat
 /// (<c>&amp;heartbeatMs=</c>): the parser skips the comment lines, and their bytes stay framing on the meter.
+/// In the default setup (plain HTTP/1.1, no compression) the stream is read straight from a socket
+/// (<c>SseClient.Raw.cs</c>, <see cref="SseEventReader"/>); HTTP/2, TLS, gzip/br and shared connections go through
+/// HttpClient and <see cref="SseParser"/>. Both paths hand every item to the same <see cref="OnItem"/>.
 /// </summary>
-internal sealed class SseClient : IFeedClient
+internal sealed partial class SseClient : IFeedClient
 {
     private enum Item { Event, Duplicate, Gone, Reset, TooSlow, Bad }
 
     private readonly ClientCore _core;
-    private readonly HttpClient _http;
+    private readonly HttpClient? _http; // null on the raw path
+    private readonly bool _raw;
     private readonly Uri _baseUri;
     private readonly SseItemParser<Item> _itemParser;
     private readonly string _heartbeatQuery;
@@ -36,6 +40,19 @@ internal sealed class SseClient : IFeedClient
     {
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
+        _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
+        _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
+        _firstAfter = options.StartAfter;
+        _heartbeatQuery = HeartbeatParameter.Query(options.Setup);
+        _host = _baseUri.Authority;
+        // Plain HTTP/1.1 without compression, on a connection of its own (the default setup): straight on a socket
+        // (SseClient.Raw.cs). HTTP/2, TLS, gzip/br and shared connections keep HttpClient, which speaks them.
+        _raw = !_core.Protocol.NeedsHandler && options.SharedConnection is null && options.Setup.Compression == CompressionKinds.None;
+        if (_raw)
+        {
+            return;
+        }
+
         // A stream lives as long as the phase: no overall timeout; the connect timeout still applies.
         var handler = _core.CreateHandler(out var owned);
         // gzip or br: HttpClient asks for exactly that coding (Accept-Encoding) and inflates the stream as it
@@ -54,10 +71,6 @@ internal sealed class SseClient : IFeedClient
         }
 
         _http = new HttpClient(handler, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
-        _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
-        _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
-        _firstAfter = options.StartAfter;
-        _heartbeatQuery = HeartbeatParameter.Query(options.Setup);
     }
 
     public ClientCounters Counters => _core.Counters;
@@ -68,7 +81,7 @@ internal sealed class SseClient : IFeedClient
         _core.ReconnectUntilCancelledAsync(
             async ct =>
             {
-                await ReceiveStreamAsync(ct);
+                await (_raw ? ReceiveRawStreamAsync(ct) : ReceiveStreamAsync(ct));
                 return true;
             },
             IsConnectionFailure,
@@ -96,7 +109,7 @@ internal sealed class SseClient : IFeedClient
             request.Headers.TryAddWithoutValidation("Accept-Encoding", _ownCoding);
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         _core.Counters.Request();
         if (!response.IsSuccessStatusCode)
         {
@@ -118,30 +131,41 @@ internal sealed class SseClient : IFeedClient
         _core.Backoff.Reset();
         await foreach (var item in SseParser.Create(stream, _itemParser).EnumerateAsync(cancellationToken))
         {
-            switch (item.Data)
+            if (!OnItem(item.Data))
             {
-                case Item.Gone:
-                    _core.Gone();
-                    _core.StreamClosed();
-                    return; // the target ends the stream after the signal; reconnect from the oldest
-                case Item.Reset:
-                    _core.Reset(_resetEpoch);
-                    _core.StreamClosed();
-                    _firstAfter = 0;
-                    return; // the target ends the stream after the signal; reconnect to the new epoch from its start
-                case Item.TooSlow:
-                    _core.TooSlow();
-                    return; // the target ends the stream after the signal; reconnect from the cursor
-                case Item.Bad:
-                    _core.Fail(ErrorKinds.BadEvent);
-                    break;
+                return;
             }
-
-            _core.Meter.Settle();
         }
 
         // The target ended the stream (shutdown, or a proxy): not expected during a run, so say so.
         _core.Fail(ErrorKinds.StreamEnded);
+    }
+
+    /// <summary>What the client does with one parsed item, on either path; false when the item was a signal after
+    /// which the target ends the stream (the client then connects again).</summary>
+    private bool OnItem(Item item)
+    {
+        switch (item)
+        {
+            case Item.Gone:
+                _core.Gone();
+                _core.StreamClosed();
+                return false; // reconnect from the oldest
+            case Item.Reset:
+                _core.Reset(_resetEpoch);
+                _core.StreamClosed();
+                _firstAfter = 0;
+                return false; // reconnect to the new epoch from its start
+            case Item.TooSlow:
+                _core.TooSlow();
+                return false; // reconnect from the cursor
+            case Item.Bad:
+                _core.Fail(ErrorKinds.BadEvent);
+                break;
+        }
+
+        _core.Meter.Settle();
+        return true;
     }
 
     // Called by SseParser for each event with its data bytes (no string made for the data).
@@ -168,11 +192,12 @@ internal sealed class SseClient : IFeedClient
     }
 
     private static bool IsConnectionFailure(Exception e) =>
-        e is HttpRequestException or IOException or OperationCanceledException or TimeoutException;
+        e is HttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException or TimeoutException;
 
     public ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        _http?.Dispose();
+        _events.Dispose();
         _core.Closed();
         return ValueTask.CompletedTask;
     }

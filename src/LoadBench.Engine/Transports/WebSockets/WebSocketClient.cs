@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
@@ -14,23 +15,33 @@ namespace LoadBench.Engine.Transports.WebSockets;
 /// is a reset (<see cref="FeedReset"/>: counted, then started again from the new epoch's first event, named in the
 /// close description); 4408 is too slow (<see cref="FeedTooSlow"/>: counted, then resumed from the cursor). Every
 /// connection carries the epoch the client follows (<c>&amp;epoch=</c>) and the scenario's heartbeat (<c>&amp;heartbeatMs=</c>).
+/// In the default setup (plain HTTP/1.1, no compression) the upgrade is done on the counted socket itself
+/// (<c>WebSocketClient.Raw.cs</c>); both paths run the session through <see cref="ReceiveMessagesAsync"/>.
 /// </summary>
-internal sealed class WebSocketClient : IFeedClient
+internal sealed partial class WebSocketClient : IFeedClient
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
+    // The target's events are a few hundred bytes; a larger message doubles the rented buffer.
+    private const int InitialMessageBytes = 2048;
+
     private readonly ClientCore _core;
-    private readonly HttpMessageInvoker _invoker;
+    private readonly HttpMessageInvoker? _invoker; // null on the raw path
+    private readonly bool _raw;
     private readonly string _prefix;
     private readonly string _heartbeatQuery;
     private readonly WebSocketDeflateOptions? _deflate;
-    private byte[] _buffer = new byte[2048];
 
     public WebSocketClient(FeedClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
-        _invoker = new HttpMessageInvoker(_core.CreateHandler(out var owned), disposeHandler: owned);
+        _wsUri = new Uri(options.BaseUri, FeedRoutes.WebSocket);
+        // Plain HTTP/1.1 without compression, on a connection of its own (the default setup): the upgrade is written
+        // and read on the socket itself (WebSocketClient.Raw.cs); HTTP/2, TLS, permessage-deflate and shared
+        // connections keep ClientWebSocket over the client's handler.
+        _raw = !_core.Protocol.NeedsHandler && options.SharedConnection is null && options.Setup.Compression == CompressionKinds.None;
+        _invoker = _raw ? null : new HttpMessageInvoker(_core.CreateHandler(out var owned), disposeHandler: owned);
         var builder = new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = _core.Protocol.Tls is null ? "ws" : "wss" };
         _prefix = builder.Uri.AbsoluteUri + "?after=";
         _heartbeatQuery = HeartbeatParameter.Query(options.Setup);
@@ -60,6 +71,11 @@ internal sealed class WebSocketClient : IFeedClient
     /// <summary>One session: returns true when it ended cleanly (a close frame), false on a failed upgrade.</summary>
     private async Task<bool> ReceiveSessionAsync(CancellationToken cancellationToken)
     {
+        if (_raw)
+        {
+            return await ReceiveRawSessionAsync(cancellationToken);
+        }
+
         using var socket = new ClientWebSocket();
         // No keep-alive of the client's own: on loopback it guards nothing, and it would add frames to the byte split.
         // A scenario's heartbeat is the target's ping (&heartbeatMs=), which the socket answers with a pong by
@@ -73,7 +89,7 @@ internal sealed class WebSocketClient : IFeedClient
         var uri = new Uri(string.Concat(_prefix, _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery));
         try
         {
-            await socket.ConnectAsync(uri, _invoker, cancellationToken);
+            await socket.ConnectAsync(uri, _invoker!, cancellationToken);
         }
         catch (WebSocketException) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols and not HttpStatusCode.OK)
         {
@@ -81,51 +97,98 @@ internal sealed class WebSocketClient : IFeedClient
             return false;
         }
 
+        return await ReceiveMessagesAsync(socket, cancellationToken);
+    }
+
+    /// <summary>An upgraded session's messages until its close (true) or a failure (thrown).</summary>
+    private async Task<bool> ReceiveMessagesAsync(WebSocket socket, CancellationToken cancellationToken)
+    {
         _core.Counters.Request();
         _core.Backoff.Reset();
+        // Between messages the client holds no receive buffer: a zero-byte receive waits for the next frame's header
+        // (the managed WebSocket reads it into its own small header buffer), and only then is a buffer rented for the
+        // message; it goes back to the pool once the message is parsed. An idle subscriber so keeps 0 bytes of its
+        // own instead of 2 KiB (issue 14).
+        byte[]? buffer = null;
         var filled = 0;
-        while (true)
+        try
         {
-            if (filled == _buffer.Length)
+            while (true)
             {
-                Array.Resize(ref _buffer, _buffer.Length * 2);
-            }
+                ValueWebSocketReceiveResult result;
+                if (buffer is null)
+                {
+                    result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                    if (result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage)
+                    {
+                        buffer = ArrayPool<byte>.Shared.Rent(InitialMessageBytes);
+                        continue;
+                    }
+                }
+                else
+                {
+                    if (filled == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, filled).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
 
-            var result = await socket.ReceiveAsync(_buffer.AsMemory(filled), cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                await OnCloseAsync(socket, cancellationToken);
-                return true;
-            }
+                    result = await socket.ReceiveAsync(buffer.AsMemory(filled), cancellationToken);
+                }
 
-            filled += result.Count;
-            if (!result.EndOfMessage)
-            {
-                continue;
-            }
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await OnCloseAsync(socket, cancellationToken);
+                    return true;
+                }
 
-            var receivedMicros = _core.NowMicros();
-            var message = _buffer.AsSpan(0, filled);
-            filled = 0;
-            if (_core.Meter.Compressed)
-            {
-                _core.Meter.Decoded(message.Length); // the inflated message: what the wire would carry uncompressed
-            }
+                filled += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
 
-            if (result.MessageType == WebSocketMessageType.Text && FeedEventReader.TryRead(message, out var seq, out var ts))
-            {
-                _core.Deliver(seq, ts, message.Length, receivedMicros);
+                OnMessage(buffer is null ? ReadOnlySpan<byte>.Empty : buffer.AsSpan(0, filled), result.MessageType);
+                filled = 0;
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
-            else
+        }
+        finally
+        {
+            if (buffer is not null)
             {
-                _core.Fail(ErrorKinds.BadEvent);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
-
-            _core.Meter.Settle();
         }
     }
 
-    private async Task OnCloseAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    private void OnMessage(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    {
+        var receivedMicros = _core.NowMicros();
+        if (_core.Meter.Compressed)
+        {
+            _core.Meter.Decoded(message.Length); // the inflated message: what the wire would carry uncompressed
+        }
+
+        if (type == WebSocketMessageType.Text && FeedEventReader.TryRead(message, out var seq, out var ts))
+        {
+            _core.Deliver(seq, ts, message.Length, receivedMicros);
+        }
+        else
+        {
+            _core.Fail(ErrorKinds.BadEvent);
+        }
+
+        _core.Meter.Settle();
+    }
+
+    private async Task OnCloseAsync(WebSocket socket, CancellationToken cancellationToken)
     {
         var status = (int?)socket.CloseStatus ?? 0;
         if (status == FeedGone.WebSocketCloseStatus)
@@ -171,7 +234,7 @@ internal sealed class WebSocketClient : IFeedClient
 
     public ValueTask DisposeAsync()
     {
-        _invoker.Dispose();
+        _invoker?.Dispose();
         _core.Closed();
         return ValueTask.CompletedTask;
     }
