@@ -159,7 +159,7 @@ internal sealed class CountingStream : Stream
     {
         if (_h2Read is not null)
         {
-            // A gzip or br body is counted by the client that reads it (EncodedBodyStream); permessage-deflate's
+            // A gzip or br body is counted by the client that reads it (EncodedBody); permessage-deflate's
             // messages here, in the WebSocket frames inside DATA frames.
             var before = _h2Read.WebSocketDataBytes;
             var headBytes = _h2Read.Scan(bytes);

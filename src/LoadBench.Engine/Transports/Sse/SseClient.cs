@@ -58,7 +58,7 @@ internal sealed partial class SseClient : IFeedClient
         // gzip or br: HttpClient asks for exactly that coding (Accept-Encoding) and inflates the stream as it
         // arrives; the target flushes its compressor after every event, so nothing waits for the next one.
         // Over HTTP/2 the client asks and decodes itself, to count the compressed body as it reads it
-        // (EncodedBodyStream): the handler's decompression would hide it (and a shared connection's handler is not ours).
+        // (EncodedBody): the handler's decompression would hide it (and a shared connection's handler is not ours).
         _ownCoding = _core.Protocol.Http2 ? ContentCodings.Requested(options.Setup.Compression) : null;
         if (owned && _ownCoding is null)
         {
@@ -124,10 +124,10 @@ internal sealed partial class SseClient : IFeedClient
         var content = await response.Content.ReadAsStreamAsync(cancellationToken);
         if (_ownCoding is not null)
         {
-            content = EncodedBodyStream.Decoding(content, response.Content.Headers.ContentEncoding, _core.Meter);
+            content = EncodedBody.Decoding(content, response.Content.Headers.ContentEncoding, _core.Meter);
         }
 
-        await using var stream = _core.Meter.Compressed ? new DecodedByteStream(content, _core.Meter) : content;
+        await using var stream = _core.Meter.Compressed ? new ReadCountingStream(content, _core.Meter.Decoded) : content;
         _core.Backoff.Reset();
         await foreach (var item in SseParser.Create(stream, _itemParser).EnumerateAsync(cancellationToken))
         {

@@ -4,11 +4,12 @@ using LoadBench.Engine.Metrics;
 namespace LoadBench.Engine.Transports.Connections;
 
 /// <summary>
-/// A read-only view of a decompressed response body that reports every byte read to the client's meter as
-/// decoded (<see cref="WireMeter.Decoded"/>): the body as it would have crossed the wire uncompressed. The socket
-/// side is counted by <see cref="CountingStream"/> under it, so the two never mix.
+/// A read-only stream that reports how many bytes each read returned: under a decompressor, a compressed body's
+/// bytes as the wire's payload (<see cref="WireMeter.EncodedBody"/>, <see cref="EncodedBody"/>); above one, the
+/// decompressed body as it would have crossed the wire uncompressed (<see cref="WireMeter.Decoded"/>). The socket
+/// side is counted by <see cref="CountingStream"/> under both, so the counts never mix.
 /// </summary>
-internal sealed class DecodedByteStream(Stream inner, WireMeter meter) : Stream
+internal sealed class ReadCountingStream(Stream inner, Action<long> counted) : Stream
 {
     public override bool CanRead => true;
     public override bool CanWrite => false;
@@ -19,7 +20,7 @@ internal sealed class DecodedByteStream(Stream inner, WireMeter meter) : Stream
     public override int Read(Span<byte> buffer)
     {
         var read = inner.Read(buffer);
-        meter.Decoded(read);
+        counted(read);
         return read;
     }
 
@@ -29,7 +30,7 @@ internal sealed class DecodedByteStream(Stream inner, WireMeter meter) : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
-        meter.Decoded(read);
+        counted(read);
         return read;
     }
 
