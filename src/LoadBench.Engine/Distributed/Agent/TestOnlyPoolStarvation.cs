@@ -45,9 +45,17 @@ internal static class TestOnlyPoolStarvation
         // Far more blockers than the pool adds threads in `duration` (about two a second when starved), so every
         // pool thread, old and new, is taken until the release.
         var blockers = 64 + (int)(Environment.ProcessorCount * 8 * duration.TotalSeconds);
+        // Disposed only once every blocker has returned: a pool thread may take a blocker off the queue just before
+        // the probe below and call Wait after the probe ran (a Wait on a disposed event crashed the agent, which was
+        // then rightly taken for lost).
+        using var returned = new CountdownEvent(blockers);
         for (var i = 0; i < blockers; i++)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(_ => release.Wait(duration + TimeSpan.FromSeconds(5)), null);
+            ThreadPool.UnsafeQueueUserWorkItem(_ =>
+            {
+                release.Wait(duration + TimeSpan.FromSeconds(5));
+                returned.Signal();
+            }, null);
         }
 
         // The proof it worked: a work item queued now, behind the blockers, and how long it waited.
@@ -62,6 +70,7 @@ internal static class TestOnlyPoolStarvation
         Thread.Sleep(duration);
         release.Set();
         probed.Wait(TimeSpan.FromSeconds(30));
+        returned.Wait(TimeSpan.FromSeconds(30));
         log?.Report($"agent {agent}: test-only thread-pool starvation over: a work item queued behind {blockers} blockers waited {waited.TotalSeconds:0.0} s");
     }
 }
