@@ -21,36 +21,11 @@ internal sealed class CompressedFrameCountingMiddleware(RequestDelegate next, Ta
         if (options.Compression && context.Request.Path == FeedRoutes.WebSocket)
         {
             var wire = new CompressedWebSocketWire(context, stats.WebSocket);
-            if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
-            {
-                context.Features.Set<IHttpUpgradeFeature>(new CountedUpgrade(upgrade, wire));
-            }
-
-            if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
-            {
-                context.Features.Set<IHttpExtendedConnectFeature>(new CountedConnect(connect, wire));
-            }
-
+            AcceptedStreamFeatures.Wrap(context.Features, wire.Wrap);
             context.Features.Set(wire);
         }
 
         return next(context);
-    }
-
-    private sealed class CountedUpgrade(IHttpUpgradeFeature inner, CompressedWebSocketWire wire) : IHttpUpgradeFeature
-    {
-        public bool IsUpgradableRequest => inner.IsUpgradableRequest;
-
-        public async Task<Stream> UpgradeAsync() => wire.Wrap(await inner.UpgradeAsync());
-    }
-
-    private sealed class CountedConnect(IHttpExtendedConnectFeature inner, CompressedWebSocketWire wire) : IHttpExtendedConnectFeature
-    {
-        public bool IsExtendedConnect => inner.IsExtendedConnect;
-
-        public string? Protocol => inner.Protocol;
-
-        public async ValueTask<Stream> AcceptAsync() => wire.Wrap(await inner.AcceptAsync());
     }
 }
 

@@ -16,36 +16,13 @@ internal sealed class FeedSocketStreamMiddleware(RequestDelegate next)
         if (context.Request.Path == FeedRoutes.WebSocket)
         {
             var wire = new FeedSocketWire(context);
-            if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+            if (AcceptedStreamFeatures.Wrap(context.Features, wire.Wrap))
             {
-                context.Features.Set<IHttpUpgradeFeature>(new WiredUpgrade(upgrade, wire));
-                context.Features.Set(wire);
-            }
-
-            if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
-            {
-                context.Features.Set<IHttpExtendedConnectFeature>(new WiredConnect(connect, wire));
                 context.Features.Set(wire);
             }
         }
 
         return next(context);
-    }
-
-    private sealed class WiredUpgrade(IHttpUpgradeFeature inner, FeedSocketWire wire) : IHttpUpgradeFeature
-    {
-        public bool IsUpgradableRequest => inner.IsUpgradableRequest;
-
-        public async Task<Stream> UpgradeAsync() => wire.Wrap(await inner.UpgradeAsync());
-    }
-
-    private sealed class WiredConnect(IHttpExtendedConnectFeature inner, FeedSocketWire wire) : IHttpExtendedConnectFeature
-    {
-        public bool IsExtendedConnect => inner.IsExtendedConnect;
-
-        public string? Protocol => inner.Protocol;
-
-        public async ValueTask<Stream> AcceptAsync() => wire.Wrap(await inner.AcceptAsync());
     }
 }
 
