@@ -81,8 +81,8 @@ from capacity_memory import judge
 out, stream, poll = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def scenarios(size):
     return [s for s in json.load(open(os.path.join(out, size, "results.json")))["scenarios"] if not s["name"].startswith("warm_")]
-def largest(size):  # per transport, the one with the most clients
-    return {s["transport"]: s for s in sorted(scenarios(size), key=lambda s: s["clients"]) if s["clients"] > 0}
+def largest(size):  # per transport, the one with the most clients (of equal counts, the longest poll interval)
+    return {s["transport"]: s for s in sorted(scenarios(size), key=lambda s: (s["clients"], s.get("pollIntervalMs") or 0)) if s["clients"] > 0}
 small, big = largest("small"), largest("big")
 plans = {n: {p["transport"]: p for p in json.load(open(os.path.join(out, f"plan-{n}", "plan.json")))} for n in {stream, poll} - {0}}
 cpu = lambda s: s["server"]["cpuMs"] / s["durationSeconds"]

@@ -10,7 +10,16 @@ namespace LoadBench.Reporting.Capacity;
 /// </summary>
 /// <param name="FixedMsPerSecond">CPU ms per second with no load: publisher, timers, GC, <c>/stats</c>; counted once per instance.</param>
 /// <param name="MsPerLoadUnit">CPU ms per delivery (or, for short polling, per request).</param>
-public sealed record CapacityCpuFit(double FixedMsPerSecond, double MsPerLoadUnit, string LowScenario, int LowClients, string HighScenario, int HighClients);
+public sealed record CapacityCpuFit(double FixedMsPerSecond, double MsPerLoadUnit, string LowScenario, int LowClients, string HighScenario, int HighClients)
+{
+    /// <summary>The load (deliveries/s, or requests/s for short polling) of the low and the high scenario: the measured
+    /// range the line was drawn through.</summary>
+    public (double Low, double High) LoadPerSecond { get; init; }
+
+    /// <summary>True when short polling's line was drawn through its two highest request rates instead of from idle
+    /// (<see cref="CapacityBasis.Choose"/>).</summary>
+    public bool ThroughRequestRates { get; init; }
+}
 
 /// <summary>
 /// The measured figures one transport's projection starts from, taken from one scenario of a results file: the
@@ -18,7 +27,8 @@ public sealed record CapacityCpuFit(double FixedMsPerSecond, double MsPerLoadUni
 /// When the file also holds an idle scenario (no clients) at the same rate and payload, target CPU is fitted as
 /// fixed + slope × load through the idle cost and this scenario (<see cref="CpuFit"/>); failing that, when it holds
 /// the transport at a smaller client count with the same rate, payload and poll interval, through the two largest
-/// client counts; otherwise it is a line through zero. Only the target's own cost is read (<c>server.*</c>); the engine's cost is never in it.
+/// client counts; otherwise it is a line through zero. Short polling is fitted first through its two highest request
+/// rates when they are at least 2× apart (its cost per request falls as the rate grows; see TwoRequestRates). Only the target's own cost is read (<c>server.*</c>); the engine's cost is never in it.
 /// </summary>
 /// <param name="CpuMsPer1000Events">Target CPU per 1,000 delivered events (<c>server.cpuMsPer1000Events</c>).</param>
 /// <param name="CpuMsPerRequest">Short polling only: target CPU per request (<c>server.cpuMs ÷ throughput.requests</c>),
@@ -71,12 +81,22 @@ public sealed record CapacityBasis(
             .OrderBy(t => TransportIds.All.ToList().IndexOf(t) is var i && i < 0 ? int.MaxValue : i).ToList();
         foreach (var transport in transports)
         {
+            // Then the longest poll interval: of two polling runs with as many clients, the slower one's retained heap is
+            // the connections' own, with the fewest requests in flight.
             var ordered = results.Scenarios.Where(s => s.Transport == transport && !IsIdle(s))
-                .OrderByDescending(s => s.Clients).ThenByDescending(s => s.PublishRatePerSecond).ThenByDescending(s => s.DurationSeconds).ToList();
+                .OrderByDescending(s => s.Clients).ThenByDescending(s => s.PublishRatePerSecond).ThenByDescending(s => s.DurationSeconds)
+                .ThenByDescending(s => s.PollIntervalMs ?? 0).ToList();
             var checkedOnes = ordered.Select(s => (Scenario: s, Problem: Missing(s, zeroMemoryMeasured: resolution is not null))).ToList();
             if (checkedOnes.FirstOrDefault(c => c.Problem is null) is { Scenario: { } usable })
             {
                 var basis = From(usable) with { MemoryResolution = resolution };
+                if (transport == TransportIds.Polling && TwoRequestRates(ordered, usable) is { } rates
+                    && WithFit(basis, rates.Low, rates.High) is { CpuFit: { } fit } fitted)
+                {
+                    bases.Add(fitted with { CpuFit = fit with { ThroughRequestRates = true } });
+                    continue;
+                }
+
                 // The idle baseline first: it measures the fixed part directly, where a second client count only gives
                 // it as the difference of two loaded figures, each as noisy as the other (docs/capacity.md).
                 var lower = idle.Where(s => SameFeed(s, usable)).OrderByDescending(s => s.DurationSeconds).FirstOrDefault()
@@ -136,6 +156,28 @@ public sealed record CapacityBasis(
             && double.IsFinite(s.DurationSeconds) && s.DurationSeconds > 0 && double.IsFinite(s.Server.CpuMs) && s.Server.CpuMs >= 0;
     }
 
+    /// <summary>
+    /// Short polling's two highest request rates at the basis's feed (any poll interval, any client count), when the
+    /// higher is at least twice the lower; otherwise null. Polling's CPU per request is not constant: at a low rate
+    /// nearly every poll wakes an idle server (a thread-pool worker, the socket engine), and as the rate grows one
+    /// wake-up serves several requests, so the cost per request falls (docs/capacity.md, Run 6: 345 µs per request at
+    /// 100 requests/s, 105 µs at 800). A line from idle through one slow run over-projects faster polling; a line
+    /// through the two busiest runs is right where a projection scales to, and beyond them stays on the safe side.
+    /// </summary>
+    private static (ScenarioResult Low, ScenarioResult High)? TwoRequestRates(IEnumerable<ScenarioResult> polling, ScenarioResult basis)
+    {
+        var byRate = polling.Where(s => HasCpuFigures(s) && SameFeed(s, basis)).OrderByDescending(Load).ToList();
+        if (byRate.Count < 2)
+        {
+            return null;
+        }
+
+        var high = byRate[0];
+        var low = byRate.Skip(1).FirstOrDefault(s => Load(s) * 2 <= Load(high));
+        // Only the next busiest counts: skipping past a close pair to a far slower run would reach back into the bend.
+        return low is not null && ReferenceEquals(low, byRate[1]) ? (low, high) : null;
+    }
+
     /// <summary>A second point for the CPU fit needs only CPU and load figures (not memory per connection).</summary>
     private static bool HasCpuFigures(ScenarioResult s) =>
         s.Clients > 0 && double.IsFinite(s.DurationSeconds) && s.DurationSeconds > 0 && double.IsFinite(s.Server.CpuMs) && s.Server.CpuMs >= 0 && Load(s) > 0;
@@ -177,7 +219,7 @@ public sealed record CapacityBasis(
             : fixedMs < 0 ? string.Create(invariant, $"the fixed part came out {fixedMs:0.#} ms/s, negative")
             : null;
         return why is null
-            ? basis with { CpuFit = new CapacityCpuFit(fixedMs, slope, low.Name, low.Clients, high.Name, high.Clients) }
+            ? basis with { CpuFit = new CapacityCpuFit(fixedMs, slope, low.Name, low.Clients, high.Name, high.Clients) { LoadPerSecond = (x1, x2) } }
             : basis with { CpuFitNote = $"a fixed + slope fit through {pair} was not used ({why}: noise), so the line goes through zero" };
     }
 

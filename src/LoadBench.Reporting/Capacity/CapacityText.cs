@@ -119,9 +119,25 @@ public static class CapacityText
                     var f = p.Basis.CpuFit!;
                     var unit = p.Basis.Transport == TransportIds.Polling ? "1,000 requests" : "1,000 deliveries";
                     var low = f.LowClients == 0 ? $"'{f.LowScenario}', idle" : $"'{f.LowScenario}', {Format.Count(f.LowClients)} clients";
+                    var high = $"'{f.HighScenario}', {Format.Count(f.HighClients)} clients";
+                    if (f.ThroughRequestRates)
+                    {
+                        low += $" at {Format.Rate(f.LoadPerSecond.Low)} requests/s";
+                        high += $" at {Format.Rate(f.LoadPerSecond.High)} requests/s";
+                    }
+
                     return $"{TransportIds.DisplayName(p.Basis.Transport)} {Format.Rate(f.FixedMsPerSecond)} ms/s + {Format.Rate(f.MsPerLoadUnit * 1000)} ms per {unit} " +
-                        $"(from {low}, and '{f.HighScenario}', {Format.Count(f.HighClients)} clients)";
+                        $"(from {low}, and {high})";
                 })) + ".");
+        }
+
+        if (fitted.Any(p => p.Basis.CpuFit!.ThroughRequestRates))
+        {
+            parts.Add("Short polling's line goes through its two highest request rates measured, not through the idle cost: its CPU per request " +
+                "falls as the request rate grows (at a low rate nearly every poll wakes an idle server; at a higher rate one wake-up serves several " +
+                "requests), so a line from idle through a slow run over-projects faster polling (docs/capacity.md, Run 6). Its fixed part is the " +
+                "line's intercept, not the idle cost. The line meets the measured cost at both rates; between them it may read somewhat low " +
+                "where the cost bends above it, and outside them it reads high (the safe side).");
         }
 
         if (throughZero.Count > 0)

@@ -378,4 +378,57 @@ public sealed class CapacityPlannerTests
 
         Assert.Null(basis.CpuFit);
     }
+
+    /// <summary>100 short-polling clients for 10 s polling every <paramref name="intervalMs"/>: 1,000 requests per
+    /// second at 100 ms, 100 at 1 s; the target spending <paramref name="cpuMs"/>.</summary>
+    private static ScenarioResult PollEvery(double intervalMs, double cpuMs, string name)
+    {
+        var s = SampleResults.Scenario(TransportIds.Polling, 100);
+        var requests = (long)(100 * SampleResults.DurationSeconds * 1000 / intervalMs);
+        return s with
+        {
+            Name = name,
+            PollIntervalMs = intervalMs,
+            Throughput = s.Throughput with { Requests = requests, RequestsPerSecond = requests / SampleResults.DurationSeconds },
+            Server = s.Server with { CpuMs = cpuMs },
+        };
+    }
+
+    [Fact]
+    public void Choose_ShortPollingAtTwoRequestRates_DrawsTheLineThroughThem_NotFromIdle()
+    {
+        // Idle 4 ms/s. Every second: 100 requests/s, 300 ms in 10 s = 30 ms/s (260 µs per request above idle). Every
+        // 100 ms: 1,000 requests/s, 90 ms/s (86 µs). From idle through the slow run the slope would be 0.26 ms per
+        // request; through the two rates it is (90 − 30) ÷ 900 = 1/15 ms, fixed 90 − 1,000/15 = 70/3 ms/s.
+        var document = NoisyResults.Document(Idle(40), PollEvery(1000, 300, "poll_1s"), PollEvery(100, 900, "poll_100ms"));
+
+        var basis = Assert.Single(CapacityBasis.Choose(document).Bases);
+
+        var fit = Assert.IsType<CapacityCpuFit>(basis.CpuFit);
+        Assert.True(fit.ThroughRequestRates);
+        Assert.Equal(70.0 / 3, fit.FixedMsPerSecond, 9);
+        Assert.Equal(1.0 / 15, fit.MsPerLoadUnit, 12);
+        Assert.Equal(("poll_1s", "poll_100ms"), (fit.LowScenario, fit.HighScenario));
+        Assert.Equal((100, 1000), fit.LoadPerSecond);
+        // Memory and bytes come from the slower of the two 100-client runs (fewest requests in flight).
+        Assert.Equal("poll_1s", basis.ScenarioName);
+        // 800 clients every second: 800 requests/s × 1/15 = 53.33 ms/s + 70/3 = 76.67 ms/s.
+        var p = CapacityPlanner.Project(basis, new CapacityRequest { Subscribers = 800, PollIntervalMs = 1000 });
+        Assert.Equal(800.0 / 15 / 1000 + 70.0 / 3 / 1000, p.TargetCores, 9);
+        var line = CapacityText.CpuLine(CapacityPlanner.Plan([basis], new CapacityRequest { Subscribers = 800 }));
+        Assert.Contains("from 'poll_1s', 100 clients at 100 requests/s, and 'poll_100ms', 100 clients at 1,000 requests/s", line, StringComparison.Ordinal);
+        Assert.Contains("two highest request rates", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Choose_ShortPollingAtCloseRequestRates_KeepsTheIdleFit()
+    {
+        // 100 and 150 requests/s are less than 2× apart: their slope would be mostly noise, so the line goes from idle through the basis run.
+        var document = NoisyResults.Document(Idle(40), PollEvery(1000, 300, "poll_1s"), PollEvery(1000.0 * 2 / 3, 400, "poll_667ms"));
+
+        var fit = Assert.IsType<CapacityCpuFit>(Assert.Single(CapacityBasis.Choose(document).Bases).CpuFit);
+
+        Assert.False(fit.ThroughRequestRates);
+        Assert.Equal("idle", fit.LowScenario);
+    }
 }
