@@ -5,7 +5,7 @@ using ScottPlot.TickGenerators;
 
 namespace LoadBench.Reporting.Charts;
 
-/// <summary>Chart (e): what the target paid — CPU per 1,000 delivered events and memory per connection.</summary>
+/// <summary>Chart (e): what the target paid — CPU per 1,000 delivered events and memory per subscriber (per connection when each has its own).</summary>
 internal static class ServerCostCharts
 {
     public static ChartImage? Cpu(string runName, SetupGroup group, ReportOptions options) =>
@@ -14,7 +14,7 @@ internal static class ServerCostCharts
 
     public static ChartImage? Memory(string runName, SetupGroup group, ReportOptions options) =>
         Build(runName, group, options, s => s.Server.KibPerConnection,
-            "Target memory per open connection (retained heap growth / clients)", "Memory per connection (KiB)", v => $"{Format.Bytes(v)} KiB", "server-memory");
+            "Target memory per subscriber (retained heap growth / clients; a connection each unless multiplexed)", "Memory per subscriber (KiB)", v => $"{Format.Bytes(v)} KiB", "server-memory");
 
     private static ChartImage? Build(
         string runName, SetupGroup group, ReportOptions options, Func<ScenarioResult, double?> value,

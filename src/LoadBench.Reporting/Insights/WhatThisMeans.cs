@@ -69,7 +69,7 @@ internal static class WhatThisMeans
         var memory = group.Scenarios.Where(s => s.Server.KibPerConnection is not null).OrderBy(s => s.Server.KibPerConnection).ToList();
         if (memory.Count >= 2 && memory[0].Server.KibPerConnection < memory[^1].Server.KibPerConnection)
         {
-            yield return $"It held the least memory per open connection with {Name(group, memory[0])} ({Format.Bytes(memory[0].Server.KibPerConnection!.Value)} KiB) " +
+            yield return $"It held the least memory per subscriber with {Name(group, memory[0])} ({Format.Bytes(memory[0].Server.KibPerConnection!.Value)} KiB) " +
                 $"and most with {Name(group, memory[^1])} ({Format.Bytes(memory[^1].Server.KibPerConnection!.Value)} KiB).";
         }
     }
