@@ -162,7 +162,7 @@ public sealed record CapacityBasis(
     /// nearly every poll wakes an idle server (a thread-pool worker, the socket engine), and as the rate grows one
     /// wake-up serves several requests, so the cost per request falls (docs/capacity.md, Run 6: 345 µs per request at
     /// 100 requests/s, 105 µs at 800). A line from idle through one slow run over-projects faster polling; a line
-    /// through the two busiest runs is right where a projection scales to, and beyond them stays on the safe side.
+    /// through the two busiest runs is right where a projection scales to (beyond them it is an extrapolation).
     /// </summary>
     private static (ScenarioResult Low, ScenarioResult High)? TwoRequestRates(IEnumerable<ScenarioResult> polling, ScenarioResult basis)
     {

@@ -136,8 +136,8 @@ public static class CapacityText
             parts.Add("Short polling's line goes through its two highest request rates measured, not through the idle cost: its CPU per request " +
                 "falls as the request rate grows (at a low rate nearly every poll wakes an idle server; at a higher rate one wake-up serves several " +
                 "requests), so a line from idle through a slow run over-projects faster polling (docs/capacity.md, Run 6). Its fixed part is the " +
-                "line's intercept, not the idle cost. The line meets the measured cost at both rates; between them it may read somewhat low " +
-                "where the cost bends above it, and outside them it reads high (the safe side).");
+                "line's intercept, not the idle cost. The line meets the measured cost at both rates; outside them it is an extrapolation that, on the " +
+                "development machine, came out too low as well as too high (docs/capacity.md, Run 7): measure short polling near the request rate projected to.");
         }
 
         if (throughZero.Count > 0)
