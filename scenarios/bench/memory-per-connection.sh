@@ -4,6 +4,11 @@
 #   scenarios/bench/memory-per-connection.sh              # 4,000 subscribers per transport (about 1 min 30 s)
 #   N=500 HOLD=5s scenarios/bench/memory-per-connection.sh # a quick proof that it works
 #   GCDUMP=1 scenarios/bench/memory-per-connection.sh     # also a dotnet-gcdump of target and engine, subscribers connected
+#   HEAPSTAT=1 N=2000 HOLD=5s scenarios/bench/memory-per-connection.sh
+#                     # also the target's live heap per connection, type by type and grouped by owner: `dotnet-dump`
+#                     # heap dumps of the target before the first subscriber and with all N, `dumpheap -stat -live`
+#                     # of each, the difference / N (heap-per-connection.py; dotnet-dump from ~/.dotnet/tools;
+#                     # the dumps are deleted after, only the statistics kept)
 #
 # Per transport (sse, then ws) a fresh target (1 event/s of 256 B, like scenarios/fanout.json) and one
 # `loadbench run` of N copies: connected in a 10 s warm-up (the engine starts 2,000 a second), then HOLD measured.
@@ -16,11 +21,19 @@
 #   RSS, not the heap: the engine's cost is what the machine must have, runtime and native buffers included.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+PATH="$PATH:$HOME/.dotnet/tools"
 source scenarios/bench/lib.sh
 
 N=${N:-4000}
 HOLD=${HOLD:-10s}
 OUT=$(mktemp -d /tmp/memory-per-connection.XXXXXX)
+
+# heap_stat PID FILE : `dumpheap -stat -live` of the process into FILE (a heap dump taken, read, deleted).
+heap_stat() {
+  dotnet-dump collect -p "$1" --type Heap -o "$OUT/heap.dmp" >/dev/null || { echo "dotnet-dump collect failed" >&2; return 0; }
+  dotnet-dump analyze "$OUT/heap.dmp" -c "dumpheap -stat -live" -c exit >"$2" 2>&1 || echo "dotnet-dump analyze failed" >&2
+  rm -f "$OUT/heap.dmp"
+}
 
 bench_build
 TARGET_PID=""
@@ -45,6 +58,7 @@ for t in sse ws; do
 }
 EOF
   bench_start_target "$OUT/target-$t.log" --rate 0 --payload-bytes 256
+  [[ ${HEAPSTAT:-0} == 1 ]] && heap_stat "$TARGET_PID" "$OUT/heap-$t-before.txt"
   $ENGINE run "$OUT/$t.json" --target "$TARGET_URL" --output "$OUT/$t" --quiet >"$OUT/engine-$t.log" 2>&1 &
   ENGINE_PID=$!
   # Every 0.25 s: the engine's RSS and the target's open connections of this transport.
@@ -56,15 +70,18 @@ EOF
     done
   } >"$OUT/samples-$t.txt" &
   SAMPLER=$!
-  if [[ ${GCDUMP:-0} == 1 ]]; then
+  if [[ ${GCDUMP:-0} == 1 || ${HEAPSTAT:-0} == 1 ]]; then
     # Once every subscriber is connected (and settled for 3 s): a heap dump of each process, for `dotnet-gcdump report`.
     for _ in $(seq 1 240); do
       [[ $(tail -n1 "$OUT/samples-$t.txt" 2>/dev/null | cut -d' ' -f2) == "$N" ]] && break
       sleep 0.25
     done
     sleep 3
-    dotnet-gcdump collect -p "$TARGET_PID" -o "$OUT/target-$t.gcdump" >/dev/null || echo "target gcdump failed" >&2
-    dotnet-gcdump collect -p "$ENGINE_PID" -o "$OUT/engine-$t.gcdump" >/dev/null || echo "engine gcdump failed" >&2
+    if [[ ${GCDUMP:-0} == 1 ]]; then
+      dotnet-gcdump collect -p "$TARGET_PID" -o "$OUT/target-$t.gcdump" >/dev/null || echo "target gcdump failed" >&2
+      dotnet-gcdump collect -p "$ENGINE_PID" -o "$OUT/engine-$t.gcdump" >/dev/null || echo "engine gcdump failed" >&2
+    fi
+    [[ ${HEAPSTAT:-0} == 1 ]] && heap_stat "$TARGET_PID" "$OUT/heap-$t-with.txt"
   fi
   status=0
   wait "$ENGINE_PID" || status=$?
@@ -99,3 +116,12 @@ for t in ("sse", "ws"):
           + f"; clients {s['clients']}, lost {integ['lost']}, events {s['throughput']['eventsDelivered']}")
 print(f"raw output: {out}")
 EOF
+
+if [[ ${HEAPSTAT:-0} == 1 ]]; then
+  for t in sse ws; do
+    if [[ -s $OUT/heap-$t-before.txt && -s $OUT/heap-$t-with.txt ]]; then
+      echo; echo "--- target, $t: live heap per connection by type (all $N connected - before the first) ---"
+      python3 scenarios/bench/heap-per-connection.py "$OUT/heap-$t-before.txt" "$OUT/heap-$t-with.txt" "$N"
+    fi
+  done
+fi

@@ -106,8 +106,15 @@ public static class TargetApp
 
         var app = builder.Build();
         app.UseMiddleware<TransportAttributionMiddleware>();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // A feed stream leaves out the exception handler and the status-code pages: once it runs its response has
+        // started and neither can do anything for it, yet each would keep its async state for the subscriber's whole
+        // life. A stream that fails before it starts still gets the handler's 500 problem+json (StreamFaultMiddleware).
+        app.UseWhen(FeedStreamRequests.IsStream, stream => stream.UseMiddleware<StreamFaultMiddleware>());
+        app.UseWhen(context => !FeedStreamRequests.IsStream(context), other =>
+        {
+            other.UseExceptionHandler();
+            other.UseStatusCodePages();
+        });
         app.UseMiddleware<ClientErrorMiddleware>();
         app.UseMiddleware<CompressedFrameCountingMiddleware>(); // before UseWebSockets, which takes the upgrade features
         app.UseMiddleware<FeedSocketStreamMiddleware>(); // the same; its stream is the one the socket writes to

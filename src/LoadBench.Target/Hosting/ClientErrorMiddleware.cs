@@ -9,19 +9,35 @@ namespace LoadBench.Target.Hosting;
 /// </summary>
 internal sealed class ClientErrorMiddleware(RequestDelegate next, TargetOptions options, ILogger<ClientErrorMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var limit = options.Limits.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+            return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
                 $"The body declares {context.Request.ContentLength} bytes; this target accepts at most {limit} on any route.");
-            return;
         }
 
+        Task request;
         try
         {
-            await next(context);
+            request = next(context);
+        }
+        catch (BadHttpRequestException e)
+        {
+            request = Task.FromException(e);
+        }
+
+        // A request still running with its response started (a feed stream) can no longer be answered with a
+        // problem: awaiting it would only keep this method's state alive for the stream's whole life.
+        return !request.IsCompleted && context.Response.HasStarted ? request : AnswerBadBodyAsync(context, request, limit);
+    }
+
+    private async Task AnswerBadBodyAsync(HttpContext context, Task request, long limit)
+    {
+        try
+        {
+            await request;
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
