@@ -96,8 +96,12 @@ public static class SseEndpoints
             await response.Body.FlushAsync(streamSource.Token);
             try
             {
-                await SseFeedWriter.WriteAsync(log.FollowAsync(cursor, epoch, follower, streamSource.Token), body, lease,
-                    context.Features.Get<FeedConnection>(), streamSource);
+                // Plain streams are written by the fan-out while caught up (compressed ones keep their loop: one
+                // compressor write per event). Disposed after the writer returned: nobody writes to the body then.
+                var connection = context.Features.Get<FeedConnection>();
+                using var fanOut = body.CanFanOut ? log.FanOut.Subscribe(body, connection, streamSource.Token, streamSource.Token) : null;
+                await SseFeedWriter.WriteAsync(log.FollowAsync(cursor, epoch, follower, fanOut, streamSource.Token), body, lease,
+                    connection, streamSource, fanOut);
             }
             finally
             {

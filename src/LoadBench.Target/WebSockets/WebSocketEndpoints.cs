@@ -94,9 +94,12 @@ public static class WebSocketEndpoints
         CancellationToken stopping, CancellationToken cancellationToken)
     {
         using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+        // Uncompressed sockets are written by the fan-out while caught up (compressed ones keep SendAsync per event).
+        // Disposed after this loop returned: nobody writes to the sender then.
+        using var fanOut = sender.CanFanOut ? log.FanOut.Subscribe(sender, connection, followSource.Token, cancellationToken) : null;
         try
         {
-            await using var items = log.FollowAsync(after, epoch, follower, followSource.Token).GetAsyncEnumerator(followSource.Token);
+            await using var items = log.FollowAsync(after, epoch, follower, fanOut, followSource.Token).GetAsyncEnumerator(followSource.Token);
             while (true)
             {
                 // Looked at before it is awaited (is the next item ready?); every path awaits it exactly once.
@@ -123,6 +126,8 @@ public static class WebSocketEndpoints
                         await PendingFollow.AbandonAsync(next, followSource);
                         return (WebSocketCloseStatus.NormalClosure, null);
                     }
+
+                    fanOut?.Arm();
                 }
 
                 if (!await next)
