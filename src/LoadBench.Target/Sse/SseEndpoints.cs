@@ -17,7 +17,8 @@ namespace LoadBench.Target.Sse;
 /// <para>
 /// Each event's frame is made once, at publish (<see cref="PublishedEvent.SseFrame"/>, byte for byte what the
 /// framework's <c>SseFormatter</c> writes for it), and <see cref="SseFeedWriter"/> copies the frames of every event
-/// ready for a subscriber into the response's <c>BodyWriter</c> and flushes once (<see cref="SseBody"/>).
+/// ready for a subscriber into the response's <c>BodyWriter</c> and flushes once (<see cref="SseBody"/>); while the
+/// subscriber is caught up, <see cref="FeedFanOut"/> writes the new events into the same body instead of waking its loop.
 /// <c>TypedResults.ServerSentEvents</c> would re-encode or re-serialize every event per subscriber, and
 /// <c>SseFormatter.WriteAsync</c> formats and flushes each one per subscriber: exactly the per-subscriber work a
 /// fair comparison must not add to one transport.

@@ -15,7 +15,8 @@ namespace LoadBench.Target.WebSockets;
 /// too far behind with 4408 (<see cref="FeedTooSlow"/>); shutdown
 /// closes with 1001 (going away). <c>heartbeatMs</c> makes the runtime ping at that interval (and expect the
 /// client's pong); without it there is no keep-alive frame at all (the middleware's default is off,
-/// <see cref="KeepAlive"/>). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them.
+/// <see cref="KeepAlive"/>). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them, and while an
+/// uncompressed subscriber is caught up <see cref="FeedFanOut"/> sends the new events through the same sender instead.
 /// </summary>
 public static class WebSocketEndpoints
 {
