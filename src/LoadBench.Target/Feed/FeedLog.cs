@@ -14,7 +14,9 @@ namespace LoadBench.Target.Feed;
 /// latest seq, then the slot, and checks the slot's seq (a slot overwritten meanwhile means the reader fell
 /// behind retention: "gone"). Waiting readers share one <see cref="TaskCompletionSource"/> per publish, swapped
 /// by the publisher, so waking any number of long-poll, SSE or WebSocket waiters costs one completion and no
-/// thread per waiter.
+/// thread per waiter. A caught-up SSE or WebSocket follower does not even wait there: it parks in <see cref="FanOut"/>,
+/// whose few workers write each new event into its output themselves (<see cref="FeedFanOut"/>), so a publish wakes
+/// no subscriber at all unless one needs its own loop.
 /// </para>
 /// <para>
 /// The ring and the latest seq belong to a <see cref="FeedGeneration"/>, one per epoch. <see cref="Restart"/>
@@ -53,7 +55,11 @@ public sealed class FeedLog
             ? (long)Math.Min(options.SlowConsumerMaxLagSeconds * time.TimestampFrequency, long.MaxValue / 2)
             : long.MaxValue;
         IsReplica = options.FollowUrl is not null;
+        FanOut = new FeedFanOut(this, Environment.ProcessorCount);
     }
+
+    /// <summary>Writes each change of the feed to the parked SSE and WebSocket subscribers (<see cref="FeedFanOut"/>).</summary>
+    internal FeedFanOut FanOut { get; }
 
     /// <summary>Is any slow-consumer bound set (<see cref="TargetOptions.SlowConsumerMaxLagEvents"/>, <see cref="TargetOptions.SlowConsumerMaxLagSeconds"/>)?</summary>
     internal bool HasSlowConsumerBound => _maxLagEvents != long.MaxValue || _maxLagTime != TimeSpan.MaxValue;
@@ -112,6 +118,7 @@ public sealed class FeedLog
 
         // Completed outside the lock: continuations run asynchronously anyway, but no reason to hold it.
         readersSignal.TrySetResult();
+        FanOut.OnFeedChanged();
         return feedEvent;
     }
 
@@ -135,6 +142,7 @@ public sealed class FeedLog
         }
 
         readersSignal.TrySetResult();
+        FanOut.OnFeedChanged();
         return true;
     }
 
@@ -195,6 +203,7 @@ public sealed class FeedLog
         }
 
         readersSignal.TrySetResult();
+        FanOut.OnFeedChanged();
         return feedEvent;
     }
 
@@ -234,6 +243,7 @@ public sealed class FeedLog
         }
 
         readersSignal.TrySetResult();
+        FanOut.OnFeedChanged();
         return next.Epoch;
     }
 
@@ -291,6 +301,7 @@ public sealed class FeedLog
 
         changed.TrySetResult();
         readersSignal.TrySetResult();
+        FanOut.OnFeedChanged();
     }
 
     /// <summary>Under the publish lock: installs a fresh signal and returns the one waiting readers hold.</summary>
@@ -306,7 +317,7 @@ public sealed class FeedLog
     /// </summary>
     public EventLookup TryGet(long seq, out PublishedEvent? feedEvent) => TryGet(Generation, seq, out feedEvent);
 
-    private EventLookup TryGet(FeedGeneration generation, long seq, out PublishedEvent? feedEvent)
+    internal EventLookup TryGet(FeedGeneration generation, long seq, out PublishedEvent? feedEvent)
     {
         feedEvent = null;
         var latest = Volatile.Read(ref generation.LatestSeq);
@@ -400,14 +411,25 @@ public sealed class FeedLog
     /// <param name="epoch">The epoch the follower's cursor belongs to; null or empty: the current one (no check).</param>
     /// <param name="follower">Where the loop leaves its cursor for <see cref="SlowConsumerSweep"/>; null: nobody watches.</param>
     /// <param name="cancellationToken">Ends the follow.</param>
-    public IAsyncEnumerable<FeedItem> FollowAsync(long after, string? epoch, FeedFollower? follower, CancellationToken cancellationToken)
+    public IAsyncEnumerable<FeedItem> FollowAsync(long after, string? epoch, FeedFollower? follower, CancellationToken cancellationToken) =>
+        FollowAsync(after, epoch, follower, fanOut: null, cancellationToken);
+
+    /// <inheritdoc cref="FollowAsync(long, string?, CancellationToken)"/>
+    /// <param name="after">The last seq the follower has; 0 starts at the oldest retained event.</param>
+    /// <param name="epoch">The epoch the follower's cursor belongs to; null or empty: the current one (no check).</param>
+    /// <param name="follower">Where the loop leaves its cursor for <see cref="SlowConsumerSweep"/>; null: nobody watches.</param>
+    /// <param name="fanOut">The subscriber's place in <see cref="FanOut"/>: caught up (and without a delivery delay), the
+    /// loop parks there instead of waiting for the next publish, and the fan-out writes the events it is not told of
+    /// (<see cref="FanOutSubscription"/>); null: the loop yields every event itself.</param>
+    /// <param name="cancellationToken">Ends the follow.</param>
+    internal IAsyncEnumerable<FeedItem> FollowAsync(long after, string? epoch, FeedFollower? follower, FanOutSubscription? fanOut, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(after);
-        return FollowCoreAsync(after, epoch, follower, cancellationToken);
+        return FollowCoreAsync(after, epoch, follower, fanOut, cancellationToken);
     }
 
     private async IAsyncEnumerable<FeedItem> FollowCoreAsync(
-        long after, string? epoch, FeedFollower? follower, [EnumeratorCancellation] CancellationToken cancellationToken)
+        long after, string? epoch, FeedFollower? follower, FanOutSubscription? fanOut, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The generation is read once: a restart from here on is a newer one, and the follower is told.
         var generation = Generation;
@@ -422,6 +444,7 @@ public sealed class FeedLog
         var startLatest = Volatile.Read(ref generation.LatestSeq);
         var startTimestamp = _time.GetTimestamp();
         follower?.Start(cursor, startLatest, startTimestamp);
+        fanOut?.Start(generation, startLatest, startTimestamp, follower);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -455,6 +478,16 @@ public sealed class FeedLog
                     yield return FeedItem.Gone(cursor, generation.OldestSeq);
                     yield break;
                 default:
+                    if (fanOut is not null && Settings.DeliveryDelay <= TimeSpan.Zero)
+                    {
+                        // Parked: the fan-out writes what is published until something needs this loop; then look again
+                        // from where it left the cursor.
+                        await fanOut.WaitAsync(cursor);
+                        fanOut.ThrowIfWriteFailed();
+                        cursor = fanOut.Cursor;
+                        break;
+                    }
+
                     // Awaited here rather than through WaitForEventAfterAsync: no async method box per wait.
                     await UntilWorthLookingAsync(generation, cursor, signal, cancellationToken);
                     break;
@@ -474,7 +507,7 @@ public sealed class FeedLog
     /// and the latest event's publish time — so judging costs no clock read: per event one read and one
     /// comparison when the follower is caught up, one more read of the ring when it has a backlog.
     /// </summary>
-    private bool IsTooSlow(FeedGeneration generation, long cursor, PublishedEvent next, long startLatest, long startTimestamp)
+    internal bool IsTooSlow(FeedGeneration generation, long cursor, PublishedEvent next, long startLatest, long startTimestamp)
     {
         var latest = Volatile.Read(ref generation.LatestSeq);
         if (latest - Math.Max(cursor, startLatest) > _maxLagEvents)

@@ -13,7 +13,11 @@ namespace LoadBench.Target.Sse;
 /// flush (<see cref="Compression.FlushPerWriteStream"/>), one write per event as before: each event decodes on
 /// arrival, and the compressed bytes do not depend on how events were batched.
 /// </summary>
-internal sealed class SseBody
+/// <para>
+/// A plain body is also the subscriber's output for <see cref="FeedFanOut"/> (<see cref="IFanOutSink"/>): while the
+/// subscriber is parked, a fan-out worker appends frames and flushes here instead of the send loop — never both at once.
+/// </para>
+internal sealed class SseBody : IFanOutSink
 {
     /// <summary>A subscriber far behind (a resume, after=0) still gets its backlog in bounded pieces.</summary>
     public const int MaxUnflushedBytes = 64 * 1024;
@@ -35,6 +39,9 @@ internal sealed class SseBody
     public static SseBody Plain(PipeWriter body, TransportCounters counters) =>
         new(body ?? throw new ArgumentNullException(nameof(body)), null, counters ?? throw new ArgumentNullException(nameof(counters)));
 
+    /// <summary>Can the fan-out write here? Plain bodies only: a compressed stream keeps its one write per event.</summary>
+    public bool CanFanOut => _pipe is not null;
+
     public static SseBody Compressed(Stream compressor, TransportCounters counters) =>
         new(null, compressor ?? throw new ArgumentNullException(nameof(compressor)), counters ?? throw new ArgumentNullException(nameof(counters)));
 
@@ -48,11 +55,31 @@ internal sealed class SseBody
             return _compressor!.WriteAsync(frame, cancellationToken);
         }
 
-        _pipe.Write(frame.Span);
+        Append(feedEvent);
+        return _unflushedBytes >= MaxUnflushedBytes ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Plain only: the event's frame into the body, sent at the next flush.</summary>
+    public void Append(PublishedEvent feedEvent)
+    {
+        ArgumentNullException.ThrowIfNull(feedEvent);
+        var frame = feedEvent.SseFrame;
+        _pipe!.Write(frame.Span);
         _unflushedEvents++;
         _unflushedPayloadBytes += feedEvent.Json.Length;
         _unflushedBytes += frame.Length;
-        return _unflushedBytes >= MaxUnflushedBytes ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    ValueTask<bool> IFanOutSink.FlushAsync(CancellationToken cancellationToken)
+    {
+        var flush = FlushAsync(cancellationToken);
+        if (flush.IsCompletedSuccessfully)
+        {
+            flush.GetAwaiter().GetResult();
+            return new ValueTask<bool>(true);
+        }
+
+        return FlushedAsync(flush);
     }
 
     /// <summary>Writes a heartbeat or a final event and sends it at once, after whatever is still unflushed.</summary>
@@ -104,4 +131,10 @@ internal sealed class SseBody
     }
 
     private static async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush) => await flush;
+
+    private static async ValueTask<bool> FlushedAsync(ValueTask flush)
+    {
+        await flush;
+        return true;
+    }
 }

@@ -17,7 +17,8 @@ namespace LoadBench.Target.Sse;
 /// <para>
 /// Each event's frame is made once, at publish (<see cref="PublishedEvent.SseFrame"/>, byte for byte what the
 /// framework's <c>SseFormatter</c> writes for it), and <see cref="SseFeedWriter"/> copies the frames of every event
-/// ready for a subscriber into the response's <c>BodyWriter</c> and flushes once (<see cref="SseBody"/>).
+/// ready for a subscriber into the response's <c>BodyWriter</c> and flushes once (<see cref="SseBody"/>); while the
+/// subscriber is caught up, <see cref="FeedFanOut"/> writes the new events into the same body instead of waking its loop.
 /// <c>TypedResults.ServerSentEvents</c> would re-encode or re-serialize every event per subscriber, and
 /// <c>SseFormatter.WriteAsync</c> formats and flushes each one per subscriber: exactly the per-subscriber work a
 /// fair comparison must not add to one transport.
@@ -96,8 +97,12 @@ public static class SseEndpoints
             await response.Body.FlushAsync(streamSource.Token);
             try
             {
-                await SseFeedWriter.WriteAsync(log.FollowAsync(cursor, epoch, follower, streamSource.Token), body, lease,
-                    context.Features.Get<FeedConnection>(), streamSource);
+                // Plain streams are written by the fan-out while caught up (compressed ones keep their loop: one
+                // compressor write per event). Disposed after the writer returned: nobody writes to the body then.
+                var connection = context.Features.Get<FeedConnection>();
+                using var fanOut = body.CanFanOut ? log.FanOut.Subscribe(body, connection, streamSource.Token, streamSource.Token) : null;
+                await SseFeedWriter.WriteAsync(log.FollowAsync(cursor, epoch, follower, fanOut, streamSource.Token), body, lease,
+                    connection, streamSource, fanOut);
             }
             finally
             {

@@ -10,6 +10,9 @@ namespace LoadBench.Target.Sse;
 /// as SSE: every event that is ready goes into the body, and the body is flushed only when the next item is not
 /// ready yet — so a subscriber woken after several publishes gets them all in one write and one flush, as a
 /// server under load would send them, while one published alone is flushed at once (no added latency).
+/// With a <see cref="FanOutSubscription"/>, once everything written is flushed the subscriber is parked
+/// (<see cref="FanOutSubscription.Arm"/>): the fan-out writes the events published from then on into the same body,
+/// and this loop only resumes when the fan-out hands the subscriber back.
 /// </summary>
 internal static class SseFeedWriter
 {
@@ -18,8 +21,10 @@ internal static class SseFeedWriter
     /// <param name="heartbeat">The stream's heartbeat ticker, or null: a comment line per tick while the stream waits (never inside an event).</param>
     /// <param name="connection">For stall faults: a stall holds the writes, and the follower with them (none dropped).</param>
     /// <param name="stream">Ends the stream; cancelled here when a write fails while the follow waits (<see cref="PendingFollow"/>).</param>
+    /// <param name="fanOut">The subscriber's place in the fan-out, the one <paramref name="feed"/> parks in; null: none.</param>
     public static async Task WriteAsync(
-        IAsyncEnumerable<FeedItem> feed, SseBody body, HeartbeatLease? heartbeat, FeedConnection? connection, CancellationTokenSource stream)
+        IAsyncEnumerable<FeedItem> feed, SseBody body, HeartbeatLease? heartbeat, FeedConnection? connection, CancellationTokenSource stream,
+        FanOutSubscription? fanOut = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var cancellationToken = stream.Token;
@@ -38,11 +43,12 @@ internal static class SseFeedWriter
                     {
                         // Nothing more is ready: send what is written before waiting. Heartbeats only ever run here, flushed.
                         await body.FlushAsync(cancellationToken);
+                        fanOut?.Arm();
                         if (heartbeat is not null)
                         {
                             var waiting = next.AsTask();
                             next = new ValueTask<bool>(waiting);
-                            await heartbeat.BeatUntilAsync(waiting, ct => body.WriteNowAsync(SseFrames.Heartbeat, ct), cancellationToken);
+                            await heartbeat.BeatUntilAsync(waiting, ct => BeatAsync(body, fanOut, ct), cancellationToken);
                         }
                     }
                     catch
@@ -79,5 +85,24 @@ internal static class SseFeedWriter
         {
             body.CountUnflushed();
         }
+    }
+
+    /// <summary>A heartbeat while the follow waits: parked, only if the fan-out is not writing right now (then an event
+    /// is on its way, which keeps the stream alive as well), and parked again after it.</summary>
+    private static async ValueTask BeatAsync(SseBody body, FanOutSubscription? fanOut, CancellationToken cancellationToken)
+    {
+        if (fanOut is null)
+        {
+            await body.WriteNowAsync(SseFrames.Heartbeat, cancellationToken);
+            return;
+        }
+
+        if (!fanOut.TryReclaim())
+        {
+            return;
+        }
+
+        await body.WriteNowAsync(SseFrames.Heartbeat, cancellationToken);
+        fanOut.Arm();
     }
 }

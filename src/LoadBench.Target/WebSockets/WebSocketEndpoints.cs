@@ -15,7 +15,8 @@ namespace LoadBench.Target.WebSockets;
 /// too far behind with 4408 (<see cref="FeedTooSlow"/>); shutdown
 /// closes with 1001 (going away). <c>heartbeatMs</c> makes the runtime ping at that interval (and expect the
 /// client's pong); without it there is no keep-alive frame at all (the middleware's default is off,
-/// <see cref="KeepAlive"/>). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them.
+/// <see cref="KeepAlive"/>). The items come from <see cref="FeedLog.FollowAsync"/>; this class only sends them, and while an
+/// uncompressed subscriber is caught up <see cref="FeedFanOut"/> sends the new events through the same sender instead.
 /// </summary>
 public static class WebSocketEndpoints
 {
@@ -94,9 +95,12 @@ public static class WebSocketEndpoints
         CancellationToken stopping, CancellationToken cancellationToken)
     {
         using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+        // Uncompressed sockets are written by the fan-out while caught up (compressed ones keep SendAsync per event).
+        // Disposed after this loop returned: nobody writes to the sender then.
+        using var fanOut = sender.CanFanOut ? log.FanOut.Subscribe(sender, connection, followSource.Token, cancellationToken) : null;
         try
         {
-            await using var items = log.FollowAsync(after, epoch, follower, followSource.Token).GetAsyncEnumerator(followSource.Token);
+            await using var items = log.FollowAsync(after, epoch, follower, fanOut, followSource.Token).GetAsyncEnumerator(followSource.Token);
             while (true)
             {
                 // Looked at before it is awaited (is the next item ready?); every path awaits it exactly once.
@@ -123,6 +127,8 @@ public static class WebSocketEndpoints
                         await PendingFollow.AbandonAsync(next, followSource);
                         return (WebSocketCloseStatus.NormalClosure, null);
                     }
+
+                    fanOut?.Arm();
                 }
 
                 if (!await next)

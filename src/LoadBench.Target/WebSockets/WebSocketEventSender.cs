@@ -11,9 +11,11 @@ namespace LoadBench.Target.WebSockets;
 /// writes the batch in one write when nothing more is ready for the subscriber — every event already published to it
 /// in one write and one flush — or past <see cref="MaxBatchBytes"/>. Otherwise (permessage-deflate: each message
 /// goes through the connection's compressor) one <see cref="WebSocket.SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/> per event.
-/// Events are counted once written, as the socket's own sends are.
+/// Events are counted once written, as the socket's own sends are. Uncompressed, the batch is also the subscriber's
+/// output for <see cref="FeedFanOut"/> (<see cref="IFanOutSink"/>): while the subscriber is parked, a fan-out worker
+/// appends and flushes here instead of the send loop — never both at once.
 /// </summary>
-internal sealed class WebSocketEventSender(WebSocket socket, FeedSocketStream? frames, TransportCounters counters, bool compressed) : IDisposable
+internal sealed class WebSocketEventSender(WebSocket socket, FeedSocketStream? frames, TransportCounters counters, bool compressed) : IDisposable, IFanOutSink
 {
     /// <summary>A subscriber far behind (a resume, after=0) still gets its backlog in bounded writes.</summary>
     public const int MaxBatchBytes = 64 * 1024;
@@ -22,6 +24,9 @@ internal sealed class WebSocketEventSender(WebSocket socket, FeedSocketStream? f
     private int _length;
     private int _events;
     private long _payloadBytes;
+
+    /// <summary>Can the fan-out write here? Uncompressed sockets only: a compressed message goes through the socket's compressor.</summary>
+    public bool CanFanOut => frames is not null;
 
     /// <summary>Adds the event to the batch (sent at <see cref="FlushAsync"/>), or sends it now. False: the socket
     /// has sent its close frame, nothing more may be sent.</summary>
@@ -33,12 +38,19 @@ internal sealed class WebSocketEventSender(WebSocket socket, FeedSocketStream? f
             return SendOneAsync(feedEvent, cancellationToken);
         }
 
+        Append(feedEvent);
+        return _length >= MaxBatchBytes ? FlushAsync(cancellationToken) : new ValueTask<bool>(true);
+    }
+
+    /// <summary>Uncompressed only: the event's text frame into the batch, sent at the next <see cref="FlushAsync"/>.</summary>
+    public void Append(PublishedEvent feedEvent)
+    {
+        ArgumentNullException.ThrowIfNull(feedEvent);
         var json = feedEvent.Json.Span;
         Reserve(WebSocketFrames.HeaderLength(json.Length) + json.Length);
         _length += WebSocketFrames.WriteText(json, _batch.AsSpan(_length));
         _events++;
         _payloadBytes += json.Length;
-        return _length >= MaxBatchBytes ? FlushAsync(cancellationToken) : new ValueTask<bool>(true);
     }
 
     /// <summary>Writes the batch (nothing to do when it is empty). False: the socket has sent its close frame.</summary>
