@@ -36,6 +36,8 @@ internal sealed class PollExchange : IDisposable
     private readonly string _host;
     private byte[] _request;
     private readonly int _prefixLength;
+    private long _headAfter = -1; // the after whose digits _request holds now (-1: none yet)
+    private int _headLength;
     private byte[] _suffix;
     private string? _suffixEpoch;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -103,7 +105,9 @@ internal sealed class PollExchange : IDisposable
 
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!await PollInTurnAsync(_time.GetTimestamp(), cancellationToken))
+                // Straight to PollAsync, without PollInTurnAsync's gate: this loop is the client's only poller (a
+                // closed model runs RunAsync, an open one SendOneAsync, never both), so there is nothing to queue.
+                if (!await PollAsync(_time.GetTimestamp(), cancellationToken))
                 {
                     await _core.Backoff.DelayAsync(cancellationToken);
                     continue;
@@ -162,7 +166,9 @@ internal sealed class PollExchange : IDisposable
             var response = _connection is not null
                 ? await _connection.GetAsync(RequestHead(_core.After), cancellationToken)
                 : await _handlerConnection!.GetAsync(RequestUri(_core.After), cancellationToken);
-            var receivedMicros = _core.NowMicros();
+            // The wall clock is read only for an answer that may hold events (their latency runs to here): nearly
+            // every answer of a busy poller is a plain [] and needs only the request's own timing.
+            var receivedMicros = IsEmptyArray(response) ? 0 : _core.NowMicros();
             LatencyRecorders.RecordMicros(_requestLatency, _time.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
             if (response.Reconnected)
             {
@@ -219,6 +225,10 @@ internal sealed class PollExchange : IDisposable
         }
     }
 
+    /// <summary>A 200 whose body is <c>[]</c> as it came off the wire (not chunked, not compressed).</summary>
+    private static bool IsEmptyArray(KeepAliveResponse response) =>
+        response is { Status: 200, Chunked: false, Coding: Metrics.ContentCoding.None } && response.Body.Span.SequenceEqual("[]"u8);
+
     /// <summary>The request's address for the handler's connection (HTTP/2 or TLS).</summary>
     private Uri RequestUri(long after) => new(string.Concat(
         _uriPrefix, after.ToString(System.Globalization.CultureInfo.InvariantCulture), _querySuffix, _core.EpochQuery));
@@ -233,10 +243,17 @@ internal sealed class PollExchange : IDisposable
             _suffix = Suffix();
             Array.Resize(ref _request, _prefixLength + MaxDigits + _suffix.Length);
         }
+        else if (after == _headAfter)
+        {
+            // The cursor has not moved since the last poll (most polls of a busy poller): the head is ready.
+            return _request.AsMemory(0, _headLength);
+        }
 
         Utf8Formatter.TryFormat(after, _request.AsSpan(_prefixLength, MaxDigits), out var digits);
         _suffix.CopyTo(_request, _prefixLength + digits);
-        return _request.AsMemory(0, _prefixLength + digits + _suffix.Length);
+        _headAfter = after;
+        _headLength = _prefixLength + digits + _suffix.Length;
+        return _request.AsMemory(0, _headLength);
     }
 
     /// <summary>What follows the digits of <c>after</c>: the rest of the query (the epoch last), then the head's end.</summary>
@@ -269,6 +286,12 @@ internal sealed class PollExchange : IDisposable
     /// left to framing.</summary>
     private int DeliverArray(ReadOnlySpan<byte> body, long receivedMicros)
     {
+        if (body.SequenceEqual("[]"u8))
+        {
+            // Nearly every answer of a busy poller: nothing new, no reader to set up.
+            return 0;
+        }
+
         var reader = new Utf8JsonReader(body);
         try
         {

@@ -31,4 +31,39 @@ public sealed class PollExchangeTests
         Assert.InRange(requests.GetValueAtPercentile(100), 300_000, 300_300);
         Assert.Equal(1, client.Cursor);
     }
+    [Fact]
+    public async Task SendOneAsync_EmptyArraysWithAndWithoutSpace_CountAsEmptyAndTheEventBetweenIsDelivered()
+    {
+        // "[]" is recognised by its bytes (no JSON reader, no clock read); "[ ]" goes through the reader. Both are
+        // empty; the event between them is delivered with its exact bytes and its latency on the client's clock.
+        var json = StubFeed.Event(1, StubFeed.NowMicros - 1000, "x");
+        string[] bodies = ["[]", "[ ]", "[" + json + "]", "[]"];
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            foreach (var body in bodies)
+            {
+                await connection.ReadHeadAsync(cancellationToken);
+                await connection.SendAsync($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n{body}", trickle: false, cancellationToken);
+            }
+
+            await connection.DrainAsync(cancellationToken);
+        });
+        var time = new FakeTimeProvider(StubFeed.Now);
+        var recorders = new LatencyRecorders();
+        await using var client = (IRequestDrivenClient)FeedClientFactory.Create(
+            new FeedClientOptions(stub.BaseUri, TransportIds.Polling, recorders) { TimeProvider = time });
+
+        foreach (var _ in bodies)
+        {
+            await client.SendOneAsync(time.GetTimestamp(), CancellationToken.None);
+        }
+
+        var counters = client.Counters.Snapshot();
+        Assert.Equal((4L, 3L, 1L, 0L), (counters.Requests, counters.EmptyResponses, counters.EventsDelivered, counters.ErrorCount));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(json), counters.PayloadBytes);
+        var events = recorders.Event.GetIntervalHistogram();
+        Assert.Equal(1, events.TotalCount);
+        Assert.InRange(events.GetValueAtPercentile(100), 1000, 1001);
+        Assert.Equal(1, client.Cursor);
+    }
 }

@@ -3,6 +3,7 @@ using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Tests.TestSupport;
 using LoadBench.Engine.Transports;
 using LoadBench.Engine.Transports.Connections;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LoadBench.Engine.Tests.Transports.Connections;
 
@@ -103,6 +104,76 @@ public sealed class KeepAliveConnectionTests
         Assert.Equal(ErrorKinds.Timeout, ErrorKinds.Classify(error));
         Assert.Equal((204, false), (next.Status, next.Reconnected));
         Assert.Equal(2, stub.ConnectionsAccepted);
+    }
+
+    [Fact]
+    public async Task GetAsync_DeadlinePassesOnTheClientsClock_ThrowsTimeoutOnlyOnceTheWatchdogSeesIt()
+    {
+        // The stub never answers. The watchdog ticks every quarter of the timeout on the fake clock: at the timeout
+        // itself the request may still stand (its tick has not come), one tick later it must be gone.
+        await using var stub = new StubServer(async (connection, cancellationToken) => await connection.DrainAsync(cancellationToken));
+        var time = new FakeTimeProvider();
+        var timeout = TimeSpan.FromSeconds(30);
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), timeout, time);
+
+        var get = connection.GetAsync(Request, CancellationToken.None).AsTask();
+        await Wait.UntilAsync(() => stub.BytesReceived == Request.Length, "the stub to get the request");
+        time.Advance(timeout - TimeSpan.FromSeconds(1));
+        await Task.Delay(50);
+        Assert.False(get.IsCompleted);
+        time.Advance(KeepAliveConnection.WatchPeriod(timeout) + TimeSpan.FromSeconds(1));
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => get);
+        Assert.Equal(ErrorKinds.Timeout, ErrorKinds.Classify(error));
+    }
+
+    [Fact]
+    public async Task GetAsync_AnsweredRequests_AreNotTouchedByTheWatchdog()
+    {
+        // Each request is answered at once; the clock then jumps past the timeout between requests: an idle
+        // connection has no deadline, so it stays open and every request finds it.
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            while (await connection.ReadHeadAsync(cancellationToken) is not null)
+            {
+                await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]", false, cancellationToken);
+            }
+        });
+        var time = new FakeTimeProvider();
+        var timeout = TimeSpan.FromSeconds(30);
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), timeout, time);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await connection.GetAsync(Request, CancellationToken.None);
+            Assert.Equal((200, false), (response.Status, response.Reconnected));
+            time.Advance(timeout * 2);
+        }
+
+        Assert.Equal(1, stub.ConnectionsAccepted);
+    }
+
+    [Fact]
+    public async Task GetAsync_SameTokenEveryCall_CancellingItEndsThePendingCall()
+    {
+        // The token is registered once for the connection (not once per request); firing it closes the socket
+        // under the request in flight, which ends as a cancellation, not as a network error.
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            await connection.ReadHeadAsync(cancellationToken);
+            await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]", false, cancellationToken);
+            await connection.DrainAsync(cancellationToken);
+        });
+        using var connection = new KeepAliveConnection("127.0.0.1", stub.Port, new WireMeter(new ClientCounters()), TimeSpan.FromSeconds(30), TimeProvider.System);
+        using var phase = new CancellationTokenSource();
+
+        Assert.Equal(200, (await connection.GetAsync(Request, phase.Token)).Status);
+        var pending = connection.GetAsync(Request, phase.Token).AsTask();
+        await Wait.UntilAsync(() => stub.BytesReceived == 2 * Request.Length, "the stub to get the second request");
+        await phase.CancelAsync();
+
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        Assert.Equal(phase.Token, error.CancellationToken);
     }
 
     [Fact]
