@@ -56,7 +56,7 @@ EOF
     # The runtime's diagnostic port exists a moment after the process starts: retry briefly.
     ( for _ in $(seq 1 40); do
         PATH="$PATH:$HOME/.dotnet/tools" dotnet-counters collect -p "$ENGINE_PID" --refresh-interval 1 --format csv -o "$OUT/counters-$t.csv" \
-          --counters 'System.Runtime,EventCounters\System.Runtime' >"$OUT/counters-$t.log" 2>&1 && break
+          --counters System.Runtime >"$OUT/counters-$t.log" 2>&1 && break
         kill -0 "$ENGINE_PID" 2>/dev/null || break
         sleep 0.1
       done ) &
@@ -111,7 +111,8 @@ def gc_counters(t, rows):
         if len(r) < 5 or r[0] == "Timestamp":
             continue
         try:
-            ts = datetime.datetime.fromisoformat(r[0]).timestamp()
+            # dotnet-counters writes the machine's local time as MM/dd/yyyy HH:mm:ss; the samples are Unix seconds.
+            ts = datetime.datetime.strptime(r[0], "%m/%d/%Y %H:%M:%S").timestamp()
             value = float(r[4])
         except ValueError:
             continue
@@ -122,7 +123,7 @@ def gc_counters(t, rows):
         label = r[2] if key.startswith("dotnet.") else key
         if ts < first_open:
             before.setdefault(label, []).append(value)
-        elif full[0] <= ts <= full[-1]:
+        elif full[0] - 1 <= ts <= full[-1]:  # counters carry whole seconds
             during.setdefault(label, []).append(value)
     return {k: (before[k][-1], statistics.median(during[k])) for k in during if k in before}
 
