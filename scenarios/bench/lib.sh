@@ -2,9 +2,12 @@
 
 # Builds the Release target and the Release `loadbench` (the engine is measured as users run it, through
 # `loadbench run`). Sets TARGET_DLL and ENGINE (a command line).
+# BENCH_NO_BUILD=1 skips the builds (a series of runs of one build, e.g. ENGINE_ENV experiments).
 bench_build() {
-  dotnet build src/LoadBench.Target/LoadBench.Target.csproj -c Release -v q -nologo >/dev/null
-  dotnet build src/LoadBench.Cli/LoadBench.Cli.csproj -c Release -v q -nologo >/dev/null
+  if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+    dotnet build src/LoadBench.Target/LoadBench.Target.csproj -c Release -v q -nologo >/dev/null
+    dotnet build src/LoadBench.Cli/LoadBench.Cli.csproj -c Release -v q -nologo >/dev/null
+  fi
   TARGET_DLL=src/LoadBench.Target/bin/Release/net10.0/LoadBench.Target.dll
   local dll
   dll=$(ls src/LoadBench.Cli/bin/Release/net10.0/loadbench.dll src/LoadBench.Cli/bin/Release/net10.0/LoadBench.Cli.dll 2>/dev/null | head -1 || true)

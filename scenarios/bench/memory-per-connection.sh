@@ -9,6 +9,8 @@
 #                     # heap dumps of the target before the first subscriber and with all N, `dumpheap -stat -live`
 #                     # of each, the difference / N (heap-per-connection.py; dotnet-dump from ~/.dotnet/tools;
 #                     # the dumps are deleted after, only the statistics kept)
+#   COUNTERS=1 scenarios/bench/memory-per-connection.sh   # also the engine's GC counters (dotnet-counters) before and with all N
+#   ENGINE_ENV="DOTNET_gcServer=0" scenarios/bench/memory-per-connection.sh   # a GC setting tried without a rebuild
 #
 # Per transport (sse, then ws) a fresh target (1 event/s of 256 B, like scenarios/fanout.json) and one
 # `loadbench run` of N copies: connected in a 10 s warm-up (the engine starts 2,000 a second), then HOLD measured.
@@ -16,6 +18,9 @@
 # - Target, retained: the run's own `server.kibPerConnection` — (managed heap after a full, compacting collection
 #   with every subscriber connected − the same before any existed) / N, read by the engine from /stats?gc=true.
 #   `server.residentKibPerConnection` is the same difference of the working set (native memory included; noisier).
+# - Engine's GC (COUNTERS=1): committed memory, heap size and fragmentation after the last collection, gen0 budget,
+#   before the first subscriber connected and with all N (medians), from `dotnet-counters collect`. Its EventPipe
+#   session adds memory of its own to the engine, so read the RSS of such a run apart from runs without it.
 # - Engine: (median RSS while all N are connected − RSS at the last sample before the first one connected) / N,
 #   sampled from /proc every 0.25 s; "connected" is the target's own count of open connections of the transport.
 #   RSS, not the heap: the engine's cost is what the machine must have, runtime and native buffers included.
@@ -61,11 +66,20 @@ EOF
   [[ ${HEAPSTAT:-0} == 1 ]] && heap_stat "$TARGET_PID" "$OUT/heap-$t-before.txt"
   $ENGINE run "$OUT/$t.json" --target "$TARGET_URL" --output "$OUT/$t" --quiet >"$OUT/engine-$t.log" 2>&1 &
   ENGINE_PID=$!
-  # Every 0.25 s: the engine's RSS and the target's open connections of this transport.
+  if [[ ${COUNTERS:-0} == 1 ]]; then
+    # The runtime's diagnostic port exists a moment after the process starts: retry briefly.
+    ( for _ in $(seq 1 40); do
+        PATH="$PATH:$HOME/.dotnet/tools" dotnet-counters collect -p "$ENGINE_PID" --refresh-interval 1 --format csv -o "$OUT/counters-$t.csv" \
+          --counters System.Runtime >"$OUT/counters-$t.log" 2>&1 && break
+        kill -0 "$ENGINE_PID" 2>/dev/null || break
+        sleep 0.1
+      done ) &
+  fi
+  # Every 0.25 s: the engine's RSS, the target's open connections of this transport, and the time (for COUNTERS).
   {
     while kill -0 "$ENGINE_PID" 2>/dev/null; do
       open=$(curl -sf --max-time 2 "$TARGET_URL/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['transports']['$t']['openConnections'])" 2>/dev/null || echo "?")
-      echo "$(bench_rss_kib "$ENGINE_PID" 2>/dev/null || echo 0) $open"
+      echo "$(bench_rss_kib "$ENGINE_PID" 2>/dev/null || echo 0) $open $(date +%s.%N)"
       sleep 0.25
     done
   } >"$OUT/samples-$t.txt" &
@@ -93,8 +107,43 @@ done
 bench_load_note
 
 python3 - "$OUT" "$N" <<'EOF'
-import json, os, statistics, sys
+import csv, datetime, json, os, statistics, sys
 out, n = sys.argv[1], int(sys.argv[2])
+
+def gc_counters(t, rows):
+    """The engine's GC counters before the first subscriber connected and with all N (medians over those times)."""
+    path = os.path.join(out, f"counters-{t}.csv")
+    if not os.path.exists(path):
+        return None
+    first_open = next((ts for _, o, ts in rows if o > 0), None)
+    full = [ts for _, o, ts in rows if o == n]
+    if first_open is None or not full:
+        return None
+    wanted = ("dotnet.gc.last_collection.memory.committed_size", "dotnet.gc.last_collection.heap.size",
+              "dotnet.gc.last_collection.heap.fragmentation.size", "gc-committed", "gc-heap-size", "gc-fragmentation",
+              "gen-0-gc-budget", "gen-0-size", "gen-1-size", "gen-2-size", "loh-size", "poh-size", "dotnet.gc.collections",
+              "gen-0-gc-count", "gen-1-gc-count", "gen-2-gc-count", "threadpool-thread-count")
+    before, during = {}, {}
+    for r in csv.reader(open(path)):
+        if len(r) < 5 or r[0] == "Timestamp":
+            continue
+        try:
+            # dotnet-counters writes the machine's local time as MM/dd/yyyy HH:mm:ss; the samples are Unix seconds.
+            ts = datetime.datetime.strptime(r[0], "%m/%d/%Y %H:%M:%S").timestamp()
+            value = float(r[4])
+        except ValueError:
+            continue
+        name = r[2].split(" ")[0].split("[")[0]
+        key = next((w for w in wanted if name.startswith(w) or r[2].startswith(w)), None)
+        if key is None:
+            continue
+        label = r[2] if key.startswith("dotnet.") else key
+        if ts < first_open:
+            before.setdefault(label, []).append(value)
+        elif full[0] - 1 <= ts <= full[-1]:  # counters carry whole seconds
+            during.setdefault(label, []).append(value)
+    return {k: (before[k][-1], statistics.median(during[k])) for k in during if k in before}
+
 print()
 print(f"=== memory per idle subscriber, {n} per transport, 1 event/s of 256 B (goals: target <= 6 KiB, engine <= 10 KiB) ===")
 for t in ("sse", "ws"):
@@ -104,9 +153,9 @@ for t in ("sse", "ws"):
     s = json.load(open(path))["scenarios"][0]
     srv, integ = s["server"], s["integrity"]
     rows = [l.split() for l in open(os.path.join(out, f"samples-{t}.txt")).read().splitlines()]
-    rows = [(int(r[0]), int(r[1])) for r in rows if len(r) == 2 and r[1].isdigit() and r[0].isdigit() and int(r[0]) > 0]
-    before = [rss for rss, open_ in rows[:next((i for i, (_, o) in enumerate(rows) if o > 0), len(rows))]]
-    full = [rss for rss, open_ in rows if open_ == n]
+    rows = [(int(r[0]), int(r[1]), float(r[2])) for r in rows if len(r) == 3 and r[1].isdigit() and r[0].isdigit() and int(r[0]) > 0]
+    before = [rss for rss, open_, _ in rows[:next((i for i, (_, o, _) in enumerate(rows) if o > 0), len(rows))]]
+    full = [rss for rss, open_, _ in rows if open_ == n]
     engine = (statistics.median(full) - before[-1]) / n if before and full else None
     heap = (srv["retainedHeapBytesWithClients"] - srv["retainedHeapBytesBefore"]) / 1024 / 1024 if srv.get("retainedHeapBytesWithClients") else None
     print(f"{t:>3}: target {srv['kibPerConnection']:.1f} KiB/connection retained heap (+{heap:.1f} MiB), "
@@ -114,6 +163,8 @@ for t in ("sse", "ws"):
           + (f"engine {engine:.1f} KiB/subscriber RSS ({before[-1] / 1024:.0f} -> {statistics.median(full) / 1024:.0f} MiB, "
              f"{len(full)} samples with all {n})" if engine is not None else "engine: no sample with all connected")
           + f"; clients {s['clients']}, lost {integ['lost']}, events {s['throughput']['eventsDelivered']}")
+    for name, (b, d) in sorted((gc_counters(t, rows) or {}).items()):
+        print(f"     engine {name}: {b:,.0f} before -> {d:,.0f} with all {n}" + (f" ({(d - b) / 1024 / n:+.1f} KiB/subscriber)" if d > 100_000 else ""))
 print(f"raw output: {out}")
 EOF
 

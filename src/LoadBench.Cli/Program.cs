@@ -8,6 +8,7 @@ InvocationConfiguration? configuration = null;
 if (args is ["run" or "gate" or "limits" or "agent", ..])
 {
     EngineProcess.PreferInlineSocketCompletions();
+    EngineProcess.PreferNoThreadPoolSpinning();
 
     // These commands write what was measured after Ctrl-C or SIGTERM and exit 130: they handle the signals
     // themselves (Interruption), so that no timeout ends the process while the results are written.

@@ -61,12 +61,17 @@ internal sealed class ClientCounters
         }
     }
 
+    /// <summary>Events delivered so far: what the once-a-second sampler needs, read without a snapshot.</summary>
+    public long EventsDelivered => Volatile.Read(ref _eventsDelivered);
+
     public ClientCountersSnapshot Snapshot()
     {
-        Dictionary<string, long> errors;
+        // Without errors (the usual client) no dictionary is copied: the sampler snapshots every client, and at
+        // 1 event/s one copy per client per snapshot was one allocation per delivery (issue 14).
+        IReadOnlyDictionary<string, long> errors;
         lock (_errors)
         {
-            errors = new Dictionary<string, long>(_errors, StringComparer.Ordinal);
+            errors = _errors.Count == 0 ? ClientCountersSnapshot.NoErrors : new Dictionary<string, long>(_errors, StringComparer.Ordinal);
         }
 
         return new ClientCountersSnapshot(
@@ -91,8 +96,11 @@ internal sealed record ClientCountersSnapshot(
     long SocketBytesRead, long SocketBytesWritten,
     IReadOnlyDictionary<string, long> Errors)
 {
+    /// <summary>The errors of a snapshot without any: one shared, never changed instance.</summary>
+    internal static IReadOnlyDictionary<string, long> NoErrors { get; } = new Dictionary<string, long>(StringComparer.Ordinal).AsReadOnly();
+
     public static ClientCountersSnapshot Empty { get; } =
-        new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, long>());
+        new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NoErrors);
 
     /// <summary>TLS overhead among the socket bytes (0 on plain connections): socket bytes read + written =
     /// payload + framing + headers + TLS.</summary>
@@ -109,23 +117,40 @@ internal sealed record ClientCountersSnapshot(
 
     public ClientCountersSnapshot Add(ClientCountersSnapshot other)
     {
-        var errors = new Dictionary<string, long>(Errors, StringComparer.Ordinal);
-        foreach (var (kind, count) in other.Errors)
-        {
-            errors[kind] = errors.GetValueOrDefault(kind) + count;
-        }
-
+        ArgumentNullException.ThrowIfNull(other);
         return new(
             EventsDelivered + other.EventsDelivered, Requests + other.Requests, EmptyResponses + other.EmptyResponses,
             Lost + other.Lost, Duplicates + other.Duplicates, Reorders + other.Reorders,
             Reconnects + other.Reconnects, GoneSignals + other.GoneSignals, Resets + other.Resets, TooSlowSignals + other.TooSlowSignals,
             PayloadBytes + other.PayloadBytes, FramingBytes + other.FramingBytes, HeaderBytes + other.HeaderBytes,
-            SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, errors)
+            SocketBytesRead + other.SocketBytesRead, SocketBytesWritten + other.SocketBytesWritten, AddErrors(Errors, other.Errors))
         {
             TlsBytes = TlsBytes + other.TlsBytes,
             UncompressedPayloadBytes = UncompressedPayloadBytes + other.UncompressedPayloadBytes,
             DecodedBodyBytes = DecodedBodyBytes + other.DecodedBodyBytes,
         };
+    }
+
+    // Snapshots are never changed after they are made, so a side without errors lets the other's be shared.
+    private static IReadOnlyDictionary<string, long> AddErrors(IReadOnlyDictionary<string, long> a, IReadOnlyDictionary<string, long> b)
+    {
+        if (b.Count == 0)
+        {
+            return a;
+        }
+
+        if (a.Count == 0)
+        {
+            return b;
+        }
+
+        var errors = new Dictionary<string, long>(a, StringComparer.Ordinal);
+        foreach (var (kind, count) in b)
+        {
+            errors[kind] = errors.GetValueOrDefault(kind) + count;
+        }
+
+        return errors;
     }
 
     /// <summary>Difference from an earlier snapshot of the same clients (for the measured phase only).</summary>

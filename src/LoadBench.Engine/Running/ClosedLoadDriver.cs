@@ -79,6 +79,20 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
         }
     }
 
+    public long EventsDelivered()
+    {
+        lock (_lock)
+        {
+            var sum = _retired.EventsDelivered + clients.SchedulerCounters.EventsDelivered;
+            foreach (var copy in _live)
+            {
+                sum += copy.Client.Counters.EventsDelivered;
+            }
+
+            return sum;
+        }
+    }
+
     public async Task<long> DrainAsync(long lastSeq, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var time = clients.Options.TimeProvider;

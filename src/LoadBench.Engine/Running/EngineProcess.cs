@@ -24,6 +24,29 @@ public static class EngineProcess
     /// runs exactly as one started by hand.</summary>
     internal static bool InlineCompletionsSetHere { get; private set; }
 
+    /// <summary>The runtime setting of how often an idle thread-pool worker spins before it sleeps.</summary>
+    internal const string SpinLimitSetting = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
+
+    /// <summary>
+    /// Lets idle thread-pool workers sleep at once instead of spinning first, unless the setting is already given
+    /// (runtimeconfig or <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c>). Call first thing in <c>Main</c>: the pool
+    /// reads it when it starts its first worker.
+    /// </summary>
+    /// <remarks>
+    /// Why (issue 14, scenarios/bench/engine-profile.sh): with socket completions inline, the engine's pool only runs
+    /// timers and the once-a-second sampling, yet each time a worker ran out of work it spun (<c>sched_yield</c>) before
+    /// sleeping: 24 % of the SSE and WebSocket engines' samples at 2,000 + 2,000 subscribers and 1 event/s, CPU taken
+    /// from the target on a shared machine. A load generator's pool has nothing to gain from the spin: nothing waits on
+    /// it per delivery. Only the engine's process: <c>loadbench serve</c> keeps the runtime's default.
+    /// </remarks>
+    public static void PreferNoThreadPoolSpinning()
+    {
+        if (AppContext.GetData(SpinLimitSetting) is null && Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is null)
+        {
+            AppContext.SetData(SpinLimitSetting, 0);
+        }
+    }
+
     /// <summary>Turns on inline socket completions for this process unless the variable is already set (a
     /// person's explicit 0 or 1 wins).</summary>
     public static void PreferInlineSocketCompletions()

@@ -26,6 +26,10 @@ internal interface ILoadDriver : IAsyncDisposable
     /// <summary>Sum of every client's counters (running and stopped) plus the scheduler's own errors.</summary>
     ClientCountersSnapshot Snapshot();
 
+    /// <summary>Events delivered by every client (running and stopped): <see cref="Snapshot"/>'s EventsDelivered,
+    /// summed without making a snapshot per client (the sampler asks once a second, of every client).</summary>
+    long EventsDelivered();
+
     /// <summary>Waits until the clients received every event up to <paramref name="lastSeq"/> (closed) or
     /// their requests in flight finished (open), or <paramref name="timeout"/> passes.</summary>
     /// <returns>Events the subscribers never received: for each live client, how far its cursor stayed short of

@@ -112,6 +112,17 @@ internal sealed class OpenLoadDriver(ScenarioClients clients) : ILoadDriver
         return sum;
     }
 
+    public long EventsDelivered()
+    {
+        var sum = clients.SchedulerCounters.EventsDelivered;
+        foreach (var client in _all)
+        {
+            sum += client.Counters.EventsDelivered;
+        }
+
+        return sum;
+    }
+
     /// <returns>0: a pooled client only polls when an arrival picks it, so it is not owed every event.</returns>
     public async Task<long> DrainAsync(long lastSeq, TimeSpan timeout, CancellationToken cancellationToken)
     {

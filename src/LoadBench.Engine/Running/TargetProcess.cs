@@ -129,6 +129,11 @@ internal sealed class TargetProcess : IAsyncDisposable
             info.Environment.Remove(EngineProcess.InlineCompletionsVariable); // the engine's setting, not the target's
         }
 
+        foreach (var (name, value) in options.Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var commandLine = $"{fileName} {string.Join(' ', arguments)}";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var target = new TargetProcess(process, options, baseUri, commandLine);

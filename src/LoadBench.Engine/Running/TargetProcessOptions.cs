@@ -22,6 +22,10 @@ public sealed record TargetProcessOptions(string FileName, IReadOnlyList<string>
     /// </summary>
     public bool PinCpus { get; init; }
 
+    /// <summary>Variables set in the target's environment over the engine's own: the runtime settings of a target
+    /// started as this very program (<c>loadbench serve</c>), whose runtimeconfig is the engine's.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The clock of <see cref="ReadyTimeout"/>, <see cref="StopTimeout"/> and the readiness polls. The
     /// target is a real process that starts in real time, so this stays the system clock outside tests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -47,4 +47,30 @@ public sealed class ClientCountersTests
         Assert.Equal(later with { Errors = again.Errors }, again);
         Assert.Equal(later.Errors.OrderBy(e => e.Key), again.Errors.OrderBy(e => e.Key));
     }
+
+    [Fact]
+    public void Add_SnapshotsWithAndWithoutErrors_SumsEveryKind_AndEventsDeliveredMatchesTheSnapshot()
+    {
+        var quiet = new ClientCounters();
+        quiet.EventDelivered(10);
+        quiet.EventDelivered(10);
+        var failing = new ClientCounters();
+        failing.EventDelivered(10);
+        failing.Error("http_503");
+        var alsoFailing = new ClientCounters();
+        alsoFailing.Error("http_503");
+        alsoFailing.Error("timeout");
+
+        // Summed in every order, as the drivers sum their clients; a side without errors must not lose the other's.
+        var sum = ClientCountersSnapshot.Empty.Add(quiet.Snapshot()).Add(failing.Snapshot()).Add(alsoFailing.Snapshot()).Add(quiet.Snapshot());
+        var other = alsoFailing.Snapshot().Add(quiet.Snapshot()).Add(failing.Snapshot()).Add(ClientCountersSnapshot.Empty).Add(quiet.Snapshot());
+
+        Assert.Equal(5, sum.EventsDelivered);
+        Assert.Equal(new Dictionary<string, long> { ["http_503"] = 2, ["timeout"] = 1 }, sum.Errors.OrderBy(e => e.Key).ToDictionary());
+        Assert.Equal(sum.Errors.OrderBy(e => e.Key), other.Errors.OrderBy(e => e.Key));
+        Assert.Equal((2, 1, 0), (quiet.EventsDelivered, failing.EventsDelivered, alsoFailing.EventsDelivered));
+        Assert.Empty(quiet.Snapshot().Errors);
+        // Adding to a snapshot never changes it: the shared "no errors" is not written to.
+        Assert.Empty(ClientCountersSnapshot.Empty.Errors);
+    }
 }

@@ -82,6 +82,39 @@ public sealed class ScenarioExecutorTests
     }
 
     [Fact]
+    public async Task RunAsync_TimeSeriesRates_AddUpToTheEventsDeliveredInTheWindow()
+    {
+        var fakes = new FakeClients();
+        var target = new FakeTarget(fakes, _time);
+        var delivered = 0;
+        var progress = new InlineProgress(p =>
+        {
+            // 5 events per client in each of the first two samples of the measured phase.
+            if (p.Phase == RunPhase.Measured && p.Elapsed > TimeSpan.Zero && delivered < 2)
+            {
+                fakes.DeliverToRunning(5, latencyMicros: 1_000);
+                delivered++;
+            }
+        });
+
+        var result = await RunAsync(target, FrequentProgress(fakes), Closed(TransportIds.Sse, copies: 3, seconds: 2), progress);
+
+        // The sampler's per-interval rate (summed from the clients' counters without snapshots) times each interval's
+        // length gives back the events the window counted (its own snapshots): 3 clients × 2 × 5.
+        Assert.Equal(2, delivered);
+        Assert.Equal(3 * 2 * 5, result.Throughput.EventsDeliveredInWindow);
+        var previous = 0.0;
+        var sum = 0.0;
+        foreach (var point in result.TimeSeries)
+        {
+            sum += point.EventsPerSecond * (point.T - previous);
+            previous = point.T;
+        }
+
+        Assert.Equal(3 * 2 * 5, sum, tolerance: 0.01);
+    }
+
+    [Fact]
     public async Task RunAsync_EventsCaughtUpInTheDrain_CountForIntegrityButNotForEventsPerSecond()
     {
         var fakes = new FakeClients();

@@ -43,6 +43,20 @@ public sealed class TargetProcessTests
     }
 
     [Fact]
+    public async Task StartAsync_Environment_IsSetInTheTargetsProcess()
+    {
+        // The variable is echoed by a target that then dies, so its output (in the exception) shows what it saw.
+        var options = new TargetProcessOptions("sh", ["-c", "echo \"seen: $LOADBENCH_TEST_SETTING\" >&2; exit 3"])
+        {
+            Environment = new Dictionary<string, string> { ["LOADBENCH_TEST_SETTING"] = "server-gc" },
+        };
+
+        var e = await Assert.ThrowsAsync<TargetStartException>(() => TargetProcess.StartAsync(options, CancellationToken.None));
+
+        Assert.Contains("seen: server-gc", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartAsync_ProcessThatNeverAnswers_TimesOutAndIsStopped()
     {
         var options = new TargetProcessOptions("sh", ["-c", "sleep 30"]) { ReadyTimeout = TimeSpan.FromSeconds(1), StopTimeout = TimeSpan.FromSeconds(2) };

@@ -14,14 +14,14 @@ namespace LoadBench.Engine.Transports.WebSockets;
 /// The raw path of <see cref="WebSocketClient"/>: in the default setup (plain HTTP/1.1, no compression, a
 /// connection of its own) the client writes the upgrade request itself on a counted socket, reads the 101 with
 /// the same <see cref="HttpMessageScanner"/> that counts head bytes everywhere, checks its
-/// <c>Sec-WebSocket-Accept</c>, and runs the session with <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/>
-/// — the same managed WebSocket ClientWebSocket uses, minus the HTTP stack under it.
+/// <c>Sec-WebSocket-Accept</c>, and reads the session's frames from the socket itself
+/// (<c>WebSocketClient.RawFrames.cs</c>).
 /// </summary>
 /// <remarks>
 /// Why (issue 14, memory per subscriber): after a ClientWebSocket upgrade the session still reads and writes
 /// through the HTTP/1.1 connection HttpClient opened for it, which keeps its 4 KiB read and 4 KiB write buffers
 /// for the session's life, beside the handler stack each client owned and the kept response. Here a session holds
-/// the socket, the two counting streams and the managed WebSocket (its 14-byte header buffer).
+/// the socket and the state of its receive loop.
 /// </remarks>
 internal sealed partial class WebSocketClient
 {
@@ -35,7 +35,9 @@ internal sealed partial class WebSocketClient
     private async Task<bool> ReceiveRawSessionAsync(CancellationToken cancellationToken)
     {
         var socket = await LoopbackConnector.ConnectRawAsync(_wsUri.Host, _wsUri.Port, _core.Options.Connections, cancellationToken);
-        Stream stream = new CountingStream(new PooledReceiveStream(socket), _core.Meter);
+        // The handshake goes through the counting stream (its scanners find the heads); the session reads the socket
+        // itself and drops the stream, so an idle subscriber keeps neither it nor its scanners.
+        Stream? handshake = new CountingStream(new NetworkStream(socket, ownsSocket: true), _core.Meter);
         try
         {
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
@@ -43,29 +45,33 @@ internal sealed partial class WebSocketClient
                 "GET ", _wsUri.AbsolutePath, "?after=", _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery,
                 " HTTP/1.1\r\nHost: ", _wsUri.Authority,
                 "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ", key, "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-            await stream.WriteAsync(head, cancellationToken);
-            var upgraded = await ReadUpgradeAsync(stream, key, cancellationToken);
-            if (upgraded is null)
+            await handshake.WriteAsync(head, cancellationToken);
+            var rest = await ReadUpgradeAsync(handshake, key, cancellationToken);
+            if (rest is null)
             {
                 return false; // refused, counted
             }
 
-            stream = upgraded;
-            // No keep-alive of the client's own, as on the ClientWebSocket path; the target's pings are answered
-            // while a receive is pending.
-            using var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
-            return await ReceiveMessagesAsync(webSocket, cancellationToken);
+            handshake = null; // it holds no bytes (NetworkStream does not buffer); the socket is closed below
+            return await ReceiveRawFramesAsync(socket, rest, cancellationToken);
         }
         finally
         {
-            await stream.DisposeAsync();
+            if (handshake is not null)
+            {
+                await handshake.DisposeAsync();
+            }
+            else
+            {
+                socket.Dispose();
+            }
         }
     }
 
-    /// <summary>Reads the answer to the upgrade: the stream to run the session on after a valid 101 (with the bytes
-    /// that came after the head in front, if any), or null after a refusal, which is read to its end (its bytes are
-    /// on the meter) and counted by status like the ClientWebSocket path counts it.</summary>
-    private async Task<Stream?> ReadUpgradeAsync(Stream stream, string key, CancellationToken cancellationToken)
+    /// <summary>Reads the answer to the upgrade: after a valid 101 the bytes that came after its head (the first
+    /// frames, already counted; usually none), or null after a refusal, which is read to its end (its bytes are on
+    /// the meter) and counted by status like the ClientWebSocket path counts it.</summary>
+    private async Task<byte[]?> ReadUpgradeAsync(Stream stream, string key, CancellationToken cancellationToken)
     {
         var scanner = new HttpMessageScanner(isResponse: true);
         var buffer = ArrayPool<byte>.Shared.Rent(MaxHeadBytes);
@@ -114,7 +120,7 @@ internal sealed partial class WebSocketClient
                 throw new WebSocketException(WebSocketError.HeaderError, "The 101's Sec-WebSocket-Accept does not match the key sent.");
             }
 
-            return filled == headLength ? stream : new PrefixedStream(buffer.AsSpan(headLength, filled - headLength).ToArray(), stream);
+            return buffer.AsSpan(headLength, filled - headLength).ToArray();
         }
         finally
         {

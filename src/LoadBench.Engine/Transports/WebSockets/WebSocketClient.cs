@@ -190,27 +190,7 @@ internal sealed partial class WebSocketClient : IFeedClient
 
     private async Task OnCloseAsync(WebSocket socket, CancellationToken cancellationToken)
     {
-        var status = (int?)socket.CloseStatus ?? 0;
-        if (status == FeedGone.WebSocketCloseStatus)
-        {
-            _core.Gone();
-            _core.StreamClosed();
-        }
-        else if (status == FeedReset.WebSocketCloseStatus)
-        {
-            _core.Reset(FeedSignalReader.EpochFromCloseDescription(socket.CloseStatusDescription));
-            _core.StreamClosed();
-        }
-        else if (status == FeedTooSlow.WebSocketCloseStatus)
-        {
-            _core.TooSlow();
-        }
-        else
-        {
-            // 1001 when the target shuts down; anything else is unexpected during a run.
-            _core.Fail(status == 0 ? ErrorKinds.StreamEnded : "ws_close_" + status.ToString(CultureInfo.InvariantCulture));
-        }
-
+        OnCloseStatus((int?)socket.CloseStatus ?? 0, socket.CloseStatusDescription);
         if (socket.State != WebSocketState.CloseReceived)
         {
             return;
@@ -229,8 +209,32 @@ internal sealed partial class WebSocketClient : IFeedClient
         }
     }
 
+    /// <summary>Counts what the target's close status says (on both paths): gone, reset, too slow, or a failure.</summary>
+    private void OnCloseStatus(int status, string? description)
+    {
+        if (status == FeedGone.WebSocketCloseStatus)
+        {
+            _core.Gone();
+            _core.StreamClosed();
+        }
+        else if (status == FeedReset.WebSocketCloseStatus)
+        {
+            _core.Reset(FeedSignalReader.EpochFromCloseDescription(description));
+            _core.StreamClosed();
+        }
+        else if (status == FeedTooSlow.WebSocketCloseStatus)
+        {
+            _core.TooSlow();
+        }
+        else
+        {
+            // 1001 when the target shuts down; anything else is unexpected during a run.
+            _core.Fail(status == 0 ? ErrorKinds.StreamEnded : "ws_close_" + status.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     private static bool IsConnectionFailure(Exception e) =>
-        e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or TimeoutException;
+        e is WebSocketException or HttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException or TimeoutException;
 
     public ValueTask DisposeAsync()
     {
