@@ -26,19 +26,7 @@ bench_build
 # W^X off: JIT'd code then lies in anonymous memory, which perf names through the perf map (with W^X it shows
 # as an unnamed memfd mapping).
 ENGINE="env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ${ENGINE#env }"
-for t in sse ws; do
-  n=${t^^}; n=${!n}
-  sed "s/\"copies\": 8000/\"copies\": $n/" "scenarios/bench/fanout-$t-8000.json" >"$OUT/fanout-$t.json"
-done
-bench_start_target "$OUT/target.log" --rate 0 --payload-bytes 256
-ENGINE_PIDS=()
-trap 'bench_stop "${ENGINE_PIDS[@]}" "$TARGET_PID"' EXIT
-bench_load_note
-
-$ENGINE run "$OUT/fanout-sse.json" --target "$TARGET_URL" --output "$OUT/sse" --quiet >"$OUT/sse.log" 2>&1 &
-ENGINE_PIDS+=($!)
-$ENGINE run "$OUT/fanout-ws.json" --target "$TARGET_URL" --output "$OUT/ws" --quiet >"$OUT/ws.log" 2>&1 &
-ENGINE_PIDS+=($!)
+bench_fanout_start
 
 # The measured phase starts after the 15 s warm-up; sample from 18 s on.
 sleep 18

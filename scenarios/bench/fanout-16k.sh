@@ -22,20 +22,7 @@ OUT=$(mktemp -d /tmp/fanout-16k.XXXXXX)
 echo "open-file limit of this shell (the target and engines inherit it): $(ulimit -Sn) soft / $(ulimit -Hn) hard"
 
 bench_build
-for t in sse ws; do
-  n=${t^^}; n=${!n}
-  sed "s/\"copies\": 8000/\"copies\": $n/" "scenarios/bench/fanout-$t-8000.json" >"$OUT/fanout-$t.json"
-done
-bench_start_target "$OUT/target.log" --rate 0 --payload-bytes 256
-ENGINE_PIDS=()
-trap 'bench_stop "${ENGINE_PIDS[@]}" "$TARGET_PID"' EXIT
-bench_load_note
-
-# Both engines at once; their output goes to logs, the figures come from results.json.
-$ENGINE run "$OUT/fanout-sse.json" --target "$TARGET_URL" --output "$OUT/sse" --quiet >"$OUT/sse.log" 2>&1 &
-ENGINE_PIDS+=($!)
-$ENGINE run "$OUT/fanout-ws.json" --target "$TARGET_URL" --output "$OUT/ws" --quiet >"$OUT/ws.log" 2>&1 &
-ENGINE_PIDS+=($!)
+bench_fanout_start
 started=$(date +%s)
 
 # Once a second: target CPU ticks and RSS, engines' RSS, the target's open connections per transport.

@@ -105,3 +105,23 @@ bench_start_nginx() {
   NGINX_URL="http://127.0.0.1:$port"
   echo "nginx: pid $NGINX_PID at $NGINX_URL, $workers workers, upstreams $*"
 }
+
+# bench_fanout_start : fanout-16k's setup, shared with engine-profile.sh. Writes the SSE and WebSocket plans with
+# $SSE and $WS copies into $OUT, starts the target (1 event/s is set by the plans) and one `$ENGINE run` per
+# transport in the background; sets TARGET_PID, TARGET_URL and ENGINE_PIDS, and stops them all on exit.
+bench_fanout_start() {
+  local t n
+  for t in sse ws; do
+    n=${t^^}; n=${!n}
+    sed "s/\"copies\": 8000/\"copies\": $n/" "scenarios/bench/fanout-$t-8000.json" >"$OUT/fanout-$t.json"
+  done
+  bench_start_target "$OUT/target.log" --rate 0 --payload-bytes 256
+  ENGINE_PIDS=()
+  trap 'bench_stop "${ENGINE_PIDS[@]}" "$TARGET_PID"' EXIT
+  bench_load_note
+  # Both engines at once; their output goes to logs, the figures come from results.json.
+  $ENGINE run "$OUT/fanout-sse.json" --target "$TARGET_URL" --output "$OUT/sse" --quiet >"$OUT/sse.log" 2>&1 &
+  ENGINE_PIDS+=($!)
+  $ENGINE run "$OUT/fanout-ws.json" --target "$TARGET_URL" --output "$OUT/ws" --quiet >"$OUT/ws.log" 2>&1 &
+  ENGINE_PIDS+=($!)
+}
