@@ -125,3 +125,18 @@ bench_fanout_start() {
   $ENGINE run "$OUT/fanout-ws.json" --target "$TARGET_URL" --output "$OUT/ws" --quiet >"$OUT/ws.log" 2>&1 &
   ENGINE_PIDS+=($!)
 }
+
+# bench_poll_plan SRC DST WARMUP_S DURATION_S : a copy of a polling plan (scenarios/bench/poll-C.json) with every
+# scenario's warm-up and every load step's duration set, in seconds (poll-vs-wrk.sh and poll-profile.sh).
+bench_poll_plan() {
+  python3 - "$@" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan.pop("$schema", None)
+for s in plan["scenarios"]:
+    s["warmUp"] = f"{sys.argv[3]}s"
+    for step in s["load"]:
+        step["during"] = f"{sys.argv[4]}s"
+json.dump(plan, open(sys.argv[2], "w"))
+PY
+}

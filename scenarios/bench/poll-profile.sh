@@ -27,16 +27,7 @@ ENGINE_PID=""
 trap 'bench_stop "$ENGINE_PID" "$TARGET_PID"' EXIT
 bench_load_note
 
-python3 - "scenarios/bench/poll-$C.json" "$OUT/poll.json" "$WARMUP" "$((SECONDS_RECORDED + 6))" <<'PY'
-import json, sys
-plan = json.load(open(sys.argv[1]))
-plan.pop("$schema", None)
-for s in plan["scenarios"]:
-    s["warmUp"] = f"{sys.argv[3]}s"
-    for step in s["load"]:
-        step["during"] = f"{sys.argv[4]}s"
-json.dump(plan, open(sys.argv[2], "w"))
-PY
+bench_poll_plan "scenarios/bench/poll-$C.json" "$OUT/poll.json" "$WARMUP" "$((SECONDS_RECORDED + 6))"
 
 # Warm the target first, as poll-vs-wrk.sh does.
 wrk -t2 -c"$C" -d3s "$TARGET_URL/feed/poll?max=1000" >/dev/null

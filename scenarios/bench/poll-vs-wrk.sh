@@ -140,16 +140,7 @@ slice_line() {
 : >"$OUT/runs.txt"
 for c in "${CONNECTIONS[@]}"; do
   [[ -f scenarios/bench/poll-$c.json ]] || { echo "no scenario file scenarios/bench/poll-$c.json" >&2; exit 2; }
-  python3 - "scenarios/bench/poll-$c.json" "$OUT/poll-$c.json" "$WARMUP" "$DURATION" <<'PY'
-import json, sys
-plan = json.load(open(sys.argv[1]))
-plan.pop("$schema", None)
-for s in plan["scenarios"]:
-    s["warmUp"] = f"{sys.argv[3]}s"
-    for step in s["load"]:
-        step["during"] = f"{sys.argv[4]}s"
-json.dump(plan, open(sys.argv[2], "w"))
-PY
+  bench_poll_plan "scenarios/bench/poll-$c.json" "$OUT/poll-$c.json" "$WARMUP" "$DURATION"
   # Warm the target (JIT, pools, the connections' first buffers) so that round 1's first tool does not pay for it.
   wrk -t2 -c"$c" -d3s "$WRK_URL" >/dev/null
   for round in $(seq 1 "$ROUNDS"); do
