@@ -145,6 +145,9 @@ internal static class RunCommand
             return ExitCodes.UsageError;
         }
 
+        // Before the first socket: the runtime reads it when it starts its socket engine.
+        EngineProcess.PreferOneSocketThreadForStreaming(plan.Scenarios.Select(s => s.Transport));
+
         var options = new RunOptions
         {
             TargetUrl = target,

@@ -1,3 +1,5 @@
+using LoadBench.Contracts;
+
 namespace LoadBench.Engine.Running;
 
 /// <summary>
@@ -45,6 +47,59 @@ public static class EngineProcess
         {
             AppContext.SetData(SpinLimitSetting, 0);
         }
+    }
+
+    public const string SocketThreadCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+
+    /// <summary>True when <see cref="PreferOneSocketThreadForStreaming"/> set the variable; <see cref="TargetProcess"/>
+    /// then keeps it out of the target's environment.</summary>
+    internal static bool SocketThreadCountSetHere { get; private set; }
+
+    /// <summary>
+    /// Gives a plan that only streams (SSE and WebSocket scenarios) one epoll thread instead of one per core, unless the
+    /// variable is already set or completions are not inline. Call after the plan is read and before the first socket is
+    /// used: the runtime reads the variable once, when it starts its socket engine. Returns whether it was set.
+    /// </summary>
+    /// <remarks>
+    /// Why (issue 14, scenarios/bench/fanout-16k.sh, 8,000 SSE + 8,000 WebSocket subscribers at 1 event/s): with inline
+    /// completions the runtime starts one epoll thread per core, and each sleeps and wakes for its half of the sockets.
+    /// One thread that takes every socket's events wakes once for many: the engines' CPU per delivery fell from 9.0 to
+    /// 7.3 µs and their voluntary context switches per delivery from 0.31 to 0.06. A streaming client does little per
+    /// event (parse, check, record), so one thread keeps up — the broadcast-rate bench (1,000 subscribers, up to
+    /// 800,000 deliveries/s) is the check. Request/response plans keep one thread per core: with completions inline, a
+    /// polling engine's every exchange runs on its epoll thread, and one thread would give all its sockets one core
+    /// where wrk, its yardstick, has two.
+    /// </remarks>
+    public static bool PreferOneSocketThreadForStreaming(IEnumerable<string> transports)
+    {
+        ArgumentNullException.ThrowIfNull(transports);
+        if (!StreamsOnly(transports)
+            || Environment.GetEnvironmentVariable(SocketThreadCountVariable) is not null
+            || Environment.GetEnvironmentVariable(InlineCompletionsVariable) != "1")
+        {
+            return false;
+        }
+
+        Environment.SetEnvironmentVariable(SocketThreadCountVariable, "1");
+        SocketThreadCountSetHere = true;
+        return true;
+    }
+
+    /// <summary>True when every transport keeps a stream open (SSE, WebSocket) and there is at least one.</summary>
+    internal static bool StreamsOnly(IEnumerable<string> transports)
+    {
+        var any = false;
+        foreach (var transport in transports)
+        {
+            if (transport is not (TransportIds.Sse or TransportIds.WebSocket))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     /// <summary>Turns on inline socket completions for this process unless the variable is already set (a

@@ -129,6 +129,11 @@ internal sealed class TargetProcess : IAsyncDisposable
             info.Environment.Remove(EngineProcess.InlineCompletionsVariable); // the engine's setting, not the target's
         }
 
+        if (EngineProcess.SocketThreadCountSetHere)
+        {
+            info.Environment.Remove(EngineProcess.SocketThreadCountVariable);
+        }
+
         foreach (var (name, value) in options.Environment)
         {
             info.Environment[name] = value;

@@ -27,6 +27,8 @@ internal sealed class BackgroundLoadBench : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static BackgroundLoadBench Start(params string[] args) => Start(new Dictionary<string, string>(), args);
