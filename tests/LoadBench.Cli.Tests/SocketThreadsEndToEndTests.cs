@@ -3,7 +3,8 @@ using LoadBench.Cli.Tests.TestSupport;
 namespace LoadBench.Cli.Tests;
 
 /// <summary>
-/// `loadbench run` gives a plan that only streams one epoll thread, and any other plan one per core (EngineProcess):
+/// `loadbench run` gives a plan that only streams, at few deliveries per second, one epoll thread, and any other plan
+/// one per core (EngineProcess):
 /// counted as the runtime's ".NET Sockets" threads of the running process, so the test reads what the runtime did,
 /// not what the code meant to set. Linux only (/proc), as every load test here.
 /// </summary>

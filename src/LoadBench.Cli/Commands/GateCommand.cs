@@ -112,7 +112,7 @@ internal static class GateCommand
         try
         {
             plan = source.LoadPlan();
-            EngineProcess.PreferOneSocketThreadForStreaming(plan.Scenarios.Select(s => s.Transport)); // before the first socket
+            EngineProcess.PreferOneSocketThreadForSparseStreaming(plan); // before the first socket
             planned.AddRange(plan.Scenarios.Select(s => new PlannedScenario(
                 s.Name, s.Transport, s.DescribeLoad(), s.Feed.RatePerSecond, s.Feed.PayloadBytes, s.WarmUp.TotalSeconds) { Setup = s.Setup.ToResult() }));
             thresholds = source.LoadThresholds(planned);

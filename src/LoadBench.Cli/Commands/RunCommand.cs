@@ -146,7 +146,7 @@ internal static class RunCommand
         }
 
         // Before the first socket: the runtime reads it when it starts its socket engine.
-        EngineProcess.PreferOneSocketThreadForStreaming(plan.Scenarios.Select(s => s.Transport));
+        EngineProcess.PreferOneSocketThreadForSparseStreaming(plan);
 
         var options = new RunOptions
         {

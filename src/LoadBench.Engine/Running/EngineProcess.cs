@@ -1,4 +1,5 @@
 using LoadBench.Contracts;
+using LoadBench.Engine.Scenarios;
 
 namespace LoadBench.Engine.Running;
 
@@ -51,29 +52,35 @@ public static class EngineProcess
 
     public const string SocketThreadCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
 
-    /// <summary>True when <see cref="PreferOneSocketThreadForStreaming"/> set the variable; <see cref="TargetProcess"/>
+    /// <summary>True when <see cref="PreferOneSocketThreadForSparseStreaming"/> set the variable; <see cref="TargetProcess"/>
     /// then keeps it out of the target's environment.</summary>
     internal static bool SocketThreadCountSetHere { get; private set; }
 
+    /// <summary>The most deliveries per second (subscribers × events per second) a scenario may plan for one epoll
+    /// thread to be chosen.</summary>
+    internal const double OneSocketThreadMaxDeliveriesPerSecond = 50_000;
+
     /// <summary>
-    /// Gives a plan that only streams (SSE and WebSocket scenarios) one epoll thread instead of one per core, unless the
-    /// variable is already set or completions are not inline. Call after the plan is read and before the first socket is
-    /// used: the runtime reads the variable once, when it starts its socket engine. Returns whether it was set.
+    /// Gives a plan whose every scenario streams (SSE, WebSocket) to a fixed number of subscribers at no more than
+    /// <see cref="OneSocketThreadMaxDeliveriesPerSecond"/> one epoll thread instead of one per core, unless the variable
+    /// is already set or completions are not inline. Call after the plan is read and before the first socket is used:
+    /// the runtime reads the variable once, when it starts its socket engine. Returns whether it was set.
     /// </summary>
     /// <remarks>
     /// Why (issue 14, scenarios/bench/fanout-16k.sh, 8,000 SSE + 8,000 WebSocket subscribers at 1 event/s): with inline
-    /// completions the runtime starts one epoll thread per core, and each sleeps and wakes for its half of the sockets.
-    /// One thread that takes every socket's events wakes once for many: the engines' CPU per delivery fell from 9.0 to
-    /// 7.3 µs and their voluntary context switches per delivery from 0.31 to 0.06. A streaming client does little per
-    /// event (parse, check, record), so one thread keeps up — the broadcast-rate bench (1,000 subscribers, up to
-    /// 800,000 deliveries/s) is the check. Request/response plans keep one thread per core: with completions inline, a
-    /// polling engine's every exchange runs on its epoll thread, and one thread would give all its sockets one core
-    /// where wrk, its yardstick, has two.
+    /// completions the runtime starts one epoll thread per core, and each sleeps and wakes for its share of the sockets
+    /// at every event. One thread that takes every socket's events wakes once for many: the engines' CPU per delivery
+    /// fell from 9.0 to 7.3 µs and their voluntary context switches per delivery from 0.31 to 0.06. When events come
+    /// often the threads never sleep, and a second one is a second core: at 400,000 deliveries/s (broadcast-rate.sh,
+    /// 1,000 subscribers) one thread was the engine's bottleneck. Request/response plans keep one thread per core too:
+    /// with completions inline a polling engine's every exchange runs on its epoll thread, and wrk, its yardstick,
+    /// has two.
     /// </remarks>
-    public static bool PreferOneSocketThreadForStreaming(IEnumerable<string> transports)
+    public static bool PreferOneSocketThreadForSparseStreaming(ScenarioPlan plan)
     {
-        ArgumentNullException.ThrowIfNull(transports);
-        if (!StreamsOnly(transports)
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Scenarios.Count == 0
+            || !plan.Scenarios.All(SuitsOneSocketThread)
             || Environment.GetEnvironmentVariable(SocketThreadCountVariable) is not null
             || Environment.GetEnvironmentVariable(InlineCompletionsVariable) != "1")
         {
@@ -85,21 +92,22 @@ public static class EngineProcess
         return true;
     }
 
-    /// <summary>True when every transport keeps a stream open (SSE, WebSocket) and there is at least one.</summary>
-    internal static bool StreamsOnly(IEnumerable<string> transports)
+    /// <summary>A streaming scenario with a closed model whose peak subscribers × feed rate stays within
+    /// <see cref="OneSocketThreadMaxDeliveriesPerSecond"/> (streams only take closed models).</summary>
+    internal static bool SuitsOneSocketThread(Scenario scenario)
     {
-        var any = false;
-        foreach (var transport in transports)
+        if (scenario.Transport is not (TransportIds.Sse or TransportIds.WebSocket))
         {
-            if (transport is not (TransportIds.Sse or TransportIds.WebSocket))
-            {
-                return false;
-            }
-
-            any = true;
+            return false;
         }
 
-        return any;
+        var peakSubscribers = scenario.Load.Max(step => step switch
+        {
+            KeepConstant keep => keep.Copies,
+            RampingConstant ramp => ramp.Copies,
+            _ => int.MaxValue,
+        });
+        return (double)peakSubscribers * scenario.Feed.RatePerSecond <= OneSocketThreadMaxDeliveriesPerSecond;
     }
 
     /// <summary>Turns on inline socket completions for this process unless the variable is already set (a
