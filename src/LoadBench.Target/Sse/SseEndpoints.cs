@@ -69,7 +69,9 @@ public static class SseEndpoints
             response.Headers.Vary = "Accept-Encoding";
         }
 
-        using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var connection = context.Features.Get<FeedConnection>();
+        // Ends when the client leaves or the target stops: one source, one registration (FeedConnections.StreamSource).
+        using var streamSource = FeedConnections.StreamSource(connection, context.RequestAborted, lifetime.ApplicationStopping);
         using var follower = sweep.Track(context);
         using var lease = heartbeat is { } interval ? heartbeats.Join(interval) : null;
         // Heartbeats and events go through the same body: with gzip or br, one compressor flushed after every write.
@@ -99,7 +101,6 @@ public static class SseEndpoints
             {
                 // Plain streams are written by the fan-out while caught up (compressed ones keep their loop: one
                 // compressor write per event). Disposed after the writer returned: nobody writes to the body then.
-                var connection = context.Features.Get<FeedConnection>();
                 using var fanOut = body.CanFanOut ? log.FanOut.Subscribe(body, connection, streamSource.Token, streamSource.Token) : null;
                 await SseFeedWriter.WriteAsync(log.FollowAsync(cursor, epoch, follower, fanOut, streamSource.Token), body, lease,
                     connection, streamSource, fanOut);

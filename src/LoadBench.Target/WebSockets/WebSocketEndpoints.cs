@@ -51,23 +51,27 @@ public static class WebSocketEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketCompression.AcceptContext(options, KeepAlive.AcceptContext(heartbeat)));
-        using var sessionSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        // Stops following (not a send in flight) when the target stops or the client breaks the receive-only rule.
-        using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
-        var policy = new ReceiveOnlyPolicy(options.Limits.MaxWebSocketClientMessageBytes, stopSource);
+        var connection = context.Features.Get<FeedConnection>();
+        // One source for the follow, for the subscriber's whole life: cancelled when the client leaves, the target stops
+        // (FeedConnections.StreamSource), the client breaks the receive-only rule (the policy), or the receive loop ends
+        // (the client closed, or the connection failed). Sends take the request's own token: a stop or a refusal ends
+        // the follow, not a send in flight, and the close is still sent after it.
+        using var streamSource = FeedConnections.StreamSource(connection, context.RequestAborted, lifetime.ApplicationStopping);
+        var policy = new ReceiveOnlyPolicy(options.Limits.MaxWebSocketClientMessageBytes, streamSource);
         using var follower = sweep.Track(context);
-        var receiving = ReceiveUntilCloseAsync(socket, policy, sessionSource);
+        var frames = context.Features.Get<FeedSocketWire>()?.Stream;
+        var receiving = ReceiveUntilCloseAsync(socket, frames, policy, streamSource, context.RequestAborted);
         try
         {
             var compressed = context.Features.Get<CompressedWebSocketWire>()?.Compressed == true;
-            using var sender = new WebSocketEventSender(socket, context.Features.Get<FeedSocketWire>()?.Stream, stats.WebSocket, compressed);
-            var (status, description) = await SendEventsAsync(socket, sender, cursor, epoch, log, follower, context.Features.Get<FeedConnection>(),
-                stopSource.Token, sessionSource.Token);
+            using var sender = new WebSocketEventSender(socket, frames, stats.WebSocket, compressed);
+            var (status, description) = await SendEventsAsync(socket, sender, cursor, epoch, log, follower, connection,
+                streamSource, policy, context.RequestAborted);
             (status, description) = policy.Refusal ?? (status, description);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                // Not the session token: it is already cancelled when the client closed first, and the
-                // close handshake must still be answered.
+                // The request's token: the follow's is already cancelled when the client closed first, and the close
+                // handshake must still be answered.
                 await socket.CloseOutputAsync(status, description, context.RequestAborted);
             }
 
@@ -79,7 +83,11 @@ public static class WebSocketEndpoints
         }
         finally
         {
-            await sessionSource.CancelAsync();
+            if (!receiving.IsCompleted)
+            {
+                // Still reading (the client did not close): stop, as a cancelled receive does — the socket is aborted.
+                socket.Abort();
+            }
         }
 
         return Results.Empty;
@@ -92,15 +100,15 @@ public static class WebSocketEndpoints
     /// </summary>
     private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
         WebSocket socket, WebSocketEventSender sender, long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection,
-        CancellationToken stopping, CancellationToken cancellationToken)
+        CancellationTokenSource followSource, ReceiveOnlyPolicy policy, CancellationToken cancellationToken)
     {
-        using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+        var following = followSource.Token;
         // Uncompressed sockets are written by the fan-out while caught up (compressed ones keep SendAsync per event).
         // Disposed after this loop returned: nobody writes to the sender then.
-        using var fanOut = sender.CanFanOut ? log.FanOut.Subscribe(sender, connection, followSource.Token, cancellationToken) : null;
+        using var fanOut = sender.CanFanOut ? log.FanOut.Subscribe(sender, connection, following, cancellationToken) : null;
         try
         {
-            await using var items = log.FollowAsync(after, epoch, follower, fanOut, followSource.Token).GetAsyncEnumerator(followSource.Token);
+            await using var items = log.FollowAsync(after, epoch, follower, fanOut, following).GetAsyncEnumerator(following);
             while (true)
             {
                 // Looked at before it is awaited (is the next item ready?); every path awaits it exactly once.
@@ -144,7 +152,7 @@ public static class WebSocketEndpoints
                         {
                             // A stall fault holds the send, and the follower with it: the events wait, none is dropped.
                             await sender.FlushAsync(cancellationToken);
-                            await connection.WhileStalledAsync(followSource.Token);
+                            await connection.WhileStalledAsync(following);
                         }
 
                         if (!await sender.AddAsync(item.Event!, cancellationToken))
@@ -167,13 +175,14 @@ public static class WebSocketEndpoints
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (following.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !policy.ReceiveEnded)
         {
+            // The target stops, or the client broke the receive-only rule (its close replaces this one).
             // Events already batched were ready before the stop: they go out before the close.
             await sender.FlushAsync(cancellationToken);
             return (WebSocketCloseStatus.EndpointUnavailable, "target shutting down");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && socket.State == WebSocketState.CloseReceived)
+        catch (OperationCanceledException) when ((policy.ReceiveEnded || cancellationToken.IsCancellationRequested) && socket.State == WebSocketState.CloseReceived)
         {
             // Echo the client's close without a description: nothing to add, no bytes to spend.
             return (WebSocketCloseStatus.NormalClosure, null);
@@ -184,19 +193,32 @@ public static class WebSocketEndpoints
     /// The feed is one-way, but a WebSocket must still read: to see the client's close frame (and answer it)
     /// and its pings. Anything else the client sends breaks the feed's protocol (<see cref="ReceiveOnlyPolicy"/>);
     /// after that close, reading goes on only to reach the client's close frame.
+    /// <para>
+    /// Until the client sends its first byte — for most subscribers, until they close — no receive is in progress:
+    /// the loop waits for data with a zero-byte read of the stream under the socket (<see cref="FeedSocketStream.WaitForDataAsync"/>).
+    /// A receive in progress holds the runtime's receive and its reads' state machines (≈ 0.5 KiB) for the
+    /// subscriber's whole life; the zero-byte read holds none of them and no buffer (README "Tuning").
+    /// </para>
     /// </summary>
-    private static async Task ReceiveUntilCloseAsync(WebSocket socket, ReceiveOnlyPolicy policy, CancellationTokenSource session)
+    private static async Task ReceiveUntilCloseAsync(
+        WebSocket socket, FeedSocketStream? frames, ReceiveOnlyPolicy policy, CancellationTokenSource follow, CancellationToken aborted)
     {
-        // The socket reads close and ping frames into its own buffer; this one only ever sees data a client
-        // sends against the protocol. Every subscriber holds it for its whole life, so it is small.
-        var buffer = new byte[16];
         try
         {
+            if (frames is not null)
+            {
+                // Returns when the client's first bytes are there (or the connection ended: the receive below says which).
+                await frames.WaitForDataAsync();
+            }
+
+            // The socket reads close and ping frames into its own buffer; this one only ever sees data a client
+            // sends against the protocol, so it is small.
+            var buffer = new byte[16];
             while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
                 // Once refused, what the client still sends is only skipped: in bigger bites, not 16 bytes a call.
                 buffer = policy.Refusal is null || buffer.Length > 16 ? buffer : new byte[4096];
-                var result = await socket.ReceiveAsync(buffer.AsMemory(), session.Token);
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), aborted);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
@@ -205,11 +227,12 @@ public static class WebSocketEndpoints
                 policy.Observe(result);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
         }
 
-        // Stop sending: the client closed or the connection failed.
-        await session.CancelAsync();
+        // Stop following: the client closed or the connection failed.
+        policy.ReceiveEnded = true;
+        await follow.CancelAsync();
     }
 }
