@@ -50,6 +50,9 @@ public sealed class FeedConnections
         }
     }
 
+    /// <summary>The feed requests in progress (for <see cref="SlowConsumers.SlowConsumerSweep"/>'s walk over their followers).</summary>
+    internal IEnumerable<FeedConnection> Open => _open.Select(entry => entry.Key);
+
     /// <summary>How many feed requests are in progress.</summary>
     public int Count => _open.Count;
 
