@@ -105,6 +105,8 @@ public static class TargetApp
         });
 
         var app = builder.Build();
+        // Streams end their follow at shutdown through one walk, not one registration each (FeedConnections.StreamSource).
+        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<FeedConnections>().StopStreams);
         app.UseMiddleware<TransportAttributionMiddleware>();
         // A feed stream leaves out the exception handler and the status-code pages: once it runs its response has
         // started and neither can do anything for it, yet each would keep its async state for the subscriber's whole

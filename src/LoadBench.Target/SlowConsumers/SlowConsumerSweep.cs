@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LoadBench.Target.Feed;
+using LoadBench.Target.Stats;
 
 namespace LoadBench.Target.SlowConsumers;
 
@@ -16,17 +17,20 @@ public sealed class SlowConsumerSweep : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<FeedFollower, byte> _followers = new();
     private readonly FeedLog _log;
+    private readonly FeedConnections _connections;
     private readonly TimeProvider _time;
     private readonly ILogger<SlowConsumerSweep> _logger;
     private ITimer? _timer;
     private int _sweeping;
     private long _aborted;
 
-    public SlowConsumerSweep(FeedLog log, TargetOptions options, TimeProvider time, ILogger<SlowConsumerSweep> logger)
+    public SlowConsumerSweep(FeedLog log, FeedConnections connections, TargetOptions options, TimeProvider time, ILogger<SlowConsumerSweep> logger)
     {
         ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(connections);
         ArgumentNullException.ThrowIfNull(options);
         _log = log;
+        _connections = connections;
         _time = time;
         _logger = logger;
         Interval = IntervalFor(options.SlowConsumerMaxLagSeconds);
@@ -39,10 +43,19 @@ public sealed class SlowConsumerSweep : IHostedService, IDisposable
     /// <summary>Connections aborted because they were too slow and stuck (since start).</summary>
     public long Aborted => Interlocked.Read(ref _aborted);
 
-    /// <summary>Registers a subscriber for the life of its request; dispose the result when the request ends.</summary>
+    /// <summary>Registers a subscriber for the life of its request; dispose the result when the request ends. A request
+    /// tracked by <see cref="FeedConnections"/> (every feed request in the app) keeps its follower there, so the sweep finds
+    /// it in that one registry (README "Tuning"); any other is kept here.</summary>
     public FeedFollower Track(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Features.Get<FeedConnection>() is { } connection)
+        {
+            var tracked = new FeedFollower(context, owner: null);
+            connection.Follower = tracked;
+            return tracked;
+        }
+
         var follower = new FeedFollower(context, this);
         _followers.TryAdd(follower, 0);
         return follower;
@@ -78,22 +91,20 @@ public sealed class SlowConsumerSweep : IHostedService, IDisposable
         try
         {
             var aborted = 0;
-            foreach (var follower in _followers.Keys)
+            foreach (var connection in _connections.Open)
             {
-                if (follower.StartTimestamp == 0)
-                {
-                    continue;
-                }
-
-                var cursor = follower.Cursor;
-                var behind = _log.IsTooSlow(cursor, follower.StartLatest, follower.StartTimestamp);
-                if (behind && follower.BehindAtLastSweep && cursor == follower.CursorAtLastSweep && follower.TryAbort())
+                if (connection.Follower is { } follower && Look(follower))
                 {
                     aborted++;
                 }
+            }
 
-                follower.BehindAtLastSweep = behind;
-                follower.CursorAtLastSweep = cursor;
+            foreach (var follower in _followers.Keys)
+            {
+                if (Look(follower))
+                {
+                    aborted++;
+                }
             }
 
             if (aborted > 0)
@@ -106,6 +117,22 @@ public sealed class SlowConsumerSweep : IHostedService, IDisposable
         {
             Volatile.Write(ref _sweeping, 0);
         }
+    }
+
+    /// <summary>One follower: aborted when found past the bound at two sweeps in a row without moving.</summary>
+    private bool Look(FeedFollower follower)
+    {
+        if (follower.StartTimestamp == 0)
+        {
+            return false;
+        }
+
+        var cursor = follower.Cursor;
+        var behind = _log.IsTooSlow(cursor, follower.StartLatest, follower.StartTimestamp);
+        var abort = behind && follower.BehindAtLastSweep && cursor == follower.CursorAtLastSweep && follower.TryAbort();
+        follower.BehindAtLastSweep = behind;
+        follower.CursorAtLastSweep = cursor;
+        return abort;
     }
 
     private static TimeSpan IntervalFor(double maxLagSeconds) =>

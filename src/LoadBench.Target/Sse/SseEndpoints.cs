@@ -41,13 +41,18 @@ public static class SseEndpoints
         return routes.MapGet(FeedRoutes.Sse, StreamAsync);
     }
 
-    private static async Task<IResult> StreamAsync(
+    /// <summary>
+    /// Checks the request, then serves it (<see cref="ServeAsync"/>). A <see cref="Task"/>, not a <c>Task&lt;IResult&gt;</c>:
+    /// the minimal API awaits a handler's result in a state machine of its own, which a stream would keep for its whole
+    /// life (120 bytes), so the few problems are written here (README "Tuning").
+    /// </summary>
+    private static Task StreamAsync(
         string? after, string? epoch, string? heartbeatMs, FeedLog log, FeedStats stats, TargetOptions options,
         SlowConsumerSweep sweep, HeartbeatTickers heartbeats, IHostApplicationLifetime lifetime, HttpContext context)
     {
         if (!HeartbeatQuery.TryParse(heartbeatMs, out var heartbeat, out var badHeartbeat))
         {
-            return badHeartbeat!;
+            return badHeartbeat!.ExecuteAsync(context);
         }
 
         var lastEventId = context.Request.Headers[LastEventIdHeader].ToString();
@@ -56,9 +61,16 @@ public static class SseEndpoints
         long cursor = 0;
         if (!log.Generation.IsStale(epoch) && !FeedQuery.TryParseAfter(raw, parameter, log, out cursor, out var problem))
         {
-            return problem!;
+            return problem!.ExecuteAsync(context);
         }
 
+        return ServeAsync(cursor, epoch, heartbeat, log, stats, options, sweep, heartbeats, lifetime, context);
+    }
+
+    private static async Task ServeAsync(
+        long cursor, string? epoch, TimeSpan? heartbeat, FeedLog log, FeedStats stats, TargetOptions options,
+        SlowConsumerSweep sweep, HeartbeatTickers heartbeats, IHostApplicationLifetime lifetime, HttpContext context)
+    {
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -69,7 +81,9 @@ public static class SseEndpoints
             response.Headers.Vary = "Accept-Encoding";
         }
 
-        using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var connection = context.Features.Get<FeedConnection>();
+        // Ends when the client leaves or the target stops: one source, one registration (FeedConnections.StreamSource).
+        using var streamSource = FeedConnections.StreamSource(connection, context.RequestAborted, lifetime.ApplicationStopping);
         using var follower = sweep.Track(context);
         using var lease = heartbeat is { } interval ? heartbeats.Join(interval) : null;
         // Heartbeats and events go through the same body: with gzip or br, one compressor flushed after every write.
@@ -99,7 +113,6 @@ public static class SseEndpoints
             {
                 // Plain streams are written by the fan-out while caught up (compressed ones keep their loop: one
                 // compressor write per event). Disposed after the writer returned: nobody writes to the body then.
-                var connection = context.Features.Get<FeedConnection>();
                 using var fanOut = body.CanFanOut ? log.FanOut.Subscribe(body, connection, streamSource.Token, streamSource.Token) : null;
                 await SseFeedWriter.WriteAsync(log.FollowAsync(cursor, epoch, follower, fanOut, streamSource.Token), body, lease,
                     connection, streamSource, fanOut);
@@ -116,8 +129,6 @@ public static class SseEndpoints
         {
             // The client left, or the target is shutting down: the stream just ends.
         }
-
-        return Results.Empty;
     }
 
     /// <summary>Ends the compressed stream (its trailer) when the stream ended on the target's side; when the client

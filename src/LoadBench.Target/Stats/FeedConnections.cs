@@ -23,6 +23,36 @@ public sealed class FeedConnections
         return connection;
     }
 
+    /// <summary>
+    /// One cancellation source for a stream's follow, cancelled when the client leaves (<paramref name="requestAborted"/>)
+    /// or the target stops (<paramref name="stopping"/>): linked to the request alone, and stopped by
+    /// <see cref="StopStreams"/> through its <paramref name="connection"/> — one source and one callback registration
+    /// per stream (README "Tuning"). Without a tracked connection, linked to both.
+    /// </summary>
+    internal static CancellationTokenSource StreamSource(FeedConnection? connection, CancellationToken requestAborted, CancellationToken stopping)
+    {
+        if (connection is null)
+        {
+            return CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
+        }
+
+        var source = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        connection.StopWith(source, stopping);
+        return source;
+    }
+
+    /// <summary>The target stops (registered on <c>ApplicationStopping</c>): every stream's follow ends.</summary>
+    public void StopStreams()
+    {
+        foreach (var connection in _open.Keys)
+        {
+            connection.StopStream();
+        }
+    }
+
+    /// <summary>The feed requests in progress (for <see cref="SlowConsumers.SlowConsumerSweep"/>'s walk over their followers).</summary>
+    internal IEnumerable<FeedConnection> Open => _open.Select(entry => entry.Key);
+
     /// <summary>How many feed requests are in progress.</summary>
     public int Count => _open.Count;
 

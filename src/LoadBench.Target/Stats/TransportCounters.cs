@@ -50,16 +50,32 @@ public sealed class TransportCounters(string transportId)
         Interlocked.Add(ref _decodedBodyBytes, decodedBytes);
     }
 
+    // Adds of nothing are skipped: most writes of a stream carry no head bytes, and an atomic add on a counter every
+    // connection shares costs its cache line even when it adds 0.
     public void Read(long bytes, long headBytes)
     {
-        Interlocked.Add(ref _bytesRead, bytes);
-        Interlocked.Add(ref _headerBytes, headBytes);
+        if (bytes != 0)
+        {
+            Interlocked.Add(ref _bytesRead, bytes);
+        }
+
+        if (headBytes != 0)
+        {
+            Interlocked.Add(ref _headerBytes, headBytes);
+        }
     }
 
     public void Written(long bytes, long headBytes)
     {
-        Interlocked.Add(ref _bytesWritten, bytes);
-        Interlocked.Add(ref _headerBytes, headBytes);
+        if (bytes != 0)
+        {
+            Interlocked.Add(ref _bytesWritten, bytes);
+        }
+
+        if (headBytes != 0)
+        {
+            Interlocked.Add(ref _headerBytes, headBytes);
+        }
     }
 
     public TransportStats Snapshot() => new(

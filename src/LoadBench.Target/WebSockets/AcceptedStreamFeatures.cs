@@ -8,11 +8,13 @@ namespace LoadBench.Target.WebSockets;
 /// replaces whichever of the two the request has with one that passes the accepted stream through
 /// <c>wrap</c>. Several such middlewares chain: each wraps the feature the one before it left.
 /// </summary>
+/// <remarks>The wrapper is an object the request keeps anyway (its wire), not a delegate: a method group made into a
+/// <c>Func</c> is one more object per WebSocket for its whole life (64 bytes).</remarks>
 internal static class AcceptedStreamFeatures
 {
     /// <summary>Wraps the request's upgrade or extended CONNECT feature; false when it has neither (not a WebSocket
     /// request, or one that cannot be accepted).</summary>
-    public static bool Wrap(IFeatureCollection features, Func<Stream, Stream> wrap)
+    public static bool Wrap(IFeatureCollection features, IAcceptedStreamWrapper wrap)
     {
         var wrapped = false;
         if (features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
@@ -30,19 +32,25 @@ internal static class AcceptedStreamFeatures
         return wrapped;
     }
 
-    private sealed class WrappedUpgrade(IHttpUpgradeFeature inner, Func<Stream, Stream> wrap) : IHttpUpgradeFeature
+    private sealed class WrappedUpgrade(IHttpUpgradeFeature inner, IAcceptedStreamWrapper wrap) : IHttpUpgradeFeature
     {
         public bool IsUpgradableRequest => inner.IsUpgradableRequest;
 
-        public async Task<Stream> UpgradeAsync() => wrap(await inner.UpgradeAsync());
+        public async Task<Stream> UpgradeAsync() => wrap.Wrap(await inner.UpgradeAsync());
     }
 
-    private sealed class WrappedConnect(IHttpExtendedConnectFeature inner, Func<Stream, Stream> wrap) : IHttpExtendedConnectFeature
+    private sealed class WrappedConnect(IHttpExtendedConnectFeature inner, IAcceptedStreamWrapper wrap) : IHttpExtendedConnectFeature
     {
         public bool IsExtendedConnect => inner.IsExtendedConnect;
 
         public string? Protocol => inner.Protocol;
 
-        public async ValueTask<Stream> AcceptAsync() => wrap(await inner.AcceptAsync());
+        public async ValueTask<Stream> AcceptAsync() => wrap.Wrap(await inner.AcceptAsync());
     }
+}
+
+/// <summary>What passes a WebSocket's accepted stream through a stream of ours (<see cref="AcceptedStreamFeatures"/>).</summary>
+internal interface IAcceptedStreamWrapper
+{
+    Stream Wrap(Stream accepted);
 }

@@ -21,7 +21,7 @@ internal sealed class CompressedFrameCountingMiddleware(RequestDelegate next, Ta
         if (options.Compression && context.Request.Path == FeedRoutes.WebSocket)
         {
             var wire = new CompressedWebSocketWire(context, stats.WebSocket);
-            AcceptedStreamFeatures.Wrap(context.Features, wire.Wrap);
+            AcceptedStreamFeatures.Wrap(context.Features, wire);
             context.Features.Set(wire);
         }
 
@@ -30,7 +30,7 @@ internal sealed class CompressedFrameCountingMiddleware(RequestDelegate next, Ta
 }
 
 /// <summary>One WebSocket request's compressed-wire count, found in its features by the endpoint.</summary>
-internal sealed class CompressedWebSocketWire(HttpContext context, TransportCounters counters)
+internal sealed class CompressedWebSocketWire(HttpContext context, TransportCounters counters) : IAcceptedStreamWrapper
 {
     /// <summary>Whether the accepted socket negotiated permessage-deflate (known once accepted).</summary>
     public bool Compressed { get; private set; }

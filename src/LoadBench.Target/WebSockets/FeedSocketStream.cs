@@ -111,6 +111,14 @@ internal sealed class FeedSocketStream(Stream inner) : Stream
         }
     }
 
+    /// <summary>
+    /// Completes when the client has sent something (or the connection ended), reading nothing: a zero-byte read of
+    /// the stream under the socket, for the receive loop to wait without a receive in progress. Only before the
+    /// socket's first receive: the runtime's WebSocket may keep bytes it read ahead, which this read cannot see.
+    /// Not cancellable: it ends with the connection (an aborted socket aborts the request).
+    /// </summary>
+    public ValueTask<int> WaitForDataAsync() => inner.ReadAsync(Memory<byte>.Empty, CancellationToken.None);
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(buffer, cancellationToken);
 

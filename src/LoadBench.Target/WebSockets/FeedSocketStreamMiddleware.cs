@@ -16,7 +16,7 @@ internal sealed class FeedSocketStreamMiddleware(RequestDelegate next)
         if (context.Request.Path == FeedRoutes.WebSocket)
         {
             var wire = new FeedSocketWire(context);
-            if (AcceptedStreamFeatures.Wrap(context.Features, wire.Wrap))
+            if (AcceptedStreamFeatures.Wrap(context.Features, wire))
             {
                 context.Features.Set(wire);
             }
@@ -27,7 +27,7 @@ internal sealed class FeedSocketStreamMiddleware(RequestDelegate next)
 }
 
 /// <summary>One feed WebSocket request's <see cref="FeedSocketStream"/>, once accepted without compression.</summary>
-internal sealed class FeedSocketWire(HttpContext context)
+internal sealed class FeedSocketWire(HttpContext context) : IAcceptedStreamWrapper
 {
     /// <summary>The stream under the socket; null before the accept, and for a socket with permessage-deflate.</summary>
     public FeedSocketStream? Stream { get; private set; }

@@ -12,9 +12,17 @@ namespace LoadBench.Target.WebSockets;
 internal sealed class ReceiveOnlyPolicy(int maxMessageBytes, CancellationTokenSource stopSending)
 {
     private long _messageBytes;
+    private bool _receiveEnded;
 
     /// <summary>The close to send instead of the feed's own; null while the client behaved.</summary>
     public (WebSocketCloseStatus Status, string? Description)? Refusal { get; private set; }
+
+    /// <summary>The receive loop has ended: the client closed, or the connection failed. Set before the follow is cancelled.</summary>
+    public bool ReceiveEnded
+    {
+        get => Volatile.Read(ref _receiveEnded);
+        set => Volatile.Write(ref _receiveEnded, value);
+    }
 
     public void Observe(ValueWebSocketReceiveResult result)
     {

@@ -28,50 +28,153 @@ public static class WebSocketEndpoints
         return routes.MapMethods(FeedRoutes.WebSocket, [HttpMethods.Get, HttpMethods.Connect], StreamAsync);
     }
 
-    private static async Task<IResult> StreamAsync(
+    /// <summary>
+    /// Checks the request, then serves it (<see cref="ServeAsync"/>). A <see cref="Task"/>, not a <c>Task&lt;IResult&gt;</c>:
+    /// the minimal API awaits a handler's result in a state machine of its own, which a WebSocket would keep for its whole
+    /// life (120 bytes), so the few problems are written here (README "Tuning").
+    /// </summary>
+    private static Task StreamAsync(
         string? after, string? epoch, string? heartbeatMs, FeedLog log, FeedStats stats, TargetOptions options, SlowConsumerSweep sweep,
         IHostApplicationLifetime lifetime, HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             return FeedProblems.BadRequest("WebSocket upgrade required",
-                $"{FeedRoutes.WebSocket} speaks WebSocket only: send a GET with 'Connection: Upgrade' and 'Upgrade: websocket'. For plain HTTP use {FeedRoutes.Poll}, {FeedRoutes.LongPoll} or {FeedRoutes.Sse}.");
+                $"{FeedRoutes.WebSocket} speaks WebSocket only: send a GET with 'Connection: Upgrade' and 'Upgrade: websocket'. For plain HTTP use {FeedRoutes.Poll}, {FeedRoutes.LongPoll} or {FeedRoutes.Sse}.")
+                .ExecuteAsync(context);
         }
 
         if (!HeartbeatQuery.TryParse(heartbeatMs, out var heartbeat, out var badHeartbeat))
         {
-            return badHeartbeat!;
+            return badHeartbeat!.ExecuteAsync(context);
         }
 
         // A stale epoch is told in-band (close 4409), like gone: its cursor is not checked.
         long cursor = 0;
         if (!log.Generation.IsStale(epoch) && !FeedQuery.TryParseAfter(after, "after", log, out cursor, out var problem))
         {
-            return problem!;
+            return problem!.ExecuteAsync(context);
         }
 
+        return ServeAsync(cursor, epoch, heartbeat, log, stats, options, sweep, lifetime, context);
+    }
+
+    /// <summary>
+    /// Accepts the socket and sends the follower's items: every event ready goes into the sender's batch, and the batch
+    /// is written when the next item is not ready yet — a subscriber woken after several publishes gets them in one
+    /// write, one published alone is written at once. Closes with the status of the final item. One method for the
+    /// socket's whole life: each async method still running keeps its state machine (≈ 0.3 KiB) for as long.
+    /// </summary>
+    private static async Task ServeAsync(
+        long after, string? epoch, TimeSpan? heartbeat, FeedLog log, FeedStats stats, TargetOptions options, SlowConsumerSweep sweep,
+        IHostApplicationLifetime lifetime, HttpContext context)
+    {
         using var socket = await context.WebSockets.AcceptWebSocketAsync(WebSocketCompression.AcceptContext(options, KeepAlive.AcceptContext(heartbeat)));
-        using var sessionSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        // Stops following (not a send in flight) when the target stops or the client breaks the receive-only rule.
-        using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
-        var policy = new ReceiveOnlyPolicy(options.Limits.MaxWebSocketClientMessageBytes, stopSource);
+        var connection = context.Features.Get<FeedConnection>();
+        // One source for the follow, for the subscriber's whole life: cancelled when the client leaves, the target stops
+        // (FeedConnections.StreamSource), the client breaks the receive-only rule (the policy), or the receive loop ends
+        // (the client closed, or the connection failed). Sends take the request's own token: a stop or a refusal ends
+        // the follow, not a send in flight, and the close is still sent after it.
+        using var streamSource = FeedConnections.StreamSource(connection, context.RequestAborted, lifetime.ApplicationStopping);
+        var following = streamSource.Token;
+        var cancellationToken = context.RequestAborted;
+        var policy = new ReceiveOnlyPolicy(options.Limits.MaxWebSocketClientMessageBytes, streamSource);
         using var follower = sweep.Track(context);
-        var receiving = ReceiveUntilCloseAsync(socket, policy, sessionSource);
+        var frames = context.Features.Get<FeedSocketWire>()?.Stream;
+        var receiving = ReceiveUntilCloseAsync(socket, frames, policy, streamSource, cancellationToken);
         try
         {
             var compressed = context.Features.Get<CompressedWebSocketWire>()?.Compressed == true;
-            using var sender = new WebSocketEventSender(socket, context.Features.Get<FeedSocketWire>()?.Stream, stats.WebSocket, compressed);
-            var (status, description) = await SendEventsAsync(socket, sender, cursor, epoch, log, follower, context.Features.Get<FeedConnection>(),
-                stopSource.Token, sessionSource.Token);
-            (status, description) = policy.Refusal ?? (status, description);
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            using var sender = new WebSocketEventSender(socket, frames, stats.WebSocket, compressed);
+            (WebSocketCloseStatus Status, string? Description)? close = null;
             {
-                // Not the session token: it is already cancelled when the client closed first, and the
-                // close handshake must still be answered.
-                await socket.CloseOutputAsync(status, description, context.RequestAborted);
+                // Uncompressed sockets are written by the fan-out while caught up (compressed ones keep SendAsync per event).
+                // Disposed when the loop has ended: nobody writes to the sender then.
+                using var fanOut = sender.CanFanOut ? log.FanOut.Subscribe(sender, connection, following, cancellationToken) : null;
+                try
+                {
+                    await using var items = log.FollowAsync(after, epoch, follower, fanOut, following).GetAsyncEnumerator(following);
+                    while (close is null)
+                    {
+                        // Looked at before it is awaited (is the next item ready?); every path awaits it exactly once.
+#pragma warning disable CA2012
+                        var next = items.MoveNextAsync();
+#pragma warning restore CA2012
+                        if (!next.IsCompleted)
+                        {
+                            // Nothing more is ready: send the batch before waiting.
+                            bool open;
+                            try
+                            {
+                                open = await sender.FlushAsync(cancellationToken);
+                            }
+                            catch
+                            {
+                                await PendingFollow.AbandonAsync(next, streamSource);
+                                throw;
+                            }
+
+                            if (!open)
+                            {
+                                // The socket already sent its close frame (it failed reading the client): nothing more to say.
+                                await PendingFollow.AbandonAsync(next, streamSource);
+                                close = (WebSocketCloseStatus.NormalClosure, null);
+                                break;
+                            }
+
+                            fanOut?.Arm();
+                        }
+
+                        if (!await next)
+                        {
+                            throw new UnreachableException("Following the feed ends only with 'gone', 'reset', 'too slow' or by cancellation.");
+                        }
+
+                        var item = items.Current;
+                        if (item.Kind == FeedItemKind.Event)
+                        {
+                            if (connection is { IsStalled: true })
+                            {
+                                // A stall fault holds the send, and the follower with it: the events wait, none is dropped.
+                                await sender.FlushAsync(cancellationToken);
+                                await connection.WhileStalledAsync(following);
+                            }
+
+                            if (!await sender.AddAsync(item.Event!, cancellationToken))
+                            {
+                                close = (WebSocketCloseStatus.NormalClosure, null);
+                            }
+                        }
+                        else
+                        {
+                            await sender.FlushAsync(cancellationToken);
+                            close = FinalClose(item);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (following.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !policy.ReceiveEnded)
+                {
+                    // The target stops, or the client broke the receive-only rule (its close replaces this one).
+                    // Events already batched were ready before the stop: they go out before the close.
+                    await sender.FlushAsync(cancellationToken);
+                    close = (WebSocketCloseStatus.EndpointUnavailable, "target shutting down");
+                }
+                catch (OperationCanceledException) when ((policy.ReceiveEnded || cancellationToken.IsCancellationRequested) && socket.State == WebSocketState.CloseReceived)
+                {
+                    // Echo the client's close without a description: nothing to add, no bytes to spend.
+                    close = (WebSocketCloseStatus.NormalClosure, null);
+                }
             }
 
-            await receiving.WaitAsync(options.Limits.WebSocketCloseDrain, context.RequestAborted);
+            var (status, description) = policy.Refusal ?? close.Value;
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                // The request's token: the follow's is already cancelled when the client closed first, and the close
+                // handshake must still be answered.
+                await socket.CloseOutputAsync(status, description, cancellationToken);
+            }
+
+            await receiving.WaitAsync(options.Limits.WebSocketCloseDrain, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or TimeoutException)
         {
@@ -79,124 +182,53 @@ public static class WebSocketEndpoints
         }
         finally
         {
-            await sessionSource.CancelAsync();
-        }
-
-        return Results.Empty;
-    }
-
-    /// <summary>
-    /// Sends the follower's items: every event ready goes into the sender's batch, and the batch is written when the
-    /// next item is not ready yet — a subscriber woken after several publishes gets them in one write, one published
-    /// alone is written at once. Ends with the close status of the final item.
-    /// </summary>
-    private static async Task<(WebSocketCloseStatus Status, string? Description)> SendEventsAsync(
-        WebSocket socket, WebSocketEventSender sender, long after, string? epoch, FeedLog log, FeedFollower follower, FeedConnection? connection,
-        CancellationToken stopping, CancellationToken cancellationToken)
-    {
-        using var followSource = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
-        // Uncompressed sockets are written by the fan-out while caught up (compressed ones keep SendAsync per event).
-        // Disposed after this loop returned: nobody writes to the sender then.
-        using var fanOut = sender.CanFanOut ? log.FanOut.Subscribe(sender, connection, followSource.Token, cancellationToken) : null;
-        try
-        {
-            await using var items = log.FollowAsync(after, epoch, follower, fanOut, followSource.Token).GetAsyncEnumerator(followSource.Token);
-            while (true)
+            if (!receiving.IsCompleted)
             {
-                // Looked at before it is awaited (is the next item ready?); every path awaits it exactly once.
-#pragma warning disable CA2012
-                var next = items.MoveNextAsync();
-#pragma warning restore CA2012
-                if (!next.IsCompleted)
-                {
-                    // Nothing more is ready: send the batch before waiting.
-                    bool open;
-                    try
-                    {
-                        open = await sender.FlushAsync(cancellationToken);
-                    }
-                    catch
-                    {
-                        await PendingFollow.AbandonAsync(next, followSource);
-                        throw;
-                    }
-
-                    if (!open)
-                    {
-                        // The socket already sent its close frame (it failed reading the client): nothing more to say.
-                        await PendingFollow.AbandonAsync(next, followSource);
-                        return (WebSocketCloseStatus.NormalClosure, null);
-                    }
-
-                    fanOut?.Arm();
-                }
-
-                if (!await next)
-                {
-                    throw new UnreachableException("Following the feed ends only with 'gone', 'reset', 'too slow' or by cancellation.");
-                }
-
-                var item = items.Current;
-                switch (item.Kind)
-                {
-                    case FeedItemKind.Event:
-                        if (connection is { IsStalled: true })
-                        {
-                            // A stall fault holds the send, and the follower with it: the events wait, none is dropped.
-                            await sender.FlushAsync(cancellationToken);
-                            await connection.WhileStalledAsync(followSource.Token);
-                        }
-
-                        if (!await sender.AddAsync(item.Event!, cancellationToken))
-                        {
-                            return (WebSocketCloseStatus.NormalClosure, null);
-                        }
-
-                        break;
-                    case FeedItemKind.Gone:
-                        await sender.FlushAsync(cancellationToken);
-                        return ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq));
-                    case FeedItemKind.Reset:
-                        await sender.FlushAsync(cancellationToken);
-                        return ((WebSocketCloseStatus)FeedReset.WebSocketCloseStatus, FeedProblems.ResetWebSocketDescription(item.Epoch!));
-                    case FeedItemKind.TooSlow:
-                        await sender.FlushAsync(cancellationToken);
-                        return ((WebSocketCloseStatus)FeedTooSlow.WebSocketCloseStatus, FeedProblems.TooSlowWebSocketDescription(item.After));
-                    default:
-                        throw new UnreachableException($"WebSocket has no message for a '{item.Kind}' feed item.");
-                }
+                // Still reading (the client did not close): stop, as a cancelled receive does — the socket is aborted.
+                socket.Abort();
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // Events already batched were ready before the stop: they go out before the close.
-            await sender.FlushAsync(cancellationToken);
-            return (WebSocketCloseStatus.EndpointUnavailable, "target shutting down");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && socket.State == WebSocketState.CloseReceived)
-        {
-            // Echo the client's close without a description: nothing to add, no bytes to spend.
-            return (WebSocketCloseStatus.NormalClosure, null);
-        }
     }
+
+    /// <summary>The close that tells a final item: gone, reset or too slow.</summary>
+    private static (WebSocketCloseStatus Status, string? Description) FinalClose(FeedItem item) => item.Kind switch
+    {
+        FeedItemKind.Gone => ((WebSocketCloseStatus)FeedGone.WebSocketCloseStatus, FeedProblems.GoneWebSocketDescription(item.OldestSeq)),
+        FeedItemKind.Reset => ((WebSocketCloseStatus)FeedReset.WebSocketCloseStatus, FeedProblems.ResetWebSocketDescription(item.Epoch!)),
+        FeedItemKind.TooSlow => ((WebSocketCloseStatus)FeedTooSlow.WebSocketCloseStatus, FeedProblems.TooSlowWebSocketDescription(item.After)),
+        _ => throw new UnreachableException($"WebSocket has no message for a '{item.Kind}' feed item."),
+    };
 
     /// <summary>
     /// The feed is one-way, but a WebSocket must still read: to see the client's close frame (and answer it)
     /// and its pings. Anything else the client sends breaks the feed's protocol (<see cref="ReceiveOnlyPolicy"/>);
     /// after that close, reading goes on only to reach the client's close frame.
+    /// <para>
+    /// Until the client sends its first byte — for most subscribers, until they close — no receive is in progress:
+    /// the loop waits for data with a zero-byte read of the stream under the socket (<see cref="FeedSocketStream.WaitForDataAsync"/>).
+    /// A receive in progress holds the runtime's receive and its reads' state machines (≈ 0.5 KiB) for the
+    /// subscriber's whole life; the zero-byte read holds none of them and no buffer (README "Tuning").
+    /// </para>
     /// </summary>
-    private static async Task ReceiveUntilCloseAsync(WebSocket socket, ReceiveOnlyPolicy policy, CancellationTokenSource session)
+    private static async Task ReceiveUntilCloseAsync(
+        WebSocket socket, FeedSocketStream? frames, ReceiveOnlyPolicy policy, CancellationTokenSource follow, CancellationToken aborted)
     {
-        // The socket reads close and ping frames into its own buffer; this one only ever sees data a client
-        // sends against the protocol. Every subscriber holds it for its whole life, so it is small.
-        var buffer = new byte[16];
         try
         {
+            if (frames is not null)
+            {
+                // Returns when the client's first bytes are there (or the connection ended: the receive below says which).
+                await frames.WaitForDataAsync();
+            }
+
+            // The socket reads close and ping frames into its own buffer; this one only ever sees data a client
+            // sends against the protocol, so it is small.
+            var buffer = new byte[16];
             while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
                 // Once refused, what the client still sends is only skipped: in bigger bites, not 16 bytes a call.
                 buffer = policy.Refusal is null || buffer.Length > 16 ? buffer : new byte[4096];
-                var result = await socket.ReceiveAsync(buffer.AsMemory(), session.Token);
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), aborted);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
@@ -205,11 +237,12 @@ public static class WebSocketEndpoints
                 policy.Observe(result);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
         }
 
-        // Stop sending: the client closed or the connection failed.
-        await session.CancelAsync();
+        // Stop following: the client closed or the connection failed.
+        policy.ReceiveEnded = true;
+        await follow.CancelAsync();
     }
 }
