@@ -120,6 +120,8 @@ internal sealed partial class PollExchange : IKeepAliveLoopOwner
         _core.Backoff.Reset();
         if (_sessionToken.IsCancellationRequested)
         {
+            // The phase ended between polls: its token closes the connection, as the awaited path's registration does.
+            _loopConnection!.Close();
             _session!.TrySetResult(true);
             return;
         }

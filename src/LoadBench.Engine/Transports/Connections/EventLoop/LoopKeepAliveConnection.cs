@@ -28,8 +28,9 @@ internal interface IKeepAliveLoopOwner
 /// allocated per request.
 /// </summary>
 /// <remarks>
-/// Single-threaded like the client: <see cref="Send"/> is called by the owner from its callbacks (or to start, while
-/// no request is in flight), everything else runs on the loop's thread. The two things that act from other threads
+/// One request at a time, like the client: <see cref="Send"/> is called by the owner from its callbacks or once the last
+/// request's end was reported; the loop's events and the owner's calls take the connection's lock (uncontended: one
+/// thread at a time has something to do), and the owner is called back under it. The two things that act from other threads
 /// — the caller's token and the deadline's watchdog (a periodic <see cref="ITimer"/> of the client's clock, as in
 /// <see cref="KeepAliveConnection"/>) — only shut the socket down; the loop then sees it end and reports why. The
 /// socket is closed only by the request path. The connect is non-blocking too (its completion is the first room to
@@ -48,6 +49,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     private readonly ConnectionPolicy _policy;
     private readonly IKeepAliveLoopOwner _owner;
     private readonly EpollLoop _loop;
+    private readonly Lock _lock = new();
     private ITimer? _watchdog;
     private HttpMessageScanner _responses = new(isResponse: true);
     private Socket? _socket;
@@ -94,9 +96,17 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     /// </summary>
     public void Send(ReadOnlyMemory<byte> requestHead, CancellationToken cancellationToken)
     {
+        lock (_lock)
+        {
+            SendCore(requestHead, cancellationToken);
+        }
+    }
+
+    private void SendCore(ReadOnlyMemory<byte> requestHead, CancellationToken cancellationToken)
+    {
         if (cancellationToken.IsCancellationRequested)
         {
-            Close();
+            CloseCore();
             _owner.Cancelled();
             return;
         }
@@ -126,6 +136,14 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     }
 
     public void OnEvents(uint events)
+    {
+        lock (_lock)
+        {
+            OnEventsCore();
+        }
+    }
+
+    private void OnEventsCore()
     {
         try
         {
@@ -307,12 +325,12 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         if (_token.IsCancellationRequested)
         {
             // A shut-down socket is also what the token leaves: that is the end, not a reconnect.
-            Close();
+            CloseCore();
             _owner.Cancelled();
             return;
         }
 
-        Close();
+        CloseCore();
         _reconnected = true;
         Open();
     }
@@ -322,7 +340,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         if (Interlocked.Exchange(ref _inFlight, Idle) == Expired)
         {
             // The watchdog shut the socket down just as the answer completed: the answer stands, the next request reconnects.
-            Close();
+            CloseCore();
         }
 
         _reused = true;
@@ -338,7 +356,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     private void Fail(Exception e)
     {
         var expired = Interlocked.Exchange(ref _inFlight, Idle) == Expired;
-        Close();
+        CloseCore();
         if (_token.IsCancellationRequested)
         {
             _owner.Cancelled();
@@ -381,7 +399,16 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         }
     }
 
-    private void Close()
+    /// <summary>Closes the socket between requests (from the owner's callback: the next <see cref="Send"/> opens a new one).</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            CloseCore();
+        }
+    }
+
+    private void CloseCore()
     {
         if (_socket is { } socket)
         {
@@ -406,4 +433,5 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         ShutDown();
         Close();
     }
+
 }
