@@ -147,8 +147,10 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     {
         try
         {
-            if (_socket is null)
+            if (_socket is null || Volatile.Read(ref _inFlight) == Idle)
             {
+                // Between requests (a session backing off): nothing to do. A close by the target meanwhile shows at the
+                // next request, which is then sent again on a new connection, as KeepAliveConnection does.
                 return;
             }
 
@@ -325,6 +327,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         if (_token.IsCancellationRequested)
         {
             // A shut-down socket is also what the token leaves: that is the end, not a reconnect.
+            Interlocked.Exchange(ref _inFlight, Idle);
             CloseCore();
             _owner.Cancelled();
             return;

@@ -126,6 +126,7 @@ public sealed class LoopKeepAliveConnectionTests
         Assert.False((await client.GetAsync(CancellationToken.None)).Reconnected);
         await Wait.UntilAsync(() => stub.ConnectionsAccepted == 1 && stub.Heads().Length == 1, "the stub to answer the first request");
         await Task.Delay(100); // let the stub's close reach the client's socket
+        Assert.Equal(1, stub.ConnectionsAccepted); // between requests the close is only noted, nothing is sent
         var second = await client.GetAsync(CancellationToken.None);
 
         Assert.Equal((200, true), (second.Status, second.Reconnected));
