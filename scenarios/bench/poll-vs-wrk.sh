@@ -123,7 +123,9 @@ engine_run() {
 
 wrk_run() {
   local c=$1 round=$2 pid self
-  wrk -t2 -c"$c" -d$((WARMUP + DURATION))s "$WRK_URL" >"$OUT/wrk-$c-$round.txt" &
+  # 3 s beyond the engine's length: the slice is the same, but on a busy machine the sampler's curls can take the
+  # last second of the run, and wrk (no process start, no connects before its clock) would end inside the slice.
+  wrk -t2 -c"$c" -d$((WARMUP + DURATION + 3))s "$WRK_URL" >"$OUT/wrk-$c-$round.txt" &
   pid=$!
   measure "$pid" "wrk"
   wait "$pid"

@@ -22,7 +22,7 @@ namespace LoadBench.Engine.Transports;
 /// what HttpClient would send for the same GET (request line and Host), so the header bytes per event mean
 /// the same thing as a browser's or HttpClient's minimal request, not a made-up lean one.
 /// </remarks>
-internal sealed class PollExchange : IDisposable
+internal sealed partial class PollExchange : IDisposable
 {
     private const int MaxDigits = 19; // long.MaxValue
 
@@ -80,6 +80,8 @@ internal sealed class PollExchange : IDisposable
         else
         {
             _connection = new KeepAliveConnection(uri.Host, uri.Port, core.Meter, timeout, _time, core.Options.Connections);
+            _loopEndPoint = LoopEndPoint(uri, core.Options.Connections);
+            _timeout = timeout;
         }
     }
 
@@ -166,58 +168,15 @@ internal sealed class PollExchange : IDisposable
             var response = _connection is not null
                 ? await _connection.GetAsync(RequestHead(_core.After), cancellationToken)
                 : await _handlerConnection!.GetAsync(RequestUri(_core.After), cancellationToken);
-            // The wall clock is read only for an answer that may hold events (their latency runs to here): nearly
-            // every answer of a busy poller is a plain [] and needs only the request's own timing.
-            var receivedMicros = IsEmptyArray(response) ? 0 : _core.NowMicros();
-            LatencyRecorders.RecordMicros(_requestLatency, _time.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
-            if (response.Reconnected)
-            {
-                // The target had cut the idle connection some time before; the client learnt it as this poll went out.
-                _core.CutAt(sentAt);
-                _core.Counters.Reconnect();
-            }
-
-            // "Empty" means the target answered and had nothing new: 200 with [] or long polling's 204.
-            switch (response.Status)
-            {
-                case 200:
-                    var delivered = response.Chunked ? -1 : DeliverArray(Decoded(response), receivedMicros);
-                    _core.Counters.Request(empty: delivered == 0);
-                    if (delivered < 0)
-                    {
-                        _core.Fail(ErrorKinds.BadResponse);
-                        _core.Cut();
-                        return false;
-                    }
-
-                    return true;
-                case 204:
-                    _core.Counters.Request(empty: true);
-                    return true;
-                case 410:
-                    _core.Counters.Request();
-                    _core.Gone();
-                    return true;
-                case FeedReset.HttpStatus:
-                    _core.Counters.Request();
-                    _core.Reset(FeedSignalReader.Body(response.Body.Span, response.Chunked) is { } body ? FeedSignalReader.EpochFromJson(body) : null);
-                    return true;
-                default:
-                    _core.Counters.Request();
-                    _core.Fail(ErrorKinds.Http((System.Net.HttpStatusCode)response.Status));
-                    _core.Cut();
-                    return false;
-            }
+            return Answered(response, intendedStartTimestamp, sentAt);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException or NonLoopbackTargetException or HttpRequestException)
+        catch (Exception e) when (IsPollFailure(e))
         {
-            _core.Fail(ErrorKinds.Classify(e));
-            _core.Cut();
-            return false;
+            return Failed(e);
         }
         finally
         {
@@ -225,8 +184,68 @@ internal sealed class PollExchange : IDisposable
         }
     }
 
+    /// <summary>What a failed poll may throw (counted as an error of its kind; anything else is a bug).</summary>
+    private static bool IsPollFailure(Exception e) =>
+        e is SocketException or IOException or OperationCanceledException or TimeoutException or NonLoopbackTargetException or HttpRequestException;
+
+    /// <summary>Counts a failed poll; returns false.</summary>
+    private bool Failed(Exception e)
+    {
+        _core.Fail(ErrorKinds.Classify(e));
+        _core.Cut();
+        return false;
+    }
+
+    /// <summary>Takes one answer: its latency, the events of a 200, the signals of 204, 410 and 409. Returns false
+    /// when it counts as a failed poll.</summary>
+    private bool Answered(in KeepAliveResponse response, long intendedStartTimestamp, long sentAt)
+    {
+        // The wall clock is read only for an answer that may hold events (their latency runs to here): nearly
+        // every answer of a busy poller is a plain [] and needs only the request's own timing.
+        var receivedMicros = IsEmptyArray(response) ? 0 : _core.NowMicros();
+        LatencyRecorders.RecordMicros(_requestLatency, _time.GetElapsedTime(intendedStartTimestamp).Ticks / TimeSpan.TicksPerMicrosecond);
+        if (response.Reconnected)
+        {
+            // The target had cut the idle connection some time before; the client learnt it as this poll went out.
+            _core.CutAt(sentAt);
+            _core.Counters.Reconnect();
+        }
+
+        // "Empty" means the target answered and had nothing new: 200 with [] or long polling's 204.
+        switch (response.Status)
+        {
+            case 200:
+                var delivered = response.Chunked ? -1 : DeliverArray(Decoded(response), receivedMicros);
+                _core.Counters.Request(empty: delivered == 0);
+                if (delivered < 0)
+                {
+                    _core.Fail(ErrorKinds.BadResponse);
+                    _core.Cut();
+                    return false;
+                }
+
+                return true;
+            case 204:
+                _core.Counters.Request(empty: true);
+                return true;
+            case 410:
+                _core.Counters.Request();
+                _core.Gone();
+                return true;
+            case FeedReset.HttpStatus:
+                _core.Counters.Request();
+                _core.Reset(FeedSignalReader.Body(response.Body.Span, response.Chunked) is { } body ? FeedSignalReader.EpochFromJson(body) : null);
+                return true;
+            default:
+                _core.Counters.Request();
+                _core.Fail(ErrorKinds.Http((System.Net.HttpStatusCode)response.Status));
+                _core.Cut();
+                return false;
+        }
+    }
+
     /// <summary>A 200 whose body is <c>[]</c> as it came off the wire (not chunked, not compressed).</summary>
-    private static bool IsEmptyArray(KeepAliveResponse response) =>
+    private static bool IsEmptyArray(in KeepAliveResponse response) =>
         response is { Status: 200, Chunked: false, Coding: Metrics.ContentCoding.None } && response.Body.Span.SequenceEqual("[]"u8);
 
     /// <summary>The request's address for the handler's connection (HTTP/2 or TLS).</summary>
@@ -262,7 +281,7 @@ internal sealed class PollExchange : IDisposable
 
     /// <summary>The body of a 200 as the target wrote it before compressing; an empty span when it cannot be
     /// decoded (then it is no array, and the poll counts as a bad response).</summary>
-    private ReadOnlySpan<byte> Decoded(KeepAliveResponse response)
+    private ReadOnlySpan<byte> Decoded(in KeepAliveResponse response)
     {
         if (_decoder is null || response.Coding == Metrics.ContentCoding.None)
         {
@@ -329,6 +348,7 @@ internal sealed class PollExchange : IDisposable
     public void Dispose()
     {
         _connection?.Dispose();
+        _loopConnection?.Dispose();
         _handlerConnection?.Dispose();
         _core.Closed();
         _gate.Dispose();

@@ -129,7 +129,7 @@ internal static class LoopbackConnector
         }
     }
 
-    private static bool TryGetLoopbackAddress(string host, out IPAddress address)
+    internal static bool TryGetLoopbackAddress(string host, out IPAddress address)
     {
         // Never ask DNS: a name that resolves elsewhere must not turn a benchmark into traffic off this host.
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))

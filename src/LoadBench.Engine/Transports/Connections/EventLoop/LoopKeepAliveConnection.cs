@@ -1,0 +1,440 @@
+using System.Net;
+using System.Net.Sockets;
+using LoadBench.Engine.Metrics;
+
+namespace LoadBench.Engine.Transports.Connections.EventLoop;
+
+/// <summary>What a <see cref="LoopKeepAliveConnection"/> tells its owner, on the loop's thread (or, for a request that
+/// fails before its socket is registered, on the thread that called <see cref="LoopKeepAliveConnection.Send"/>).</summary>
+internal interface IKeepAliveLoopOwner
+{
+    /// <summary>A complete response. Its body is a view of the connection's buffer, valid until the next
+    /// <see cref="LoopKeepAliveConnection.Send"/>, which the owner may call from here.</summary>
+    void Answered(in KeepAliveResponse response);
+
+    /// <summary>The request failed with what <see cref="KeepAliveConnection.GetAsync"/> would have thrown; the
+    /// connection is closed (the next request opens a new one).</summary>
+    void Failed(Exception exception);
+
+    /// <summary>The token given to <see cref="LoopKeepAliveConnection.Send"/> fired; the connection is closed.</summary>
+    void Cancelled();
+}
+
+/// <summary>
+/// <see cref="KeepAliveConnection"/> on an <see cref="EpollLoop"/>: the same requests, bytes, meter, reconnect-once
+/// and deadline rules, but driven by the loop's events and callbacks instead of awaits. A request is one
+/// non-blocking send (the rest, if any, when epoll reports room); a receive is made only when epoll reports data;
+/// the response is delimited and counted by the connection's <see cref="HttpMessageScanner"/> as there. Nothing is
+/// allocated per request.
+/// </summary>
+/// <remarks>
+/// One request at a time, like the client: <see cref="Send"/> is called by the owner from its callbacks or once the last
+/// request's end was reported; the loop's events and the owner's calls take the connection's lock (uncontended: one
+/// thread at a time has something to do), and the owner is called back under it. The two things that act from other threads
+/// — the caller's token and the deadline's watchdog (a periodic <see cref="ITimer"/> of the client's clock, as in
+/// <see cref="KeepAliveConnection"/>) — only shut the socket down; the loop then sees it end and reports why. The
+/// socket is closed only by the request path. The connect is non-blocking too (its completion is the first room to
+/// send), so no thread waits on a slow target.
+/// </remarks>
+internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
+{
+    private const long Idle = 0;
+    private const long Expired = -1;
+
+    private readonly IPEndPoint _endPoint;
+    private readonly WireMeter _meter;
+    private readonly TimeSpan _timeout;
+    private readonly long _timeoutTimestampTicks;
+    private readonly TimeProvider _time;
+    private readonly ConnectionPolicy _policy;
+    private readonly IKeepAliveLoopOwner _owner;
+    private readonly EpollLoop _loop;
+    private readonly Lock _lock = new();
+    private ITimer? _watchdog;
+    private HttpMessageScanner _responses = new(isResponse: true);
+    private Socket? _socket;
+    private int _fd;
+    private long _registration;
+    private bool _registered;
+    private byte[] _buffer = new byte[4096];
+    private bool _reused;
+    private bool _reconnected;
+
+    private ReadOnlyMemory<byte> _request;
+    private int _sent;
+    private bool _receiving;
+    private long _completedBefore;
+    private int _filled;
+    private int _heads;
+
+    // As in KeepAliveConnection: the request's number (from 1), Idle between requests, Expired once the watchdog
+    // shut its socket down.
+    private long _requestNumber;
+    private long _inFlight;
+    private long _deadline;
+
+    private CancellationToken _token;
+    private CancellationTokenRegistration _tokenRegistration;
+
+    public LoopKeepAliveConnection(IPEndPoint endPoint, WireMeter meter, TimeSpan timeout, TimeProvider time, ConnectionPolicy? policy, IKeepAliveLoopOwner owner)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        _endPoint = endPoint;
+        _meter = meter;
+        _timeout = timeout;
+        _time = time;
+        _policy = policy ?? ConnectionPolicy.LoopbackOnly;
+        _owner = owner;
+        _loop = EpollLoop.Next();
+        _timeoutTimestampTicks = (long)Math.Min(timeout.TotalSeconds * time.TimestampFrequency, long.MaxValue / 4);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="requestHead"/> (which must stay unchanged until the answer) and reports the answer to the
+    /// owner. One request at a time: call it again only from <see cref="IKeepAliveLoopOwner.Answered"/> or after a
+    /// failure or cancellation was reported.
+    /// </summary>
+    public void Send(ReadOnlyMemory<byte> requestHead, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            SendCore(requestHead, cancellationToken);
+        }
+    }
+
+    private void SendCore(ReadOnlyMemory<byte> requestHead, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            CloseCore();
+            _owner.Cancelled();
+            return;
+        }
+
+        if (cancellationToken != _token)
+        {
+            _tokenRegistration.Dispose();
+            _token = cancellationToken;
+            _tokenRegistration = cancellationToken.UnsafeRegister(static state => ((LoopKeepAliveConnection)state!).ShutDown(), this);
+        }
+
+        _request = requestHead;
+        var number = ++_requestNumber;
+        Volatile.Write(ref _deadline, _time.GetTimestamp() + _timeoutTimestampTicks);
+        Volatile.Write(ref _inFlight, number);
+        _watchdog ??= _time.CreateTimer(static state => ((LoopKeepAliveConnection)state!).CheckDeadline(), this,
+            KeepAliveConnection.WatchPeriod(_timeout), KeepAliveConnection.WatchPeriod(_timeout));
+        _reconnected = false;
+        if (_socket is null)
+        {
+            Open();
+            return;
+        }
+
+        StartRequest();
+        TrySend();
+    }
+
+    public void OnEvents(uint events)
+    {
+        lock (_lock)
+        {
+            OnEventsCore();
+        }
+    }
+
+    private void OnEventsCore()
+    {
+        try
+        {
+            if (_socket is null || Volatile.Read(ref _inFlight) == Idle)
+            {
+                // Between requests (a session backing off): nothing to do. A close by the target meanwhile shows at the
+                // next request, which is then sent again on a new connection, as KeepAliveConnection does.
+                return;
+            }
+
+            if (_receiving)
+            {
+                TryReceive();
+            }
+            else
+            {
+                TrySend();
+            }
+        }
+        catch (Exception e) when (e is HttpIOException or SocketException or ObjectDisposedException)
+        {
+            Fail(e);
+        }
+    }
+
+    /// <summary>Opens a new socket, connect started, and sends the request on it; the descriptor is registered last,
+    /// so until then nothing else runs for this connection.</summary>
+    private void Open()
+    {
+        Socket socket;
+        try
+        {
+            // As LoopbackConnector: EMFILE at new Socket is fd_limit for the client, not a crash.
+            socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
+        }
+        catch (SocketException e)
+        {
+            Fail(e);
+            return;
+        }
+
+        try
+        {
+            if (_policy.NextSource(_endPoint.AddressFamily) is { } source)
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+
+            socket.Connect(_endPoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.IOPending)
+        {
+            // Non-blocking: the connect goes on; sends return EAGAIN until it is done, then epoll reports room.
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            Fail(e);
+            return;
+        }
+
+        Volatile.Write(ref _socket, socket);
+        _fd = (int)socket.Handle;
+        _responses = new HttpMessageScanner(isResponse: true);
+        _reused = false;
+        StartRequest();
+        if (Volatile.Read(ref _inFlight) == Expired || _token.IsCancellationRequested)
+        {
+            // The watchdog or the token fired while there was no socket to shut down.
+            socket.Shutdown(SocketShutdown.Both);
+        }
+
+        // The first send waits for epoll's first report of room: the connect's end (or at once, when it is done).
+        // Everything the loop's thread reads is written before the descriptor is armed.
+        _registration = _loop.Reserve(this);
+        _registered = true;
+        _loop.Arm(_fd, _registration);
+    }
+
+    private void StartRequest()
+    {
+        _sent = 0;
+        _receiving = false;
+    }
+
+    private void TrySend()
+    {
+        var socket = _socket!;
+        var request = _request.Span;
+        while (_sent < request.Length)
+        {
+            var n = socket.Send(request[_sent..], SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                return;
+            }
+
+            if (error != SocketError.Success)
+            {
+                if (_reused && Volatile.Read(ref _inFlight) > Idle)
+                {
+                    Reconnect();
+                    return;
+                }
+
+                throw new SocketException((int)error);
+            }
+
+            // A request without a body is all head.
+            _meter.OnWritten(n, n);
+            _sent += n;
+        }
+
+        // Now wait for epoll to report the answer: a receive before that would nearly always find nothing.
+        _receiving = true;
+        _completedBefore = _responses.CompletedMessages;
+        _filled = 0;
+        _heads = 0;
+    }
+
+    private void TryReceive()
+    {
+        var socket = _socket!;
+        while (true)
+        {
+            if (_filled == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            var read = socket.Receive(_buffer.AsSpan(_filled), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                return;
+            }
+
+            if (error != SocketError.Success)
+            {
+                if (_reused && _filled == 0 && Volatile.Read(ref _inFlight) > Idle)
+                {
+                    Reconnect();
+                    return;
+                }
+
+                throw new SocketException((int)error);
+            }
+
+            if (read == 0)
+            {
+                if (_reused && _filled == 0)
+                {
+                    Reconnect();
+                    return;
+                }
+
+                throw new HttpIOException(HttpRequestError.ResponseEnded, "The target closed the connection before the response ended.");
+            }
+
+            var encodedBefore = _responses.EncodedBodyBytes;
+            var head = _responses.ScanMessage(_buffer.AsSpan(_filled, read), out var consumed);
+            _meter.OnRead(read, head, _responses.EncodedBodyBytes - encodedBefore);
+            _heads += head;
+            _filled += read;
+            if (consumed != read)
+            {
+                throw new HttpIOException(HttpRequestError.InvalidResponse, "The target sent bytes after the end of the response.");
+            }
+
+            if (_responses.CompletedMessages != _completedBefore)
+            {
+                Complete();
+                return;
+            }
+        }
+    }
+
+    /// <summary>The reused connection was closed by the target before any byte of the answer: once more on a new one
+    /// (as <see cref="KeepAliveConnection"/> and HttpClient do).</summary>
+    private void Reconnect()
+    {
+        if (_token.IsCancellationRequested)
+        {
+            // A shut-down socket is also what the token leaves: that is the end, not a reconnect.
+            Interlocked.Exchange(ref _inFlight, Idle);
+            CloseCore();
+            _owner.Cancelled();
+            return;
+        }
+
+        CloseCore();
+        _reconnected = true;
+        Open();
+    }
+
+    private void Complete()
+    {
+        if (Interlocked.Exchange(ref _inFlight, Idle) == Expired)
+        {
+            // The watchdog shut the socket down just as the answer completed: the answer stands, the next request reconnects.
+            CloseCore();
+        }
+
+        _reused = true;
+        _receiving = false;
+        // Heads come first (an interim 1xx, then the final one); everything after them is the body.
+        var response = new KeepAliveResponse(_responses.Status, _buffer.AsMemory(_heads, _filled - _heads), _responses.Chunked, _reconnected)
+        {
+            Coding = _responses.Coding,
+        };
+        _owner.Answered(response);
+    }
+
+    private void Fail(Exception e)
+    {
+        var expired = Interlocked.Exchange(ref _inFlight, Idle) == Expired;
+        CloseCore();
+        if (_token.IsCancellationRequested)
+        {
+            _owner.Cancelled();
+        }
+        else if (expired)
+        {
+            _owner.Failed(new TimeoutException($"No complete response within {_timeout.TotalSeconds:0.###} s.", e));
+        }
+        else
+        {
+            _owner.Failed(e);
+        }
+    }
+
+    /// <summary>The watchdog's tick (a timer thread): shuts down the socket of a request past its deadline.</summary>
+    private void CheckDeadline()
+    {
+        var number = Volatile.Read(ref _inFlight);
+        if (number <= Idle || _time.GetTimestamp() < Volatile.Read(ref _deadline))
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _inFlight, Expired, number) == number)
+        {
+            ShutDown();
+        }
+    }
+
+    /// <summary>From another thread: ends the socket's traffic so that the loop sees it end; the loop closes it.</summary>
+    private void ShutDown()
+    {
+        try
+        {
+            Volatile.Read(ref _socket)?.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed, or never connected: nothing to end.
+        }
+    }
+
+    /// <summary>Closes the socket between requests (from the owner's callback: the next <see cref="Send"/> opens a new one).</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            CloseCore();
+        }
+    }
+
+    private void CloseCore()
+    {
+        if (_socket is { } socket)
+        {
+            if (_registered)
+            {
+                _loop.Remove(_registration, _fd);
+                _registered = false;
+            }
+
+            Volatile.Write(ref _socket, null);
+            socket.Dispose();
+        }
+
+        _receiving = false;
+    }
+
+    /// <summary>After the owner's last request ended (reported): stops the watchdog and closes the socket.</summary>
+    public void Dispose()
+    {
+        _watchdog?.Dispose();
+        _tokenRegistration.Dispose();
+        ShutDown();
+        Close();
+    }
+
+}
