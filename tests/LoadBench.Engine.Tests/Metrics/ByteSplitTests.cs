@@ -140,6 +140,120 @@ public sealed class ByteSplitTests
         AssertLatencies(recorders);
     }
 
+    /// <summary>
+    /// The raw WebSocket client reads the upgrade's answer on its socket: the 101 head, the frames that come in the
+    /// same read after it, and a head or a frame cut anywhere by the reads are counted exactly and parsed alike.
+    /// </summary>
+    /// <param name="cut">Where the stub splits the 101 and the frames after it into two writes (the second after a
+    /// pause, so the client reads them apart): 0 = one write for all, −1 = one byte per write.</param>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(50)]
+    [InlineData(ResponseHead101 - 1)]
+    [InlineData(ResponseHead101)]
+    [InlineData(ResponseHead101 + 1)]
+    [InlineData(ResponseHead101 + 2 + EventBytes + 1)]
+    [InlineData(-1)]
+    public async Task WebSocket_UpgradeAnswerAndFramesCutAnywhere_SplitExactly(int cut)
+    {
+        var clientCloseFrame = 0;
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            var head = await connection.ReadHeadAsync(cancellationToken);
+            if (head is null)
+            {
+                return;
+            }
+
+            if (connection.Index == 0)
+            {
+                byte[] answer =
+                [
+                    .. System.Text.Encoding.ASCII.GetBytes(StubFeed.WebSocketResponseHead(head)),
+                    .. StubFeed.TextFrame(E1),
+                    .. StubFeed.TextFrame(E2),
+                    .. StubFeed.CloseFrame(FeedGone.WebSocketCloseStatus, "gone oldestSeq=1"),
+                ];
+                if (cut <= 0)
+                {
+                    await connection.SendAsync(answer, trickle: cut < 0, cancellationToken);
+                }
+                else
+                {
+                    await connection.SendAsync(answer[..cut], false, cancellationToken);
+                    await Task.Delay(20, cancellationToken);
+                    await connection.SendAsync(answer[cut..], false, cancellationToken);
+                }
+
+                clientCloseFrame = await StubFeed.ReadClientFrameAsync(connection, cancellationToken);
+            }
+
+            await connection.DrainAsync(cancellationToken);
+        });
+        var recorders = new LatencyRecorders();
+        await using var client = FeedClientFactory.Create(Options(stub, TransportIds.WebSocket, recorders));
+
+        var counters = await RunUntilAsync(client, stub, expectedCursor: 2, expectedHeads: 2);
+
+        var heads = stub.Heads();
+        var requestHeads = heads[0].Length + heads[1].Length;
+        const int serverFraming = 2 + 2 + (2 + 2 + 16);
+        const int clientFraming = 2 + 4 + 2;
+        Assert.Equal(clientFraming, clientCloseFrame);
+        Assert.Equal(requestHeads + ResponseHead101, counters.HeaderBytes);
+        Assert.Equal(2 * EventBytes, counters.PayloadBytes);
+        Assert.Equal(serverFraming + clientFraming, counters.FramingBytes);
+        Assert.Equal(stub.BytesReceived + stub.BytesSent, counters.SocketBytesRead + counters.SocketBytesWritten);
+        Assert.Equal(2, counters.EventsDelivered);
+        Assert.Equal(1, counters.GoneSignals);
+        Assert.Equal(0, counters.ErrorCount);
+        AssertLatencies(recorders);
+    }
+
+    /// <summary>A refused upgrade's head and body are read to the body's end and counted (head as headers, body as
+    /// framing), trickled one byte per read, and the refusal is counted by its status.</summary>
+    [Fact]
+    public async Task WebSocket_RefusalWithABody_CountsEveryByteAndTheStatus()
+    {
+        const string refusal = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy!"; // head 34 + 19 + 2, body 5
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            if (await connection.ReadHeadAsync(cancellationToken) is not null && connection.Index == 0)
+            {
+                await connection.SendAsync(refusal, trickle: true, cancellationToken);
+            }
+
+            await connection.DrainAsync(cancellationToken);
+        });
+        await using var client = FeedClientFactory.Create(Options(stub, TransportIds.WebSocket, new LatencyRecorders()));
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+        await Wait.UntilAsync(
+            () =>
+            {
+                var c = client.Counters.Snapshot();
+                return stub.Quiet && c.Errors.GetValueOrDefault("http_503") == 1 && c.SocketBytesRead == stub.BytesSent
+                    && c.SocketBytesWritten == stub.BytesReceived;
+            },
+            "the 503 counted and every byte on both ends");
+        await stop.CancelAsync();
+        await run;
+
+        var counters = client.Counters.Snapshot();
+        Assert.Equal(34 + 19 + 2 + 5, refusal.Length);
+        Assert.Equal(refusal.Length, counters.SocketBytesRead);
+        Assert.Equal(stub.Heads().Sum(h => h.Length) + 34 + 19 + 2, counters.HeaderBytes);
+        Assert.Equal(5, counters.FramingBytes);
+        Assert.Equal(stub.BytesReceived + stub.BytesSent, counters.SocketBytesRead + counters.SocketBytesWritten);
+        Assert.Equal(1, counters.Errors["http_503"]);
+        Assert.Equal(0, counters.EventsDelivered);
+    }
+
+    // "HTTP/1.1 101 Switching Protocols\r\n" 34 + "Connection: Upgrade\r\n" 21 + "Upgrade: websocket\r\n" 20
+    // + "Sec-WebSocket-Accept: " 22 + 28 (base64 of a SHA-1) + "\r\n" 2 + "\r\n" 2.
+    private const int ResponseHead101 = 34 + 21 + 20 + 22 + 28 + 2 + 2;
+
     internal static FeedClientOptions Options(StubServer stub, string transport, LatencyRecorders recorders) =>
         new(stub.BaseUri, transport, recorders) { TimeProvider = new FakeTimeProvider(StubFeed.Now) };
 

@@ -26,8 +26,7 @@ internal sealed partial class SseClient : IFeedClient
     private readonly ClientCore _core;
     private readonly HttpClient? _http; // null on the raw path
     private readonly bool _raw;
-    private readonly Uri _baseUri;
-    private readonly SseItemParser<Item> _itemParser;
+    private readonly SseItemParser<Item>? _itemParser; // the HttpClient path's
     private readonly string _heartbeatQuery;
     private readonly string? _ownCoding;
     private bool _attempted;
@@ -40,11 +39,8 @@ internal sealed partial class SseClient : IFeedClient
     {
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
-        _baseUri = new Uri(options.BaseUri, FeedRoutes.Sse);
-        _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
         _firstAfter = options.StartAfter;
         _heartbeatQuery = HeartbeatParameter.Query(options.Setup);
-        _host = _baseUri.Authority;
         // Plain HTTP/1.1 without compression, on a connection of its own (the default setup): straight on a socket
         // (SseClient.Raw.cs). HTTP/2, TLS, gzip/br and shared connections keep HttpClient, which speaks them.
         _raw = !_core.Protocol.NeedsHandler && options.SharedConnection is null && options.Setup.Compression == CompressionKinds.None;
@@ -52,6 +48,8 @@ internal sealed partial class SseClient : IFeedClient
         {
             return;
         }
+
+        _itemParser = ParseItem; // one delegate for the client's lifetime, not one per connection
 
         // A stream lives as long as the phase: no overall timeout; the connect timeout still applies.
         var handler = _core.CreateHandler(out var owned);
@@ -73,6 +71,10 @@ internal sealed partial class SseClient : IFeedClient
         _http = new HttpClient(handler, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <summary>The stream's address, made per connection: an idle subscriber keeps no Uri (and its strings) of its
+    /// own (issue 14, memory per subscriber).</summary>
+    private Uri SseUri => new(_core.Options.BaseUri, FeedRoutes.Sse);
+
     public ClientCounters Counters => _core.Counters;
 
     public long Cursor => _core.Checker.Cursor;
@@ -93,7 +95,7 @@ internal sealed partial class SseClient : IFeedClient
         // gone signal there must be no Last-Event-ID (it would win over after=0): ask from the oldest instead.
         var after = _core.ResumeFromOldest ? 0 : _firstAfter;
         using var request = new HttpRequestMessage(
-            HttpMethod.Get, string.Concat(_baseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery))
+            HttpMethod.Get, string.Concat(SseUri.AbsoluteUri, "?after=", after.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery))
         {
             Version = _core.Protocol.Version,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -129,7 +131,7 @@ internal sealed partial class SseClient : IFeedClient
 
         await using var stream = _core.Meter.Compressed ? new ReadCountingStream(content, _core.Meter.Decoded) : content;
         _core.Backoff.Reset();
-        await foreach (var item in SseParser.Create(stream, _itemParser).EnumerateAsync(cancellationToken))
+        await foreach (var item in SseParser.Create(stream, _itemParser!).EnumerateAsync(cancellationToken))
         {
             if (!OnItem(item.Data))
             {

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Transports.Connections;
 
@@ -15,13 +16,15 @@ namespace LoadBench.Engine.Transports.WebSockets;
 /// connection of its own) the client writes the upgrade request itself on a counted socket, reads the 101 with
 /// the same <see cref="HttpMessageScanner"/> that counts head bytes everywhere, checks its
 /// <c>Sec-WebSocket-Accept</c>, and reads the session's frames from the socket itself
-/// (<c>WebSocketClient.RawFrames.cs</c>).
+/// (<c>WebSocketClient.RawFrames.cs</c>). Every byte goes on the meter as it is sent or read, as
+/// <c>SseClient.Raw.cs</c> counts its stream.
 /// </summary>
 /// <remarks>
 /// Why (issue 14, memory per subscriber): after a ClientWebSocket upgrade the session still reads and writes
 /// through the HTTP/1.1 connection HttpClient opened for it, which keeps its 4 KiB read and 4 KiB write buffers
 /// for the session's life, beside the handler stack each client owned and the kept response. Here a session holds
-/// the socket and the state of its receive loop.
+/// the socket and the state of its receive loop: one async state (the session's; the upgrade's is gone once it
+/// returned), one cached <see cref="SocketAsyncEventArgs"/> (the receive's), no stream, key, request head or address.
 /// </remarks>
 internal sealed partial class WebSocketClient
 {
@@ -30,50 +33,34 @@ internal sealed partial class WebSocketClient
 
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    private readonly Uri _wsUri;
-
-    private async Task<bool> ReceiveRawSessionAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the upgrade and reads its answer on the socket, every byte on the meter as it passes (the
+    /// request all head; the answer's head bytes found by <see cref="HttpMessageScanner"/>, as the counting stream
+    /// found them). After a valid 101 it counts the session's request and hands the bytes that came after the head
+    /// (the first frames, usually none) to <paramref name="reader"/>: true. After a refusal, which is read to its end
+    /// and counted by status like the ClientWebSocket path counts it: false.</summary>
+    /// <remarks>The head is sent with a synchronous send: it fits the fresh socket's empty send buffer at once,
+    /// and an asynchronous send would cache a second <see cref="SocketAsyncEventArgs"/> on the socket for the
+    /// session's life (~0.4 KiB per subscriber) for a connection that sends nothing more unless pinged. The answer
+    /// is waited for with a zero-byte receive: no buffer is held while the target has not answered (thousands of
+    /// upgrades can be in flight while a plan starts its subscribers).</remarks>
+    private async Task<bool> UpgradeAsync(Socket socket, WebSocketMessageReader reader)
     {
-        var socket = await LoopbackConnector.ConnectRawAsync(_wsUri.Host, _wsUri.Port, _core.Options.Connections, cancellationToken);
-        // The handshake goes through the counting stream (its scanners find the heads); the session reads the socket
-        // itself and drops the stream, so an idle subscriber keeps neither it nor its scanners.
-        Stream? handshake = new CountingStream(new NetworkStream(socket, ownsSocket: true), _core.Meter);
-        try
+        // The address is made per connection, not kept per client: an idle subscriber keeps no Uri of its own.
+        var wsUri = new Uri(_core.Options.BaseUri, FeedRoutes.WebSocket);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var head = Encoding.ASCII.GetBytes(string.Concat(
+            "GET ", wsUri.AbsolutePath, "?after=", _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery,
+            " HTTP/1.1\r\nHost: ", wsUri.Authority,
+            "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ", key, "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        for (var sent = 0; sent < head.Length;)
         {
-            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-            var head = Encoding.ASCII.GetBytes(string.Concat(
-                "GET ", _wsUri.AbsolutePath, "?after=", _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery,
-                " HTTP/1.1\r\nHost: ", _wsUri.Authority,
-                "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ", key, "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-            await handshake.WriteAsync(head, cancellationToken);
-            var rest = await ReadUpgradeAsync(handshake, key, cancellationToken);
-            if (rest is null)
-            {
-                return false; // refused, counted
-            }
-
-            handshake = null; // it holds no bytes (NetworkStream does not buffer); the socket is closed below
-            return await ReceiveRawFramesAsync(socket, rest, cancellationToken);
+            var n = socket.Send(head.AsSpan(sent), SocketFlags.None);
+            _core.Meter.OnWritten(n, n); // a request without a body is all head
+            sent += n;
         }
-        finally
-        {
-            if (handshake is not null)
-            {
-                await handshake.DisposeAsync();
-            }
-            else
-            {
-                socket.Dispose();
-            }
-        }
-    }
 
-    /// <summary>Reads the answer to the upgrade: after a valid 101 the bytes that came after its head (the first
-    /// frames, already counted; usually none), or null after a refusal, which is read to its end (its bytes are on
-    /// the meter) and counted by status like the ClientWebSocket path counts it.</summary>
-    private async Task<byte[]?> ReadUpgradeAsync(Stream stream, string key, CancellationToken cancellationToken)
-    {
         var scanner = new HttpMessageScanner(isResponse: true);
+        await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
         var buffer = ArrayPool<byte>.Shared.Rent(MaxHeadBytes);
         try
         {
@@ -86,18 +73,19 @@ internal sealed partial class WebSocketClient
                     throw new HttpIOException(HttpRequestError.InvalidResponse, "The answer to the upgrade has a head over 8 KiB.");
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, CancellationToken.None);
                 if (read == 0)
                 {
                     throw new HttpIOException(HttpRequestError.ResponseEnded, "The target closed the connection before the upgrade was answered.");
                 }
 
-                var head = scanner.Scan(buffer.AsSpan(filled, read));
+                var headBytes = scanner.Scan(buffer.AsSpan(filled, read));
+                _core.Meter.OnRead(read, headBytes);
                 filled += read;
                 if (scanner.Upgraded || scanner.Status >= 200)
                 {
                     // The final head ended in this read; its bytes come first in it.
-                    headLength = filled - read + head;
+                    headLength = filled - read + headBytes;
                     break;
                 }
             }
@@ -105,14 +93,14 @@ internal sealed partial class WebSocketClient
             if (!scanner.Upgraded)
             {
                 var status = scanner.Status;
-                await ReadToEndAsync(stream, ResponseBodyReader.For(scanner.Chunked, scanner.ContentLength), buffer, headLength, filled, cancellationToken);
+                await ReadToEndAsync(socket, scanner, ResponseBodyReader.For(scanner.Chunked, scanner.ContentLength), buffer, headLength, filled);
                 if (status is 200)
                 {
                     throw new WebSocketException(WebSocketError.NotAWebSocket, "The target answered the upgrade with 200, not 101.");
                 }
 
                 _core.Fail(ErrorKinds.Http((HttpStatusCode)status));
-                return null;
+                return false;
             }
 
             if (!AcceptMatches(buffer.AsSpan(0, headLength), key))
@@ -120,7 +108,11 @@ internal sealed partial class WebSocketClient
                 throw new WebSocketException(WebSocketError.HeaderError, "The 101's Sec-WebSocket-Accept does not match the key sent.");
             }
 
-            return buffer.AsSpan(headLength, filled - headLength).ToArray();
+            _core.Counters.Request();
+            _core.Backoff.Reset();
+            // The bytes that came with the 101 (already counted) are the first frames.
+            Take(reader, buffer.AsSpan(headLength, filled - headLength));
+            return true;
         }
         finally
         {
@@ -128,18 +120,20 @@ internal sealed partial class WebSocketClient
         }
     }
 
-    /// <summary>Reads a refusal's body to its end (or the connection's), so every byte of it is counted.</summary>
-    private static async Task ReadToEndAsync(
-        Stream stream, ResponseBodyReader body, byte[] buffer, int start, int end, CancellationToken cancellationToken)
+    /// <summary>Reads a refusal's body to its end (or the connection's), every byte of it on the meter.</summary>
+    private async Task ReadToEndAsync(
+        Socket socket, HttpMessageScanner scanner, ResponseBodyReader body, byte[] buffer, int start, int end)
     {
         while (!Consume(body, buffer.AsSpan(start, end - start)))
         {
-            end = await stream.ReadAsync(buffer, cancellationToken);
+            end = await socket.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None);
             start = 0;
             if (end == 0)
             {
                 return; // the connection's end ends the body (or cuts it: nothing more to count either way)
             }
+
+            _core.Meter.OnRead(end, scanner.Scan(buffer.AsSpan(0, end)));
         }
     }
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using LoadBench.Engine.Transports.Connections;
 
 namespace LoadBench.Engine.Transports.WebSockets;
 
@@ -33,18 +34,27 @@ internal sealed partial class WebSocketClient
     private int? _closeStatus;
     private string? _closeDescription;
 
-    private async Task<bool> ReceiveRawFramesAsync(Socket socket, byte[] rest, CancellationToken cancellationToken)
+    /// <summary>One session of the raw path: connect, upgrade (<c>WebSocketClient.Raw.cs</c>), then the frames
+    /// until the target's close (true), or a refused upgrade (false, counted), or a failure (thrown).</summary>
+    /// <remarks>One async method for the whole session, so an idle subscriber keeps one state machine for it
+    /// (the upgrade's own is gone once it returned).</remarks>
+    private async Task<bool> ReceiveRawSessionAsync(CancellationToken cancellationToken)
     {
-        _core.Counters.Request();
-        _core.Backoff.Reset();
+        var target = _core.Options.BaseUri;
+        using var socket = await LoopbackConnector.ConnectRawAsync(target.Host, target.Port, _core.Options.Connections, cancellationToken);
+        // One registration closes the socket when the phase ends, for the upgrade and the session alike; the socket
+        // calls take no token.
         using var closeOnCancel = cancellationToken.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket);
         using var reader = new WebSocketMessageReader();
         _closeStatus = null;
         _closeDescription = null;
         try
         {
-            // The bytes that came with the 101 (already counted) are the first frames.
-            Take(reader, rest);
+            if (!await UpgradeAsync(socket, reader))
+            {
+                return false; // refused, counted
+            }
+
             while (true)
             {
                 await SendPongsAsync(socket);

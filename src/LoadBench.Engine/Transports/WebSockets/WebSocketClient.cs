@@ -16,7 +16,8 @@ namespace LoadBench.Engine.Transports.WebSockets;
 /// close description); 4408 is too slow (<see cref="FeedTooSlow"/>: counted, then resumed from the cursor). Every
 /// connection carries the epoch the client follows (<c>&amp;epoch=</c>) and the scenario's heartbeat (<c>&amp;heartbeatMs=</c>).
 /// In the default setup (plain HTTP/1.1, no compression) the upgrade is done on the counted socket itself
-/// (<c>WebSocketClient.Raw.cs</c>); both paths run the session through <see cref="ReceiveMessagesAsync"/>.
+/// (<c>WebSocketClient.Raw.cs</c>) and its frames read from the socket (<c>WebSocketClient.RawFrames.cs</c>); both
+/// paths hand every message to <see cref="OnMessage"/> and every close status to <see cref="OnCloseStatus"/>.
 /// </summary>
 internal sealed partial class WebSocketClient : IFeedClient
 {
@@ -36,14 +37,13 @@ internal sealed partial class WebSocketClient : IFeedClient
     {
         ArgumentNullException.ThrowIfNull(options);
         _core = new ClientCore(options);
-        _wsUri = new Uri(options.BaseUri, FeedRoutes.WebSocket);
         // Plain HTTP/1.1 without compression, on a connection of its own (the default setup): the upgrade is written
         // and read on the socket itself (WebSocketClient.Raw.cs); HTTP/2, TLS, permessage-deflate and shared
         // connections keep ClientWebSocket over the client's handler.
         _raw = !_core.Protocol.NeedsHandler && options.SharedConnection is null && options.Setup.Compression == CompressionKinds.None;
         _invoker = _raw ? null : new HttpMessageInvoker(_core.CreateHandler(out var owned), disposeHandler: owned);
-        var builder = new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = _core.Protocol.Tls is null ? "ws" : "wss" };
-        _prefix = builder.Uri.AbsoluteUri + "?after=";
+        // The ClientWebSocket path's address up to the cursor; the raw path keeps no address per client.
+        _prefix = _raw ? "" : new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = _core.Protocol.Tls is null ? "ws" : "wss" }.Uri.AbsoluteUri + "?after=";
         _heartbeatQuery = HeartbeatParameter.Query(options.Setup);
         _deflate = DeflateOffer(options.Setup.Compression);
     }
@@ -66,16 +66,12 @@ internal sealed partial class WebSocketClient : IFeedClient
     public long Cursor => _core.Checker.Cursor;
 
     public Task RunAsync(CancellationToken cancellationToken) =>
-        _core.ReconnectUntilCancelledAsync(ReceiveSessionAsync, IsConnectionFailure, cancellationToken);
+        _core.ReconnectUntilCancelledAsync(_raw ? ReceiveRawSessionAsync : ReceiveSessionAsync, IsConnectionFailure, cancellationToken);
 
-    /// <summary>One session: returns true when it ended cleanly (a close frame), false on a failed upgrade.</summary>
+    /// <summary>One session through ClientWebSocket: returns true when it ended cleanly (a close frame), false on a
+    /// failed upgrade. (The raw path's session: <c>WebSocketClient.RawFrames.cs</c>.)</summary>
     private async Task<bool> ReceiveSessionAsync(CancellationToken cancellationToken)
     {
-        if (_raw)
-        {
-            return await ReceiveRawSessionAsync(cancellationToken);
-        }
-
         using var socket = new ClientWebSocket();
         // No keep-alive of the client's own: on loopback it guards nothing, and it would add frames to the byte split.
         // A scenario's heartbeat is the target's ping (&heartbeatMs=), which the socket answers with a pong by
