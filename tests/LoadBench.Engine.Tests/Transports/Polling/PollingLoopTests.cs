@@ -47,7 +47,7 @@ public sealed class PollingLoopTests
 
         await Wait.UntilAsync(() => client.Cursor == 23, "the client to reach seq 23");
         await stop.CancelAsync();
-        await run;
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         var counters = client.Counters.Snapshot();
         Assert.Equal(20, counters.EventsDelivered);
@@ -101,7 +101,7 @@ public sealed class PollingLoopTests
         }
 
         await stop.CancelAsync();
-        await run;
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         var counters = client.Counters.Snapshot();
         Assert.Equal(20, counters.EventsDelivered);
