@@ -139,11 +139,42 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     {
         lock (_lock)
         {
-            OnEventsCore();
+            try
+            {
+                OnEventsCore(events);
+            }
+            catch (Exception e)
+            {
+                // A bug (here or in the owner's callback): handled under the lock, so that no request sent meanwhile
+                // from another thread is taken for the one that failed.
+                FaultCore(e);
+            }
         }
     }
 
-    private void OnEventsCore()
+    public void OnFault(Exception exception)
+    {
+        lock (_lock)
+        {
+            FaultCore(exception);
+        }
+    }
+
+    /// <summary>Something threw on the loop's thread: the request in flight, if any, fails with it (the owner is told);
+    /// between requests the connection is only closed (the next request opens a new one).</summary>
+    private void FaultCore(Exception exception)
+    {
+        if (Volatile.Read(ref _inFlight) != Idle)
+        {
+            Fail(exception);
+        }
+        else
+        {
+            CloseCore();
+        }
+    }
+
+    private void OnEventsCore(uint events)
     {
         try
         {
@@ -205,22 +236,32 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
             return;
         }
 
-        Volatile.Write(ref _socket, socket);
+        // A full fence: the watchdog and the token read _socket after they wrote; this reads what they wrote after.
+        Interlocked.Exchange(ref _socket, socket);
         _fd = (int)socket.Handle;
         _responses = new HttpMessageScanner(isResponse: true);
         _reused = false;
         StartRequest();
         if (Volatile.Read(ref _inFlight) == Expired || _token.IsCancellationRequested)
         {
-            // The watchdog or the token fired while there was no socket to shut down.
-            socket.Shutdown(SocketShutdown.Both);
+            // The watchdog or the token fired while there was no socket to shut down. ShutDown, not the bare call:
+            // a connect still in progress is not connected yet (ENOTCONN), which must not throw here.
+            ShutDown();
         }
 
         // The first send waits for epoll's first report of room: the connect's end (or at once, when it is done).
         // Everything the loop's thread reads is written before the descriptor is armed.
         _registration = _loop.Reserve(this);
         _registered = true;
-        _loop.Arm(_fd, _registration);
+        try
+        {
+            _loop.Arm(_fd, _registration);
+        }
+        catch (SocketException e)
+        {
+            // Out of memory or of epoll watches: this request fails (and the socket is closed) like any socket error.
+            Fail(e);
+        }
     }
 
     private void StartRequest()

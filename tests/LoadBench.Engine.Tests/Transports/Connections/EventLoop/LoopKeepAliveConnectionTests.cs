@@ -137,6 +137,28 @@ public sealed class LoopKeepAliveConnectionTests
     }
 
     [Fact]
+    public async Task Send_OwnerThrowsOnTheLoopThread_OnlyThatConnectionEndsAndTheNextRequestReconnects()
+    {
+        // An exception escaping onto the loop's thread would end the test host: the loop's last resort closes the
+        // connection instead, and the next request opens a new one.
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            while (await connection.ReadHeadAsync(cancellationToken) is not null)
+            {
+                await connection.SendAsync(Ok, false, cancellationToken);
+            }
+        });
+        using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System) { ThrowAfterAnswer = true };
+
+        Assert.Equal(200, (await client.GetAsync(CancellationToken.None).WaitAsync(Bounded)).Status);
+        await Wait.UntilAsync(() => client.Threw, "the owner to throw on the loop's thread");
+        var next = await client.GetAsync(CancellationToken.None).WaitAsync(Bounded);
+
+        Assert.Equal(200, next.Status);
+        Assert.Equal(2, stub.ConnectionsAccepted);
+    }
+
+    [Fact]
     public async Task Send_ConnectionClosedMidResponse_FailsWithResponseEnded()
     {
         await using var stub = new StubServer(async (connection, cancellationToken) =>
@@ -280,8 +302,21 @@ public sealed class LoopKeepAliveConnectionTests
             return answer;
         }
 
-        public void Answered(in KeepAliveResponse response) =>
+        /// <summary>Throw from the next answer's callback, once, after taking the answer.</summary>
+        public bool ThrowAfterAnswer { get; set; }
+
+        public bool Threw { get; private set; }
+
+        public void Answered(in KeepAliveResponse response)
+        {
             _pending!.TrySetResult(new Answer(response.Status, response.Chunked, Encoding.ASCII.GetString(response.Body.Span), response.Reconnected));
+            if (ThrowAfterAnswer)
+            {
+                ThrowAfterAnswer = false;
+                Threw = true;
+                throw new InvalidOperationException("A bug in the owner.");
+            }
+        }
 
         public void Failed(Exception exception) => _pending!.TrySetException(exception);
 
