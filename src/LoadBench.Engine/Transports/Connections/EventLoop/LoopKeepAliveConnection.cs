@@ -16,7 +16,8 @@ internal interface IKeepAliveLoopOwner
     /// connection is closed (the next request opens a new one).</summary>
     void Failed(Exception exception);
 
-    /// <summary>The token given to <see cref="LoopKeepAliveConnection.Send"/> fired; the connection is closed.</summary>
+    /// <summary>The token given to <see cref="LoopKeepAliveConnection.Send"/> fired, or the connection was disposed
+    /// (with the request in flight, or before it was sent); the connection is closed.</summary>
     void Cancelled();
 }
 
@@ -59,6 +60,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     private byte[] _buffer = new byte[4096];
     private bool _reused;
     private bool _reconnected;
+    private bool _disposed;
 
     private ReadOnlyMemory<byte> _request;
     private int _sent;
@@ -105,6 +107,13 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     private void SendCore(ReadOnlyMemory<byte> requestHead, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
+        if (_disposed)
+        {
+            // Disposed (the owner's phase is over): nothing is opened any more, and the owner hears why.
+            _owner.Cancelled();
+            return;
+        }
+
         {
             CloseCore();
             _owner.Cancelled();
@@ -469,13 +478,29 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         _receiving = false;
     }
 
-    /// <summary>After the owner's last request ended (reported): stops the watchdog and closes the socket.</summary>
+    /// <summary>Stops the watchdog and closes the socket. A request still in flight ends as cancelled (the owner is told,
+    /// so that whoever waits for it does not wait for ever); a <see cref="Send"/> after this reports cancelled at once
+    /// and opens nothing.</summary>
     public void Dispose()
     {
-        _watchdog?.Dispose();
-        _tokenRegistration.Dispose();
-        ShutDown();
-        Close();
+        // Under the lock, not after a shutdown from here: the loop would see that end first and report it as a failure.
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _watchdog?.Dispose();
+            _tokenRegistration.Dispose();
+            var inFlight = Interlocked.Exchange(ref _inFlight, Idle) != Idle;
+            CloseCore();
+            if (inFlight)
+            {
+                _owner.Cancelled();
+            }
+        }
     }
 
 }

@@ -137,6 +137,23 @@ public sealed class LoopKeepAliveConnectionTests
     }
 
     [Fact]
+    public async Task Dispose_RequestInFlight_ReportsCancelledAndASendAfterOpensNothing()
+    {
+        await using var stub = new StubServer(async (connection, cancellationToken) => await connection.DrainAsync(cancellationToken));
+        var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
+
+        var pending = client.GetAsync(CancellationToken.None);
+        await Wait.UntilAsync(() => stub.BytesReceived == Request.Length, "the stub to get the request");
+        client.Dispose();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        var after = client.GetAsync(CancellationToken.None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => after.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Task.Delay(100); // a connect, had one been started, would have been accepted by now
+        Assert.Equal(1, stub.ConnectionsAccepted);
+    }
+
+    [Fact]
     public async Task Send_OwnerThrowsOnTheLoopThread_OnlyThatConnectionEndsAndTheNextRequestReconnects()
     {
         // An exception escaping onto the loop's thread would end the test host: the loop's last resort closes the
