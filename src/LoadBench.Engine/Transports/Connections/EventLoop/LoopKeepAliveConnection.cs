@@ -60,6 +60,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     private byte[] _buffer = new byte[4096];
     private bool _reused;
     private bool _reconnected;
+    private bool _stale;
     private bool _disposed;
 
     private ReadOnlyMemory<byte> _request;
@@ -106,7 +107,6 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
 
     private void SendCore(ReadOnlyMemory<byte> requestHead, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
         if (_disposed)
         {
             // Disposed (the owner's phase is over): nothing is opened any more, and the owner hears why.
@@ -114,6 +114,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
             return;
         }
 
+        if (cancellationToken.IsCancellationRequested)
         {
             CloseCore();
             _owner.Cancelled();
@@ -134,6 +135,14 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         _watchdog ??= _time.CreateTimer(static state => ((LoopKeepAliveConnection)state!).CheckDeadline(), this,
             KeepAliveConnection.WatchPeriod(_timeout), KeepAliveConnection.WatchPeriod(_timeout));
         _reconnected = false;
+        if (_stale && _socket is not null)
+        {
+            // The target ended the idle connection (or spoke on it unasked): this request goes on a new one at once,
+            // counted as sent again, as KeepAliveConnection's failed send on the old one would be.
+            CloseCore();
+            _reconnected = true;
+        }
+
         if (_socket is null)
         {
             Open();
@@ -187,10 +196,21 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     {
         try
         {
-            if (_socket is null || Volatile.Read(ref _inFlight) == Idle)
+            if (_socket is null)
             {
-                // Between requests (a session backing off): nothing to do. A close by the target meanwhile shows at the
-                // next request, which is then sent again on a new connection, as KeepAliveConnection does.
+                return;
+            }
+
+            if (Volatile.Read(ref _inFlight) == Idle)
+            {
+                // Between requests (a session backing off). Edge-triggered, this is the only report of a close by the
+                // target meanwhile (a FIN, or a 408 and then its close): noted, so that the next request goes on a
+                // new connection at once instead of waiting on a dead one for its deadline.
+                if ((events & (Epoll.In | Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0 && IsStale(events))
+                {
+                    _stale = true;
+                }
+
                 return;
             }
 
@@ -207,6 +227,21 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         {
             Fail(e);
         }
+    }
+
+    /// <summary>Whether an idle socket's event means the target is done with it. An input edge alone can also be a late
+    /// report of the last answer's bytes (already read): a peek, which reads nothing, tells the two apart.</summary>
+    private bool IsStale(uint events)
+    {
+        if ((events & (Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0)
+        {
+            return true;
+        }
+
+        Span<byte> one = stackalloc byte[1];
+        _socket!.Receive(one, SocketFlags.Peek, out var error);
+        // End of stream (0), unasked bytes, or an error: all say this connection will not carry the next request.
+        return error != SocketError.WouldBlock;
     }
 
     /// <summary>Opens a new socket, connect started, and sends the request on it; the descriptor is registered last,
@@ -250,6 +285,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         _fd = (int)socket.Handle;
         _responses = new HttpMessageScanner(isResponse: true);
         _reused = false;
+        _stale = false;
         StartRequest();
         if (Volatile.Read(ref _inFlight) == Expired || _token.IsCancellationRequested)
         {

@@ -137,6 +137,32 @@ public sealed class LoopKeepAliveConnectionTests
     }
 
     [Fact]
+    public async Task Send_TargetHalfClosedTheIdleConnection_SendsAtOnceOnANewOneWithoutWaitingForTheDeadline()
+    {
+        // The FIN comes while the client is idle; the old connection then takes the request without answering (or
+        // resetting), so only the idle edge tells the client: a lost edge would wait for the 30 s deadline.
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            await connection.ReadHeadAsync(cancellationToken);
+            await connection.SendAsync(Ok, false, cancellationToken);
+            if (connection.Index == 0)
+            {
+                connection.ShutDownSend();
+            }
+
+            await connection.DrainAsync(cancellationToken);
+        });
+        using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
+
+        Assert.False((await client.GetAsync(CancellationToken.None).WaitAsync(Bounded)).Reconnected);
+        await Task.Delay(100); // let the stub's FIN reach the client's socket
+        var second = await client.GetAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((200, true), (second.Status, second.Reconnected));
+        Assert.Equal(2, stub.ConnectionsAccepted);
+    }
+
+    [Fact]
     public async Task Dispose_RequestInFlight_ReportsCancelledAndASendAfterOpensNothing()
     {
         await using var stub = new StubServer(async (connection, cancellationToken) => await connection.DrainAsync(cancellationToken));
