@@ -471,16 +471,26 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
 
         if (Interlocked.CompareExchange(ref _inFlight, Expired, number) == number)
         {
-            ShutDown();
+            // Only this request's socket: meanwhile the loop may have completed it (its answer stands) and the owner
+            // sent the next request on a new socket, which must not be shut down. A socket read while the request is
+            // still marked expired (checked after the read) is this request's; read after the CAS, it is the one a
+            // reconnect of this request opened, or Open sees the mark (both sides fenced).
+            var socket = Volatile.Read(ref _socket);
+            if (Volatile.Read(ref _inFlight) == Expired)
+            {
+                ShutDown(socket);
+            }
         }
     }
 
     /// <summary>From another thread: ends the socket's traffic so that the loop sees it end; the loop closes it.</summary>
-    private void ShutDown()
+    private void ShutDown() => ShutDown(Volatile.Read(ref _socket));
+
+    private static void ShutDown(Socket? socket)
     {
         try
         {
-            Volatile.Read(ref _socket)?.Shutdown(SocketShutdown.Both);
+            socket?.Shutdown(SocketShutdown.Both);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
