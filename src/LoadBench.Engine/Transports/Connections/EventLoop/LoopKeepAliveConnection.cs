@@ -61,6 +61,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     private bool _reused;
     private bool _reconnected;
     private bool _stale;
+    private uint _events;
     private bool _disposed;
 
     private ReadOnlyMemory<byte> _request;
@@ -200,6 +201,8 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
             {
                 return;
             }
+
+            _events = events;
 
             if (Volatile.Read(ref _inFlight) == Idle)
             {
@@ -434,6 +437,13 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
 
         _reused = true;
         _receiving = false;
+        if ((_events & (Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0)
+        {
+            // The target's close came with the answer's last bytes, in this one edge: no later event will tell.
+            // Marked before the owner hears the answer, since it may send the next request from there.
+            _stale = true;
+        }
+
         // Heads come first (an interim 1xx, then the final one); everything after them is the body.
         var response = new KeepAliveResponse(_responses.Status, _buffer.AsMemory(_heads, _filled - _heads), _responses.Chunked, _reconnected)
         {
