@@ -126,7 +126,16 @@ internal sealed partial class PollExchange : IKeepAliveLoopOwner
             return;
         }
 
-        SendNext();
+        try
+        {
+            SendNext();
+        }
+        catch (Exception e)
+        {
+            // On the loop's thread nothing would catch it (the process would end): the session fails instead, as an
+            // exception of the awaited loop would end PollUntilCancelledAsync.
+            _session!.TrySetException(e);
+        }
     }
 
     void IKeepAliveLoopOwner.Failed(Exception exception)

@@ -129,10 +129,12 @@ public sealed class StubConnection : IDisposable
 {
     private readonly StubServer _server;
     private readonly NetworkStream _stream;
+    private readonly Socket _socket;
 
     internal StubConnection(StubServer server, Socket socket, int index)
     {
         _server = server;
+        _socket = socket;
         socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: true);
         Index = index;
@@ -194,6 +196,10 @@ public sealed class StubConnection : IDisposable
 
     public Task SendAsync(string ascii, bool trickle, CancellationToken cancellationToken) =>
         SendAsync(Encoding.UTF8.GetBytes(ascii), trickle, cancellationToken);
+
+    /// <summary>Ends the server's half of the connection (a FIN) and keeps reading: the client sees the target done with
+    /// it, while what it still sends is taken without an answer or a reset.</summary>
+    public void ShutDownSend() => _socket.Shutdown(SocketShutdown.Send);
 
     /// <summary>Keeps the connection open, reading (and counting) whatever comes, until the client closes it.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)

@@ -47,7 +47,7 @@ public sealed class PollingLoopTests
 
         await Wait.UntilAsync(() => client.Cursor == 23, "the client to reach seq 23");
         await stop.CancelAsync();
-        await run;
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         var counters = client.Counters.Snapshot();
         Assert.Equal(20, counters.EventsDelivered);
@@ -101,12 +101,34 @@ public sealed class PollingLoopTests
         }
 
         await stop.CancelAsync();
-        await run;
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         var counters = client.Counters.Snapshot();
         Assert.Equal(20, counters.EventsDelivered);
         Assert.Equal(0, counters.Lost + counters.Duplicates + counters.Reorders);
         // Every drop hits a poll in flight (back to back): sent again on a new connection, or failed and reconnected.
         Assert.True(counters.Reconnects >= 3, $"reconnects {counters.Reconnects}");
+    }
+
+    [Fact]
+    public async Task RunAsync_ClientDisposedWhileAPollIsInFlight_EndsAsAStopNotAnError()
+    {
+        if (!Epoll.IsSupported)
+        {
+            return; // the event loop runs on Linux x86-64 only
+        }
+
+        // What ClosedLoadDriver does to a copy that did not stop within its StopTimeout: dispose it, token not fired.
+        await using var target = await RunningTarget.StartAsync();
+        var client = Create(target, new LatencyRecorders(), startAfter: 0);
+        using var stop = new CancellationTokenSource();
+        var run = client.RunAsync(stop.Token);
+        await Wait.UntilAsync(() => client.Counters.Snapshot().Requests > 10, "polls on the loop");
+
+        await client.DisposeAsync();
+
+        // Back to back, a poll is in flight: the run ends (the session hears "cancelled") instead of waiting for ever.
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, client.Counters.Snapshot().ErrorCount);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace LoadBench.Engine.Transports.Connections.EventLoop;
@@ -35,12 +36,14 @@ internal static unsafe partial class Epoll
         return fd >= 0 ? fd : throw new InvalidOperationException($"epoll_create1 failed (errno {Marshal.GetLastPInvokeError()}).");
     }
 
+    /// <exception cref="SocketException">epoll_ctl failed; its errno (ENOMEM, ENOSPC: out of memory or of watches)
+    /// is in the message, the code says no buffer space, as the socket calls would.</exception>
     public static void Add(int epfd, int fd, uint events, ulong data)
     {
         var e = new Event { Events = events, Data = data };
         if (epoll_ctl(epfd, CtlAdd, fd, &e) != 0)
         {
-            throw new InvalidOperationException($"epoll_ctl(ADD) failed (errno {Marshal.GetLastPInvokeError()}).");
+            throw new SocketException((int)SocketError.NoBufferSpaceAvailable, $"epoll_ctl(ADD) failed (errno {Marshal.GetLastPInvokeError()}).");
         }
     }
 

@@ -5,6 +5,10 @@ internal interface IEpollHandler
 {
     /// <summary>Runs on the loop's thread; must not throw and must not block.</summary>
     void OnEvents(uint events);
+
+    /// <summary>What <see cref="OnEvents"/> threw all the same (a bug): the handler ends what it was doing with
+    /// <paramref name="exception"/>, so that one connection fails rather than the process.</summary>
+    void OnFault(Exception exception);
 }
 
 /// <summary>
@@ -76,6 +80,8 @@ internal sealed unsafe class EpollLoop
     /// <summary>Registers <paramref name="fd"/>, edge-triggered for input, output and the peer's close. From the moment
     /// this is called, the handler runs on the loop's thread: the caller must not touch what the handler touches any more.
     /// Epoll reports a descriptor that is ready already at once.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">epoll_ctl refused (out of memory or of watches):
+    /// a failure of this descriptor, as a socket error would be.</exception>
     public void Arm(int fd, long registration) =>
         Epoll.Add(_epfd, fd, Epoll.In | Epoll.Out | Epoll.RdHup | Epoll.EdgeTriggered, (ulong)registration);
 
@@ -107,10 +113,47 @@ internal sealed unsafe class EpollLoop
         var events = stackalloc Epoll.Event[BatchSize];
         while (true)
         {
-            var n = Epoll.Wait(_epfd, events, BatchSize, -1);
+            int n;
+            try
+            {
+                n = Epoll.Wait(_epfd, events, BatchSize, -1);
+            }
+            catch (InvalidOperationException)
+            {
+                // Only a bug makes epoll_wait fail (EBADF, EFAULT, EINVAL): an exception here would end the process,
+                // so wait a little (no spinning) and try again; the deadlines' watchdogs still end the requests.
+                Thread.Sleep(10);
+                continue;
+            }
+
             for (var i = 0; i < n; i++)
             {
-                Find(events[i].Data)?.OnEvents(events[i].Events);
+                Dispatch(Find(events[i].Data), events[i].Events);
+            }
+        }
+    }
+
+    // An exception escaping onto this thread would end the process: the last resort fails that one connection.
+    private static void Dispatch(IEpollHandler? handler, uint events)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler.OnEvents(events);
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                handler.OnFault(e);
+            }
+            catch (Exception)
+            {
+                // The handler could not even fail: nothing more this thread can do for it.
             }
         }
     }

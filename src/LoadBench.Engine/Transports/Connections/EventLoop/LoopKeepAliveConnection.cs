@@ -16,7 +16,8 @@ internal interface IKeepAliveLoopOwner
     /// connection is closed (the next request opens a new one).</summary>
     void Failed(Exception exception);
 
-    /// <summary>The token given to <see cref="LoopKeepAliveConnection.Send"/> fired; the connection is closed.</summary>
+    /// <summary>The token given to <see cref="LoopKeepAliveConnection.Send"/> fired, or the connection was disposed
+    /// (with the request in flight, or before it was sent); the connection is closed.</summary>
     void Cancelled();
 }
 
@@ -59,6 +60,9 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     private byte[] _buffer = new byte[4096];
     private bool _reused;
     private bool _reconnected;
+    private bool _stale;
+    private uint _events;
+    private bool _disposed;
 
     private ReadOnlyMemory<byte> _request;
     private int _sent;
@@ -104,6 +108,13 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
 
     private void SendCore(ReadOnlyMemory<byte> requestHead, CancellationToken cancellationToken)
     {
+        if (_disposed)
+        {
+            // Disposed (the owner's phase is over): nothing is opened any more, and the owner hears why.
+            _owner.Cancelled();
+            return;
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             CloseCore();
@@ -125,6 +136,14 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         _watchdog ??= _time.CreateTimer(static state => ((LoopKeepAliveConnection)state!).CheckDeadline(), this,
             KeepAliveConnection.WatchPeriod(_timeout), KeepAliveConnection.WatchPeriod(_timeout));
         _reconnected = false;
+        if (_stale && _socket is not null)
+        {
+            // The target ended the idle connection (or spoke on it unasked): this request goes on a new one at once,
+            // counted as sent again, as KeepAliveConnection's failed send on the old one would be.
+            CloseCore();
+            _reconnected = true;
+        }
+
         if (_socket is null)
         {
             Open();
@@ -139,18 +158,62 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
     {
         lock (_lock)
         {
-            OnEventsCore();
+            try
+            {
+                OnEventsCore(events);
+            }
+            catch (Exception e)
+            {
+                // A bug (here or in the owner's callback): handled under the lock, so that no request sent meanwhile
+                // from another thread is taken for the one that failed.
+                FaultCore(e);
+            }
         }
     }
 
-    private void OnEventsCore()
+    public void OnFault(Exception exception)
+    {
+        lock (_lock)
+        {
+            FaultCore(exception);
+        }
+    }
+
+    /// <summary>Something threw on the loop's thread: the request in flight, if any, fails with it (the owner is told);
+    /// between requests the connection is only closed (the next request opens a new one).</summary>
+    private void FaultCore(Exception exception)
+    {
+        if (Volatile.Read(ref _inFlight) != Idle)
+        {
+            Fail(exception);
+        }
+        else
+        {
+            CloseCore();
+        }
+    }
+
+    private void OnEventsCore(uint events)
     {
         try
         {
-            if (_socket is null || Volatile.Read(ref _inFlight) == Idle)
+            if (_socket is null)
             {
-                // Between requests (a session backing off): nothing to do. A close by the target meanwhile shows at the
-                // next request, which is then sent again on a new connection, as KeepAliveConnection does.
+                return;
+            }
+
+            _events = events;
+
+            if (Volatile.Read(ref _inFlight) == Idle)
+            {
+                // Between requests (a session backing off). Edge-triggered, this is the only report of a close by the
+                // target meanwhile (a FIN, or a 408 and then its close): noted, so that the next request goes on a
+                // new connection at once instead of waiting on a dead one for its deadline.
+                if ((events & (Epoll.In | Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0 && IsStale(events))
+                {
+                    _stale = true;
+                }
+
                 return;
             }
 
@@ -167,6 +230,21 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         {
             Fail(e);
         }
+    }
+
+    /// <summary>Whether an idle socket's event means the target is done with it. An input edge alone can also be a late
+    /// report of the last answer's bytes (already read): a peek, which reads nothing, tells the two apart.</summary>
+    private bool IsStale(uint events)
+    {
+        if ((events & (Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0)
+        {
+            return true;
+        }
+
+        Span<byte> one = stackalloc byte[1];
+        _socket!.Receive(one, SocketFlags.Peek, out var error);
+        // End of stream (0), unasked bytes, or an error: all say this connection will not carry the next request.
+        return error != SocketError.WouldBlock;
     }
 
     /// <summary>Opens a new socket, connect started, and sends the request on it; the descriptor is registered last,
@@ -205,22 +283,33 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
             return;
         }
 
-        Volatile.Write(ref _socket, socket);
+        // A full fence: the watchdog and the token read _socket after they wrote; this reads what they wrote after.
+        Interlocked.Exchange(ref _socket, socket);
         _fd = (int)socket.Handle;
         _responses = new HttpMessageScanner(isResponse: true);
         _reused = false;
+        _stale = false;
         StartRequest();
         if (Volatile.Read(ref _inFlight) == Expired || _token.IsCancellationRequested)
         {
-            // The watchdog or the token fired while there was no socket to shut down.
-            socket.Shutdown(SocketShutdown.Both);
+            // The watchdog or the token fired while there was no socket to shut down. ShutDown, not the bare call:
+            // a connect still in progress is not connected yet (ENOTCONN), which must not throw here.
+            ShutDown();
         }
 
         // The first send waits for epoll's first report of room: the connect's end (or at once, when it is done).
         // Everything the loop's thread reads is written before the descriptor is armed.
         _registration = _loop.Reserve(this);
         _registered = true;
-        _loop.Arm(_fd, _registration);
+        try
+        {
+            _loop.Arm(_fd, _registration);
+        }
+        catch (SocketException e)
+        {
+            // Out of memory or of epoll watches: this request fails (and the socket is closed) like any socket error.
+            Fail(e);
+        }
     }
 
     private void StartRequest()
@@ -348,6 +437,13 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
 
         _reused = true;
         _receiving = false;
+        if ((_events & (Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0)
+        {
+            // The target's close came with the answer's last bytes, in this one edge: no later event will tell.
+            // Marked before the owner hears the answer, since it may send the next request from there.
+            _stale = true;
+        }
+
         // Heads come first (an interim 1xx, then the final one); everything after them is the body.
         var response = new KeepAliveResponse(_responses.Status, _buffer.AsMemory(_heads, _filled - _heads), _responses.Chunked, _reconnected)
         {
@@ -385,16 +481,26 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
 
         if (Interlocked.CompareExchange(ref _inFlight, Expired, number) == number)
         {
-            ShutDown();
+            // Only this request's socket: meanwhile the loop may have completed it (its answer stands) and the owner
+            // sent the next request on a new socket, which must not be shut down. A socket read while the request is
+            // still marked expired (checked after the read) is this request's; read after the CAS, it is the one a
+            // reconnect of this request opened, or Open sees the mark (both sides fenced).
+            var socket = Volatile.Read(ref _socket);
+            if (Volatile.Read(ref _inFlight) == Expired)
+            {
+                ShutDown(socket);
+            }
         }
     }
 
     /// <summary>From another thread: ends the socket's traffic so that the loop sees it end; the loop closes it.</summary>
-    private void ShutDown()
+    private void ShutDown() => ShutDown(Volatile.Read(ref _socket));
+
+    private static void ShutDown(Socket? socket)
     {
         try
         {
-            Volatile.Read(ref _socket)?.Shutdown(SocketShutdown.Both);
+            socket?.Shutdown(SocketShutdown.Both);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -428,13 +534,29 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         _receiving = false;
     }
 
-    /// <summary>After the owner's last request ended (reported): stops the watchdog and closes the socket.</summary>
+    /// <summary>Stops the watchdog and closes the socket. A request still in flight ends as cancelled (the owner is told,
+    /// so that whoever waits for it does not wait for ever); a <see cref="Send"/> after this reports cancelled at once
+    /// and opens nothing.</summary>
     public void Dispose()
     {
-        _watchdog?.Dispose();
-        _tokenRegistration.Dispose();
-        ShutDown();
-        Close();
+        // Under the lock, not after a shutdown from here: the loop would see that end first and report it as a failure.
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _watchdog?.Dispose();
+            _tokenRegistration.Dispose();
+            var inFlight = Interlocked.Exchange(ref _inFlight, Idle) != Idle;
+            CloseCore();
+            if (inFlight)
+            {
+                _owner.Cancelled();
+            }
+        }
     }
 
 }

@@ -18,6 +18,9 @@ public sealed class LoopKeepAliveConnectionTests
     private static readonly byte[] Request = Encoding.ASCII.GetBytes("GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
     private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]";
 
+    // Every wait for an answer is bounded: a lost report fails the test instead of hanging the run.
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task Send_ChunkedErrorThenContentLength_ReadsBothOnOneConnection()
     {
@@ -33,9 +36,9 @@ public sealed class LoopKeepAliveConnectionTests
         var counters = new ClientCounters();
         using var client = new Client(stub.Port, counters, TimeSpan.FromSeconds(30), TimeProvider.System);
 
-        var first = await client.GetAsync(CancellationToken.None);
+        var first = await client.GetAsync(CancellationToken.None).WaitAsync(Bounded);
         Assert.Equal((410, true, "3\r\nabc\r\n0\r\n\r\n"), (first.Status, first.Chunked, first.Body));
-        var second = await client.GetAsync(CancellationToken.None);
+        var second = await client.GetAsync(CancellationToken.None).WaitAsync(Bounded);
 
         Assert.Equal((200, false, "[]", false), (second.Status, second.Chunked, second.Body, second.Reconnected));
         Assert.Equal(1, stub.ConnectionsAccepted);
@@ -70,7 +73,7 @@ public sealed class LoopKeepAliveConnectionTests
 
         for (var cut = 1; cut < bytes.Length; cut++)
         {
-            var answer = await client.GetAsync(CancellationToken.None);
+            var answer = await client.GetAsync(CancellationToken.None).WaitAsync(Bounded);
             Assert.Equal((200, true, "1\r\n[\r\n1\r\n]\r\n0\r\n\r\n", false), (answer.Status, answer.Chunked, answer.Body, answer.Reconnected));
         }
 
@@ -96,7 +99,7 @@ public sealed class LoopKeepAliveConnectionTests
 
         for (var i = 0; i < requests; i++)
         {
-            var answer = await client.GetAsync(CancellationToken.None);
+            var answer = await client.GetAsync(CancellationToken.None).WaitAsync(Bounded);
             Assert.Equal((200, "[]", false), (answer.Status, answer.Body, answer.Reconnected));
         }
 
@@ -123,13 +126,78 @@ public sealed class LoopKeepAliveConnectionTests
         });
         using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
 
-        Assert.False((await client.GetAsync(CancellationToken.None)).Reconnected);
+        Assert.False((await client.GetAsync(CancellationToken.None).WaitAsync(Bounded)).Reconnected);
         await Wait.UntilAsync(() => stub.ConnectionsAccepted == 1 && stub.Heads().Length == 1, "the stub to answer the first request");
         await Task.Delay(100); // let the stub's close reach the client's socket
         Assert.Equal(1, stub.ConnectionsAccepted); // between requests the close is only noted, nothing is sent
-        var second = await client.GetAsync(CancellationToken.None);
+        var second = await client.GetAsync(CancellationToken.None).WaitAsync(Bounded);
 
         Assert.Equal((200, true), (second.Status, second.Reconnected));
+        Assert.Equal(2, stub.ConnectionsAccepted);
+    }
+
+    [Fact]
+    public async Task Send_TargetHalfClosedTheIdleConnection_SendsAtOnceOnANewOneWithoutWaitingForTheDeadline()
+    {
+        // The FIN comes while the client is idle; the old connection then takes the request without answering (or
+        // resetting), so only the idle edge tells the client: a lost edge would wait for the 30 s deadline.
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            await connection.ReadHeadAsync(cancellationToken);
+            await connection.SendAsync(Ok, false, cancellationToken);
+            if (connection.Index == 0)
+            {
+                connection.ShutDownSend();
+            }
+
+            await connection.DrainAsync(cancellationToken);
+        });
+        using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
+
+        Assert.False((await client.GetAsync(CancellationToken.None).WaitAsync(Bounded)).Reconnected);
+        await Task.Delay(100); // let the stub's FIN reach the client's socket
+        var second = await client.GetAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((200, true), (second.Status, second.Reconnected));
+        Assert.Equal(2, stub.ConnectionsAccepted);
+    }
+
+    [Fact]
+    public async Task Dispose_RequestInFlight_ReportsCancelledAndASendAfterOpensNothing()
+    {
+        await using var stub = new StubServer(async (connection, cancellationToken) => await connection.DrainAsync(cancellationToken));
+        var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
+
+        var pending = client.GetAsync(CancellationToken.None);
+        await Wait.UntilAsync(() => stub.BytesReceived == Request.Length, "the stub to get the request");
+        client.Dispose();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        var after = client.GetAsync(CancellationToken.None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => after.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Task.Delay(100); // a connect, had one been started, would have been accepted by now
+        Assert.Equal(1, stub.ConnectionsAccepted);
+    }
+
+    [Fact]
+    public async Task Send_OwnerThrowsOnTheLoopThread_OnlyThatConnectionEndsAndTheNextRequestReconnects()
+    {
+        // An exception escaping onto the loop's thread would end the test host: the loop's last resort closes the
+        // connection instead, and the next request opens a new one.
+        await using var stub = new StubServer(async (connection, cancellationToken) =>
+        {
+            while (await connection.ReadHeadAsync(cancellationToken) is not null)
+            {
+                await connection.SendAsync(Ok, false, cancellationToken);
+            }
+        });
+        using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System) { ThrowAfterAnswer = true };
+
+        Assert.Equal(200, (await client.GetAsync(CancellationToken.None).WaitAsync(Bounded)).Status);
+        await Wait.UntilAsync(() => client.Threw, "the owner to throw on the loop's thread");
+        var next = await client.GetAsync(CancellationToken.None).WaitAsync(Bounded);
+
+        Assert.Equal(200, next.Status);
         Assert.Equal(2, stub.ConnectionsAccepted);
     }
 
@@ -143,7 +211,7 @@ public sealed class LoopKeepAliveConnectionTests
         });
         using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
 
-        var error = await Assert.ThrowsAsync<HttpIOException>(() => client.GetAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<HttpIOException>(() => client.GetAsync(CancellationToken.None).WaitAsync(Bounded));
 
         Assert.Equal(ErrorKinds.ResponseEnded, ErrorKinds.Classify(error));
     }
@@ -159,7 +227,7 @@ public sealed class LoopKeepAliveConnectionTests
         });
         using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
 
-        var error = await Assert.ThrowsAsync<HttpIOException>(() => client.GetAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<HttpIOException>(() => client.GetAsync(CancellationToken.None).WaitAsync(Bounded));
 
         Assert.Equal(ErrorKinds.BadResponse, ErrorKinds.Classify(error));
     }
@@ -179,8 +247,8 @@ public sealed class LoopKeepAliveConnectionTests
         });
         using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromMilliseconds(300), TimeProvider.System);
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync(CancellationToken.None));
-        var next = await client.GetAsync(CancellationToken.None);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => Within(client.GetAsync(CancellationToken.None)));
+        var next = await client.GetAsync(CancellationToken.None).WaitAsync(Bounded);
 
         Assert.Equal(ErrorKinds.Timeout, ErrorKinds.Classify(error));
         Assert.Equal((204, false), (next.Status, next.Reconnected));
@@ -202,7 +270,7 @@ public sealed class LoopKeepAliveConnectionTests
         Assert.False(get.IsCompleted);
         time.Advance(KeepAliveConnection.WatchPeriod(timeout) + TimeSpan.FromSeconds(1));
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => get);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => Within(get));
         Assert.Equal(ErrorKinds.Timeout, ErrorKinds.Classify(error));
     }
 
@@ -218,12 +286,12 @@ public sealed class LoopKeepAliveConnectionTests
         using var client = new Client(stub.Port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
         using var phase = new CancellationTokenSource();
 
-        Assert.Equal(200, (await client.GetAsync(phase.Token)).Status);
+        Assert.Equal(200, (await client.GetAsync(phase.Token).WaitAsync(Bounded)).Status);
         var pending = client.GetAsync(phase.Token);
         await Wait.UntilAsync(() => stub.BytesReceived == 2 * Request.Length, "the stub to get the second request");
         await phase.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(Bounded));
     }
 
     [Fact]
@@ -232,9 +300,21 @@ public sealed class LoopKeepAliveConnectionTests
         var port = FreePort();
         using var client = new Client(port, new ClientCounters(), TimeSpan.FromSeconds(30), TimeProvider.System);
 
-        var error = await Assert.ThrowsAsync<SocketException>(() => client.GetAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SocketException>(() => client.GetAsync(CancellationToken.None).WaitAsync(Bounded));
 
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
+    }
+
+    /// <summary>Bounded like <c>WaitAsync(Bounded)</c>, but for the tests that expect a <see cref="TimeoutException"/>:
+    /// the bound fails the test instead of throwing one.</summary>
+    private static async Task<T> Within<T>(Task<T> task)
+    {
+        if (await Task.WhenAny(task, Task.Delay(Bounded)) != task)
+        {
+            Assert.Fail($"No report within {Bounded.TotalSeconds} s.");
+        }
+
+        return await task;
     }
 
     private static int FreePort()
@@ -265,8 +345,21 @@ public sealed class LoopKeepAliveConnectionTests
             return answer;
         }
 
-        public void Answered(in KeepAliveResponse response) =>
+        /// <summary>Throw from the next answer's callback, once, after taking the answer.</summary>
+        public bool ThrowAfterAnswer { get; set; }
+
+        public bool Threw { get; private set; }
+
+        public void Answered(in KeepAliveResponse response)
+        {
             _pending!.TrySetResult(new Answer(response.Status, response.Chunked, Encoding.ASCII.GetString(response.Body.Span), response.Reconnected));
+            if (ThrowAfterAnswer)
+            {
+                ThrowAfterAnswer = false;
+                Threw = true;
+                throw new InvalidOperationException("A bug in the owner.");
+            }
+        }
 
         public void Failed(Exception exception) => _pending!.TrySetException(exception);
 
