@@ -235,16 +235,8 @@ internal sealed class KeepAliveConnection : IDisposable
                     : throw new HttpIOException(HttpRequestError.ResponseEnded, "The target closed the connection before the response ended.");
             }
 
-            var encodedBefore = _responses.EncodedBodyBytes;
-            var head = _responses.ScanMessage(_buffer.AsSpan(filled, read), out var consumed);
-            _meter.OnRead(read, head, _responses.EncodedBodyBytes - encodedBefore);
-            heads += head;
+            heads += AnswerReads.Take(_responses, _meter, _buffer.AsSpan(filled, read));
             filled += read;
-            if (consumed != read)
-            {
-                // Nothing may follow the answer to the one request in flight (no pipelining, no pushes).
-                throw new HttpIOException(HttpRequestError.InvalidResponse, "The target sent bytes after the end of the response.");
-            }
         }
 
         // Heads come first (an interim 1xx, then the final one); everything after them is the body.

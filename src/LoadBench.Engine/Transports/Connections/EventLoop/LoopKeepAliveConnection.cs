@@ -391,15 +391,8 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
                 throw new HttpIOException(HttpRequestError.ResponseEnded, "The target closed the connection before the response ended.");
             }
 
-            var encodedBefore = _responses.EncodedBodyBytes;
-            var head = _responses.ScanMessage(_buffer.AsSpan(_filled, read), out var consumed);
-            _meter.OnRead(read, head, _responses.EncodedBodyBytes - encodedBefore);
-            _heads += head;
+            _heads += AnswerReads.Take(_responses, _meter, _buffer.AsSpan(_filled, read));
             _filled += read;
-            if (consumed != read)
-            {
-                throw new HttpIOException(HttpRequestError.InvalidResponse, "The target sent bytes after the end of the response.");
-            }
 
             if (_responses.CompletedMessages != _completedBefore)
             {
