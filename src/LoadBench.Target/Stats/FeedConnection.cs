@@ -73,6 +73,11 @@ public sealed class FeedConnection : IDisposable
         {
             // The stream ended meanwhile.
         }
+        catch (AggregateException)
+        {
+            // A callback on the stream's token failed: the source is cancelled all the same, and the shutdown's walk must
+            // go on to the other streams (ApplicationStopping's own Cancel did the same for its linked sources).
+        }
     }
 
     /// <summary>

@@ -81,7 +81,9 @@ public static class WebSocketEndpoints
         var policy = new ReceiveOnlyPolicy(options.Limits.MaxWebSocketClientMessageBytes, streamSource);
         using var follower = sweep.Track(context);
         var frames = context.Features.Get<FeedSocketWire>()?.Stream;
-        var receiving = ReceiveUntilCloseAsync(socket, frames, policy, streamSource, cancellationToken);
+        // The zero-byte wait only without a heartbeat: with one, the runtime reads the stream itself after its pings when no
+        // receive is in progress, and two reads at once on Kestrel's request stream are refused.
+        var receiving = ReceiveUntilCloseAsync(socket, heartbeat is null ? frames : null, policy, streamSource, cancellationToken);
         try
         {
             var compressed = context.Features.Get<CompressedWebSocketWire>()?.Compressed == true;
@@ -204,7 +206,8 @@ public static class WebSocketEndpoints
     /// and its pings. Anything else the client sends breaks the feed's protocol (<see cref="ReceiveOnlyPolicy"/>);
     /// after that close, reading goes on only to reach the client's close frame.
     /// <para>
-    /// Until the client sends its first byte — for most subscribers, until they close — no receive is in progress:
+    /// Until the client sends its first byte — for most subscribers, until they close — no receive is in progress on a
+    /// socket without a heartbeat (<paramref name="frames"/> given):
     /// the loop waits for data with a zero-byte read of the stream under the socket (<see cref="FeedSocketStream.WaitForDataAsync"/>).
     /// A receive in progress holds the runtime's receive and its reads' state machines (≈ 0.5 KiB) for the
     /// subscriber's whole life; the zero-byte read holds none of them and no buffer (README "Tuning").
@@ -237,12 +240,21 @@ public static class WebSocketEndpoints
                 policy.Observe(result);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException
+            or InvalidOperationException)
         {
+            // InvalidOperationException: the zero-byte read ended by Kestrel completing the connection's reader.
         }
 
         // Stop following: the client closed or the connection failed.
         policy.ReceiveEnded = true;
-        await follow.CancelAsync();
+        try
+        {
+            await follow.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The zero-byte read cannot be cancelled, so it may return after the session ended and disposed the source.
+        }
     }
 }
