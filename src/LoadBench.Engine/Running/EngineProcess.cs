@@ -61,7 +61,7 @@ public static class EngineProcess
     internal const double OneSocketThreadMaxDeliveriesPerSecond = 50_000;
 
     /// <summary>
-    /// Gives a plan whose every scenario streams (SSE, WebSocket) to a fixed number of subscribers at no more than
+    /// Gives a plan whose every scenario streams (SSE, WebSocket), in the default setup, to a fixed number of subscribers at no more than
     /// <see cref="OneSocketThreadMaxDeliveriesPerSecond"/> one epoll thread instead of one per core, unless the variable
     /// is already set or completions are not inline. Call after the plan is read and before the first socket is used:
     /// the runtime reads the variable once, when it starts its socket engine. Returns whether it was set.
@@ -92,11 +92,13 @@ public static class EngineProcess
         return true;
     }
 
-    /// <summary>A streaming scenario with a closed model whose peak subscribers × feed rate stays within
+    /// <summary>A streaming scenario in the default setup whose peak subscribers × feed rate stays within
     /// <see cref="OneSocketThreadMaxDeliveriesPerSecond"/> (streams only take closed models).</summary>
     internal static bool SuitsOneSocketThread(Scenario scenario)
     {
-        if (scenario.Transport is not (TransportIds.Sse or TransportIds.WebSocket))
+        // Only the setup the bound was measured with (plain HTTP/1.1, direct): a heartbeat adds pings (and a WebSocket's
+        // pongs) the rate does not count, and TLS, compression or HTTP/2 add work per delivery on the one thread.
+        if (scenario.Transport is not (TransportIds.Sse or TransportIds.WebSocket) || !scenario.Setup.IsDefault || scenario.Load.Count == 0)
         {
             return false;
         }

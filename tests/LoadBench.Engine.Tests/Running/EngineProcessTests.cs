@@ -15,12 +15,23 @@ public sealed class EngineProcessTests
     [InlineData("sse", """[ { "model": "RampingConstant", "copies": 60000, "during": "10s" }, { "model": "KeepConstant", "copies": 10, "during": "5s" } ]""", 1, false)] // the peak counts
     [InlineData("poll", """[ { "model": "KeepConstant", "copies": 10, "during": "5s" } ]""", 1, false)]
     [InlineData("longpoll", """[ { "model": "KeepConstant", "copies": 10, "during": "5s" } ]""", 1, false)]
-    public void SuitsOneSocketThread_StreamingAtFewDeliveriesPerSecondOnly(string transport, string load, double rate, bool expected)
-    {
-        var plan = ScenarioFile.Parse(Encoding.UTF8.GetBytes($$"""
-            { "name": "p", "scenarios": [ { "name": "s", "transport": "{{transport}}", "feed": { "ratePerSecond": {{rate}}, "payloadBytes": 64 }, "load": {{load}} } ] }
-            """), "plan.json");
+    public void SuitsOneSocketThread_StreamingAtFewDeliveriesPerSecondOnly(string transport, string load, double rate, bool expected) =>
+        Assert.Equal(expected, EngineProcess.SuitsOneSocketThread(Scenario(transport, load, rate, setup: "")));
 
-        Assert.Equal(expected, EngineProcess.SuitsOneSocketThread(Assert.Single(plan.Scenarios)));
+    [Theory]
+    [InlineData("\"heartbeat\": \"10ms\",")] // 100 pings (and pongs) per subscriber per second the rate does not count
+    [InlineData("\"tls\": true,")]
+    [InlineData("\"compression\": \"permessage-deflate\",")]
+    public void SuitsOneSocketThread_NotOutsideTheDefaultSetup(string setup)
+    {
+        Assert.True(EngineProcess.SuitsOneSocketThread(Scenario("ws", Few, 1, setup: "")));
+        Assert.False(EngineProcess.SuitsOneSocketThread(Scenario("ws", Few, 1, setup)));
     }
+
+    private const string Few = """[ { "model": "KeepConstant", "copies": 100, "during": "5s" } ]""";
+
+    private static Scenario Scenario(string transport, string load, double rate, string setup) =>
+        Assert.Single(ScenarioFile.Parse(Encoding.UTF8.GetBytes($$"""
+            { "name": "p", "scenarios": [ { "name": "s", "transport": "{{transport}}", {{setup}} "feed": { "ratePerSecond": {{rate}}, "payloadBytes": 64 }, "load": {{load}} } ] }
+            """), "plan.json").Scenarios);
 }
