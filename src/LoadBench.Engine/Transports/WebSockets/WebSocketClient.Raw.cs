@@ -52,6 +52,9 @@ internal sealed partial class WebSocketClient
             "GET ", wsUri.AbsolutePath, "?after=", _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery,
             " HTTP/1.1\r\nHost: ", wsUri.Authority,
             "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ", key, "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        // Sent synchronously (no event args left cached on the socket): a few hundred bytes into a fresh socket's empty send
+        // buffer never wait. Only here — this may run on the engine's only epoll thread, and a send that waited for buffer
+        // space there would wait for itself; frames and anything bigger go through the async path.
         for (var sent = 0; sent < head.Length;)
         {
             var n = socket.Send(head.AsSpan(sent), SocketFlags.None);
