@@ -54,27 +54,21 @@ public sealed class TransportCounters(string transportId)
     // connection shares costs its cache line even when it adds 0.
     public void Read(long bytes, long headBytes)
     {
-        if (bytes != 0)
-        {
-            Interlocked.Add(ref _bytesRead, bytes);
-        }
-
-        if (headBytes != 0)
-        {
-            Interlocked.Add(ref _headerBytes, headBytes);
-        }
+        AddIfAny(ref _bytesRead, bytes);
+        AddIfAny(ref _headerBytes, headBytes);
     }
 
     public void Written(long bytes, long headBytes)
     {
-        if (bytes != 0)
-        {
-            Interlocked.Add(ref _bytesWritten, bytes);
-        }
+        AddIfAny(ref _bytesWritten, bytes);
+        AddIfAny(ref _headerBytes, headBytes);
+    }
 
-        if (headBytes != 0)
+    private static void AddIfAny(ref long counter, long value)
+    {
+        if (value != 0)
         {
-            Interlocked.Add(ref _headerBytes, headBytes);
+            Interlocked.Add(ref counter, value);
         }
     }
 
