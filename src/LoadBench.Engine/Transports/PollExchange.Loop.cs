@@ -37,14 +37,9 @@ internal sealed partial class PollExchange : IKeepAliveLoopOwner
             return null;
         }
 
-        if (LoopbackConnector.TryGetLoopbackAddress(uri.Host, out var address))
-        {
-            return new IPEndPoint(address, uri.Port);
-        }
-
-        // A target elsewhere, allowed explicitly and named by address; a name (DNS) or a refused host keeps the awaited path.
-        return policy is { AllowNonLoopback: true } && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var literal)
-            ? new IPEndPoint(literal, uri.Port)
+        // A name (DNS) or a refused host keeps the awaited path, which resolves or refuses it as every client does.
+        return LoopbackConnector.TryGetAddressWithoutDns(uri.Host, policy ?? ConnectionPolicy.LoopbackOnly, out var address)
+            ? new IPEndPoint(address, uri.Port)
             : null;
     }
 

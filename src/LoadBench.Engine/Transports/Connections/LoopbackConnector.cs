@@ -95,17 +95,15 @@ internal static class LoopbackConnector
         string host, int port, ConnectionPolicy? policy, CancellationToken cancellationToken)
     {
         policy ??= ConnectionPolicy.LoopbackOnly;
-        if (!TryGetLoopbackAddress(host, out var address))
+        if (!TryGetAddressWithoutDns(host, policy, out var address))
         {
             if (!policy.AllowNonLoopback)
             {
                 throw new NonLoopbackTargetException(host);
             }
 
-            // Allowed explicitly: an IP literal as written, a name through DNS (first address).
-            address = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-                ? literal
-                : (await Dns.GetHostAddressesAsync(host, cancellationToken))[0];
+            // Allowed explicitly, and a name: through DNS (first address).
+            address = (await Dns.GetHostAddressesAsync(host, cancellationToken))[0];
         }
 
         // new Socket throws SocketException(TooManyOpenSockets) at the process's open-file limit (EMFILE);
@@ -129,7 +127,25 @@ internal static class LoopbackConnector
         }
     }
 
-    internal static bool TryGetLoopbackAddress(string host, out IPAddress address)
+    /// <summary>The address to connect to when it needs no DNS: a loopback host, or — when <paramref name="policy"/> allows
+    /// other hosts — an IP literal as written. False for a name elsewhere (DNS, if allowed) and for a refused host.</summary>
+    internal static bool TryGetAddressWithoutDns(string host, ConnectionPolicy policy, out IPAddress address)
+    {
+        if (TryGetLoopbackAddress(host, out address))
+        {
+            return true;
+        }
+
+        if (policy.AllowNonLoopback && IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        {
+            address = literal;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool TryGetLoopbackAddress(string host, out IPAddress address)
     {
         // Never ask DNS: a name that resolves elsewhere must not turn a benchmark into traffic off this host.
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
