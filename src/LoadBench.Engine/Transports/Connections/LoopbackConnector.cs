@@ -79,6 +79,23 @@ internal static class LoopbackConnector
         }
     }
 
+    /// <summary>Writes a request head (a request without a body is all head) on a raw socket just connected, every byte on
+    /// <paramref name="meter"/> as it is sent.</summary>
+    /// <remarks>Synchronously: a head of a few hundred bytes fits a fresh socket's empty send buffer at once, and an
+    /// asynchronous send would cache a second <see cref="SocketAsyncEventArgs"/> on the socket for the connection's life
+    /// (~0.4 KiB per subscriber) for the only bytes it sends. Only for that: this may run on the engine's only epoll
+    /// thread, where a send that waited for buffer space would wait for itself; frames and anything bigger go through
+    /// the async path.</remarks>
+    internal static void SendHead(Socket socket, ReadOnlySpan<byte> head, WireMeter meter)
+    {
+        for (var sent = 0; sent < head.Length;)
+        {
+            var n = socket.Send(head[sent..], SocketFlags.None);
+            meter.OnWritten(n, n);
+            sent += n;
+        }
+    }
+
     /// <summary>True for 127.0.0.0/8, ::1 and the name <c>localhost</c>.</summary>
     public static bool IsLoopback(string host) => TryGetLoopbackAddress(host, out _);
 

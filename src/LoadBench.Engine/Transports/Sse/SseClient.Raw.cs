@@ -54,16 +54,7 @@ internal sealed partial class SseClient
         CancellationTokenSource? drainTimer = null;
         try
         {
-            // A synchronous send: the head fits the fresh socket's empty send buffer at once, and an asynchronous
-            // send would cache a second SocketAsyncEventArgs on the socket for the stream's life (~0.4 KiB per
-            // subscriber) for the only bytes this connection ever sends.
-            for (var sent = 0; sent < head.Length;)
-            {
-                var n = socket.Send(head.AsSpan(sent), SocketFlags.None);
-                _core.Meter.OnWritten(n, n); // a request without a body is all head
-                sent += n;
-            }
-
+            LoopbackConnector.SendHead(socket, head, _core.Meter);
             head = null; // not kept in the stream's state for its whole life
 
             while (true)

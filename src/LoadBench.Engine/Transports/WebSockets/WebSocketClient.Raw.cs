@@ -38,9 +38,8 @@ internal sealed partial class WebSocketClient
     /// found them). After a valid 101 it counts the session's request and hands the bytes that came after the head
     /// (the first frames, usually none) to <paramref name="reader"/>: true. After a refusal, which is read to its end
     /// and counted by status like the ClientWebSocket path counts it: false.</summary>
-    /// <remarks>The head is sent with a synchronous send: it fits the fresh socket's empty send buffer at once,
-    /// and an asynchronous send would cache a second <see cref="SocketAsyncEventArgs"/> on the socket for the
-    /// session's life (~0.4 KiB per subscriber) for a connection that sends nothing more unless pinged. The answer
+    /// <remarks>The head is sent synchronously (<see cref="LoopbackConnector.SendHead"/>: no second cached
+    /// <see cref="SocketAsyncEventArgs"/> for a connection that sends nothing more unless pinged). The answer
     /// is waited for with a zero-byte receive: no buffer is held while the target has not answered (thousands of
     /// upgrades can be in flight while a plan starts its subscribers).</remarks>
     private async Task<bool> UpgradeAsync(Socket socket, WebSocketMessageReader reader)
@@ -52,15 +51,7 @@ internal sealed partial class WebSocketClient
             "GET ", wsUri.AbsolutePath, "?after=", _core.After.ToString(CultureInfo.InvariantCulture), _core.EpochQuery, _heartbeatQuery,
             " HTTP/1.1\r\nHost: ", wsUri.Authority,
             "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ", key, "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-        // Sent synchronously (no event args left cached on the socket): a few hundred bytes into a fresh socket's empty send
-        // buffer never wait. Only here — this may run on the engine's only epoll thread, and a send that waited for buffer
-        // space there would wait for itself; frames and anything bigger go through the async path.
-        for (var sent = 0; sent < head.Length;)
-        {
-            var n = socket.Send(head.AsSpan(sent), SocketFlags.None);
-            _core.Meter.OnWritten(n, n); // a request without a body is all head
-            sent += n;
-        }
+        LoopbackConnector.SendHead(socket, head, _core.Meter);
 
         var scanner = new HttpMessageScanner(isResponse: true);
         await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, CancellationToken.None);
