@@ -83,29 +83,6 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
         return true;
     }
 
-    /// <summary>
-    /// Waits (at most 5 s) until the target has no feed stream or request open. Without it, a scenario's "before"
-    /// heap held the streams of the scenario just closed that the target had not yet torn down: 1,000 SSE streams
-    /// left 2.7 MiB in the next scenario's baseline (2026-12-01), which made a memory-per-connection figure read low
-    /// and the plan's memory resolution read 10 MiB. A target shared with other runs may never reach 0: then the
-    /// wait ends at its bound and the reading is what it was before.
-    /// </summary>
-    private async Task PreviousStreamsEndedAsync(CancellationToken cancellationToken)
-    {
-        // Real time, not the run's clock: a test's fake clock must not hold this up.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            var stats = await _target.GetStatsAsync(cancellationToken);
-            if (stats.Transports.Where(t => TransportIds.All.Contains(t.Key)).All(t => t.Value.OpenConnections == 0))
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-        }
-    }
-
     private async Task<ScenarioResult> RunCoreAsync(Window window, Reporter report, CancellationToken cancellationToken)
     {
         var scenario = window.Scenario;
@@ -114,7 +91,7 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
 
         // Working set before any client of this scenario exists: the base of "KiB per connection". The previous
         // scenario's clients are closed, but the target may not have ended their streams yet; read after it has.
-        await PreviousStreamsEndedAsync(cancellationToken);
+        await PreviousStreams.WaitUntilEndedAsync(_target, cancellationToken);
         var before = window.Before = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
         var proxyBefore = window.Route.Nginx?.ReadCost();
         await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);

@@ -39,10 +39,17 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
         void Report(RunPhase phase, TimeSpan elapsed, TimeSpan remaining, double eps = 0, double p99 = 0, int clients = 0, string? message = null) =>
             context.Progress?.Report(new RunProgress(scenario.Name, index, count, phase, elapsed, remaining, eps, p99, clients, message));
 
+        var shared = context.Options.SharedFeed;
+        // The base of "KiB per connection", read once the previous scenario's (or trial's) streams have ended on the
+        // target, as the single-process executor reads it. A shared feed has other runs' clients: nothing to wait for.
+        if (!shared)
+        {
+            await PreviousStreams.WaitUntilEndedAsync(target, cancellationToken);
+        }
+
         var before = await target.GetStatsAfterFullCollectionAsync(cancellationToken);
         // Paused while the agents prepare: the publisher starts at the start instant, so no event waits for the
         // agents' start (it would show as seconds of latency) and every event after the cursor goes to every subscriber.
-        var shared = context.Options.SharedFeed;
         if (!shared)
         {
             await target.PutSettingsAsync(new FeedSettings(RatePerSecond: 0, scenario.Feed.PayloadBytes), cancellationToken);
