@@ -55,8 +55,14 @@ public sealed class LoopStreamTests
             }
 
             await SendHeadAndEventAsync(connection, transport, head, 1, cancellationToken);
-            await connection.DrainAsync(cancellationToken); // returns when the client closes the socket
-            closedByClient.TrySetResult();
+            try
+            {
+                await connection.DrainAsync(cancellationToken); // returns when the client closes the socket
+            }
+            finally
+            {
+                closedByClient.TrySetResult(); // a reset is a close too (the awaited path's disposal resets)
+            }
         });
         var time = new ThreadNotingClock();
         await using var client = FeedClientFactory.Create(Options(stub, transport, time, onLoop: true));
