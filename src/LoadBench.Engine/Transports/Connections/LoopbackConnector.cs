@@ -17,7 +17,7 @@ namespace LoadBench.Engine.Transports.Connections;
 /// </remarks>
 internal static class LoopbackConnector
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Creates the handler of one client (or of the streams sharing one HTTP/2 connection): loopback only,
     /// counted, one keep-alive connection, no proxy, cookies, redirects or decompression (each would change what

@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using LoadBench.Contracts;
 using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Transports.Connections;
+using LoadBench.Engine.Transports.Connections.EventLoop;
 
 namespace LoadBench.Engine.Transports.Sse;
 
@@ -26,6 +27,7 @@ internal sealed partial class SseClient : IFeedClient
     private readonly ClientCore _core;
     private readonly HttpClient? _http; // null on the raw path
     private readonly bool _raw;
+    private readonly bool _onLoop; // the raw path's reads on the event loop (SseClient.Loop.cs)
     private readonly SseItemParser<Item>? _itemParser; // the HttpClient path's
     private readonly string _heartbeatQuery;
     private readonly string? _ownCoding;
@@ -46,6 +48,7 @@ internal sealed partial class SseClient : IFeedClient
         _raw = !_core.Protocol.NeedsHandler && options.SharedConnection is null && options.Setup.Compression == CompressionKinds.None;
         if (_raw)
         {
+            _onLoop = LoopStream.IsEnabled(options.StreamLoop);
             return;
         }
 
@@ -83,7 +86,9 @@ internal sealed partial class SseClient : IFeedClient
         _core.ReconnectUntilCancelledAsync(
             async ct =>
             {
-                await (_raw ? ReceiveRawStreamAsync(ct) : ReceiveStreamAsync(ct));
+                await (!_raw ? ReceiveStreamAsync(ct)
+                    : _onLoop && LoopStream.EndPoint(_core.Options.BaseUri, _core.Options.Connections) is { } endPoint ? ReceiveLoopStreamAsync(endPoint, ct)
+                    : ReceiveRawStreamAsync(ct));
                 return true;
             },
             IsConnectionFailure,

@@ -29,6 +29,7 @@ internal sealed partial class WebSocketClient : IFeedClient
     private readonly ClientCore _core;
     private readonly HttpMessageInvoker? _invoker; // null on the raw path
     private readonly bool _raw;
+    private readonly bool _onLoop; // the raw path's reads on the event loop (WebSocketClient.Loop.cs)
     private readonly string _prefix;
     private readonly string _heartbeatQuery;
     private readonly WebSocketDeflateOptions? _deflate;
@@ -41,6 +42,7 @@ internal sealed partial class WebSocketClient : IFeedClient
         // and read on the socket itself (WebSocketClient.Raw.cs); HTTP/2, TLS, permessage-deflate and shared
         // connections keep ClientWebSocket over the client's handler.
         _raw = !_core.Protocol.NeedsHandler && options.SharedConnection is null && options.Setup.Compression == CompressionKinds.None;
+        _onLoop = _raw && Connections.EventLoop.LoopStream.IsEnabled(options.StreamLoop);
         _invoker = _raw ? null : new HttpMessageInvoker(_core.CreateHandler(out var owned), disposeHandler: owned);
         // The ClientWebSocket path's address up to the cursor; the raw path keeps no address per client.
         _prefix = _raw ? "" : new UriBuilder(new Uri(options.BaseUri, FeedRoutes.WebSocket)) { Scheme = _core.Protocol.Tls is null ? "ws" : "wss" }.Uri.AbsoluteUri + "?after=";
@@ -66,7 +68,13 @@ internal sealed partial class WebSocketClient : IFeedClient
     public long Cursor => _core.Checker.Cursor;
 
     public Task RunAsync(CancellationToken cancellationToken) =>
-        _core.ReconnectUntilCancelledAsync(_raw ? ReceiveRawSessionAsync : ReceiveSessionAsync, IsConnectionFailure, cancellationToken);
+        _core.ReconnectUntilCancelledAsync(!_raw ? ReceiveSessionAsync : _onLoop ? ReceiveSessionOnLoopIfPossibleAsync : ReceiveRawSessionAsync, IsConnectionFailure, cancellationToken);
+
+    // An address that needs DNS keeps the awaited reads (no DNS on the loop's path).
+    private Task<bool> ReceiveSessionOnLoopIfPossibleAsync(CancellationToken cancellationToken) =>
+        Connections.EventLoop.LoopStream.EndPoint(_core.Options.BaseUri, _core.Options.Connections) is { } endPoint
+            ? ReceiveLoopSessionAsync(endPoint, cancellationToken)
+            : ReceiveRawSessionAsync(cancellationToken);
 
     /// <summary>One session through ClientWebSocket: returns true when it ended cleanly (a close frame), false on a
     /// failed upgrade. (The raw path's session: <c>WebSocketClient.RawFrames.cs</c>.)</summary>

@@ -14,7 +14,9 @@ internal interface IEpollHandler
 /// <summary>
 /// One thread waiting in <c>epoll_wait</c> for the descriptors registered with it and calling their handlers
 /// — the event loop wrk runs per thread, for the engine's raw keep-alive polling connections
-/// (<see cref="LoopKeepAliveConnection"/>). <see cref="Next"/> hands out one loop per core, round robin.
+/// (<see cref="LoopKeepAliveConnection"/>) and the raw SSE and WebSocket streams (<see cref="LoopStream"/>).
+/// <see cref="Next"/> hands out the loops round robin: one per core, or fewer when the runtime's socket engine is told
+/// to run fewer threads (<see cref="Count"/>).
 /// </summary>
 /// <remarks>
 /// Why not the runtime's socket engine: with inline completions it also runs continuations on its epoll threads,
@@ -27,8 +29,13 @@ internal interface IEpollHandler
 internal sealed unsafe class EpollLoop
 {
     private const int BatchSize = 256;
+    /// <summary>The runtime's variable for its socket engine's thread count, which the loops honour too
+    /// (<c>EngineProcess.SocketThreadCountVariable</c>; the engine's code does not reference the CLI's).</summary>
+    internal const string ThreadCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+
     private static readonly Lazy<EpollLoop[]> Loops = new(() =>
-        Enumerable.Range(0, Environment.ProcessorCount).Select(i => new EpollLoop(i)).ToArray());
+        Enumerable.Range(0, Count(Environment.ProcessorCount, Environment.GetEnvironmentVariable(ThreadCountVariable)))
+            .Select(i => new EpollLoop(i)).ToArray());
 
     private static int _next;
 
@@ -45,7 +52,21 @@ internal sealed unsafe class EpollLoop
         new Thread(Run) { IsBackground = true, Name = $"LoadBench poll loop {index}" }.Start();
     }
 
-    /// <summary>The next loop, round robin over one per core (created at the first call).</summary>
+    /// <summary>
+    /// How many loops run: one per core, or <paramref name="threadCountVariable"/> (a positive whole number) when it is
+    /// fewer. Why: for sparse streaming plans the CLI asks the runtime for one epoll thread
+    /// (<c>EngineProcess.PreferOneSocketThreadForSparseStreaming</c>), because at one event a second one waking thread
+    /// that takes every socket's events costs less than one per core; the streams on these loops are the same sockets.
+    /// </summary>
+    internal static int Count(int processorCount, string? threadCountVariable)
+    {
+        var cores = Math.Max(1, processorCount);
+        return int.TryParse(threadCountVariable, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var threads) && threads > 0
+            ? Math.Min(cores, threads)
+            : cores;
+    }
+
+    /// <summary>The next loop, round robin over <see cref="Count"/> of them (created at the first call).</summary>
     public static EpollLoop Next()
     {
         var loops = Loops.Value;
