@@ -7,7 +7,7 @@ namespace LoadBench.Cli.Tests;
 /// one per core (EngineProcess):
 /// counted as the runtime's ".NET Sockets" threads of the running process, so the test reads what the runtime did,
 /// not what the code meant to set. Linux only (/proc), as every load test here. The engine's own epoll loops (raw
-/// streams and polls, "LoadBench poll loop N") follow the same count.
+/// streams and polls, "LoadBench epoll loop N") follow the same count.
 /// </summary>
 public sealed class SocketThreadsEndToEndTests : IDisposable
 {
@@ -58,7 +58,7 @@ public sealed class SocketThreadsEndToEndTests : IDisposable
 
         // The streams' loops start with the first client's connection, and live as long as the process.
         var loops = 0;
-        while (!run.HasExited && DateTime.UtcNow < deadline && (loops = Threads(run.Id, "LoadBench poll")) == 0)
+        while (!run.HasExited && DateTime.UtcNow < deadline && (loops = Threads(run.Id, "LoadBench epoll")) == 0)
         {
             await Task.Delay(200);
         }

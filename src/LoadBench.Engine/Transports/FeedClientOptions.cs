@@ -45,12 +45,12 @@ internal sealed record FeedClientOptions(Uri BaseUri, string Transport, LatencyR
     /// <summary>How the client backs off before reconnecting (the scenario's <c>reconnect</c> block).</summary>
     public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
 
-    /// <summary>Whether a non-loopback target is allowed (only from an explicit flag) and the source addresses to
-    /// spread connections over (<see cref="ConnectionPolicy"/>).</summary>
     /// <summary>Whether the raw SSE and WebSocket streams run on the engine's event loop (<c>LoopStream</c>); null lets
     /// the environment decide (on unless <c>LOADBENCH_STREAM_LOOP=0</c>). Tests set it to run both paths side by side.</summary>
     public bool? StreamLoop { get; init; }
 
+    /// <summary>Whether a non-loopback target is allowed (only from an explicit flag) and the source addresses to
+    /// spread connections over (<see cref="ConnectionPolicy"/>).</summary>
     public ConnectionPolicy Connections { get; init; } = ConnectionPolicy.LoopbackOnly;
 
     /// <summary>The back-off's source of jitter: a number in [0, 1) per call. Tests pass a fixed one.</summary>

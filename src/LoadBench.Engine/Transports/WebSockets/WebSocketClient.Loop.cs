@@ -232,6 +232,7 @@ internal sealed partial class WebSocketClient : ILoopStreamReader
                 // The final head ended in this read; its bytes come first in it.
                 _headLength = _filled - bytes.Length + headBytes;
                 Complete = true;
+                _tooLong = _headLength > MaxHeadBytes; // a long head may come whole in one read, too
                 return false;
             }
 

@@ -49,7 +49,7 @@ internal sealed unsafe class EpollLoop
     private EpollLoop(int index)
     {
         _epfd = Epoll.Create();
-        new Thread(Run) { IsBackground = true, Name = $"LoadBench poll loop {index}" }.Start();
+        new Thread(Run) { IsBackground = true, Name = $"LoadBench epoll loop {index}" }.Start();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using LoadBench.Engine.Metrics;
@@ -65,6 +66,11 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
     private ILoopStreamReader? _reader;
     private byte[]? _unsent; // framing the socket had no room for yet (a pong), sent when epoll reports room
     private int _unsentLength;
+    private Exception? _failure; // what ended the connection while no read was running: the next read throws it
+
+    /// <summary>Framing a target does not let us send (it pings and never reads our pongs): beyond this the connection
+    /// fails, as the awaited path, which waited for each pong's send before reading on, would have stalled.</summary>
+    public const int MaxUnsentBytes = 64 * 1024;
 
     /// <summary>The environment variable that keeps the raw streams on the runtime's socket engine (<c>0</c>).</summary>
     public const string LoopVariable = "LOADBENCH_STREAM_LOOP";
@@ -172,12 +178,27 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
                 return Task.FromResult(LoopStreamEnd.Stopped);
             }
 
+            if (_failure is { } failure)
+            {
+                return Task.FromException<LoopStreamEnd>(failure); // a failed connection stays failed
+            }
+
             var read = new TaskCompletionSource<LoopStreamEnd>(TaskCreationOptions.RunContinuationsAsynchronously);
             _read = read;
             _reader = reader;
             if (_readable)
             {
-                Receive(Epoll.RdHup); // as if the close came too: read until EAGAIN
+                // Bytes that came while no read ran, read here on the caller's (pool) thread: a pooled buffer, not a
+                // thread's own one that would stay with every pool thread that ever did this.
+                var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBytes);
+                try
+                {
+                    Receive(Epoll.RdHup, buffer); // as if the close came too: read until EAGAIN
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
 
             return read.Task;
@@ -206,9 +227,14 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
             }
 
             var needed = _unsentLength + bytes.Length;
+            if (needed > MaxUnsentBytes)
+            {
+                throw new SocketException((int)SocketError.NoBufferSpaceAvailable, $"The target has not read {needed} bytes of pongs and close frames sent to it.");
+            }
+
             if (_unsent is null || _unsent.Length < needed)
             {
-                Array.Resize(ref _unsent, Math.Max(256, needed));
+                Array.Resize(ref _unsent, Math.Max(256, Math.Max(needed, (_unsent?.Length ?? 0) * 2)));
             }
 
             bytes.CopyTo(_unsent.AsSpan(_unsentLength));
@@ -270,15 +296,26 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
             {
                 if ((events & (Epoll.Out | Epoll.Err | Epoll.Hup)) != 0)
                 {
-                    _connect = null;
-                    var error = (SocketError)(int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-                    if (error == SocketError.Success)
+                    // The connect's outcome, whatever reading it throws: the caller waits for it.
+                    try
                     {
-                        connect.TrySetResult();
+                        var error = (SocketError)(int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                        if (error == SocketError.Success)
+                        {
+                            connect.TrySetResult();
+                        }
+                        else
+                        {
+                            connect.TrySetException(new SocketException((int)error));
+                        }
                     }
-                    else
+                    catch (Exception e)
                     {
-                        connect.TrySetException(new SocketException((int)error));
+                        connect.TrySetException(e);
+                    }
+                    finally
+                    {
+                        _connect = null;
                     }
                 }
 
@@ -314,7 +351,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
                 return;
             }
 
-            Receive(events);
+            Receive(events, t_buffer ??= new byte[ReceiveBytes]);
         }
     }
 
@@ -344,9 +381,8 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
     }
 
     // Under the lock, with a read running.
-    private void Receive(uint events)
+    private void Receive(uint events, byte[] buffer)
     {
-        var buffer = t_buffer ??= new byte[ReceiveBytes];
         try
         {
             while (true)
@@ -401,11 +437,17 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
 
     private void End(Exception exception)
     {
-        _readable = true; // with no read running, the next one finds the failure again
         var read = _read;
         _read = null;
         _reader = null;
-        read?.TrySetException(exception);
+        if (read is null)
+        {
+            _failure ??= exception; // no read running: the next one throws it
+        }
+        else
+        {
+            read.TrySetException(exception);
+        }
     }
 
     /// <summary>From any thread: takes the descriptor out of the loop, then closes the socket; a read or connect still
@@ -426,7 +468,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
                 _registered = false;
             }
 
-            _connect?.TrySetException(new OperationCanceledException("The stream was closed while connecting."));
+            _connect?.TrySetCanceled(); // nobody may be left to observe it: a cancellation, not a fault
             _connect = null;
             Complete(LoopStreamEnd.Stopped);
             _unsent = null;
