@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LoadBench.Engine.LoadModels;
 using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Transports;
@@ -14,6 +15,9 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
 {
     private readonly ClosedLoadPlan _plan = new(clients.Scenario.Load);
     private readonly List<Copy> _live = [];
+    // Copies whose run completed, for whatever reason, in the order they did: each tick looks at these only, not at
+    // every live copy (at 8,000 subscribers that scan, ten times a second, was 3 % of the engine's CPU at 1 event/s).
+    private readonly ConcurrentQueue<Copy> _ended = new();
     private readonly object _lock = new();
     private ClientCountersSnapshot _retired = ClientCountersSnapshot.Empty;
     private int _peak;
@@ -213,10 +217,15 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
 
             var cts = new CancellationTokenSource();
             var run = Task.Run(() => client.RunAsync(cts.Token), CancellationToken.None);
+            var copy = new Copy(client, cts, run);
             lock (_lock)
             {
-                _live.Add(new Copy(client, cts, run));
+                _live.Add(copy);
             }
+
+            _ = run.ContinueWith(
+                static (_, state) => { var (ended, copy) = ((ConcurrentQueue<Copy>, Copy))state!; ended.Enqueue(copy); },
+                (_ended, copy), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -224,13 +233,17 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
     /// counters, and let the next tick start a replacement.</summary>
     private async Task RetireExitedAsync()
     {
-        List<Copy> exited;
-        lock (_lock)
+        List<Copy>? exited = null;
+        while (_ended.TryDequeue(out var ended))
         {
-            exited = _live.Where(c => c.Run.IsCompleted).ToList();
+            // A copy the plan (or the end) stopped ends too: that is no exit, and it is retired where it was stopped.
+            if (!ended.Stopping)
+            {
+                (exited ??= []).Add(ended);
+            }
         }
 
-        foreach (var copy in exited)
+        foreach (var copy in exited ?? [])
         {
             clients.SchedulerCounters.Error(copy.Run.IsFaulted ? SchedulerErrors.ClientFailed : SchedulerErrors.ClientExited);
             // Disposed before its counters are retired: what a client writes while closing (an HTTP/2 RST_STREAM for
@@ -249,6 +262,7 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
 
         foreach (var copy in copies)
         {
+            copy.Stopping = true; // before its run can end of the cancellation
             await copy.Cancellation.CancelAsync();
         }
 
@@ -302,8 +316,24 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private sealed record Copy(IFeedClient Client, CancellationTokenSource Cancellation, Task Run) : IAsyncDisposable
+    /// <summary>One running client. A class, not a record: it is found in <c>_live</c> by identity, and it has state.</summary>
+    private sealed class Copy(IFeedClient client, CancellationTokenSource cancellation, Task run) : IAsyncDisposable
     {
+        private volatile bool _stopping;
+
+        public IFeedClient Client { get; } = client;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public Task Run { get; } = run;
+
+        /// <summary>Asked to stop (by the plan or at the end): its run's end is not an exit.</summary>
+        public bool Stopping
+        {
+            get => _stopping;
+            set => _stopping = value;
+        }
+
         public async ValueTask DisposeAsync()
         {
             Cancellation.Dispose();

@@ -1,6 +1,8 @@
 using LoadBench.Contracts;
 using LoadBench.Engine.Running;
+using LoadBench.Engine.Metrics;
 using LoadBench.Engine.Scenarios;
+using LoadBench.Engine.Transports;
 using LoadBench.Engine.Tests.TestSupport;
 using LoadBench.Results;
 using Microsoft.Extensions.Time.Testing;
@@ -344,6 +346,49 @@ public sealed class ScenarioExecutorTests
         Assert.Equal(4, counts[0]);          // t ≈ 1 s: still KeepConstant(4)
         Assert.InRange(counts[1], 1, 3);     // t ≈ 2 s: halfway down the ramp (4 → 0 over 1.5 s)
         Assert.Equal(0, fakes.Live);
+    }
+
+    [Fact]
+    public async Task RunAsync_CopiesThatEndOnTheirOwn_AreCountedAndReplaced_CopiesStoppedByThePlanAreNot()
+    {
+        var fakes = new FakeClients();
+        var made = 0;
+        // The first copy's run returns at once, the second's throws; every later one runs until stopped.
+        var options = Options(fakes) with
+        {
+            ClientFactory = o => Interlocked.Increment(ref made) switch
+            {
+                1 => new EndingClient(o, fail: false),
+                2 => new EndingClient(o, fail: true),
+                _ => fakes.Create(o, requestDriven: false),
+            },
+        };
+        // Three copies, then down to none on the plan: copies the plan stops end too, and are no exits.
+        var scenario = Closed(TransportIds.Sse, 3, 1.5) with { Load = [new KeepConstant(3, S(1.5)), new RampingConstant(0, S(1))] };
+
+        var result = await RunAsync(new FakeTarget(fakes, _time), options, scenario);
+
+        Assert.Equal(1, result.Errors.ByKind[SchedulerErrors.ClientExited]);
+        Assert.Equal(1, result.Errors.ByKind[SchedulerErrors.ClientFailed]);
+        Assert.Equal(2, result.Errors.Count);
+        Assert.Equal(3, fakes.All.Count); // one at the start and the two replacements
+        Assert.All(fakes.All, f => Assert.True(f.Disposed));
+        Assert.Equal(0, fakes.Live);
+    }
+
+    /// <summary>A copy whose run ends by itself: returns at once, or throws.</summary>
+    private sealed class EndingClient(FeedClientOptions options, bool fail) : IFeedClient
+    {
+        public FeedClientOptions Options { get; } = options;
+
+        public ClientCounters Counters { get; } = new();
+
+        public long Cursor => 0;
+
+        public Task RunAsync(CancellationToken cancellationToken) =>
+            fail ? Task.FromException(new InvalidOperationException("a client bug")) : Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>A target stall: calls arriving within [start, start + length) after the first call wait until it ends.</summary>
