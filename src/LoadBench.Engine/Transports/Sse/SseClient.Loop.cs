@@ -57,9 +57,7 @@ internal sealed partial class SseClient : ILoopStreamReader
 
                 if (_draining && drainTimer is null && step == Step.More)
                 {
-                    // A signal came: read the stream's end for the byte count, but never wait long for it.
-                    drainTimer = new CancellationTokenSource(DrainTimeout);
-                    drainTimer.Token.UnsafeRegister(static s => ((LoopStream)s!).Dispose(), stream);
+                    drainTimer = StartDrainTimer(stream);
                 }
 
                 if (step == Step.Ended)

@@ -83,9 +83,7 @@ internal sealed partial class SseClient
 
                 if (_draining && drainTimer is null && step == Step.More)
                 {
-                    // A signal came: read the stream's end for the byte count, but never wait long for it.
-                    drainTimer = new CancellationTokenSource(DrainTimeout);
-                    drainTimer.Token.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket);
+                    drainTimer = StartDrainTimer(socket);
                 }
 
                 if (step == Step.Ended)
@@ -157,6 +155,15 @@ internal sealed partial class SseClient
     }
 
     private bool IsSuccess => _status is >= 200 and < 300;
+
+    /// <summary>A signal came: the stream's end is read for the byte count, but never waited for long — the timer
+    /// closes <paramref name="connection"/> (the socket, or the loop's stream) after <see cref="DrainTimeout"/>.</summary>
+    private static CancellationTokenSource StartDrainTimer(IDisposable connection)
+    {
+        var timer = new CancellationTokenSource(DrainTimeout);
+        timer.Token.UnsafeRegister(static s => ((IDisposable)s!).Dispose(), connection);
+        return timer;
+    }
 
     private async Task EndRawStreamAsync(CancellationToken cancellationToken)
     {
