@@ -130,6 +130,7 @@ internal sealed class ClosedLoadDriver(ScenarioClients clients) : ILoadDriver
         }
 
         await StopCopiesAsync(all);
+        _ended.Clear(); // every copy has stopped: nothing left to retire, and nothing to keep alive
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

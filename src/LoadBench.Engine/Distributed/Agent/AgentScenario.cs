@@ -90,6 +90,9 @@ internal sealed class AgentScenario(
     public async Task<AgentReport> StopAsync()
     {
         var driver = _driver ?? throw new InvalidOperationException("Stop before prepare.");
+        // A stop can come before the play ended (the coordinator's drain gave up on a late agent): end the play first,
+        // or its tick could retire a copy the stop is stopping, counting and disposing it twice.
+        await StopPlayAsync();
         await driver.StopAsync();
         var lifetime = driver.Snapshot();
         var sinceBaseline = lifetime.Since(_baseline);
@@ -150,9 +153,14 @@ internal sealed class AgentScenario(
         }
     }
 
-    /// <summary>Stops every client: no load outlives the scenario, whatever ended it. Cancel the play's token first.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Cancels the play (when it still runs) and waits for it to end.</summary>
+    private async Task StopPlayAsync()
     {
+        if (_play.IsCompleted)
+        {
+            return;
+        }
+
         if (_playCancel is not null)
         {
             await _playCancel.CancelAsync();
@@ -167,7 +175,12 @@ internal sealed class AgentScenario(
 #pragma warning restore CA1031
         {
         }
+    }
 
+    /// <summary>Stops every client: no load outlives the scenario, whatever ended it. Cancel the play's token first.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopPlayAsync();
         if (_driver is not null)
         {
             await _driver.DisposeAsync();

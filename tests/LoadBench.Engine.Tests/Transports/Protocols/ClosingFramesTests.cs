@@ -12,6 +12,8 @@ public sealed class ClosingFramesTests
     [InlineData(17, "2", false, true)]        // one GOAWAY
     [InlineData(34, "2", false, true)]        // two
     [InlineData(30, "2", false, true)]        // GOAWAY + RST_STREAM
+    [InlineData(13, "2", false, true)]        // a lone RST_STREAM (the GOAWAY read by the client)
+    [InlineData(35, "2", true, true)]         // the same in a TLS 1.3 record
     [InlineData(39, "2", true, true)]         // one GOAWAY in a TLS 1.3 record
     [InlineData(74, "2", true, true)]         // GOAWAY + RST_STREAM, each in a record (CI, 2026-12-01)
     [InlineData(113, "2", true, true)]        // two GOAWAYs + RST_STREAM

@@ -234,7 +234,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
 
             if (_unsent is null || _unsent.Length < needed)
             {
-                Array.Resize(ref _unsent, Math.Max(256, Math.Max(needed, (_unsent?.Length ?? 0) * 2)));
+                Array.Resize(ref _unsent, Math.Min(MaxUnsentBytes, Math.Max(256, Math.Max(needed, (_unsent?.Length ?? 0) * 2))));
             }
 
             bytes.CopyTo(_unsent.AsSpan(_unsentLength));
@@ -437,16 +437,25 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
 
     private void End(Exception exception)
     {
+        // A failed connection stays failed: the read running now throws it, and so does every later one (no edge would
+        // come to end a read that waited for one). Bytes still queued when it failed are not read: the connection is
+        // being given up, and its failure is what the owner counts.
+        _failure ??= exception;
         var read = _read;
         _read = null;
         _reader = null;
-        if (read is null)
+        read?.TrySetException(exception);
+    }
+
+    /// <summary>For tests: whether the connection has failed (the next read throws).</summary>
+    internal bool HasFailed
+    {
+        get
         {
-            _failure ??= exception; // no read running: the next one throws it
-        }
-        else
-        {
-            read.TrySetException(exception);
+            lock (_lock)
+            {
+                return _failure is not null;
+            }
         }
     }
 

@@ -66,7 +66,8 @@ public sealed class LoopStreamLimitsTests
         Assert.False(stream.AllSent);
         accepted.LingerState = new LingerOption(true, 0);
         accepted.Dispose(); // RST
-        await Task.Delay(300); // the loop sees the reset and fails the send (no read is running to take it)
+        // The loop sees the reset and fails the send while no read is running to take it.
+        await Wait.UntilAsync(() => stream.HasFailed, "the loop to fail the queued send");
 
         var read = stream.ReadAsync(new NoBytesExpected());
         var thrown = await Assert.ThrowsAnyAsync<SocketException>(() => read.WaitAsync(Bound));
