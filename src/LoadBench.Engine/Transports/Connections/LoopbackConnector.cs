@@ -79,6 +79,41 @@ internal static class LoopbackConnector
         }
     }
 
+    /// <summary>
+    /// A non-blocking TCP socket (Nagle off, bound to the policy's next source address) with its connect to
+    /// <paramref name="endPoint"/> started, for the engine's epoll loops: <paramref name="pending"/> says the connect goes
+    /// on, and epoll's first report of room to send is its end. A socket error at any step (EMFILE at <c>new Socket</c>
+    /// is the client's fd limit, not a crash) is thrown, the socket closed.
+    /// </summary>
+    internal static Socket StartNonBlockingConnect(IPEndPoint endPoint, ConnectionPolicy policy, out bool pending)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
+        try
+        {
+            if (policy.NextSource(endPoint.AddressFamily) is { } source)
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+
+            try
+            {
+                socket.Connect(endPoint);
+                pending = false;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.IOPending)
+            {
+                pending = true;
+            }
+
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Writes a request head (a request without a body is all head) on a raw socket just connected, every byte on
     /// <paramref name="meter"/> as it is sent.</summary>
     /// <remarks>Synchronously: a head of a few hundred bytes fits a fresh socket's empty send buffer at once, and an

@@ -254,31 +254,11 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         Socket socket;
         try
         {
-            // As LoopbackConnector: EMFILE at new Socket is fd_limit for the client, not a crash.
-            socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
+            // A connect still going on is fine: sends return EAGAIN until it is done, then epoll reports room.
+            socket = LoopbackConnector.StartNonBlockingConnect(_endPoint, _policy, out _);
         }
         catch (SocketException e)
         {
-            Fail(e);
-            return;
-        }
-
-        try
-        {
-            if (_policy.NextSource(_endPoint.AddressFamily) is { } source)
-            {
-                socket.Bind(new IPEndPoint(source, 0));
-            }
-
-            socket.Connect(_endPoint);
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.IOPending)
-        {
-            // Non-blocking: the connect goes on; sends return EAGAIN until it is done, then epoll reports room.
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
             Fail(e);
             return;
         }

@@ -106,24 +106,9 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
         LoopStream? stream = null;
         try
         {
-            // As LoopbackConnector: EMFILE at new Socket is fd_limit for the client, not a crash.
-            var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
-            try
-            {
-                if (policy.NextSource(endPoint.AddressFamily) is { } source)
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                }
-
-                stream = new LoopStream(socket, meter);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-
-            await stream.StartConnect(endPoint).WaitAsync(LoopbackConnector.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            var socket = LoopbackConnector.StartNonBlockingConnect(endPoint, policy, out var pending);
+            stream = new LoopStream(socket, meter);
+            await stream.Register(pending).WaitAsync(LoopbackConnector.ConnectTimeout, cancellationToken).ConfigureAwait(false);
             return stream;
         }
         catch (TimeoutException e)
@@ -143,17 +128,14 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
         }
     }
 
-    private Task StartConnect(IPEndPoint endPoint)
+    /// <summary>Registers the socket with the loop; the task ends with the connect (at once when it is done already).</summary>
+    private Task Register(bool connectPending)
     {
         lock (_lock)
         {
-            try
+            if (connectPending)
             {
-                _socket.Connect(endPoint);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.IOPending)
-            {
-                // Non-blocking: the loop reports the connect's end as the first room to send.
+                // The loop reports the connect's end as the first room to send.
                 _connect = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
