@@ -38,9 +38,7 @@ internal sealed partial class PollExchange : IKeepAliveLoopOwner
         }
 
         // A name (DNS) or a refused host keeps the awaited path, which resolves or refuses it as every client does.
-        return LoopbackConnector.TryGetAddressWithoutDns(uri.Host, policy ?? ConnectionPolicy.LoopbackOnly, out var address)
-            ? new IPEndPoint(address, uri.Port)
-            : null;
+        return LoopbackConnector.EndPointWithoutDns(uri, policy ?? ConnectionPolicy.LoopbackOnly);
     }
 
     /// <summary>Polls back to back on the event loop until <paramref name="cancellationToken"/> fires; a failed poll is

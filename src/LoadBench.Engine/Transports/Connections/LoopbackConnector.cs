@@ -179,6 +179,12 @@ internal static class LoopbackConnector
         }
     }
 
+    /// <summary>The target's address for the engine's epoll loops, which do no DNS: a loopback host or an allowed IP
+    /// literal (<see cref="TryGetAddressWithoutDns"/>) with the URI's port; null keeps the awaited path, which resolves or
+    /// refuses the host as every client does.</summary>
+    internal static IPEndPoint? EndPointWithoutDns(Uri uri, ConnectionPolicy policy) =>
+        TryGetAddressWithoutDns(uri.Host, policy, out var address) ? new IPEndPoint(address, uri.Port) : null;
+
     /// <summary>The address to connect to when it needs no DNS: a loopback host, or — when <paramref name="policy"/> allows
     /// other hosts — an IP literal as written. False for a name elsewhere (DNS, if allowed) and for a refused host.</summary>
     internal static bool TryGetAddressWithoutDns(string host, ConnectionPolicy policy, out IPAddress address)

@@ -87,7 +87,7 @@ internal sealed partial class SseClient : IFeedClient
             async ct =>
             {
                 await (!_raw ? ReceiveStreamAsync(ct)
-                    : _onLoop && LoopStream.EndPoint(_core.Options.BaseUri, _core.Options.Connections) is { } endPoint ? ReceiveLoopStreamAsync(endPoint, ct)
+                    : _onLoop && LoopbackConnector.EndPointWithoutDns(_core.Options.BaseUri, _core.Options.Connections) is { } endPoint ? ReceiveLoopStreamAsync(endPoint, ct)
                     : ReceiveRawStreamAsync(ct));
                 return true;
             },

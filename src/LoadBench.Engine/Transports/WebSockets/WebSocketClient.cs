@@ -72,7 +72,7 @@ internal sealed partial class WebSocketClient : IFeedClient
 
     // An address that needs DNS keeps the awaited reads (no DNS on the loop's path).
     private Task<bool> ReceiveSessionOnLoopIfPossibleAsync(CancellationToken cancellationToken) =>
-        Connections.EventLoop.LoopStream.EndPoint(_core.Options.BaseUri, _core.Options.Connections) is { } endPoint
+        Connections.LoopbackConnector.EndPointWithoutDns(_core.Options.BaseUri, _core.Options.Connections) is { } endPoint
             ? ReceiveLoopSessionAsync(endPoint, cancellationToken)
             : ReceiveRawSessionAsync(cancellationToken);
 

@@ -80,11 +80,6 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
     public static bool IsEnabled(bool? asked) =>
         Epoll.IsSupported && (asked ?? Environment.GetEnvironmentVariable(LoopVariable) != "0");
 
-    /// <summary>The address to connect to without DNS (a loopback host, or an allowed IP literal); null keeps the awaited
-    /// path, which resolves or refuses the host as every client does (no DNS on this path).</summary>
-    public static IPEndPoint? EndPoint(Uri baseUri, ConnectionPolicy policy) =>
-        LoopbackConnector.TryGetAddressWithoutDns(baseUri.Host, policy, out var address) ? new IPEndPoint(address, baseUri.Port) : null;
-
     private LoopStream(Socket socket, WireMeter meter)
     {
         _socket = socket;
