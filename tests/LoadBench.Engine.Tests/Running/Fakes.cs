@@ -16,6 +16,18 @@ internal sealed class FakeTarget(FakeClients clients, TimeProvider time) : ITarg
 
     public ConcurrentQueue<FeedSettings> Settings { get; } = new();
 
+    private int _statsReadings;
+    private int _openStreamReadings;
+
+    public int StatsReadings => Volatile.Read(ref _statsReadings);
+
+    /// <summary>How many stats readings had been made when each <see cref="Settings"/> entry came.</summary>
+    public ConcurrentQueue<int> StatsReadingsAtSettings { get; } = new();
+
+    /// <summary>The next <paramref name="readings"/> stats readings report one SSE stream open on the target (another
+    /// run's, or one of ours not yet torn down), beside the fake clients, which the fake's stats do not list.</summary>
+    public void ReportOpenStreams(int readings) => Volatile.Write(ref _openStreamReadings, readings);
+
     public Uri BaseUri { get; } = new("http://127.0.0.1:9/");
 
     /// <summary>"Publishes" events: the latest seq moves on whether or not any client receives them.</summary>
@@ -26,6 +38,7 @@ internal sealed class FakeTarget(FakeClients clients, TimeProvider time) : ITarg
 
     public Task<FeedInfo> PutSettingsAsync(FeedSettings settings, CancellationToken cancellationToken)
     {
+        StatsReadingsAtSettings.Enqueue(Volatile.Read(ref _statsReadings));
         Settings.Enqueue(settings);
         return GetInfoAsync(cancellationToken);
     }
@@ -53,10 +66,14 @@ internal sealed class FakeTarget(FakeClients clients, TimeProvider time) : ITarg
     /// <summary>The fake's heap, like its working set, holds exactly 1 MiB per live client.</summary>
     public Task<StatsSnapshot> GetStatsAfterFullCollectionAsync(CancellationToken cancellationToken) => GetStatsAsync(cancellationToken);
 
-    public Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new StatsSnapshot(
-            new Dictionary<string, TransportStats>(),
+    public Task<StatsSnapshot> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _statsReadings);
+        var open = Interlocked.Decrement(ref _openStreamReadings) >= 0 ? 1 : 0;
+        return Task.FromResult(new StatsSnapshot(
+            new Dictionary<string, TransportStats> { [TransportIds.Sse] = new(open, 0, 0, 0, 0, 0, 0) },
             new ProcessStats(time.GetElapsedTime(_started).TotalMilliseconds * 0.5, BaseWorkingSet + (clients.Live << 20), BaseWorkingSet + (clients.Live << 20), 2)));
+    }
 }
 
 /// <summary>Every fake client a test's factory made, so the test can drive them and count the live ones.</summary>

@@ -190,6 +190,37 @@ public sealed class ScenarioExecutorTests
     }
 
     [Fact]
+    public async Task RunAsync_ARunsFirstScenario_DoesNotWaitForStreamsThatAreAnotherRuns()
+    {
+        // Two engines sharing one target (fanout-16k.sh): the other's streams are open when this run starts. Waiting for
+        // them to end only held this run up by the wait's bound (5 s) and put the two runs out of step.
+        var fakes = new FakeClients();
+        var target = new FakeTarget(fakes, _time);
+        target.ReportOpenStreams(readings: int.MaxValue);
+
+        await RunAsync(target, Options(fakes), Closed(TransportIds.Sse, copies: 1, seconds: 0.5));
+
+        Assert.Equal(1, target.StatsReadingsAtSettings.First()); // the "before" reading only
+    }
+
+    [Fact]
+    public async Task RunAsync_AScenarioAfterAnother_WaitsUntilTheTargetHasEndedTheStreamsBeforeItsBeforeReading()
+    {
+        var fakes = new FakeClients();
+        var target = new FakeTarget(fakes, _time);
+        var executor = new ScenarioExecutor(target, Options(fakes));
+        await _time.RunAsync(() => executor.RunAsync(Closed(TransportIds.Sse, copies: 1, seconds: 0.5), 0, 2, null, CancellationToken.None), Limit);
+        var readingsAfterFirst = target.StatsReadings;
+        target.ReportOpenStreams(readings: 2); // the first scenario's stream, not yet torn down by the target
+
+        await _time.RunAsync(() => executor.RunAsync(Closed(TransportIds.Sse, copies: 1, seconds: 0.5), 1, 2, null, CancellationToken.None), Limit);
+
+        // Of the readings before the second scenario's settings: two with the stream open, one without, the "before".
+        var readingsBeforeSecond = target.StatsReadingsAtSettings.ElementAt(2) - readingsAfterFirst;
+        Assert.Equal(4, readingsBeforeSecond);
+    }
+
+    [Fact]
     public async Task RunAsync_ServerCost_ComesFromTheTargetsStats()
     {
         var fakes = new FakeClients();

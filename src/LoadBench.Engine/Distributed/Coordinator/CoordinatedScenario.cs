@@ -19,7 +19,7 @@ internal sealed record CoordinatorContext(
 /// merged from the agents' reports. An agent lost on the way is named, its share left out, and the result marked
 /// incomplete.
 /// </summary>
-internal sealed class CoordinatedScenario(CoordinatorContext context)
+internal sealed class CoordinatedScenario(CoordinatorContext context, bool followsAnother)
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
@@ -41,8 +41,9 @@ internal sealed class CoordinatedScenario(CoordinatorContext context)
 
         var shared = context.Options.SharedFeed;
         // The base of "KiB per connection", read once the previous scenario's (or trial's) streams have ended on the
-        // target, as the single-process executor reads it. A shared feed has other runs' clients: nothing to wait for.
-        if (!shared)
+        // target, as the single-process executor reads it. A shared feed has other runs' clients, and before the
+        // session's first scenario the streams there are are not ours: nothing to wait for.
+        if (!shared && followsAnother)
         {
             await PreviousStreams.WaitUntilEndedAsync(target, cancellationToken);
         }
