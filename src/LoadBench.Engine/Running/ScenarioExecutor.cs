@@ -34,9 +34,9 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
     /// <summary>Share of the whole machine's CPU (every process) busy over the same window; null where unknown.</summary>
     public double? LastMachineBusy { get; private set; }
 
-    /// <summary>Whether this executor has run a scenario already: only then can the target still hold streams of ours
-    /// (see <see cref="PreviousStreams"/>).</summary>
-    private bool _ranOne;
+    /// <summary>The transport of the scenario this executor ran last (null before the first): only its connections can
+    /// be ours still open on the target (see <see cref="PreviousStreams"/>).</summary>
+    private string? _previousTransport;
 
     /// <summary>The run's one clock.</summary>
     public TimeProvider TimeProvider => _options.TimeProvider;
@@ -95,15 +95,13 @@ internal sealed class ScenarioExecutor(ITargetApi target, RunOptions options, Ru
 
         // Working set before any client of this scenario exists: the base of "KiB per connection". The previous
         // scenario's clients are closed, but the target may not have ended their streams yet; read after it has.
-        // Before a run's first scenario there is nothing of ours to wait for, and streams the target has then are
-        // another run's (two engines sharing a target, as fanout-16k.sh runs them): waiting on those only delayed this
-        // run by the wait's bound.
-        if (_ranOne)
+        // Before a run's first scenario (the target's warm-up counts as one) there is nothing of ours to wait for.
+        if (_previousTransport is { } previous)
         {
-            await PreviousStreams.WaitUntilEndedAsync(_target, cancellationToken);
+            await PreviousStreams.WaitUntilEndedAsync(_target, previous, cancellationToken);
         }
 
-        _ranOne = true;
+        _previousTransport = scenario.Transport;
         var before = window.Before = await _target.GetStatsAfterFullCollectionAsync(cancellationToken);
         var proxyBefore = window.Route.Nginx?.ReadCost();
         await _target.PutSettingsAsync(new FeedSettings(scenario.Feed.RatePerSecond, scenario.Feed.PayloadBytes), cancellationToken);

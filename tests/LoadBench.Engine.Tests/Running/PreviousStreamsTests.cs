@@ -10,10 +10,11 @@ public sealed class PreviousStreamsTests
     [Fact]
     public async Task Wait_EndsAtTheFirstReadingWithNoFeedConnectionOpen_NotBefore()
     {
-        // Two readings with SSE streams still open, then none; requests of "other" (the control routes) do not count.
+        // Two readings with SSE streams still open, then none; requests of "other" (the control routes) and another
+        // run's WebSocket streams do not count.
         var target = new ClosingTarget(openReadings: 2);
 
-        var ended = await PreviousStreams.WaitUntilEndedAsync(target, CancellationToken.None, TimeSpan.FromSeconds(30));
+        var ended = await PreviousStreams.WaitUntilEndedAsync(target, TransportIds.Sse, CancellationToken.None, TimeSpan.FromSeconds(30));
 
         Assert.True(ended);
         Assert.Equal(3, target.Readings);
@@ -24,7 +25,7 @@ public sealed class PreviousStreamsTests
     {
         var target = new ClosingTarget(openReadings: int.MaxValue);
 
-        var ended = await PreviousStreams.WaitUntilEndedAsync(target, CancellationToken.None, TimeSpan.FromMilliseconds(250));
+        var ended = await PreviousStreams.WaitUntilEndedAsync(target, TransportIds.Sse, CancellationToken.None, TimeSpan.FromMilliseconds(250));
 
         Assert.False(ended);
         Assert.InRange(target.Readings, 2, 100);
@@ -44,6 +45,7 @@ public sealed class PreviousStreamsTests
                 new Dictionary<string, TransportStats>
                 {
                     [TransportIds.Sse] = new(open, 0, 0, 0, 0, 0, 0),
+                    [TransportIds.WebSocket] = new(8000, 0, 0, 0, 0, 0, 0),
                     ["other"] = new(1, 0, 0, 0, 0, 0, 0),
                 },
                 new ProcessStats(0, 0, 0, 2)));

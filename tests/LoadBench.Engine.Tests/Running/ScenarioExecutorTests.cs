@@ -221,6 +221,24 @@ public sealed class ScenarioExecutorTests
     }
 
     [Fact]
+    public async Task RunAsync_AScenarioAfterOneOfAnotherTransport_DoesNotWaitForStreamsOfTheOthersTransport()
+    {
+        // The SSE streams the target reports open are not this run's: its previous scenario was a WebSocket one.
+        var fakes = new FakeClients();
+        var target = new FakeTarget(fakes, _time);
+        var executor = new ScenarioExecutor(target, Options(fakes));
+        await _time.RunAsync(() => executor.RunAsync(Closed(TransportIds.WebSocket, copies: 1, seconds: 0.5), 0, 2, null, CancellationToken.None), Limit);
+        var readingsAfterFirst = target.StatsReadings;
+        target.ReportOpenStreams(readings: int.MaxValue);
+
+        await _time.RunAsync(() => executor.RunAsync(Closed(TransportIds.Sse, copies: 1, seconds: 0.5), 1, 2, null, CancellationToken.None), Limit);
+
+        // One reading of the wait (no WebSocket stream open), then the "before" reading; waiting on the SSE streams too
+        // would have read until the wait's bound.
+        Assert.Equal(2, target.StatsReadingsAtSettings.ElementAt(2) - readingsAfterFirst);
+    }
+
+    [Fact]
     public async Task RunAsync_ServerCost_ComesFromTheTargetsStats()
     {
         var fakes = new FakeClients();

@@ -19,7 +19,7 @@ internal sealed record CoordinatorContext(
 /// merged from the agents' reports. An agent lost on the way is named, its share left out, and the result marked
 /// incomplete.
 /// </summary>
-internal sealed class CoordinatedScenario(CoordinatorContext context, bool followsAnother)
+internal sealed class CoordinatedScenario(CoordinatorContext context, string? previousTransport)
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
@@ -43,9 +43,9 @@ internal sealed class CoordinatedScenario(CoordinatorContext context, bool follo
         // The base of "KiB per connection", read once the previous scenario's (or trial's) streams have ended on the
         // target, as the single-process executor reads it. A shared feed has other runs' clients, and before the
         // session's first scenario the streams there are are not ours: nothing to wait for.
-        if (!shared && followsAnother)
+        if (!shared && previousTransport is { } previous)
         {
-            await PreviousStreams.WaitUntilEndedAsync(target, cancellationToken);
+            await PreviousStreams.WaitUntilEndedAsync(target, previous, cancellationToken);
         }
 
         var before = await target.GetStatsAfterFullCollectionAsync(cancellationToken);

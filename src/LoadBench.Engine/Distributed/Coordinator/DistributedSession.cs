@@ -24,8 +24,9 @@ internal sealed class DistributedSession : IAsyncDisposable
     private readonly string _runId;
     private LiveProgress? _live;
     private CoordinatorContext? _context;
-    /// <summary>Whether a scenario was played in this session: only then can the target still hold streams of ours.</summary>
-    private bool _ranOne;
+    /// <summary>The transport of the scenario played last in this session (null before the first): only its connections
+    /// can be ours still open on the target.</summary>
+    private string? _previousTransport;
 
     private DistributedSession(NatsChannel channel, LivenessLine liveness, AgentRoster roster, string runId)
     {
@@ -116,8 +117,8 @@ internal sealed class DistributedSession : IAsyncDisposable
     public async Task<(ScenarioResult Result, double? AgentCores, double? MachineBusy)> RunAsync(
         Scenario scenario, int index, int count, CancellationToken cancellationToken)
     {
-        var coordinated = new CoordinatedScenario(_context ?? throw new InvalidOperationException("Open first."), followsAnother: _ranOne);
-        _ranOne = true;
+        var coordinated = new CoordinatedScenario(_context ?? throw new InvalidOperationException("Open first."), _previousTransport);
+        _previousTransport = scenario.Transport;
         var result = await coordinated.RunAsync(scenario, index, count, cancellationToken);
         return (result, coordinated.AgentCores, coordinated.MachineBusy);
     }
