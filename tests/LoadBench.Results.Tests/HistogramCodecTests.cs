@@ -1,3 +1,5 @@
+using HdrHistogram;
+
 namespace LoadBench.Results.Tests;
 
 public sealed class HistogramCodecTests
@@ -38,6 +40,62 @@ public sealed class HistogramCodecTests
         var decoded = HistogramCodec.Decode(HistogramCodec.Encode(HistogramCodec.NewHistogram()));
 
         Assert.Equal(0, decoded.TotalCount);
+    }
+
+    [Fact]
+    public void Encode_IsHdrHistogramsCompressedV2_AZlibStreamOfTheLibrarysUncompressedEncoding()
+    {
+        // What any HdrHistogram port reads: the library's own compressed cookie, the length of what follows, and a zlib
+        // (RFC 1950) stream that inflates to exactly the library's uncompressed V2 encoding of the same histogram.
+        var histogram = ResultsSamples.Histogram(ResultsSamples.Latencies(seed: 2, count: 3000));
+        var library = LibraryCompressed(histogram);
+
+        var ours = Convert.FromBase64String(HistogramCodec.Encode(histogram));
+
+        Assert.Equal(library.AsSpan(0, 4).ToArray(), ours.AsSpan(0, 4).ToArray());
+        Assert.Equal(ours.Length - 8, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(ours.AsSpan(4)));
+        using var zlib = new System.IO.Compression.ZLibStream(new MemoryStream(ours, 8, ours.Length - 8), System.IO.Compression.CompressionMode.Decompress);
+        using var inflated = new MemoryStream();
+        zlib.CopyTo(inflated);
+        Assert.Equal(LibraryUncompressed(histogram), inflated.ToArray());
+    }
+
+    [Fact]
+    public void Decode_TheLibrarysOwnCompressedEncoding_GivesTheSameBuckets()
+    {
+        // Results written before the codec deflated only the encoding's bytes (the library deflates its whole buffer).
+        var original = ResultsSamples.Histogram(ResultsSamples.Latencies(seed: 3, count: 5000));
+
+        var decoded = HistogramCodec.Decode(Convert.ToBase64String(LibraryCompressed(original)));
+
+        Assert.Equal(original.TotalCount, decoded.TotalCount);
+        Assert.Equal(ResultsSamples.Buckets(original), ResultsSamples.Buckets(decoded));
+    }
+
+    private static byte[] LibraryCompressed(HdrHistogram.HistogramBase histogram)
+    {
+        var buffer = HdrHistogram.Utilities.ByteBuffer.Allocate(histogram.GetNeededByteBufferCapacity() + 1024);
+        var length = (int)histogram.EncodeIntoCompressedByteBuffer(buffer);
+        return ReadBack(buffer, length);
+    }
+
+    private static byte[] LibraryUncompressed(HdrHistogram.HistogramBase histogram)
+    {
+        var buffer = HdrHistogram.Utilities.ByteBuffer.Allocate(histogram.GetNeededByteBufferCapacity());
+        var length = histogram.Encode(buffer, HdrHistogram.Encoding.HistogramEncoderV2.Instance);
+        return ReadBack(buffer, length);
+    }
+
+    private static byte[] ReadBack(HdrHistogram.Utilities.ByteBuffer buffer, int length)
+    {
+        buffer.Position = 0;
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = buffer.Get();
+        }
+
+        return bytes;
     }
 
     [Theory]
