@@ -12,7 +12,7 @@ namespace LoadBench.Engine.Transports.Sse;
 /// awaited per delivery. Linux x86-64 with an address that needs no DNS; <c>LOADBENCH_STREAM_LOOP=0</c> keeps the
 /// awaited reads.
 /// </summary>
-internal sealed partial class SseClient : ILoopStreamReader
+internal sealed partial class SseClient : LoopStreamReader
 {
     private Step _loopStep;
 
@@ -86,7 +86,7 @@ internal sealed partial class SseClient : ILoopStreamReader
 
     /// <summary>On the loop's thread: one read through <see cref="Take"/>; pauses when the stream ended, and when a
     /// signal began the drain (its timer is started by the async method).</summary>
-    bool ILoopStreamReader.Take(ReadOnlySpan<byte> bytes)
+    public override bool TakeRead(ReadOnlySpan<byte> bytes)
     {
         var draining = _draining;
         _loopStep = Take(bytes);

@@ -20,7 +20,7 @@ namespace LoadBench.Engine.Transports.WebSockets;
 /// that sends nothing else, best effort as before (a target that already dropped the connection loses nothing).
 /// Linux x86-64 with an address that needs no DNS; <c>LOADBENCH_STREAM_LOOP=0</c> keeps the awaited reads.
 /// </summary>
-internal sealed partial class WebSocketClient : ILoopStreamReader
+internal sealed partial class WebSocketClient : LoopStreamReader
 {
     // The session's stream and reader while the loop reads its frames.
     private LoopStream? _loopStream;
@@ -79,7 +79,7 @@ internal sealed partial class WebSocketClient : ILoopStreamReader
 
     /// <summary>On the loop's thread: one read's frames, as the awaited session takes them; pongs go out at once; a
     /// close frame pauses the read (the async method counts it and answers).</summary>
-    bool ILoopStreamReader.Take(ReadOnlySpan<byte> bytes)
+    public override bool TakeRead(ReadOnlySpan<byte> bytes)
     {
         _core.Meter.OnRead(bytes.Length, 0);
         Take(_loopFrames!, bytes);
@@ -182,7 +182,7 @@ internal sealed partial class WebSocketClient : ILoopStreamReader
     /// <summary>The answer to the upgrade as the loop reads it: its head kept (for the accept check) and counted by the
     /// scanner as <see cref="UpgradeAsync"/> counts it, the bytes after it kept for the frames; then, for a refusal, its
     /// body read to its end, counted.</summary>
-    private sealed class UpgradeAnswer(WireMeter meter) : ILoopStreamReader, IDisposable
+    private sealed class UpgradeAnswer(WireMeter meter) : LoopStreamReader, IDisposable
     {
         private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(MaxHeadBytes);
         private int _filled;
@@ -206,7 +206,7 @@ internal sealed partial class WebSocketClient : ILoopStreamReader
             }
         }
 
-        public bool Take(ReadOnlySpan<byte> bytes)
+        public override bool TakeRead(ReadOnlySpan<byte> bytes)
         {
             if (_body is not null)
             {

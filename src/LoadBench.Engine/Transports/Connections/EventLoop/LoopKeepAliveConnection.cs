@@ -37,7 +37,7 @@ internal interface IKeepAliveLoopOwner
 /// socket is closed only by the request path. The connect is non-blocking too (its completion is the first room to
 /// send), so no thread waits on a slow target.
 /// </remarks>
-internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
+internal sealed class LoopKeepAliveConnection : EpollHandler, IDisposable
 {
     private const long Idle = 0;
     private const long Expired = -1;
@@ -154,7 +154,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         TrySend();
     }
 
-    public void OnEvents(uint events)
+    public override void OnEvents(uint events)
     {
         lock (_lock)
         {
@@ -171,7 +171,7 @@ internal sealed class LoopKeepAliveConnection : IEpollHandler, IDisposable
         }
     }
 
-    public void OnFault(Exception exception)
+    public override void OnFault(Exception exception)
     {
         lock (_lock)
         {

@@ -7,11 +7,13 @@ namespace LoadBench.Engine.Transports.Connections.EventLoop;
 
 /// <summary>What a <see cref="LoopStream"/> hands its reads to, on the loop's thread (or on the thread that called
 /// <see cref="LoopStream.ReadAsync"/>, for bytes that were there already).</summary>
-internal interface ILoopStreamReader
+/// <remarks>An abstract class for the reason <see cref="EpollHandler"/> is one: a call per read, and in a WebSocket engine
+/// the call site sees two types (the upgrade's answer, then the session's frames).</remarks>
+internal abstract class LoopStreamReader
 {
     /// <summary>Takes one read's bytes, all of them; false stops the reading (<see cref="LoopStreamEnd.Paused"/>): the
     /// stream ended, or its owner has something to do before it reads on. Must not block; what it throws ends the read.</summary>
-    bool Take(ReadOnlySpan<byte> bytes);
+    public abstract bool TakeRead(ReadOnlySpan<byte> bytes);
 }
 
 /// <summary>Why a <see cref="LoopStream.ReadAsync"/> returned.</summary>
@@ -30,7 +32,7 @@ internal enum LoopStreamEnd
 /// <summary>
 /// A raw streaming connection (SSE, WebSocket) on an <see cref="EpollLoop"/>: the connect is non-blocking and its end
 /// reported by the loop, and then every byte the target sends is received on the loop's thread, into one receive buffer
-/// per thread, and handed to the owner's synchronous parse (<see cref="ILoopStreamReader"/>). The owner's async method
+/// per thread, and handed to the owner's synchronous parse (<see cref="LoopStreamReader"/>). The owner's async method
 /// sends its request head, awaits <see cref="ReadAsync"/> and does what follows a stream's end as before.
 /// </summary>
 /// <remarks>
@@ -44,7 +46,7 @@ internal enum LoopStreamEnd
 /// do). <see cref="Dispose"/>, from any thread (the phase's token, a drain timer), takes the descriptor out of the loop
 /// under that lock before the socket is closed, so the loop never receives on a closed (or reused) descriptor.
 /// </remarks>
-internal sealed class LoopStream : IEpollHandler, IDisposable
+internal sealed class LoopStream : EpollHandler, IDisposable
 {
     // One per loop thread (and per pool thread that read bytes already there): a read is parsed before the next one.
     private const int ReceiveBytes = 16 * 1024;
@@ -63,7 +65,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
     private bool _readable; // bytes (or the end) may be waiting that no edge will report again
     private TaskCompletionSource? _connect;
     private TaskCompletionSource<LoopStreamEnd>? _read;
-    private ILoopStreamReader? _reader;
+    private LoopStreamReader? _reader;
     private byte[]? _unsent; // framing the socket had no room for yet (a pong), sent when epoll reports room
     private int _unsentLength;
     private Exception? _failure; // what ended the connection while no read was running: the next read throws it
@@ -146,7 +148,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
     /// throws what a receive or the reader threw. One read at a time; bytes that came while none was running are read
     /// at once (on the calling thread).
     /// </summary>
-    public Task<LoopStreamEnd> ReadAsync(ILoopStreamReader reader)
+    public Task<LoopStreamEnd> ReadAsync(LoopStreamReader reader)
     {
         lock (_lock)
         {
@@ -260,7 +262,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
         return sent;
     }
 
-    public void OnEvents(uint events)
+    public override void OnEvents(uint events)
     {
         lock (_lock)
         {
@@ -332,7 +334,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
         }
     }
 
-    public void OnFault(Exception exception)
+    public override void OnFault(Exception exception)
     {
         lock (_lock)
         {
@@ -364,7 +366,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
         {
             while (true)
             {
-                var read = _socket.Receive(buffer, SocketFlags.None, out var error);
+                var read = RawReceive.Receive(_fd, buffer, out var error);
                 if (error == SocketError.WouldBlock)
                 {
                     _readable = false;
@@ -383,7 +385,7 @@ internal sealed class LoopStream : IEpollHandler, IDisposable
                     return;
                 }
 
-                if (!_reader!.Take(buffer.AsSpan(0, read)))
+                if (!_reader!.TakeRead(buffer.AsSpan(0, read)))
                 {
                     _readable = true; // more may be waiting, and no edge will say so
                     Complete(LoopStreamEnd.Paused);

@@ -120,8 +120,8 @@ public sealed class LoopStreamLimitsTests
         LoopStream.ConnectAsync((IPEndPoint)listener.LocalEndpoint, ConnectionPolicy.LoopbackOnly, new WireMeter(new ClientCounters()), CancellationToken.None)
             .WaitAsync(Bound);
 
-    private sealed class NoBytesExpected : ILoopStreamReader
+    private sealed class NoBytesExpected : LoopStreamReader
     {
-        public bool Take(ReadOnlySpan<byte> bytes) => throw new InvalidOperationException($"{bytes.Length} bytes from a target that sent none");
+        public override bool TakeRead(ReadOnlySpan<byte> bytes) => throw new InvalidOperationException($"{bytes.Length} bytes from a target that sent none");
     }
 }

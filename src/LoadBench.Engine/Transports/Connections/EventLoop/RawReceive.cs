@@ -1,0 +1,64 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace LoadBench.Engine.Transports.Connections.EventLoop;
+
+/// <summary>
+/// <c>recv(2)</c> on a socket's descriptor, for the loop's streams (<see cref="LoopStream"/>): one call per delivery.
+/// </summary>
+/// <remarks>
+/// <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/> does the same system call, but first checks the
+/// socket is not disposed, takes and releases a reference on its <see cref="SafeSocketHandle"/> (two interlocked
+/// operations on an object that is cold in cache by the time a subscriber's next event comes) and goes through the
+/// runtime's native shim. A <see cref="LoopStream"/> receives only under its lock and with its socket not yet disposed
+/// (it disposes the socket under the same lock), so the descriptor cannot be closed, let alone reused, meanwhile.
+/// </remarks>
+internal static partial class RawReceive
+{
+    private const int Eintr = 4;
+
+    /// <summary>Bytes received (0: the peer's end of the stream), or −1 with <paramref name="error"/> set: WouldBlock
+    /// when nothing is waiting (EAGAIN), else the socket error the runtime's receive would report.</summary>
+    public static unsafe int Receive(int fd, Span<byte> buffer, out SocketError error)
+    {
+        fixed (byte* bytes = buffer)
+        {
+            while (true)
+            {
+                var read = recv(fd, bytes, (nuint)buffer.Length, 0);
+                if (read >= 0)
+                {
+                    error = SocketError.Success;
+                    return (int)read;
+                }
+
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != Eintr)
+                {
+                    error = FromErrno(errno);
+                    return -1;
+                }
+            }
+        }
+    }
+
+    /// <summary>The <see cref="SocketError"/> the runtime reports for a receive's errno (Linux x86-64 numbers, where the
+    /// loop runs: <see cref="Epoll.IsSupported"/>); others as <see cref="SocketError.SocketError"/>, with the errno lost.</summary>
+    internal static SocketError FromErrno(int errno) => errno switch
+    {
+        11 => SocketError.WouldBlock, // EAGAIN = EWOULDBLOCK
+        32 => SocketError.Shutdown, // EPIPE
+        101 => SocketError.NetworkUnreachable, // ENETUNREACH
+        103 => SocketError.ConnectionAborted, // ECONNABORTED
+        104 => SocketError.ConnectionReset, // ECONNRESET
+        107 => SocketError.NotConnected, // ENOTCONN
+        110 => SocketError.TimedOut, // ETIMEDOUT
+        111 => SocketError.ConnectionRefused, // ECONNREFUSED
+        113 => SocketError.HostUnreachable, // EHOSTUNREACH
+        12 or 105 => SocketError.NoBufferSpaceAvailable, // ENOMEM, ENOBUFS
+        _ => SocketError.SocketError,
+    };
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint recv(int fd, byte* buffer, nuint length, int flags);
+}

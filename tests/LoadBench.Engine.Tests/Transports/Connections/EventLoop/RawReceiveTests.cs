@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using LoadBench.Engine.Transports.Connections.EventLoop;
+
+namespace LoadBench.Engine.Tests.Transports.Connections.EventLoop;
+
+/// <summary><see cref="RawReceive"/> against the runtime's own <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/>
+/// on the same kind of connection: the same bytes, the same "nothing yet", the same end and the same reset.</summary>
+public sealed class RawReceiveTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Receive_TheBytesSent_ThenWouldBlock_ThenTheEndOfTheStream()
+    {
+        var (client, peer) = await ConnectedPairAsync();
+        using (client)
+        using (peer)
+        {
+            var buffer = new byte[64];
+            Assert.Equal(-1, RawReceive.Receive((int)client.Handle, buffer, out var nothingYet));
+            Assert.Equal(SocketError.WouldBlock, nothingYet);
+
+            peer.Send("abc"u8);
+            await WaitReadableAsync(client);
+            Assert.Equal(3, RawReceive.Receive((int)client.Handle, buffer, out var sent));
+            Assert.Equal(SocketError.Success, sent);
+            Assert.Equal("abc"u8.ToArray(), buffer[..3]);
+
+            peer.Shutdown(SocketShutdown.Send);
+            await WaitReadableAsync(client);
+            Assert.Equal(0, RawReceive.Receive((int)client.Handle, buffer, out var end));
+            Assert.Equal(SocketError.Success, end);
+        }
+    }
+
+    [Fact]
+    public async Task Receive_AfterThePeersReset_ReportsTheErrorTheRuntimesReceiveReports()
+    {
+        var runtime = await ReceiveAfterResetAsync(s => { s.Receive(new byte[16], SocketFlags.None, out var e); return e; });
+        var raw = await ReceiveAfterResetAsync(s => { RawReceive.Receive((int)s.Handle, new byte[16], out var e); return e; });
+
+        Assert.Equal(SocketError.ConnectionReset, runtime);
+        Assert.Equal(runtime, raw);
+    }
+
+    private static async Task<SocketError> ReceiveAfterResetAsync(Func<Socket, SocketError> receive)
+    {
+        var (client, peer) = await ConnectedPairAsync();
+        using (client)
+        {
+            peer.LingerState = new LingerOption(true, 0); // close with RST
+            peer.Close();
+            await WaitReadableAsync(client);
+            return receive(client);
+        }
+    }
+
+    /// <summary>A non-blocking client socket and the listener's end of its connection, over loopback.</summary>
+    private static async Task<(Socket Client, Socket Peer)> ConnectedPairAsync()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync((IPEndPoint)listener.LocalEndpoint).WaitAsync(Bound);
+        var peer = await listener.AcceptSocketAsync().WaitAsync(Bound);
+        client.Blocking = false;
+        return (client, peer);
+    }
+
+    private static async Task WaitReadableAsync(Socket socket)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!socket.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the socket never became readable");
+            await Task.Yield();
+        }
+    }
+}
