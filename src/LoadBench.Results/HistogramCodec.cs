@@ -17,7 +17,7 @@ public static class HistogramCodec
     public const int SignificantDigits = 3;
 
     /// <summary>A new, empty histogram with the range every stored histogram has.</summary>
-    public static LongHistogram NewHistogram() => new(LowestMicros, HighestMicros, SignificantDigits);
+    public static LongHistogram NewHistogram() => new StoredHistogram();
 
     /// <summary>HdrHistogram's cookie of a compressed V2 encoding of 64-bit counts (what every port checks first).</summary>
     internal const int CompressedV2Cookie = 0x1c849314;
@@ -44,7 +44,7 @@ public static class HistogramCodec
         var needed = histogram.GetNeededByteBufferCapacity();
         var buffer = t_uncompressed is { } cached && cached.Capacity() >= needed ? cached : (t_uncompressed = ByteBuffer.Allocate(needed));
         buffer.Position = 0;
-        var length = histogram.Encode(buffer, HistogramEncoderV2.Instance);
+        var length = histogram is StoredHistogram stored ? stored.EncodeInto(buffer) : histogram.Encode(buffer, HistogramEncoderV2.Instance);
         var uncompressed = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
         try
         {

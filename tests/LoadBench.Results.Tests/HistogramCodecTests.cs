@@ -42,12 +42,32 @@ public sealed class HistogramCodecTests
         Assert.Equal(0, decoded.TotalCount);
     }
 
-    [Fact]
-    public void Encode_IsHdrHistogramsCompressedV2_AZlibStreamOfTheLibrarysUncompressedEncoding()
+    [Theory]
+    [InlineData("latencies")]
+    [InlineData("range ends")]
+    [InlineData("not made by the codec")]
+    public void Encode_IsHdrHistogramsCompressedV2_AZlibStreamOfTheLibrarysUncompressedEncoding(string histogramKind)
     {
         // What any HdrHistogram port reads: the library's own compressed cookie, the length of what follows, and a zlib
-        // (RFC 1950) stream that inflates to exactly the library's uncompressed V2 encoding of the same histogram.
-        var histogram = ResultsSamples.Histogram(ResultsSamples.Latencies(seed: 2, count: 3000));
+        // (RFC 1950) stream that inflates to exactly the library's uncompressed V2 encoding of the same histogram. The
+        // codec's own histograms are encoded from counts it copies itself (StoredHistogram): the range's both ends show
+        // that copy takes every count; a histogram made elsewhere goes through the library's encoder.
+        var histogram = HistogramCodec.NewHistogram();
+        switch (histogramKind)
+        {
+            case "latencies":
+                histogram.Add(ResultsSamples.Histogram(ResultsSamples.Latencies(seed: 2, count: 3000)));
+                break;
+            case "range ends":
+                histogram.RecordValue(HistogramCodec.LowestMicros);
+                histogram.RecordValueWithCount(HistogramCodec.HighestMicros, 7);
+                break;
+            default:
+                histogram = new LongHistogram(HistogramCodec.LowestMicros, HistogramCodec.HighestMicros, HistogramCodec.SignificantDigits);
+                histogram.RecordValue(123_456);
+                break;
+        }
+
         var library = LibraryCompressed(histogram);
 
         var ours = Convert.FromBase64String(HistogramCodec.Encode(histogram));
@@ -57,7 +77,17 @@ public sealed class HistogramCodecTests
         using var zlib = new System.IO.Compression.ZLibStream(new MemoryStream(ours, 8, ours.Length - 8), System.IO.Compression.CompressionMode.Decompress);
         using var inflated = new MemoryStream();
         zlib.CopyTo(inflated);
-        Assert.Equal(LibraryUncompressed(histogram), inflated.ToArray());
+        // The header as the library writes it (cookie; then, after the payload's length, index offset, digits, range and
+        // ratio); the counts as the library decodes them. (The payload itself can end differently: the library encodes
+        // its counts up to the end of the max value's bucket, the codec's own histograms all of them, the rest one
+        // run of zeros.)
+        var bytes = inflated.ToArray();
+        var expected = LibraryUncompressed(histogram);
+        Assert.Equal(expected[..4], bytes[..4]);
+        Assert.Equal(expected[8..40], bytes[8..40]);
+        var decoded = HistogramEncoding.DecodeFromByteBuffer(HdrHistogram.Utilities.ByteBuffer.Allocate(bytes), HistogramCodec.HighestMicros);
+        Assert.Equal(histogram.TotalCount, decoded.TotalCount);
+        Assert.Equal(ResultsSamples.Buckets(histogram), ResultsSamples.Buckets(decoded));
     }
 
     [Fact]
