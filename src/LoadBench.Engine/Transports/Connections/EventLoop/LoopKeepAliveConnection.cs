@@ -300,11 +300,10 @@ internal sealed class LoopKeepAliveConnection : EpollHandler, IDisposable
 
     private void TrySend()
     {
-        var socket = _socket!;
         var request = _request.Span;
         while (_sent < request.Length)
         {
-            var n = socket.Send(request[_sent..], SocketFlags.None, out var error);
+            var n = RawSocket.Send(_fd, request[_sent..], out var error);
             if (error == SocketError.WouldBlock)
             {
                 return;
@@ -335,7 +334,6 @@ internal sealed class LoopKeepAliveConnection : EpollHandler, IDisposable
 
     private void TryReceive()
     {
-        var socket = _socket!;
         while (true)
         {
             if (_filled == _buffer.Length)
@@ -343,7 +341,7 @@ internal sealed class LoopKeepAliveConnection : EpollHandler, IDisposable
                 Array.Resize(ref _buffer, _buffer.Length * 2);
             }
 
-            var read = socket.Receive(_buffer.AsSpan(_filled), SocketFlags.None, out var error);
+            var read = RawSocket.Receive(_fd, _buffer.AsSpan(_filled), out var error);
             if (error == SocketError.WouldBlock)
             {
                 return;

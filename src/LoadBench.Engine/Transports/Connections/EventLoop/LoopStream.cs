@@ -366,7 +366,7 @@ internal sealed class LoopStream : EpollHandler, IDisposable
         {
             while (true)
             {
-                var read = RawReceive.Receive(_fd, buffer, out var error);
+                var read = RawSocket.Receive(_fd, buffer, out var error);
                 if (error == SocketError.WouldBlock)
                 {
                     _readable = false;

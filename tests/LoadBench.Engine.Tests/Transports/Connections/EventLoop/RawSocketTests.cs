@@ -4,9 +4,10 @@ using LoadBench.Engine.Transports.Connections.EventLoop;
 
 namespace LoadBench.Engine.Tests.Transports.Connections.EventLoop;
 
-/// <summary><see cref="RawReceive"/> against the runtime's own <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/>
-/// on the same kind of connection: the same bytes, the same "nothing yet", the same end and the same reset.</summary>
-public sealed class RawReceiveTests
+/// <summary><see cref="RawSocket"/> against the runtime's own <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/>
+/// and <c>Send</c> on the same kind of connection: the same bytes, the same "nothing yet" and "no room", the same end and
+/// the same reset.</summary>
+public sealed class RawSocketTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
@@ -18,18 +19,18 @@ public sealed class RawReceiveTests
         using (peer)
         {
             var buffer = new byte[64];
-            Assert.Equal(-1, RawReceive.Receive((int)client.Handle, buffer, out var nothingYet));
+            Assert.Equal(-1, RawSocket.Receive((int)client.Handle, buffer, out var nothingYet));
             Assert.Equal(SocketError.WouldBlock, nothingYet);
 
             peer.Send("abc"u8);
             await WaitReadableAsync(client);
-            Assert.Equal(3, RawReceive.Receive((int)client.Handle, buffer, out var sent));
+            Assert.Equal(3, RawSocket.Receive((int)client.Handle, buffer, out var sent));
             Assert.Equal(SocketError.Success, sent);
             Assert.Equal("abc"u8.ToArray(), buffer[..3]);
 
             peer.Shutdown(SocketShutdown.Send);
             await WaitReadableAsync(client);
-            Assert.Equal(0, RawReceive.Receive((int)client.Handle, buffer, out var end));
+            Assert.Equal(0, RawSocket.Receive((int)client.Handle, buffer, out var end));
             Assert.Equal(SocketError.Success, end);
         }
     }
@@ -38,10 +39,54 @@ public sealed class RawReceiveTests
     public async Task Receive_AfterThePeersReset_ReportsTheErrorTheRuntimesReceiveReports()
     {
         var runtime = await ReceiveAfterResetAsync(s => { s.Receive(new byte[16], SocketFlags.None, out var e); return e; });
-        var raw = await ReceiveAfterResetAsync(s => { RawReceive.Receive((int)s.Handle, new byte[16], out var e); return e; });
+        var raw = await ReceiveAfterResetAsync(s => { RawSocket.Receive((int)s.Handle, new byte[16], out var e); return e; });
 
         Assert.Equal(SocketError.ConnectionReset, runtime);
         Assert.Equal(runtime, raw);
+    }
+
+    [Fact]
+    public async Task Send_TheBytes_UntilTheBufferIsFull_ThenWouldBlock_AndAfterTheReset_WhatTheRuntimeReports()
+    {
+        var (client, peer) = await ConnectedPairAsync();
+        using (client)
+        using (peer)
+        {
+            Assert.Equal(3, RawSocket.Send((int)client.Handle, "abc"u8, out var sent));
+            Assert.Equal(SocketError.Success, sent);
+            var received = new byte[3];
+            Assert.Equal(3, peer.Receive(received));
+            Assert.Equal("abc"u8.ToArray(), received);
+
+            // A peer that never reads: the send buffer fills, then the send says so instead of blocking.
+            var chunk = new byte[64 * 1024];
+            SocketError error;
+            var total = 0L;
+            while (RawSocket.Send((int)client.Handle, chunk, out error) > 0)
+            {
+                total += chunk.Length;
+                Assert.True(total < 1L << 30, "the send buffer never filled");
+            }
+
+            Assert.Equal(SocketError.WouldBlock, error);
+        }
+
+        var runtime = await SendAfterResetAsync(s => { s.Send("x"u8, SocketFlags.None, out var e); return e; });
+        var raw = await SendAfterResetAsync(s => { RawSocket.Send((int)s.Handle, "x"u8, out var e); return e; });
+        Assert.Equal(SocketError.ConnectionReset, runtime);
+        Assert.Equal(runtime, raw);
+    }
+
+    private static async Task<SocketError> SendAfterResetAsync(Func<Socket, SocketError> send)
+    {
+        var (client, peer) = await ConnectedPairAsync();
+        using (client)
+        {
+            peer.LingerState = new LingerOption(true, 0); // close with RST
+            peer.Close();
+            await WaitReadableAsync(client);
+            return send(client);
+        }
     }
 
     private static async Task<SocketError> ReceiveAfterResetAsync(Func<Socket, SocketError> receive)

@@ -4,18 +4,22 @@ using System.Runtime.InteropServices;
 namespace LoadBench.Engine.Transports.Connections.EventLoop;
 
 /// <summary>
-/// <c>recv(2)</c> on a socket's descriptor, for the loop's streams (<see cref="LoopStream"/>): one call per delivery.
+/// <c>recv(2)</c> and <c>send(2)</c> on a socket's descriptor, for the loop's connections (<see cref="LoopStream"/>,
+/// <see cref="LoopKeepAliveConnection"/>): one call per delivery, or per request and answer.
 /// </summary>
 /// <remarks>
-/// <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/> does the same system call, but first checks the
-/// socket is not disposed, takes and releases a reference on its <see cref="SafeSocketHandle"/> (two interlocked
-/// operations on an object that is cold in cache by the time a subscriber's next event comes) and goes through the
-/// runtime's native shim. A <see cref="LoopStream"/> receives only under its lock and with its socket not yet disposed
-/// (it disposes the socket under the same lock), so the descriptor cannot be closed, let alone reused, meanwhile.
+/// <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/> and <c>Send</c> make the same system calls, but
+/// first check the socket is not disposed, take and release a reference on its <see cref="SafeSocketHandle"/> (two
+/// interlocked operations on an object that is cold in cache by the time a subscriber's next event comes) and go through
+/// the runtime's native shim. Both connections call these only under their lock and with their socket not yet closed
+/// (they close it under the same lock), so the descriptor cannot be closed, let alone reused, meanwhile.
 /// </remarks>
-internal static partial class RawReceive
+internal static partial class RawSocket
 {
     private const int Eintr = 4;
+
+    /// <summary>No SIGPIPE for a send on a connection the peer closed (EPIPE instead), as the runtime's sends ask.</summary>
+    private const int MsgNoSignal = 0x4000;
 
     /// <summary>Bytes received (0: the peer's end of the stream), or −1 with <paramref name="error"/> set: WouldBlock
     /// when nothing is waiting (EAGAIN), else the socket error the runtime's receive would report.</summary>
@@ -30,6 +34,31 @@ internal static partial class RawReceive
                 {
                     error = SocketError.Success;
                     return (int)read;
+                }
+
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != Eintr)
+                {
+                    error = FromErrno(errno);
+                    return -1;
+                }
+            }
+        }
+    }
+
+    /// <summary>Bytes sent, or −1 with <paramref name="error"/> set: WouldBlock when the send buffer is full (EAGAIN),
+    /// else the socket error the runtime's send would report.</summary>
+    public static unsafe int Send(int fd, ReadOnlySpan<byte> bytes, out SocketError error)
+    {
+        fixed (byte* start = bytes)
+        {
+            while (true)
+            {
+                var sent = send(fd, start, (nuint)bytes.Length, MsgNoSignal);
+                if (sent >= 0)
+                {
+                    error = SocketError.Success;
+                    return (int)sent;
                 }
 
                 var errno = Marshal.GetLastPInvokeError();
@@ -61,4 +90,7 @@ internal static partial class RawReceive
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial nint recv(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint send(int fd, byte* buffer, nuint length, int flags);
 }
