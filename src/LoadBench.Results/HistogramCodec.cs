@@ -44,7 +44,11 @@ public static class HistogramCodec
         var needed = histogram.GetNeededByteBufferCapacity();
         var buffer = t_uncompressed is { } cached && cached.Capacity() >= needed ? cached : (t_uncompressed = ByteBuffer.Allocate(needed));
         buffer.Position = 0;
-        var length = histogram is StoredHistogram stored ? stored.EncodeInto(buffer) : histogram.Encode(buffer, HistogramEncoderV2.Instance);
+        // A histogram that adds up to nothing (empty, or made up with negative counts, which the library's encoder
+        // leaves out when the total is 0) goes the library's way, as every histogram did before.
+        var length = histogram is StoredHistogram { TotalCount: > 0 } stored
+            ? stored.EncodeInto(buffer)
+            : histogram.Encode(buffer, HistogramEncoderV2.Instance);
         var uncompressed = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
         try
         {
