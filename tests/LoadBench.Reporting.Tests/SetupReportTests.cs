@@ -27,6 +27,21 @@ public sealed class SetupReportTests : IDisposable
 
     private static ResultsDocument Document(params ScenarioResult[] scenarios) => new() { Environment = SampleResults.Environment("setup"), Scenarios = scenarios };
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5005", true)]
+    [InlineData("http://127.0.0.2:5005", true)]
+    [InlineData("http://[::1]:5005", true)]
+    [InlineData("http://localhost:5005", true)]
+    [InlineData("http://10.0.0.7:5005", false)]
+    public void RunLine_ALoopbackTarget_SaysItsServerCpuIsAnUpperBound(string targetUrl, bool loopback)
+    {
+        var document = Document(Sse(10, null, "sse")) with { Environment = SampleResults.Environment("setup") with { TargetUrl = targetUrl } };
+
+        var markdown = File.ReadAllText(ReportWriter.WriteAll(document, _directory, Small).MarkdownReport);
+
+        Assert.Equal(loopback, markdown.Contains(LoadBench.Reporting.Document.ReportBuilder.LoopbackServerCpu, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void SideBySide_TwoSetupsOfOneTransport_TwoColumnsWithTheSetupRowAndLabels()
     {

@@ -132,8 +132,20 @@ internal static class ReportBuilder
         var when = string.Create(CultureInfo.InvariantCulture, $"run from {env.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} to {env.FinishedAt.UtcDateTime:HH:mm:ss} UTC");
         return $"Scenario file {env.ScenarioName} (SHA-256 {hash}…), {when} ({Format.Rate(duration.TotalSeconds)} s) " +
             $"on {env.ProcessorCount.ToString(CultureInfo.InvariantCulture)} cores, {env.Os}, {runtime}, LoadBench {env.LoadBenchVersion}{commit}. Target {env.TargetUrl}, {target}. " +
-            "Latency is publish → receive per event; bytes are counted on the client's sockets; warm-up is left out.";
+            "Latency is publish → receive per event; bytes are counted on the client's sockets; warm-up is left out." +
+            (IsLoopback(env.TargetUrl) ? " " + LoopbackServerCpu : string.Empty);
     }
+
+    /// <summary>Why a loopback run's server CPU reads high. Measured (scenarios/bench/README.md, "Engine tuning, part 4"):
+    /// the target's <c>sock_def_readable</c> and what it calls were 13 % of its samples beside an engine that sleeps
+    /// between deliveries.</summary>
+    internal const string LoopbackServerCpu =
+        "Target and clients shared this machine (loopback): a server's write there also does the receiving side's TCP work and " +
+        "wakes the client's thread, so the server CPU figures are an upper bound for a server whose clients are on other machines.";
+
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) &&
+        (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
 
     /// <summary>One column per scenario of the setup, one row per metric: the transports side by side. With trials
     /// each figure is their median and range; with one run, p50 and p99 get a row for their interval.</summary>
