@@ -27,22 +27,7 @@ internal static partial class RawSocket
     {
         fixed (byte* bytes = buffer)
         {
-            while (true)
-            {
-                var read = recv(fd, bytes, (nuint)buffer.Length, 0);
-                if (read >= 0)
-                {
-                    error = SocketError.Success;
-                    return (int)read;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != Eintr)
-                {
-                    error = FromErrno(errno);
-                    return -1;
-                }
-            }
+            return Transfer(fd, bytes, buffer.Length, sending: false, out error);
         }
     }
 
@@ -52,26 +37,32 @@ internal static partial class RawSocket
     {
         fixed (byte* start = bytes)
         {
-            while (true)
-            {
-                var sent = send(fd, start, (nuint)bytes.Length, MsgNoSignal);
-                if (sent >= 0)
-                {
-                    error = SocketError.Success;
-                    return (int)sent;
-                }
+            return Transfer(fd, start, bytes.Length, sending: true, out error);
+        }
+    }
 
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != Eintr)
-                {
-                    error = FromErrno(errno);
-                    return -1;
-                }
+    /// <summary>One <c>recv</c> or <c>send</c>, made again when a signal interrupted it (EINTR), as the runtime does.</summary>
+    private static unsafe int Transfer(int fd, byte* bytes, int length, bool sending, out SocketError error)
+    {
+        while (true)
+        {
+            var done = sending ? send(fd, bytes, (nuint)length, MsgNoSignal) : recv(fd, bytes, (nuint)length, 0);
+            if (done >= 0)
+            {
+                error = SocketError.Success;
+                return (int)done;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Eintr)
+            {
+                error = FromErrno(errno);
+                return -1;
             }
         }
     }
 
-    /// <summary>The <see cref="SocketError"/> the runtime reports for a receive's errno (Linux x86-64 numbers, where the
+    /// <summary>The <see cref="SocketError"/> the runtime reports for a receive's or send's errno (Linux x86-64 numbers, where the
     /// loop runs: <see cref="Epoll.IsSupported"/>); others as <see cref="SocketError.SocketError"/>, with the errno lost.</summary>
     internal static SocketError FromErrno(int errno) => errno switch
     {

@@ -38,8 +38,8 @@ public sealed class RawSocketTests
     [Fact]
     public async Task Receive_AfterThePeersReset_ReportsTheErrorTheRuntimesReceiveReports()
     {
-        var runtime = await ReceiveAfterResetAsync(s => { s.Receive(new byte[16], SocketFlags.None, out var e); return e; });
-        var raw = await ReceiveAfterResetAsync(s => { RawSocket.Receive((int)s.Handle, new byte[16], out var e); return e; });
+        var runtime = await AfterResetAsync(s => { s.Receive(new byte[16], SocketFlags.None, out var e); return e; });
+        var raw = await AfterResetAsync(s => { RawSocket.Receive((int)s.Handle, new byte[16], out var e); return e; });
 
         Assert.Equal(SocketError.ConnectionReset, runtime);
         Assert.Equal(runtime, raw);
@@ -71,13 +71,14 @@ public sealed class RawSocketTests
             Assert.Equal(SocketError.WouldBlock, error);
         }
 
-        var runtime = await SendAfterResetAsync(s => { s.Send("x"u8, SocketFlags.None, out var e); return e; });
-        var raw = await SendAfterResetAsync(s => { RawSocket.Send((int)s.Handle, "x"u8, out var e); return e; });
+        var runtime = await AfterResetAsync(s => { s.Send("x"u8, SocketFlags.None, out var e); return e; });
+        var raw = await AfterResetAsync(s => { RawSocket.Send((int)s.Handle, "x"u8, out var e); return e; });
         Assert.Equal(SocketError.ConnectionReset, runtime);
         Assert.Equal(runtime, raw);
     }
 
-    private static async Task<SocketError> SendAfterResetAsync(Func<Socket, SocketError> send)
+    /// <summary>What <paramref name="call"/> reports on a connection whose peer closed it with a reset.</summary>
+    private static async Task<SocketError> AfterResetAsync(Func<Socket, SocketError> call)
     {
         var (client, peer) = await ConnectedPairAsync();
         using (client)
@@ -85,19 +86,7 @@ public sealed class RawSocketTests
             peer.LingerState = new LingerOption(true, 0); // close with RST
             peer.Close();
             await WaitReadableAsync(client);
-            return send(client);
-        }
-    }
-
-    private static async Task<SocketError> ReceiveAfterResetAsync(Func<Socket, SocketError> receive)
-    {
-        var (client, peer) = await ConnectedPairAsync();
-        using (client)
-        {
-            peer.LingerState = new LingerOption(true, 0); // close with RST
-            peer.Close();
-            await WaitReadableAsync(client);
-            return receive(client);
+            return call(client);
         }
     }
 
