@@ -22,9 +22,10 @@ public static class HistogramCodec
     /// <summary>HdrHistogram's cookie of a compressed V2 encoding of 64-bit counts (what every port checks first).</summary>
     internal const int CompressedV2Cookie = 0x1c849314;
 
-    /// <summary>One buffer per thread for the uncompressed encoding, sized for the widest histogram stored.</summary>
-    [ThreadStatic]
-    private static ByteBuffer? t_uncompressed;
+    /// <summary>The process's one buffer for the uncompressed encoding (~190 KB), taken while an encoding runs; one that
+    /// runs beside it allocates its own. Not one per thread: the engine's once-a-second encoding runs on whichever pool
+    /// thread its timer resumes, and every one of them would keep a buffer.</summary>
+    private static ByteBuffer? s_spareBuffer;
 
     /// <summary>
     /// The compressed V2 encoding, base64: cookie, length, then the zlib (RFC 1950) stream of the uncompressed V2
@@ -42,7 +43,7 @@ public static class HistogramCodec
         ArgumentNullException.ThrowIfNull(histogram);
 
         var needed = histogram.GetNeededByteBufferCapacity();
-        var buffer = t_uncompressed is { } cached && cached.Capacity() >= needed ? cached : (t_uncompressed = ByteBuffer.Allocate(needed));
+        var buffer = Interlocked.Exchange(ref s_spareBuffer, null) is { } spare && spare.Capacity() >= needed ? spare : ByteBuffer.Allocate(needed);
         buffer.Position = 0;
         // A histogram that adds up to nothing (empty, or made up with negative counts, which the library's encoder
         // leaves out when the total is 0) goes the library's way, as every histogram did before.
@@ -75,6 +76,7 @@ public static class HistogramCodec
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(uncompressed);
+            Volatile.Write(ref s_spareBuffer, buffer);
         }
     }
 

@@ -392,6 +392,13 @@ internal sealed class LoopStream : EpollHandler, IDisposable
                     return;
                 }
 
+                if (_disposed || _read is null)
+                {
+                    // The reader disposed or ended the stream from inside TakeRead (the lock is re-entrant): the descriptor
+                    // may be closed already, and a recv on it could reach a descriptor reused meanwhile.
+                    return;
+                }
+
                 if (read < buffer.Length && (events & (Epoll.RdHup | Epoll.Hup | Epoll.Err)) == 0)
                 {
                     // Drained: a stream socket returns what it has, and what comes later is a new edge.

@@ -62,20 +62,48 @@ internal static partial class RawSocket
         }
     }
 
-    /// <summary>The <see cref="SocketError"/> the runtime reports for a receive's or send's errno (Linux x86-64 numbers, where the
-    /// loop runs: <see cref="Epoll.IsSupported"/>); others as <see cref="SocketError.SocketError"/>, with the errno lost.</summary>
+    /// <summary>The <see cref="SocketError"/> the runtime reports for an errno (its SocketErrorPal.Unix table, with Linux
+    /// x86-64's numbers, where the loop runs: <see cref="Epoll.IsSupported"/>); others as <see cref="SocketError.SocketError"/>,
+    /// as the runtime reports them. (A test holds this to the runtime's mapping the other way.)</summary>
     internal static SocketError FromErrno(int errno) => errno switch
     {
+        1 or 13 => SocketError.AccessDenied, // EPERM, EACCES
+        2 or 99 => SocketError.AddressNotAvailable, // ENOENT, EADDRNOTAVAIL
+        4 => SocketError.Interrupted, // EINTR
+        6 => SocketError.HostNotFound, // ENXIO: "not perfect, but closest match available", says the runtime
+        9 or 125 => SocketError.OperationAborted, // EBADF, ECANCELED
         11 => SocketError.WouldBlock, // EAGAIN = EWOULDBLOCK
+        14 => SocketError.Fault, // EFAULT
+        22 => SocketError.InvalidArgument, // EINVAL
+        23 or 24 => SocketError.TooManyOpenSockets, // ENFILE, EMFILE
         32 => SocketError.Shutdown, // EPIPE
+        61 => SocketError.NoData, // ENODATA
+        88 => SocketError.NotSocket, // ENOTSOCK
+        89 => SocketError.DestinationAddressRequired, // EDESTADDRREQ
+        90 => SocketError.MessageSize, // EMSGSIZE
+        91 => SocketError.ProtocolType, // EPROTOTYPE
+        92 => SocketError.ProtocolOption, // ENOPROTOOPT
+        93 => SocketError.ProtocolNotSupported, // EPROTONOSUPPORT
+        94 => SocketError.SocketNotSupported, // ESOCKTNOSUPPORT
+        95 => SocketError.OperationNotSupported, // EOPNOTSUPP = ENOTSUP
+        96 => SocketError.ProtocolFamilyNotSupported, // EPFNOSUPPORT
+        97 => SocketError.AddressFamilyNotSupported, // EAFNOSUPPORT
+        98 => SocketError.AddressAlreadyInUse, // EADDRINUSE
+        100 => SocketError.NetworkDown, // ENETDOWN
         101 => SocketError.NetworkUnreachable, // ENETUNREACH
+        102 => SocketError.NetworkReset, // ENETRESET
         103 => SocketError.ConnectionAborted, // ECONNABORTED
         104 => SocketError.ConnectionReset, // ECONNRESET
+        105 => SocketError.NoBufferSpaceAvailable, // ENOBUFS
+        106 => SocketError.IsConnected, // EISCONN
         107 => SocketError.NotConnected, // ENOTCONN
+        108 => SocketError.Disconnecting, // ESHUTDOWN
         110 => SocketError.TimedOut, // ETIMEDOUT
         111 => SocketError.ConnectionRefused, // ECONNREFUSED
+        112 => SocketError.HostDown, // EHOSTDOWN
         113 => SocketError.HostUnreachable, // EHOSTUNREACH
-        12 or 105 => SocketError.NoBufferSpaceAvailable, // ENOMEM, ENOBUFS
+        114 => SocketError.AlreadyInProgress, // EALREADY
+        115 => SocketError.InProgress, // EINPROGRESS
         _ => SocketError.SocketError,
     };
 

@@ -77,6 +77,29 @@ public sealed class RawSocketTests
         Assert.Equal(runtime, raw);
     }
 
+    [Fact]
+    public void FromErrno_IsTheRuntimesMapping_ForEveryErrorItMapsBothWays()
+    {
+        // The runtime's errno -> SocketError table is internal; its inverse shows through SocketException.NativeErrorCode.
+        // Every SocketError whose errno is a Linux one must come back from that errno (TryAgain and IOPending share EAGAIN
+        // and EINPROGRESS with WouldBlock and InProgress, which those errnos map to).
+        var checkedErrors = 0;
+        foreach (var error in Enum.GetValues<SocketError>())
+        {
+            var errno = new SocketException((int)error).NativeErrorCode;
+            if (errno is <= 0 or >= 1000 || error is SocketError.TryAgain or SocketError.IOPending)
+            {
+                continue;
+            }
+
+            Assert.Equal(error, RawSocket.FromErrno(errno));
+            checkedErrors++;
+        }
+
+        Assert.True(checkedErrors >= 35, $"{checkedErrors} errors checked");
+        Assert.Equal(SocketError.SocketError, RawSocket.FromErrno(12)); // ENOMEM: not in the runtime's table
+    }
+
     /// <summary>What <paramref name="call"/> reports on a connection whose peer closed it with a reset.</summary>
     private static async Task<SocketError> AfterResetAsync(Func<Socket, SocketError> call)
     {
