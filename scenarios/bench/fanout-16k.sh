@@ -30,10 +30,9 @@ started=$(date +%s)
   echo "t target_cpu_ticks target_rss_kib sse_engine_rss_kib ws_engine_rss_kib target_open_sse target_open_ws rejected sse_engine_cpu_ticks ws_engine_cpu_ticks"
   while kill -0 "${ENGINE_PIDS[0]}" 2>/dev/null || kill -0 "${ENGINE_PIDS[1]}" 2>/dev/null; do
     stats=$(curl -sf --max-time 2 "$TARGET_URL/stats" || echo '{}')
-    open=$(python3 -c 'import json,sys
-d=json.loads(sys.argv[1]); t=d.get("transports",{})
-print(t.get("sse",{}).get("openConnections","?"), t.get("ws",{}).get("openConnections","?"), d.get("rejectedConnections","?"))' "$stats")
-    echo "$(( $(date +%s) - started )) $(bench_cpu_ticks "$TARGET_PID") $(bench_rss_kib "$TARGET_PID") \
+    open="$(bench_open_connections "$stats" sse) $(bench_open_connections "$stats" ws) $(bench_rejected_connections "$stats")"
+    printf -v now '%(%s)T' -1 # bash's own clock: no process per sample
+    echo "$(( now - started )) $(bench_cpu_ticks "$TARGET_PID") $(bench_rss_kib "$TARGET_PID") \
 $(bench_rss_kib "${ENGINE_PIDS[0]}" 2>/dev/null || echo 0) $(bench_rss_kib "${ENGINE_PIDS[1]}" 2>/dev/null || echo 0) $open \
 $(bench_cpu_ticks "${ENGINE_PIDS[0]}" 2>/dev/null || echo 0) $(bench_cpu_ticks "${ENGINE_PIDS[1]}" 2>/dev/null || echo 0)"
     sleep 1

@@ -53,10 +53,36 @@ bench_load_note() {
 }
 
 # bench_cpu_ticks PID : user+system CPU time of a process in clock ticks (see proc(5), fields 14 and 15).
-bench_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Read with bash's own builtins, no awk: the samplers call these every second (or quarter second) beside the load they
+# measure, and every process started there takes CPU from it.
+bench_cpu_ticks() {
+  local line fields
+  read -r line <"/proc/$1/stat" || return 1
+  read -r -a fields <<<"${line##*) }" # after the command name: state is field 3, utime 14 and stime 15
+  echo $((fields[11] + fields[12]))
+}
 
 # bench_rss_kib PID : resident set size in KiB.
-bench_rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+bench_rss_kib() {
+  local key value _
+  while read -r key value _; do
+    [[ $key == VmRSS: ]] && { echo "$value"; return 0; }
+  done <"/proc/$1/status"
+  return 1
+}
+
+# bench_open_connections STATS_JSON TRANSPORT : the target's open connections of TRANSPORT in a /stats answer, "?" when
+# it is not there. Bash's own regex, not python: the samplers run it every second beside the load they measure, and one
+# python start costs ~0.35 s of CPU on this machine (`time python3 -c pass`: more than the target's whole CPU in
+# fanout-16k.sh, until session 10 the sampler did exactly that once a second).
+bench_open_connections() {
+  if [[ $1 =~ \"$2\":\{\"openConnections\":([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo "?"; fi
+}
+
+# bench_rejected_connections STATS_JSON : the target's rejected connections in a /stats answer, "?" when not there.
+bench_rejected_connections() {
+  if [[ $1 =~ \"rejectedConnections\":([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo "?"; fi
+}
 
 # bench_json FILE EXPRESSION : evaluates a Python expression over the parsed JSON document `d`.
 bench_json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }

@@ -78,7 +78,7 @@ EOF
   # Every 0.25 s: the engine's RSS, the target's open connections of this transport, and the time (for COUNTERS).
   {
     while kill -0 "$ENGINE_PID" 2>/dev/null; do
-      open=$(curl -sf --max-time 2 "$TARGET_URL/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['transports']['$t']['openConnections'])" 2>/dev/null || echo "?")
+      open=$(bench_open_connections "$(curl -sf --max-time 2 "$TARGET_URL/stats" || echo '{}')" "$t")
       echo "$(bench_rss_kib "$ENGINE_PID" 2>/dev/null || echo 0) $open $(date +%s.%N)"
       sleep 0.25
     done
