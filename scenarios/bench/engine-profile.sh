@@ -33,10 +33,14 @@ sleep 18
 proc_line() { # PID -> "cpu_ticks voluntary involuntary" (context switches summed over the process's threads)
   echo "$(bench_cpu_ticks "$1") $(cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches/ {v+=$2} /^nonvoluntary_ctxt_switches/ {n+=$2} END {print v+0, n+0}')"
 }
+# The window's deliveries, counted by the target: events it wrote to that transport's subscribers (all of them this
+# engine's) between the two readings. Not the run's average rate, which is wrong for a window whenever the run did not
+# deliver evenly (it did not while fanout-16k's two engines ran out of step, session 10).
+events_sent() { bench_events_sent "$(curl -sf --max-time 2 "$TARGET_URL/stats" || echo '{}')" "$1"; }
 i=0
 for t in sse ws; do
   pid=${ENGINE_PIDS[$i]}
-  echo "$(proc_line "$pid") $(date +%s.%N)" >"$OUT/$t.before"
+  echo "$(proc_line "$pid") $(date +%s.%N) $(events_sent "$t")" >"$OUT/$t.before"
   perf record -F 999 -g -p "$pid" -o "$OUT/$t.perf" -- sleep "$SECONDS_SAMPLED" >"$OUT/$t.perf.log" 2>&1 &
   i=$((i + 1))
 done
@@ -44,7 +48,7 @@ sleep "$SECONDS_SAMPLED"
 wait_perf() { for _ in $(seq 1 100); do pgrep -f "perf record -F 999 -g -p" >/dev/null || return 0; sleep 0.2; done; }
 i=0
 for t in sse ws; do
-  echo "$(proc_line "${ENGINE_PIDS[$i]}") $(date +%s.%N)" >"$OUT/$t.after"
+  echo "$(proc_line "${ENGINE_PIDS[$i]}") $(date +%s.%N) $(events_sent "$t")" >"$OUT/$t.after"
   i=$((i + 1))
 done
 wait_perf
@@ -135,12 +139,14 @@ for t in ("sse", "ws"):
     secs = float(a[3]) - float(b[3])
     cpu = (int(a[0]) - int(b[0])) / hz
     vol, invol = int(a[1]) - int(b[1]), int(a[2]) - int(b[2])
-    res = os.path.join(out, t, "results.json")
-    rate = None
-    if os.path.exists(res):
-        s = json.load(open(res))["scenarios"][0]
-        rate = s["throughput"]["eventsDelivered"] / s["durationSeconds"]
-    deliveries = rate * secs if rate else None
+    deliveries = None
+    if len(a) > 4 and len(b) > 4 and a[4].isdigit() and b[4].isdigit():
+        deliveries = int(a[4]) - int(b[4]) or None  # the target's count over the window (see events_sent)
+    else:
+        res = os.path.join(out, t, "results.json")
+        if os.path.exists(res):  # no /stats reading: the run's average rate over the window
+            s = json.load(open(res))["scenarios"][0]
+            deliveries = s["throughput"]["eventsDelivered"] / s["durationSeconds"] * secs
     print(f"{t}: {len(samples)} samples over {secs:.1f} s; CPU {cpu:.2f} s = {cpu / secs:.2f} cores"
           + (f"; {deliveries:,.0f} deliveries = {cpu / deliveries * 1e6:.1f} µs each; context switches per delivery: "
              f"{vol / deliveries:.2f} voluntary, {invol / deliveries:.2f} involuntary" if deliveries else ""))

@@ -79,6 +79,12 @@ bench_open_connections() {
   if [[ $1 =~ \"$2\":\{\"openConnections\":([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo "?"; fi
 }
 
+# bench_events_sent STATS_JSON TRANSPORT : events the target has written to TRANSPORT's clients since it started, "?"
+# when not there (the same bash regex, for the same reason).
+bench_events_sent() {
+  if [[ $1 =~ \"$2\":\{[^}]*\"eventsSent\":([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo "?"; fi
+}
+
 # bench_rejected_connections STATS_JSON : the target's rejected connections in a /stats answer, "?" when not there.
 bench_rejected_connections() {
   if [[ $1 =~ \"rejectedConnections\":([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo "?"; fi
