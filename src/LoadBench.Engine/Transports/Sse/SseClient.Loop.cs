@@ -42,12 +42,7 @@ internal sealed partial class SseClient : LoopStreamReader
                 switch (end)
                 {
                     case LoopStreamEnd.EndOfStream:
-                        if (!_draining && _body is not { EndsWithConnection: true })
-                        {
-                            throw new HttpIOException(HttpRequestError.ResponseEnded,
-                                _body is null ? "The target closed the connection before the response head ended." : "The target closed the connection before the response ended.");
-                        }
-
+                        EnsureTheConnectionMayEndHere();
                         step = Step.Ended;
                         break;
                     default:
@@ -55,10 +50,7 @@ internal sealed partial class SseClient : LoopStreamReader
                         break;
                 }
 
-                if (_draining && drainTimer is null && step == Step.More)
-                {
-                    drainTimer = StartDrainTimer(stream);
-                }
+                drainTimer ??= DrainTimerAfter(step, stream);
 
                 if (step == Step.Ended)
                 {

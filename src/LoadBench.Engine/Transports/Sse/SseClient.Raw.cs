@@ -75,16 +75,12 @@ internal sealed partial class SseClient
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
 
-                if (read == 0 && !_draining && _body is not { EndsWithConnection: true })
+                if (read == 0)
                 {
-                    throw new HttpIOException(HttpRequestError.ResponseEnded,
-                        _body is null ? "The target closed the connection before the response head ended." : "The target closed the connection before the response ended.");
+                    EnsureTheConnectionMayEndHere();
                 }
 
-                if (_draining && drainTimer is null && step == Step.More)
-                {
-                    drainTimer = StartDrainTimer(socket);
-                }
+                drainTimer ??= DrainTimerAfter(step, socket);
 
                 if (step == Step.Ended)
                 {
@@ -156,13 +152,30 @@ internal sealed partial class SseClient
 
     private bool IsSuccess => _status is >= 200 and < 300;
 
-    /// <summary>A signal came: the stream's end is read for the byte count, but never waited for long — the timer
-    /// closes <paramref name="connection"/> (the socket, or the loop's stream) after <see cref="DrainTimeout"/>.</summary>
-    private static CancellationTokenSource StartDrainTimer(IDisposable connection)
+    /// <summary>Once a signal began the drain and the stream goes on (<paramref name="step"/> is More): the stream's end
+    /// is read for the byte count, but never waited for long — the timer returned closes <paramref name="connection"/>
+    /// (the socket, or the loop's stream) after <see cref="DrainTimeout"/>. Null otherwise.</summary>
+    private CancellationTokenSource? DrainTimerAfter(Step step, IDisposable connection)
     {
+        if (!_draining || step != Step.More)
+        {
+            return null;
+        }
+
         var timer = new CancellationTokenSource(DrainTimeout);
         timer.Token.UnsafeRegister(static s => ((IDisposable)s!).Dispose(), connection);
         return timer;
+    }
+
+    /// <summary>The target closed the connection: the stream's end, unless its response was still going on (a body that
+    /// does not end with the connection, or no head yet) and no signal began the drain.</summary>
+    private void EnsureTheConnectionMayEndHere()
+    {
+        if (!_draining && _body is not { EndsWithConnection: true })
+        {
+            throw new HttpIOException(HttpRequestError.ResponseEnded,
+                _body is null ? "The target closed the connection before the response head ended." : "The target closed the connection before the response ended.");
+        }
     }
 
     private async Task EndRawStreamAsync(CancellationToken cancellationToken)

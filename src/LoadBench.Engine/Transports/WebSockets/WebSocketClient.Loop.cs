@@ -50,8 +50,7 @@ internal sealed partial class WebSocketClient : LoopStreamReader
                 ObjectDisposedException.ThrowIf(end == LoopStreamEnd.Stopped, stream); // the phase's end (made a cancellation below)
                 if (end == LoopStreamEnd.EndOfStream)
                 {
-                    throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely,
-                        "The target closed the connection without completing the close handshake.");
+                    throw ClosedWithoutHandshake();
                 }
             }
 
@@ -67,13 +66,7 @@ internal sealed partial class WebSocketClient : LoopStreamReader
         {
             _loopStream = null;
             _loopFrames = null;
-            if (_pongs is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_pongs);
-                _pongs = null;
-            }
-
-            _pongsLength = 0;
+            ReturnPongs();
         }
     }
 

@@ -73,8 +73,7 @@ internal sealed partial class WebSocketClient
                     var read = await socket.ReceiveAsync(buffer, SocketFlags.None, CancellationToken.None);
                     if (read == 0)
                     {
-                        throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely,
-                            "The target closed the connection without completing the close handshake.");
+                        throw ClosedWithoutHandshake();
                     }
 
                     _core.Meter.OnRead(read, 0);
@@ -92,14 +91,24 @@ internal sealed partial class WebSocketClient
         }
         finally
         {
-            if (_pongs is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_pongs);
-                _pongs = null;
-            }
-
-            _pongsLength = 0;
+            ReturnPongs();
         }
+    }
+
+    /// <summary>The target ended the connection before the close handshake.</summary>
+    private static WebSocketException ClosedWithoutHandshake() =>
+        new(WebSocketError.ConnectionClosedPrematurely, "The target closed the connection without completing the close handshake.");
+
+    /// <summary>The session is over: the pong buffer, if one was rented, goes back.</summary>
+    private void ReturnPongs()
+    {
+        if (_pongs is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_pongs);
+            _pongs = null;
+        }
+
+        _pongsLength = 0;
     }
 
     /// <summary>Takes one read's bytes: hands every message to <see cref="OnMessage"/>, queues a pong per ping, and

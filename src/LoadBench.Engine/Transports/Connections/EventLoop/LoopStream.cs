@@ -233,13 +233,14 @@ internal sealed class LoopStream : EpollHandler, IDisposable
         }
     }
 
-    // Sends what there is room for; returns how many bytes went.
+    // Sends what there is room for; returns how many bytes went. Under the lock with the stream not disposed (its callers
+    // check), as RawSocket asks.
     private int SendSome(ReadOnlySpan<byte> bytes)
     {
         var sent = 0;
         while (sent < bytes.Length)
         {
-            var n = _socket.Send(bytes[sent..], SocketFlags.None, out var error);
+            var n = RawSocket.Send(_fd, bytes[sent..], out var error);
             if (error == SocketError.WouldBlock)
             {
                 break;
